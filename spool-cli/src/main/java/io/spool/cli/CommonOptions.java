@@ -1,0 +1,15 @@
+package io.spool.cli;
+
+import picocli.CommandLine.Option;
+
+/** Flags every command accepts. */
+public final class CommonOptions {
+  @Option(names = "--json", description = "Print the result as JSON on stdout.")
+  boolean json;
+
+  @Option(names = {"-q", "--quiet"}, description = "No progress bar, only the result.")
+  boolean quiet;
+
+  @Option(names = {"-v", "--verbose"}, description = "Full detail on errors, and debug logs.")
+  boolean verbose;
+}

@@ -1,0 +1,95 @@
+package io.spool.cli;
+
+import io.spool.media.Capabilities;
+import io.spool.media.CapabilityProbe;
+import io.spool.media.GpuEncoderCheck;
+import io.spool.media.Toolchain;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code spool doctor}: what this host can do. */
+@Command(name = "doctor", description = "Show what this host can do: ffmpeg, codecs, filters, GPU encode, CPU, memory, disk.")
+final class DoctorCommand extends SpoolSubcommand {
+  /** Encoders and filters Spool's operations rely on. */
+  static final List<String> KEY_ENCODERS = List.of("libx264", "aac", "libx265", "libvpx-vp9", "libsvtav1", "libopus");
+  static final List<String> KEY_FILTERS = List.of("scale", "bwdif", "zscale", "tonemap", "loudnorm", "drawtext", "scale_cuda");
+  /** Without these the default preset cannot run. */
+  static final List<String> REQUIRED = List.of("libx264", "aac");
+
+  @Option(names = "--refresh", description = "Probe again instead of using the cached answer.")
+  boolean refresh;
+
+  /** The report: the probe plus host facts and a verdict. */
+  record Report(boolean ok, List<String> problems, String ffprobePath, Host host, Capabilities capabilities) {}
+
+  record Host(int cpuCores, long memoryBytes, String spoolHome, long spoolHomeFreeBytes, String tmpDir, long tmpFreeBytes) {}
+
+  @Override
+  public Integer call() {
+    Toolchain tools = tools();
+    Capabilities caps = CapabilityProbe.using(tools, SpoolHome.cache()).capabilities(refresh);
+    List<String> problems = new ArrayList<>();
+    for (String enc : REQUIRED) {
+      if (!caps.canEncode(enc)) {
+        problems.add("encoder " + enc + " is missing: the web preset cannot run");
+      }
+    }
+    Host host = host();
+    Report report = new Report(problems.isEmpty(), problems, tools.ffprobe().toString(), host, caps);
+    print(report, human(report));
+    return problems.isEmpty() ? ExitCodes.OK : ExitCodes.ENVIRONMENT;
+  }
+
+  private static String human(Report r) {
+    Capabilities c = r.capabilities();
+    StringBuilder sb = new StringBuilder();
+    sb.append(r.ok() ? "spool doctor: ready\n" : "spool doctor: NOT ready\n");
+    r.problems().forEach(p -> sb.append("  problem: ").append(p).append('\n'));
+    sb.append(String.format(Locale.ROOT, "  ffmpeg     %s (%s)%n", c.ffmpegVersion(), c.ffmpegPath()));
+    sb.append(String.format(Locale.ROOT, "  ffprobe    %s%n", r.ffprobePath()));
+    sb.append("  encoders   ");
+    KEY_ENCODERS.forEach(e -> sb.append(e).append(c.canEncode(e) ? " yes  " : " NO  "));
+    sb.append("\n  filters    ");
+    KEY_FILTERS.forEach(f -> sb.append(f).append(c.hasFilter(f) ? " yes  " : " NO  "));
+    sb.append(String.format(Locale.ROOT, "%n  hwaccels   %s%n", c.hwaccels().isEmpty() ? "none" : String.join(", ", c.hwaccels())));
+    sb.append(String.format(Locale.ROOT, "  GPU encode %s%n", c.gpuEncode() ? "yes" : "no (GPU jobs fall back to libx264)"));
+    for (GpuEncoderCheck g : c.gpuEncoders()) {
+      sb.append(String.format(Locale.ROOT, "    %-11s %s%n", g.encoder(), g.works() ? "works" : g.reason()));
+    }
+    Host h = r.host();
+    sb.append(String.format(Locale.ROOT, "  cpu        %d cores%n", h.cpuCores()));
+    sb.append(String.format(Locale.ROOT, "  memory     %s%n", Units.bytes(h.memoryBytes())));
+    sb.append(String.format(Locale.ROOT, "  disk       %s free in %s; %s free in %s%n",
+        Units.bytes(h.spoolHomeFreeBytes()), h.spoolHome(), Units.bytes(h.tmpFreeBytes()), h.tmpDir()));
+    sb.append(String.format(Locale.ROOT, "  probed     %s%s", c.probedAt(), " (spool doctor --refresh to probe again)"));
+    return sb.toString();
+  }
+
+  private static Host host() {
+    long memory = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+        ? os.getTotalMemorySize() : Runtime.getRuntime().maxMemory();
+    Path home = SpoolHome.dir();
+    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+    return new Host(Runtime.getRuntime().availableProcessors(), memory,
+        home.toString(), freeBytes(home), tmp.toString(), freeBytes(tmp));
+  }
+
+  private static long freeBytes(Path p) {
+    Path existing = p.toAbsolutePath();
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    try {
+      return existing == null ? 0 : Files.getFileStore(existing).getUsableSpace();
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,31 @@
+package io.spool.cli;
+
+import io.spool.media.ErrorCode;
+
+/** The documented exit codes of every spool command. */
+public final class ExitCodes {
+  public static final int OK = 0;
+  /** The command ran but the job (or some items of a batch) failed. */
+  public static final int FAILED = 1;
+  /** Wrong usage: unknown option, bad value. */
+  public static final int USAGE = 2;
+  /** The input is invalid: missing, empty, corrupt, truncated, not media. */
+  public static final int INVALID_INPUT = 3;
+  /** This host lacks something: ffmpeg, ffprobe, an encoder. */
+  public static final int ENVIRONMENT = 4;
+  /** Interrupted (Ctrl-C) and cancelled cleanly. */
+  public static final int CANCELLED = 130;
+
+  private ExitCodes() {}
+
+  /** The one mapping from failure codes to exit codes. */
+  public static int of(ErrorCode code) {
+    return switch (code) {
+      case BAD_ARGUMENT -> USAGE;
+      case INVALID_INPUT, INPUT_NOT_FOUND -> INVALID_INPUT;
+      case ENVIRONMENT -> ENVIRONMENT;
+      case CANCELLED -> CANCELLED;
+      case TIMEOUT, OUT_OF_MEMORY, FFMPEG_FAILED, IO_ERROR -> FAILED;
+    };
+  }
+}

@@ -1,0 +1,10 @@
+package io.spool.cli;
+
+/** Entry point of the {@code spool} command. */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(SpoolCommand.commandLine().execute(args));
+  }
+}

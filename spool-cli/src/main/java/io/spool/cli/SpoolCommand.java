@@ -1,0 +1,97 @@
+package io.spool.cli;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import io.spool.media.ErrorCode;
+import io.spool.media.SpoolException;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The top-level {@code spool} command. */
+@Command(
+    name = "spool",
+    mixinStandardHelpOptions = true,
+    versionProvider = SpoolCommand.Version.class,
+    description = "Run FFmpeg media jobs like serverless functions.",
+    subcommands = {
+      DoctorCommand.class,
+      ProbeCommand.class,
+      TranscodeCommand.class,
+      DemoCommand.class,
+      CommandLine.HelpCommand.class
+    },
+    footerHeading = "%nExit codes:%n",
+    footer = {
+      "  0  ok", "  1  the job (or some items) failed", "  2  usage error",
+      "  3  invalid input (missing, empty, corrupt, truncated, not media)",
+      "  4  environment (ffmpeg, ffprobe or an encoder missing)", "  130  cancelled"
+    })
+public final class SpoolCommand {
+
+  /** A ready-to-execute command line with Spool's error handling and exit codes. */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new SpoolCommand());
+    cl.setExecutionExceptionHandler(SpoolCommand::handle);
+    cl.setExecutionStrategy(parsed -> {
+      configureLogging(parsed);
+      return new CommandLine.RunLast().execute(parsed);
+    });
+    return cl;
+  }
+
+  /** The one place where failures become a one-line message, JSON and an exit code. */
+  private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+    CommonOptions common = cl.getCommand() instanceof SpoolSubcommand s ? s.common : new CommonOptions();
+    ErrorCode code = e instanceof SpoolException se ? se.code() : ErrorCode.FFMPEG_FAILED;
+    String message = e instanceof SpoolException ? e.getMessage() : "internal error: " + e;
+    PrintWriter err = cl.getErr();
+    err.println("spool: " + message + " [" + code + "]");
+    if (common.verbose) {
+      if (e instanceof SpoolException se) {
+        se.evidence().forEach(line -> err.println("  | " + line));
+      }
+      e.printStackTrace(err);
+    }
+    err.flush();
+    if (common.json) {
+      cl.getOut().println(Json.write(Map.of("error", errorJson(e, code, message))));
+      cl.getOut().flush();
+    }
+    return ExitCodes.of(code);
+  }
+
+  static Map<String, Object> errorJson(Exception e, ErrorCode code, String message) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("code", code);
+    m.put("message", message);
+    m.put("retryable", code.retryable());
+    if (e instanceof SpoolException se && !se.evidence().isEmpty()) {
+      m.put("evidence", se.evidence());
+    }
+    return m;
+  }
+
+  private static void configureLogging(CommandLine.ParseResult parsed) {
+    CommandLine.ParseResult leaf = parsed;
+    while (leaf.hasSubcommand()) {
+      leaf = leaf.subcommand();
+    }
+    boolean verbose = leaf.commandSpec().userObject() instanceof SpoolSubcommand s && s.common.verbose;
+    if (LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME) instanceof Logger root) {
+      root.setLevel(verbose ? Level.DEBUG : Level.WARN);
+    }
+  }
+
+  /** Reads the version from the jar manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = SpoolCommand.class.getPackage().getImplementationVersion();
+      return new String[] {"spool " + (v == null ? "development build" : v)};
+    }
+  }
+}

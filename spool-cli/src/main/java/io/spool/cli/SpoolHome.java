@@ -1,0 +1,20 @@
+package io.spool.cli;
+
+import java.nio.file.Path;
+
+/** Spool's own folder: {@code SPOOL_HOME}, default {@code ~/.spool}. */
+final class SpoolHome {
+  private SpoolHome() {}
+
+  static Path dir() {
+    String env = System.getenv("SPOOL_HOME");
+    if (env != null && !env.isBlank()) {
+      return Path.of(env).toAbsolutePath();
+    }
+    return Path.of(System.getProperty("user.home"), ".spool");
+  }
+
+  static Path cache() {
+    return dir().resolve("cache");
+  }
+}

@@ -1,0 +1,70 @@
+package io.spool.cli;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/** Human formats for sizes, times and money, and the parser for {@code --timeout 90s}. */
+final class Units {
+  private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)?");
+
+  private Units() {}
+
+  static String bytes(long b) {
+    if (b < 1024) {
+      return b + " B";
+    }
+    String[] units = {"KiB", "MiB", "GiB", "TiB"};
+    double v = b;
+    int i = -1;
+    while (v >= 1024 && i < units.length - 1) {
+      v /= 1024;
+      i++;
+    }
+    return String.format(Locale.ROOT, "%.1f %s", v, units[i]);
+  }
+
+  static String seconds(double s) {
+    if (s < 60) {
+      return String.format(Locale.ROOT, "%.2f s", s);
+    }
+    long t = Math.round(s);
+    return t >= 3600
+        ? String.format(Locale.ROOT, "%d:%02d:%02d", t / 3600, (t / 60) % 60, t % 60)
+        : String.format(Locale.ROOT, "%d:%02d", t / 60, t % 60);
+  }
+
+  static String usd(double v) {
+    return String.format(Locale.ROOT, "$%.6f", v);
+  }
+
+  /** Accepts {@code 500ms}, {@code 90s}, {@code 10m}, {@code 2h}, a bare number of seconds, or ISO-8601. */
+  static final class DurationConverter implements ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      String v = value.strip().toLowerCase(Locale.ROOT);
+      if (v.startsWith("pt")) {
+        return Duration.parse(v.toUpperCase(Locale.ROOT));
+      }
+      Matcher m = DURATION.matcher(v);
+      if (!m.matches()) {
+        throw new TypeConversionException("'" + value + "' is not a duration (try 90s, 10m, 2h)");
+      }
+      double n = Double.parseDouble(m.group(1));
+      String unit = m.group(2) == null ? "s" : m.group(2);
+      double millis = switch (unit) {
+        case "ms" -> n;
+        case "m" -> n * 60_000;
+        case "h" -> n * 3_600_000;
+        default -> n * 1000;
+      };
+      if (millis < 1) {
+        throw new TypeConversionException("duration must be positive: '" + value + "'");
+      }
+      return Duration.ofMillis((long) millis);
+    }
+  }
+}

@@ -1,0 +1,37 @@
+package io.spool.media;
+
+/**
+ * Stable, machine-readable failure codes. The names are part of Spool's public contract: they
+ * appear in JSON results, job records and manifests, and callers may switch on them.
+ */
+public enum ErrorCode {
+  /** The input is corrupt, truncated, empty, not media, or has nothing decodable. Not retryable. */
+  INVALID_INPUT(false),
+  /** The input path does not exist or cannot be read. Not retryable. */
+  INPUT_NOT_FOUND(false),
+  /** An option or argument is wrong (unknown preset, crf out of range, output equals input). */
+  BAD_ARGUMENT(false),
+  /** ffmpeg, ffprobe or a needed encoder is missing from this host. Not retryable here. */
+  ENVIRONMENT(false),
+  /** The job ran past its time limit and was ended. Retryable. */
+  TIMEOUT(true),
+  /** The job needed more memory than it was allowed, or was killed for memory. */
+  OUT_OF_MEMORY(true),
+  /** The job was cancelled. */
+  CANCELLED(false),
+  /** ffmpeg failed for a reason not classified above. Retryable. */
+  FFMPEG_FAILED(true),
+  /** Reading or writing files failed (disk full, permissions). Retryable. */
+  IO_ERROR(true);
+
+  private final boolean retryable;
+
+  ErrorCode(boolean retryable) {
+    this.retryable = retryable;
+  }
+
+  /** Whether running the same job again can succeed. */
+  public boolean retryable() {
+    return retryable;
+  }
+}

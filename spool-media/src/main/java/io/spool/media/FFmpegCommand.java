@@ -1,0 +1,160 @@
+package io.spool.media;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A complete ffmpeg invocation as data. {@link #arguments()} is the single place where Spool
+ * turns inputs, outputs and encodings into an argument list: never a shell string, and every
+ * path goes through the {@code file:} protocol so that no file name can become an option.
+ */
+public final class FFmpegCommand {
+  private final List<Input> inputs;
+  private final List<Output> outputs;
+  private final List<String> extraArguments;
+
+  private FFmpegCommand(Builder b) {
+    if (b.inputs.isEmpty()) {
+      throw new BadArgumentException("an ffmpeg command needs at least one input");
+    }
+    if (b.outputs.isEmpty()) {
+      throw new BadArgumentException("an ffmpeg command needs at least one output");
+    }
+    this.inputs = List.copyOf(b.inputs);
+    this.outputs = List.copyOf(b.outputs);
+    this.extraArguments = List.copyOf(b.extraArguments);
+  }
+
+  public static Builder newBuilder() {
+    return new Builder();
+  }
+
+  public List<Input> inputs() {
+    return inputs;
+  }
+
+  public List<Output> outputs() {
+    return outputs;
+  }
+
+  /** The arguments after the ffmpeg binary, with progress reporting and metering switched on. */
+  public List<String> arguments() {
+    List<String> a = new ArrayList<>(List.of(
+        "-hide_banner", "-nostdin", "-nostats", "-loglevel", "level+info",
+        "-benchmark", "-progress", "pipe:1", "-y"));
+    Integer threads = outputs.stream().map(Output::threads).filter(Objects::nonNull).findFirst().orElse(null);
+    if (threads != null) {
+      a.addAll(List.of("-filter_threads", String.valueOf(threads)));
+    }
+    for (Input in : inputs) {
+      if (in.durationSeconds() != null) {
+        a.addAll(List.of("-t", seconds(in.durationSeconds())));
+      }
+      if (in.generator() != null) {
+        a.addAll(List.of("-f", "lavfi", "-i", in.generator().render()));
+      } else {
+        a.addAll(List.of("-i", Arguments.fileUrl(in.path())));
+      }
+    }
+    for (Output out : outputs) {
+      for (int index : out.streams()) {
+        a.addAll(List.of("-map", "0:" + index));
+      }
+      if (!out.videoFilters().isEmpty()) {
+        a.addAll(List.of("-vf", out.videoFilters().render()));
+      }
+      VideoEncoding v = out.video();
+      if (v == null) {
+        a.add("-vn");
+      } else {
+        a.addAll(List.of("-c:v", v.codec()));
+        if (v.preset() != null) {
+          a.addAll(List.of("-preset", v.preset()));
+        }
+        if (v.crf() != null) {
+          a.addAll(List.of("-crf", String.valueOf(v.crf())));
+        }
+        if (v.pixelFormat() != null) {
+          a.addAll(List.of("-pix_fmt", v.pixelFormat()));
+        }
+        v.codecOptions().forEach((k, val) -> a.addAll(List.of("-" + k, val)));
+        if (out.codecTag() != null) {
+          a.addAll(List.of("-tag:v", out.codecTag()));
+        }
+      }
+      AudioEncoding au = out.audio();
+      if (au == null) {
+        a.add("-an");
+      } else {
+        a.addAll(List.of("-c:a", au.codec()));
+        if (au.bitrateKbps() != null) {
+          a.addAll(List.of("-b:a", au.bitrateKbps() + "k"));
+        }
+        if (au.channels() != null) {
+          a.addAll(List.of("-ac", String.valueOf(au.channels())));
+        }
+        if (au.sampleRate() != null) {
+          a.addAll(List.of("-ar", String.valueOf(au.sampleRate())));
+        }
+      }
+      a.addAll(List.of("-sn", "-dn", "-max_muxing_queue_size", "4096"));
+      if (out.threads() != null) {
+        a.addAll(List.of("-threads", String.valueOf(out.threads())));
+      }
+      if (out.frames() != null) {
+        a.addAll(List.of("-frames:v", String.valueOf(out.frames())));
+      }
+      if (out.fastStart()) {
+        a.addAll(List.of("-movflags", "+faststart"));
+      }
+      a.addAll(extraArguments);
+      if (out.format() != null) {
+        a.addAll(List.of("-f", out.format()));
+      }
+      a.add(out.format() != null && out.format().equals("null") ? "-" : Arguments.fileUrl(out.path()));
+    }
+    return List.copyOf(a);
+  }
+
+  private static String seconds(double s) {
+    return String.format(java.util.Locale.ROOT, "%.3f", s);
+  }
+
+  public static final class Builder {
+    private final List<Input> inputs = new ArrayList<>();
+    private final List<Output> outputs = new ArrayList<>();
+    private final List<String> extraArguments = new ArrayList<>();
+
+    private Builder() {}
+
+    public Builder input(Input input) {
+      inputs.add(Objects.requireNonNull(input, "input"));
+      return this;
+    }
+
+    public Builder output(Output output) {
+      outputs.add(Objects.requireNonNull(output, "output"));
+      return this;
+    }
+
+    /**
+     * The one audited escape hatch: raw output options placed before the output's format. Each
+     * must be an option name ({@code -x}) or a value that does not start with '-'; paths are not
+     * allowed here.
+     */
+    public Builder extraOutputArguments(List<String> args) {
+      for (String arg : args) {
+        if (arg.contains("/") || arg.startsWith("file:")) {
+          throw new BadArgumentException("extra ffmpeg arguments must not contain paths: '" + arg + "'");
+        }
+        extraArguments.add(arg);
+      }
+      return this;
+    }
+
+    public FFmpegCommand build() {
+      return new FFmpegCommand(this);
+    }
+  }
+}

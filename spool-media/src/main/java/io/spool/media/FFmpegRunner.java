@@ -1,0 +1,56 @@
+package io.spool.media;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Runs ffmpeg commands: progress events, metering, timeout, cancel and failure classification.
+ * {@code FFmpegRunner.using(tools).run(command, options)} blocks; {@link #start} returns a
+ * {@link RunHandle} to cancel or await.
+ */
+public final class FFmpegRunner {
+  private final Toolchain tools;
+
+  private FFmpegRunner(Toolchain tools) {
+    this.tools = Objects.requireNonNull(tools, "tools");
+  }
+
+  public static FFmpegRunner using(Toolchain tools) {
+    return new FFmpegRunner(tools);
+  }
+
+  /** Starts ffmpeg and returns at once. */
+  public RunHandle start(FFmpegCommand command, RunOptions options) {
+    List<String> argv = new ArrayList<>();
+    argv.add(tools.ffmpeg().toString());
+    argv.addAll(command.arguments());
+    Process process;
+    try {
+      process = new ProcessBuilder(argv)
+          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+          .start();
+    } catch (IOException e) {
+      throw new EnvironmentException("cannot start ffmpeg at " + tools.ffmpeg() + ": " + e.getMessage());
+    }
+    return new RunHandle(process, options);
+  }
+
+  /**
+   * Runs to completion. Interrupting the calling thread cancels the run.
+   *
+   * @throws SpoolException classified: invalid input, environment, timeout, memory, cancelled,
+   *     or a retryable ffmpeg failure
+   */
+  public RunResult run(FFmpegCommand command, RunOptions options) {
+    RunHandle handle = start(command, options);
+    try {
+      return handle.await();
+    } catch (InterruptedException e) {
+      handle.cancel();
+      Thread.currentThread().interrupt();
+      throw new CancelledException("cancelled while ffmpeg was running");
+    }
+  }
+}

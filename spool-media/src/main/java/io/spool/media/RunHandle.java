@@ -1,0 +1,232 @@
+package io.spool.media;
+
+import io.spool.media.internal.ExitCleanup;
+import io.spool.media.internal.FailureClassifier;
+import io.spool.media.internal.ProcStat;
+import io.spool.media.internal.ProcessTree;
+import io.spool.media.internal.StderrTail;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A running ffmpeg process: cancel it, or await its result. */
+public final class RunHandle {
+  private static final Duration GRACE = Duration.ofSeconds(3);
+  private static final long SAMPLE_MILLIS = 200;
+  private static final Pattern BENCH_TIMES =
+      Pattern.compile("bench: utime=([0-9.]+)s stime=([0-9.]+)s rtime=([0-9.]+)s");
+  private static final Pattern BENCH_RSS = Pattern.compile("bench: maxrss=([0-9]+)kB");
+
+  private enum Ending { TIMEOUT, CANCEL, MEMORY }
+
+  private final Process process;
+  private final RunOptions options;
+  private final long startNanos = System.nanoTime();
+  private final StderrTail tail = new StderrTail(40);
+  private final AtomicReference<Ending> ending = new AtomicReference<>();
+  private final Thread stdoutReader;
+  private final Thread stderrReader;
+  private final Thread monitor;
+  private final ExitCleanup.Registration onExit;
+  private volatile ProcStat.Sample lastSample = ProcStat.Sample.NONE;
+  private volatile long peakRss;
+  private volatile double benchUser = -1;
+  private volatile double benchSystem = -1;
+  private volatile long benchRss = -1;
+
+  RunHandle(Process process, RunOptions options) {
+    this.process = process;
+    this.options = options;
+    this.stdoutReader = daemon("ffmpeg-progress-" + process.pid(), this::readProgress);
+    this.stderrReader = daemon("ffmpeg-stderr-" + process.pid(), this::readStderr);
+    this.monitor = daemon("ffmpeg-monitor-" + process.pid(), this::watch);
+    this.onExit = ExitCleanup.register(ExitCleanup.Phase.END_PROCESSES, this::cancel);
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** Ends the process tree; {@link #await()} then throws {@link CancelledException}. */
+  public void cancel() {
+    end(Ending.CANCEL);
+  }
+
+  /**
+   * Waits for ffmpeg to exit.
+   *
+   * @return the metrics of a successful run
+   * @throws SpoolException the classified failure
+   * @throws InterruptedException if the waiting thread is interrupted (the process keeps running;
+   *     call {@link #cancel()})
+   */
+  public RunResult await() throws InterruptedException {
+    int status = process.waitFor();
+    onExit.close();
+    stdoutReader.join();
+    stderrReader.join();
+    monitor.interrupt();
+    monitor.join();
+    Metrics metrics = metrics();
+    Ending why = ending.get();
+    if (why == Ending.CANCEL) {
+      throw new CancelledException("cancelled; ffmpeg was ended");
+    }
+    if (why == Ending.TIMEOUT) {
+      throw new TimeoutExceededException(
+          "timed out after " + human(options.timeout()) + "; ffmpeg was ended", tail.lines(), null);
+    }
+    if (why == Ending.MEMORY) {
+      throw new OutOfMemoryException(String.format(java.util.Locale.ROOT,
+          "needs more memory: ffmpeg grew past the %d MiB limit", options.memoryLimitBytes() >> 20),
+          tail.lines(), null);
+    }
+    if (status != 0) {
+      throw FailureClassifier.classify("ffmpeg", status, tail.lines());
+    }
+    return new RunResult(metrics, tail.lines());
+  }
+
+  /** What the run has used so far (or in total, once it has exited). */
+  public Metrics metrics() {
+    double wall = (System.nanoTime() - startNanos) / 1e9;
+    ProcStat.Sample s = lastSample;
+    double user = benchUser >= 0 ? benchUser : s.userSeconds();
+    double sys = benchSystem >= 0 ? benchSystem : s.systemSeconds();
+    long rss = Math.max(peakRss, benchRss);
+    return new Metrics(wall, user, sys, Math.max(0, rss));
+  }
+
+  private void end(Ending why) {
+    if (ending.compareAndSet(null, why)) {
+      ProcessTree.end(process, GRACE);
+    }
+  }
+
+  private void watch() {
+    long deadline = options.timeout() == null ? Long.MAX_VALUE
+        : startNanos + options.timeout().toNanos();
+    try {
+      while (process.isAlive()) {
+        ProcStat.Sample s = ProcStat.read(process.pid());
+        if (s != ProcStat.Sample.NONE) {
+          lastSample = s;
+          peakRss = Math.max(peakRss, s.peakRssBytes());
+          if (options.memoryLimitBytes() > 0 && s.rssBytes() > options.memoryLimitBytes()) {
+            end(Ending.MEMORY);
+            return;
+          }
+        }
+        if (System.nanoTime() >= deadline) {
+          end(Ending.TIMEOUT);
+          return;
+        }
+        long sleep = Math.min(SAMPLE_MILLIS, Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+        Thread.sleep(sleep);
+      }
+    } catch (InterruptedException e) {
+      // the run is over
+    }
+  }
+
+  private void readProgress() {
+    Map<String, String> block = new HashMap<>();
+    try (BufferedReader r = new BufferedReader(
+        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = r.readLine()) != null) {
+        int eq = line.indexOf('=');
+        if (eq <= 0) {
+          continue;
+        }
+        String key = line.substring(0, eq).strip();
+        String value = line.substring(eq + 1).strip();
+        block.put(key, value);
+        if (key.equals("progress")) {
+          emit(block, value.equals("end"));
+          block.clear();
+        }
+      }
+    } catch (IOException e) {
+      // the process ended; nothing more to read
+    }
+  }
+
+  private void emit(Map<String, String> block, boolean done) {
+    double outTime = parseDouble(block.get("out_time_us")) / 1e6;
+    if (outTime < 0) {
+      outTime = 0;
+    }
+    double speed = parseDouble(block.getOrDefault("speed", "0").replace("x", ""));
+    double total = options.expectedDurationSeconds();
+    double fraction = total > 0 ? Math.min(1.0, outTime / total) : -1;
+    if (done && total > 0) {
+      fraction = 1.0;
+    }
+    Duration eta = null;
+    if (total > 0 && speed > 0) {
+      eta = Duration.ofMillis((long) (Math.max(0, total - outTime) / speed * 1000));
+    }
+    Progress p = new Progress(fraction, outTime, (long) parseDouble(block.get("frame")),
+        parseDouble(block.get("fps")), speed, eta, done);
+    try {
+      options.listener().onProgress(p);
+    } catch (RuntimeException e) {
+      org.slf4j.LoggerFactory.getLogger(RunHandle.class).warn("progress listener failed", e);
+    }
+  }
+
+  private void readStderr() {
+    try (BufferedReader r = new BufferedReader(
+        new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = r.readLine()) != null) {
+        Matcher t = BENCH_TIMES.matcher(line);
+        Matcher m = BENCH_RSS.matcher(line);
+        if (t.find()) {
+          benchUser = Double.parseDouble(t.group(1));
+          benchSystem = Double.parseDouble(t.group(2));
+        } else if (m.find()) {
+          benchRss = Long.parseLong(m.group(1)) * 1024;
+        } else {
+          tail.add(line);
+        }
+      }
+    } catch (IOException e) {
+      // the process ended
+    }
+  }
+
+  private static double parseDouble(String s) {
+    if (s == null) {
+      return 0;
+    }
+    try {
+      return Double.parseDouble(s);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  private static String human(Duration d) {
+    return d == null ? "?" : d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+  }
+
+  private static Thread daemon(String name, Runnable r) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+}

@@ -1,0 +1,170 @@
+package io.spool.media;
+
+import io.spool.media.internal.AtomicOutput;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Transcodes one file: probe, plan, run ffmpeg into a temporary file, verify the result with
+ * ffprobe, then publish it atomically. On any failure nothing is left at the output path and a
+ * file already there is untouched.
+ */
+public final class Transcoder {
+  /** Output shorter than the input by more than this (and 5%) means the input was cut short. */
+  private static final double TRUNCATION_SLACK_SECONDS = 0.5;
+
+  private final Toolchain tools;
+
+  private Transcoder(Toolchain tools) {
+    this.tools = Objects.requireNonNull(tools, "tools");
+  }
+
+  public static Transcoder using(Toolchain tools) {
+    return new Transcoder(tools);
+  }
+
+  public TranscodeResult transcode(Path input, Path output, TranscodeOptions options, ProgressListener listener) {
+    checkDistinct(input, output);
+    MediaInfo in = FFprobe.using(tools).probe(input);
+    try (AtomicOutput out = AtomicOutput.beside(output)) {
+      FFmpegCommand command = plan(in, options, out.temporary());
+      RunOptions run = new RunOptions(options.timeout(), in.durationSeconds(), options.memoryLimitBytes(), listener);
+      RunResult result = FFmpegRunner.using(tools).run(command, run);
+      MediaInfo produced = verify(in, command.outputs().get(0), out.temporary(), result);
+      out.publish();
+      MediaStream v = produced.primaryVideo().orElse(null);
+      double wall = result.metrics().wallSeconds();
+      return new TranscodeResult(
+          input, out.target(), options.preset().id(),
+          command.outputs().get(0).video() == null ? null : command.outputs().get(0).video().codec(),
+          in.sizeBytes(), sizeOf(out.target()), produced.durationSeconds(),
+          v == null ? 0 : v.displayWidth(), v == null ? 0 : v.displayHeight(),
+          wall > 0 ? in.durationSeconds() / wall : 0, result.metrics(),
+          withPath(produced, out.target()));
+    }
+  }
+
+  /**
+   * The ffmpeg command for transcoding {@code in} to {@code target}: which streams, the encoders,
+   * deinterlacing, tone mapping and scaling. Pure: nothing runs.
+   */
+  public static FFmpegCommand plan(MediaInfo in, TranscodeOptions options, Path target) {
+    Preset preset = options.preset();
+    Output.Builder out = Output.newBuilder(target)
+        .format(preset.format())
+        .fastStart(preset.fastStart())
+        .threads(options.threads());
+    MediaStream video = in.primaryVideo().orElse(null);
+    MediaStream audio = in.primaryAudio().orElse(null);
+    if (video == null && audio == null) {
+      throw new InvalidInputException(in.path().getFileName() + " contains no audio or video stream");
+    }
+    if (video != null) {
+      VideoEncoding encoding = options.videoEncoding();
+      out.stream(video.index()).video(encoding).videoFilters(videoFilters(video, options, encoding));
+      if (preset.codecTag() != null && encoding.codec().equals(preset.video().codec())) {
+        out.codecTag(preset.codecTag());
+      }
+    }
+    if (audio != null) {
+      out.stream(audio.index()).audio(options.audioEncoding());
+    }
+    return FFmpegCommand.newBuilder().input(Input.of(in.path())).output(out.build()).build();
+  }
+
+  /** Deinterlace, tone-map HDR to SDR, then scale to the target display size. */
+  static FilterChain videoFilters(MediaStream v, TranscodeOptions options, VideoEncoding encoding) {
+    List<Filter> filters = new ArrayList<>();
+    if (v.interlaced()) {
+      filters.add(Filter.of("bwdif").with("mode", "send_frame").with("deint", "all"));
+    }
+    // ffmpeg turns the picture upright before filters, so frames arrive in display orientation.
+    int frameW = v.quarterTurned() ? v.height() : v.width();
+    int frameH = v.quarterTurned() ? v.width() : v.height();
+    int displayW = v.displayWidth();
+    int displayH = v.displayHeight();
+    if (displayW > 0 && displayH > 0) {
+      int targetH = displayH;
+      if (options.height() != null && (options.height() < displayH || options.allowUpscale())) {
+        targetH = options.height();
+      }
+      int targetW = even((double) targetH * displayW / displayH);
+      targetH = even(targetH);
+      boolean squarePixels = !v.sampleAspectRatio().isKnown() || v.sampleAspectRatio().sameValue(Rational.ONE);
+      if (targetW != frameW || targetH != frameH || !squarePixels) {
+        filters.add(Filter.of("scale").with("w", targetW).with("h", targetH));
+        filters.add(Filter.of("setsar").with("sar", "1"));
+      }
+    }
+    boolean eightBit = encoding.pixelFormat() != null && !encoding.pixelFormat().contains("10");
+    if (v.color().isHdr() && eightBit) {
+      filters.add(Filter.of("zscale").with("t", "linear").with("npl", "100"));
+      filters.add(Filter.of("format").with("pix_fmts", "gbrpf32le"));
+      filters.add(Filter.of("zscale").with("p", "bt709"));
+      filters.add(Filter.of("tonemap").with("tonemap", "hable").with("desat", "0"));
+      filters.add(Filter.of("zscale").with("t", "bt709").with("m", "bt709").with("r", "tv"));
+    }
+    return new FilterChain(filters);
+  }
+
+  private static int even(double value) {
+    int v = (int) Math.round(value);
+    return Math.max(2, v - (v % 2));
+  }
+
+  /** Checks the written file before it may be published. */
+  private MediaInfo verify(MediaInfo in, Output planned, Path written, RunResult run) {
+    MediaInfo out;
+    try {
+      out = FFprobe.using(tools).probe(written);
+    } catch (InvalidInputException e) {
+      throw new ProcessFailedException("ffmpeg wrote an unreadable file: " + e.getMessage(), 0, run.stderrTail());
+    }
+    if (planned.video() != null && !out.hasVideo()) {
+      throw new InvalidInputException("no video could be decoded from " + in.path().getFileName(), run.stderrTail(), null);
+    }
+    if (planned.audio() != null && !out.hasAudio()) {
+      throw new InvalidInputException("no audio could be decoded from " + in.path().getFileName(), run.stderrTail(), null);
+    }
+    double expected = in.durationSeconds();
+    if (expected > 0 && out.durationSeconds() < expected - Math.max(TRUNCATION_SLACK_SECONDS, 0.05 * expected)) {
+      throw new InvalidInputException(String.format(java.util.Locale.ROOT,
+          "input is truncated or damaged: only %.2f s of %.2f s could be decoded from %s",
+          out.durationSeconds(), expected, in.path().getFileName()), run.stderrTail(), null);
+    }
+    return out;
+  }
+
+  private static void checkDistinct(Path input, Path output) {
+    Path a = input.toAbsolutePath().normalize();
+    Path b = output.toAbsolutePath().normalize();
+    boolean same = a.equals(b);
+    if (!same && Files.exists(a) && Files.exists(b)) {
+      try {
+        same = Files.isSameFile(a, b);
+      } catch (IOException e) {
+        same = false;
+      }
+    }
+    if (same) {
+      throw new BadArgumentException("output must not be the input file: " + output);
+    }
+  }
+
+  private static long sizeOf(Path p) {
+    try {
+      return Files.size(p);
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  private static MediaInfo withPath(MediaInfo m, Path p) {
+    return new MediaInfo(p, m.formatName(), m.formatLongName(), m.durationSeconds(), m.sizeBytes(),
+        m.bitRate(), m.streams(), m.chapters(), m.tags());
+  }
+}

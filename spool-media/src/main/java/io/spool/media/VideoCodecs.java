@@ -1,0 +1,61 @@
+package io.spool.media;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The video encoders a transcode may ask for by name, each with sensible settings and its
+ * quality scale. NVENC encoders are listed here but only work where the capability probe proved
+ * them (see {@link Capabilities}).
+ */
+public final class VideoCodecs {
+  private record Spec(VideoEncoding encoding, int maxQuality, String qualityOption) {}
+
+  private static final Map<String, Spec> SPECS = Map.of(
+      "libx264", new Spec(Preset.WEB.video(), 51, null),
+      "libx265", new Spec(Preset.HEVC.video(), 51, null),
+      "libvpx-vp9", new Spec(Preset.VP9.video(), 63, null),
+      "libsvtav1", new Spec(Preset.AV1.video(), 63, null),
+      "h264_nvenc", new Spec(nvenc("h264_nvenc"), 51, "cq"),
+      "hevc_nvenc", new Spec(nvenc("hevc_nvenc"), 51, "cq"),
+      "av1_nvenc", new Spec(nvenc("av1_nvenc"), 51, "cq"));
+
+  private VideoCodecs() {}
+
+  public static List<String> names() {
+    return SPECS.keySet().stream().sorted().toList();
+  }
+
+  /**
+   * Settings for {@code codec}: the preset's own when it already uses that codec, else the
+   * codec's defaults; {@code crf} (if given) replaces the quality.
+   */
+  public static VideoEncoding resolve(Preset preset, String codec, Integer crf) {
+    String name = codec == null ? preset.video().codec() : codec;
+    Spec spec = SPECS.get(name);
+    if (spec == null) {
+      throw new BadArgumentException("unsupported video codec '" + name + "'; choose one of " + names());
+    }
+    VideoEncoding base = name.equals(preset.video().codec()) ? preset.video() : spec.encoding();
+    if (crf == null) {
+      return base;
+    }
+    if (crf < 0 || crf > spec.maxQuality()) {
+      throw new BadArgumentException(
+          "crf for " + name + " must be between 0 and " + spec.maxQuality() + ", got " + crf);
+    }
+    return spec.qualityOption() == null
+        ? base.toBuilder().crf(crf).build()
+        : base.toBuilder().option(spec.qualityOption(), String.valueOf(crf)).build();
+  }
+
+  /** Whether the codec runs on an NVIDIA GPU. */
+  public static boolean isGpu(String codec) {
+    return codec != null && codec.endsWith("_nvenc");
+  }
+
+  private static VideoEncoding nvenc(String codec) {
+    return VideoEncoding.newBuilder().codec(codec).preset("p4").pixelFormat("yuv420p")
+        .option("rc", "vbr").option("cq", "23").option("b:v", "0").build();
+  }
+}

@@ -1,0 +1,114 @@
+package io.spool.media.internal;
+
+import io.spool.media.EnvironmentException;
+import io.spool.media.ErrorCode;
+import io.spool.media.InputNotFoundException;
+import io.spool.media.InvalidInputException;
+import io.spool.media.OutOfMemoryException;
+import io.spool.media.ProcessFailedException;
+import io.spool.media.SpoolException;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Decides what an ffmpeg failure means from its exit status and what it logged, so that
+ * deterministic failures (bad input, missing encoder) are never retried and transient ones are.
+ * This is the only place that reads ffmpeg's messages to classify them.
+ */
+public final class FailureClassifier {
+  private static final List<String> INVALID_INPUT = List.of(
+      "invalid data found when processing input",
+      "moov atom not found",
+      "does not contain any stream",
+      "could not find codec parameters",
+      "invalid nal unit size",
+      "partial file",
+      "error while decoding",
+      "decoding error",
+      "invalid frame marker",
+      "corrupt",
+      "end of file",
+      "no decoder for",
+      "decoder (codec none) not found",
+      "unsupported codec");
+  private static final List<String> ENVIRONMENT = List.of(
+      "unknown encoder",
+      "encoder not found",
+      "no such filter",
+      "unrecognized option",
+      "cannot load libcuda",
+      "cannot load libnvidia-encode",
+      "no nvenc capable devices found",
+      "no capable devices found",
+      "driver does not support the required nvenc api version");
+
+  private FailureClassifier() {}
+
+  public static SpoolException classify(String tool, int exitStatus, List<String> stderrTail) {
+    String reason = reason(stderrTail);
+    String lower = String.join("\n", stderrTail).toLowerCase(Locale.ROOT);
+    if (lower.contains("no space left on device")) {
+      return new SpoolException(ErrorCode.IO_ERROR, tool + " failed: no space left on device", stderrTail, null);
+    }
+    if (lower.contains("cannot allocate memory") || exitStatus == 137) {
+      return new OutOfMemoryException(tool + " ran out of memory: " + reason, stderrTail, null);
+    }
+    if (lower.contains("no such file or directory") && lower.contains("file:")) {
+      return new InputNotFoundException(tool + ": " + reason);
+    }
+    for (String p : ENVIRONMENT) {
+      if (lower.contains(p)) {
+        return new EnvironmentException("this host's ffmpeg cannot do it: " + reason, stderrTail, null);
+      }
+    }
+    for (String p : INVALID_INPUT) {
+      if (lower.contains(p)) {
+        return new InvalidInputException("input is invalid: " + reason, stderrTail, null);
+      }
+    }
+    return new ProcessFailedException(
+        tool + " failed (exit status " + exitStatus + "): " + reason, exitStatus, stderrTail);
+  }
+
+  /**
+   * The most telling line: the last error that is not ffmpeg's generic closing words, with the
+   * log-level tag and the {@code file:} path prefix removed.
+   */
+  public static String reason(List<String> stderrTail) {
+    String fallback = null;
+    for (int i = stderrTail.size() - 1; i >= 0; i--) {
+      String line = stderrTail.get(i);
+      if (!(line.contains("[error]") || line.contains("[fatal]"))) {
+        continue;
+      }
+      String text = clean(line);
+      if (text.isEmpty() || text.equals("Conversion failed!")) {
+        continue;
+      }
+      if (fallback == null) {
+        fallback = text;
+      } else if (fallback.startsWith("Invalid data found") || fallback.startsWith("Error opening")) {
+        return fallback + " (" + text + ")";
+      } else {
+        return fallback;
+      }
+    }
+    if (fallback != null) {
+      return fallback;
+    }
+    return stderrTail.isEmpty() ? "no message" : clean(stderrTail.get(stderrTail.size() - 1));
+  }
+
+  static String clean(String line) {
+    String s = line.replaceFirst("^\\[[^\\]]+ @ 0x[0-9a-f]+\\] ", "")
+        .replaceFirst("^\\[(error|fatal|warning|info|panic)\\] ", "")
+        .strip();
+    if (s.startsWith("file:")) {
+      int i = s.indexOf(": ");
+      if (i > 0) {
+        s = s.substring(i + 2);
+      }
+    }
+    return s;
+  }
+}
