@@ -2,12 +2,12 @@ package io.spool.cli;
 
 import java.nio.file.Path;
 
-/** Spool's own folder: {@code SPOOL_HOME}, default {@code ~/.spool}. */
+/** Spool's own folder: {@code SPOOL_HOME} (or the {@code spool.home} property), default {@code ~/.spool}. */
 final class SpoolHome {
   private SpoolHome() {}
 
   static Path dir() {
-    String env = System.getenv("SPOOL_HOME");
+    String env = System.getProperty("spool.home", System.getenv("SPOOL_HOME"));
     if (env != null && !env.isBlank()) {
       return Path.of(env).toAbsolutePath();
     }

@@ -22,12 +22,6 @@ final class Arguments {
     return "file:" + path.toAbsolutePath().normalize();
   }
 
-  /** Strips the leading "file:/path: " that ffmpeg tools put before an error. */
-  static String withoutPrefix(String line) {
-    int i = line.startsWith("file:") ? line.indexOf(": ") : -1;
-    return i > 0 ? line.substring(i + 2) : line;
-  }
-
   static void codecOption(String name, String value) {
     if (name == null || !OPTION_NAME.matcher(name).matches()) {
       throw new BadArgumentException("codec option name is not valid: '" + name + "'");

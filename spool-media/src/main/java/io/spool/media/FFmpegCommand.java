@@ -98,7 +98,12 @@ public final class FFmpegCommand {
           a.addAll(List.of("-ar", String.valueOf(au.sampleRate())));
         }
       }
-      a.addAll(List.of("-sn", "-dn", "-max_muxing_queue_size", "4096"));
+      if (out.subtitleCodec() == null) {
+        a.add("-sn");
+      } else {
+        a.addAll(List.of("-c:s", out.subtitleCodec()));
+      }
+      a.addAll(List.of("-dn", "-max_muxing_queue_size", "4096"));
       if (out.threads() != null) {
         a.addAll(List.of("-threads", String.valueOf(out.threads())));
       }

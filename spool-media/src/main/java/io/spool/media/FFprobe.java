@@ -1,6 +1,7 @@
 package io.spool.media;
 
 import io.spool.media.internal.CommandRunner;
+import io.spool.media.internal.FailureClassifier;
 import io.spool.media.internal.ProbeParser;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,14 +37,14 @@ public final class FFprobe {
   public MediaInfo probe(Path file) {
     checkReadableFile(file);
     CommandRunner.Result r = CommandRunner.run(
-        List.of(tools.ffprobe().toString(), "-v", "error", "-hide_banner",
+        List.of(tools.ffprobe().toString(), "-loglevel", "level+error", "-hide_banner",
             "-print_format", "json", "-show_format", "-show_streams", "-show_chapters",
             Arguments.fileUrl(file)),
         TIMEOUT);
     if (!r.ok()) {
+      List<String> stderr = List.of(r.stderr().strip().split("\\R"));
       throw new InvalidInputException(
-          file.getFileName() + " is not readable media: " + Arguments.withoutPrefix(r.lastErrorLine()),
-          List.of(r.stderr().strip().split("\\R")), null);
+          file.getFileName() + " is not readable media: " + FailureClassifier.reason(stderr), stderr, null);
     }
     MediaInfo info;
     try {

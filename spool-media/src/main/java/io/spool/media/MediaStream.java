@@ -72,6 +72,12 @@ public record MediaStream(
     return type == StreamType.AUDIO;
   }
 
+  /** A subtitle stored as text (SubRip, ASS, WebVTT, MP4 timed text), which any container can carry. */
+  public boolean isTextSubtitle() {
+    return type == StreamType.SUBTITLE && codec != null
+        && Set.of("subrip", "srt", "ass", "ssa", "mov_text", "webvtt", "text").contains(codec);
+  }
+
   public boolean isDefault() {
     return dispositions.contains("default");
   }

@@ -15,6 +15,7 @@ public record Output(
     List<Integer> streams,
     VideoEncoding video,
     AudioEncoding audio,
+    String subtitleCodec,
     FilterChain videoFilters,
     Integer threads,
     boolean fastStart,
@@ -28,6 +29,9 @@ public record Output(
     }
     if (codecTag != null) {
       Arguments.token("codec tag", codecTag);
+    }
+    if (subtitleCodec != null) {
+      Arguments.token("subtitle codec", subtitleCodec);
     }
     streams = List.copyOf(streams);
     Objects.requireNonNull(videoFilters, "videoFilters");
@@ -49,6 +53,7 @@ public record Output(
     b.streams.addAll(streams);
     b.video = video;
     b.audio = audio;
+    b.subtitleCodec = subtitleCodec;
     b.videoFilters = videoFilters;
     b.threads = threads;
     b.fastStart = fastStart;
@@ -63,6 +68,7 @@ public record Output(
     private final List<Integer> streams = new ArrayList<>();
     private VideoEncoding video;
     private AudioEncoding audio;
+    private String subtitleCodec;
     private FilterChain videoFilters = FilterChain.EMPTY;
     private Integer threads;
     private boolean fastStart;
@@ -102,6 +108,12 @@ public record Output(
       return this;
     }
 
+    /** Subtitle encoder for the mapped subtitle streams; without it the output has no subtitles. */
+    public Builder subtitleCodec(String codec) {
+      this.subtitleCodec = codec;
+      return this;
+    }
+
     public Builder videoFilters(FilterChain chain) {
       this.videoFilters = chain;
       return this;
@@ -129,7 +141,7 @@ public record Output(
     }
 
     public Output build() {
-      return new Output(path, format, streams, video, audio, videoFilters, threads, fastStart, codecTag, frames);
+      return new Output(path, format, streams, video, audio, subtitleCodec, videoFilters, threads, fastStart, codecTag, frames);
     }
   }
 }

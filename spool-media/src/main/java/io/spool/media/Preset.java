@@ -90,6 +90,11 @@ public enum Preset {
     return codecTag;
   }
 
+  /** How text subtitles are carried in this preset's container. */
+  public String subtitleCodec() {
+    return format.equals("mp4") ? "mov_text" : "webvtt";
+  }
+
   /** MP4 output gets its index moved to the front for streaming. */
   public boolean fastStart() {
     return format.equals("mp4");

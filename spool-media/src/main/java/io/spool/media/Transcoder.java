@@ -49,8 +49,9 @@ public final class Transcoder {
   }
 
   /**
-   * The ffmpeg command for transcoding {@code in} to {@code target}: which streams, the encoders,
-   * deinterlacing, tone mapping and scaling. Pure: nothing runs.
+   * The ffmpeg command for transcoding {@code in} to {@code target}: which streams (the main video
+   * and audio tracks, and text subtitles converted for the container; bitmap subtitles and data
+   * tracks are dropped), the encoders, deinterlacing, tone mapping and scaling. Pure: nothing runs.
    */
   public static FFmpegCommand plan(MediaInfo in, TranscodeOptions options, Path target) {
     Preset preset = options.preset();
@@ -72,6 +73,11 @@ public final class Transcoder {
     }
     if (audio != null) {
       out.stream(audio.index()).audio(options.audioEncoding());
+    }
+    List<MediaStream> subtitles = in.streams().stream().filter(MediaStream::isTextSubtitle).toList();
+    if (video != null && !subtitles.isEmpty()) {
+      subtitles.forEach(s -> out.stream(s.index()));
+      out.subtitleCodec(preset.subtitleCodec());
     }
     return FFmpegCommand.newBuilder().input(Input.of(in.path())).output(out.build()).build();
   }

@@ -42,6 +42,17 @@ public final class FailureClassifier {
       "no capable devices found",
       "driver does not support the required nvenc api version");
 
+  /** ffmpeg's closing words after a failure; the line that says why comes before them. */
+  private static final List<String> GENERIC = List.of(
+      "Error initializing output stream",
+      "Error while opening encoder",
+      "Error marking filters as finished",
+      "Error while filtering",
+      "Error while processing the decoded data",
+      "Failed to inject frame",
+      "Task finished with error code",
+      "Nothing was written into output file");
+
   private FailureClassifier() {}
 
   public static SpoolException classify(String tool, int exitStatus, List<String> stderrTail) {
@@ -75,28 +86,30 @@ public final class FailureClassifier {
    * log-level tag and the {@code file:} path prefix removed.
    */
   public static String reason(List<String> stderrTail) {
-    String fallback = null;
-    for (int i = stderrTail.size() - 1; i >= 0; i--) {
-      String line = stderrTail.get(i);
-      if (!(line.contains("[error]") || line.contains("[fatal]"))) {
-        continue;
-      }
-      String text = clean(line);
-      if (text.isEmpty() || text.equals("Conversion failed!")) {
-        continue;
-      }
-      if (fallback == null) {
-        fallback = text;
-      } else if (fallback.startsWith("Invalid data found") || fallback.startsWith("Error opening")) {
-        return fallback + " (" + text + ")";
-      } else {
-        return fallback;
+    List<String> errors = new java.util.ArrayList<>();
+    for (String line : stderrTail) {
+      if (line.contains("[error]") || line.contains("[fatal]")) {
+        String text = clean(line);
+        if (!text.isEmpty() && !text.equals("Conversion failed!")) {
+          errors.add(text);
+        }
       }
     }
-    if (fallback != null) {
-      return fallback;
+    if (errors.isEmpty()) {
+      return stderrTail.isEmpty() ? "no message" : clean(stderrTail.get(stderrTail.size() - 1));
     }
-    return stderrTail.isEmpty() ? "no message" : clean(stderrTail.get(stderrTail.size() - 1));
+    String last = errors.get(errors.size() - 1);
+    String previous = errors.size() > 1 ? errors.get(errors.size() - 2) : null;
+    if (previous != null && (last.startsWith("Invalid data found") || last.startsWith("Error opening"))) {
+      return last + " (" + previous + ")";
+    }
+    for (int i = errors.size() - 1; i >= 0; i--) {
+      String line = errors.get(i);
+      if (GENERIC.stream().noneMatch(line::startsWith)) {
+        return line;
+      }
+    }
+    return last;
   }
 
   static String clean(String line) {

@@ -1,0 +1,88 @@
+package io.spool.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.spool.media.testing.MediaFixtures;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class InfoCommandsTest {
+  @TempDir static Path home;
+
+  @BeforeAll
+  static void isolateHome() {
+    System.setProperty("spool.home", home.toString());
+  }
+
+  @Test
+  void doctorReportsHostAndGpuVerdict() throws Exception {
+    Cli.Result r = Cli.run("doctor", "--json");
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    JsonNode j = Json.MAPPER.readTree(r.out());
+    assertThat(j.get("ok").asBoolean()).isTrue();
+    assertThat(j.at("/host/cpuCores").asInt()).isPositive();
+    assertThat(j.at("/host/memoryBytes").asLong()).isPositive();
+    assertThat(j.at("/host/spoolHomeFreeBytes").asLong()).isPositive();
+    assertThat(j.at("/capabilities/encoders").toString()).contains("libx264");
+    assertThat(j.at("/capabilities/gpuEncoders").size()).isEqualTo(3);
+
+    Cli.Result human = Cli.run("doctor");
+    assertThat(human.out()).contains("GPU encode", "libx264 yes", "cores");
+  }
+
+  @Test
+  void probePrintsTheTypedModelAsJson() throws Exception {
+    Path file = MediaFixtures.corpus().resolve("h264_aac_rot270_720p_5s.mp4");
+    Cli.Result r = Cli.run("probe", file.toString(), "--json");
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    JsonNode j = Json.MAPPER.readTree(r.out());
+    assertThat(j.get("path").asText()).isEqualTo(file.toString());
+    assertThat(j.at("/streams/0/rotation").asInt()).isEqualTo(270);
+    assertThat(j.at("/streams/0/displayWidth").asInt()).isEqualTo(720);
+    assertThat(j.at("/streams/0/frameRate").asText()).isEqualTo("30000/1001");
+    assertThat(j.at("/streams/1/channels").asInt()).isEqualTo(2);
+  }
+
+  @Test
+  void probeOfSeveralFilesReportsEachAndExitsOneIfAnyFailed() throws Exception {
+    Path good = MediaFixtures.corpus().resolve("bear.flac");
+    Path bad = MediaFixtures.corpus().resolve("damaged_mp4_malformed_free_box.mp4");
+
+    Cli.Result r = Cli.run("probe", good.toString(), bad.toString(), "--json");
+
+    assertThat(r.exitCode()).isEqualTo(ExitCodes.FAILED);
+    JsonNode j = Json.MAPPER.readTree(r.out());
+    assertThat(j.get(0).at("/streams/0/codec").asText()).isEqualTo("flac");
+    assertThat(j.get(1).at("/error/code").asText()).isEqualTo("INVALID_INPUT");
+    assertThat(r.errLines()).hasSize(1);
+  }
+
+  @Test
+  void probeOfOneBadFileUsesItsExitCode() {
+    Cli.Result r = Cli.run("probe", MediaFixtures.corpus().resolve("damaged_mp4_malformed_free_box.mp4").toString());
+    assertThat(r.exitCode()).isEqualTo(ExitCodes.INVALID_INPUT);
+    assertThat(r.errLines()).singleElement().asString().contains("moov atom not found");
+  }
+
+  @Test
+  void demoMakesASampleAndTranscodesIt(@TempDir Path dir) throws Exception {
+    Cli.Result r = Cli.run("demo", "--dir", dir.toString(), "--seconds", "2", "--json");
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    JsonNode j = Json.MAPPER.readTree(r.out());
+    assertThat(j.at("/result/durationSeconds").asDouble()).isBetween(1.9, 2.1);
+    assertThat(dir.resolve("sample-720p.web.mp4")).exists();
+  }
+
+  @Test
+  void helpListsExitCodes() {
+    Cli.Result r = Cli.run("--help");
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out()).contains("doctor", "probe", "transcode", "demo", "Exit codes", "invalid input");
+  }
+}

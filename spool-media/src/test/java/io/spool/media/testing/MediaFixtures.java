@@ -1,0 +1,199 @@
+package io.spool.media.testing;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.spool.media.SampleMedia;
+import io.spool.media.Toolchain;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Shared test fixtures: the real media corpus, clips generated with ffmpeg's own sources, and an
+ * independent ffprobe reader (plain {@code -show_entries}, not Spool's parser) to check against.
+ */
+public final class MediaFixtures {
+  private static final Map<String, Path> SAMPLES = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private MediaFixtures() {}
+
+  public static Toolchain tools() {
+    return Toolchain.locate();
+  }
+
+  /**
+   * The corpus folder. Missing corpus fails under CI and skips elsewhere (a fresh clone without the
+   * shared folder beside it).
+   */
+  public static Path corpus() {
+    String prop = System.getProperty("spool.corpus");
+    Path dir = prop != null ? Path.of(prop) : null;
+    if (dir == null || !Files.isDirectory(dir)) {
+      Path here = Path.of("").toAbsolutePath();
+      while (here != null && !Files.isDirectory(here.resolve("shared/corpus"))) {
+        here = here.getParent();
+      }
+      dir = here == null ? null : here.resolve("shared/corpus");
+    }
+    boolean present = dir != null && Files.isDirectory(dir);
+    if (!present && System.getenv("CI") != null) {
+      throw new IllegalStateException("the media corpus (../shared/corpus) is missing");
+    }
+    assumeTrue(present, "media corpus not found beside the checkout; skipping corpus tests");
+    return dir.normalize();
+  }
+
+  /** Every media file in the corpus (not the text files). */
+  public static List<Path> corpusFiles() {
+    try (Stream<Path> s = Files.list(corpus())) {
+      return s.filter(p -> !p.getFileName().toString().matches("(?i).*\\.(md|txt|srt)|SHA256SUMS"))
+          .sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Corpus files broken on purpose. */
+  public static boolean damaged(Path p) {
+    String n = p.getFileName().toString();
+    return n.startsWith("damaged_") || n.startsWith("misnamed_");
+  }
+
+  /** Corpus files that contain a real video track (cover art does not count), read independently. */
+  public static List<Path> corpusVideos() {
+    return corpusFiles().stream().filter(p -> !damaged(p)).filter(MediaFixtures::hasRealVideo).toList();
+  }
+
+  private static boolean hasRealVideo(Path p) {
+    return independentStreams(p).stream()
+        .anyMatch(s -> "video".equals(s.get("codec_type")) && "0".equals(s.get("disposition.attached_pic")));
+  }
+
+  /**
+   * Reads stream facts with plain ffprobe {@code -show_entries ... -of flat}: one map per stream,
+   * keys as ffprobe names them ({@code width}, {@code side_data_list.side_data.0.rotation}, ...).
+   */
+  public static List<Map<String, String>> independentStreams(Path file) {
+    String out = run(List.of("ffprobe", "-v", "error", "-show_entries",
+        "stream=index,codec_type,codec_name,width,height,r_frame_rate,avg_frame_rate,channels"
+            + ":stream_side_data=rotation:stream_tags=rotate:stream_disposition=attached_pic",
+        "-of", "flat", file.toString()));
+    List<Map<String, String>> streams = new ArrayList<>();
+    for (String line : out.split("\\R")) {
+      if (!line.startsWith("streams.stream.")) {
+        continue;
+      }
+      String rest = line.substring("streams.stream.".length());
+      int dot = rest.indexOf('.');
+      int index = Integer.parseInt(rest.substring(0, dot));
+      int eq = rest.indexOf('=');
+      String key = rest.substring(dot + 1, eq);
+      String value = rest.substring(eq + 1).replace("\"", "");
+      while (streams.size() <= index) {
+        streams.add(new LinkedHashMap<>());
+      }
+      streams.get(index).put(key, value);
+    }
+    return streams;
+  }
+
+  /** Container duration in seconds, read with plain ffprobe. */
+  public static double independentDuration(Path file) {
+    return Double.parseDouble(run(List.of("ffprobe", "-v", "error", "-show_entries", "format=duration",
+        "-of", "default=nw=1:nk=1", file.toString())).strip());
+  }
+
+  /** Runs a command, returns stdout; fails the test on a non-zero exit. */
+  public static String run(List<String> command) {
+    try {
+      Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        throw new AssertionError("command failed: " + command);
+      }
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  /**
+   * A generated H.264/AAC clip, made once per JVM and size and then copied into {@code dir} under
+   * {@code name}.
+   */
+  public static Path sample(Path dir, String name, int width, int height, double seconds) {
+    String key = width + "x" + height + "@" + seconds;
+    Path master = SAMPLES.computeIfAbsent(key, k -> {
+      try {
+        Path d = Files.createTempDirectory("spool-sample-");
+        d.toFile().deleteOnExit();
+        Path f = d.resolve("sample.mp4");
+        SampleMedia.write(tools(), f, width, height, 25, seconds);
+        f.toFile().deleteOnExit();
+        return f;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+    try {
+      Path target = dir.resolve(name);
+      Files.createDirectories(target.getParent());
+      return Files.copy(master, target);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Top-level MP4 box types in file order, read straight from the bytes (to check that
+   * {@code moov} precedes {@code mdat}).
+   */
+  public static List<String> topLevelBoxes(Path mp4) {
+    List<String> boxes = new ArrayList<>();
+    try (var ch = java.nio.channels.FileChannel.open(mp4)) {
+      long pos = 0;
+      long size = ch.size();
+      java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(16);
+      while (pos + 8 <= size) {
+        header.clear();
+        ch.read(header, pos);
+        header.flip();
+        long boxSize = Integer.toUnsignedLong(header.getInt());
+        byte[] type = new byte[4];
+        header.get(type);
+        if (boxSize == 1) {
+          boxSize = header.getLong();
+        } else if (boxSize == 0) {
+          boxSize = size - pos;
+        }
+        boxes.add(new String(type, java.nio.charset.StandardCharsets.ISO_8859_1));
+        if (boxSize < 8) {
+          break;
+        }
+        pos += boxSize;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return boxes;
+  }
+
+  /** Pids of live ffmpeg processes whose command line mentions {@code marker}. */
+  public static List<Long> ffmpegProcessesMentioning(String marker) {
+    return ProcessHandle.allProcesses()
+        .filter(h -> h.info().command().map(c -> c.endsWith("ffmpeg")).orElse(false))
+        .filter(h -> h.info().arguments().map(a -> String.join(" ", a).contains(marker)).orElse(false))
+        .map(ProcessHandle::pid)
+        .toList();
+  }
+}
