@@ -1,0 +1,50 @@
+package io.spool.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.spool.media.testing.MediaFixtures;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The CLI as its own process, stopped by a signal in the middle of a transcode. */
+class SignalTest {
+  @TempDir Path dir;
+
+  @ParameterizedTest(name = "SIG{0}")
+  @ValueSource(strings = {"INT", "TERM"})
+  void signalEndsFfmpegAndRemovesTemporaryOutput(String signal) throws Exception {
+    Path in = MediaFixtures.sample(dir, "in.mp4", 1280, 720, 20);
+    Path out = dir.resolve("out.mp4");
+    Process cli = new ProcessBuilder(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), "-Dspool.home=" + dir.resolve("home"),
+        Main.class.getName(), "transcode", in.toString(), out.toString(), "--preset", "archive", "--quiet")
+        .redirectErrorStream(true)
+        .redirectOutput(dir.resolve("cli.log").toFile())
+        .start();
+    List<Long> ffmpeg = List.of();
+    for (int i = 0; i < 100 && ffmpeg.isEmpty(); i++) {
+      Thread.sleep(100);
+      ffmpeg = MediaFixtures.ffmpegProcessesMentioning(dir.toString());
+    }
+    assertThat(ffmpeg).as("ffmpeg started").hasSize(1);
+
+    new ProcessBuilder("kill", "-" + signal, Long.toString(cli.pid())).start().waitFor();
+
+    assertThat(cli.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(cli.exitValue()).isNotZero();
+    assertThat(ProcessHandle.of(ffmpeg.get(0))).isEmpty();
+    assertThat(MediaFixtures.ffmpegProcessesMentioning(dir.toString())).isEmpty();
+    try (Stream<Path> files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .doesNotContain("out.mp4")
+          .noneMatch(n -> n.endsWith(".partial"));
+    }
+  }
+}
