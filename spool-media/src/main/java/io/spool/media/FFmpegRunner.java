@@ -1,8 +1,8 @@
 package io.spool.media;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import io.spool.media.internal.ParentDeath;
 import java.util.Objects;
 
 /**
@@ -23,18 +23,11 @@ public final class FFmpegRunner {
 
   /** Starts ffmpeg and returns at once. */
   public RunHandle start(FFmpegCommand command, RunOptions options) {
-    List<String> argv = new ArrayList<>();
+    List<String> argv = new ArrayList<>(ParentDeath.wrapper());
     argv.add(tools.ffmpeg().toString());
     argv.addAll(command.arguments());
-    Process process;
-    try {
-      process = new ProcessBuilder(argv)
-          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-          .start();
-    } catch (IOException e) {
-      throw new EnvironmentException("cannot start ffmpeg at " + tools.ffmpeg() + ": " + e.getMessage());
-    }
-    return new RunHandle(process, options);
+    return new RunHandle(ParentDeath.start(new ProcessBuilder(argv)
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))), tools.ffmpeg()), options);
   }
 
   /**
