@@ -22,7 +22,9 @@ public enum ErrorCode {
   /** ffmpeg failed for a reason not classified above. Retryable. */
   FFMPEG_FAILED(true),
   /** Reading or writing files failed (disk full, permissions). Retryable. */
-  IO_ERROR(true);
+  IO_ERROR(true),
+  /** A job's own code failed in a way not classified above. Retryable. */
+  JOB_FAILED(true);
 
   private final boolean retryable;
 

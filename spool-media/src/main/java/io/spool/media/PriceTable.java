@@ -36,6 +36,40 @@ public record PriceTable(double cpuPerCoreSecond, double memoryPerGibSecond, Map
     return price(m.cpuSeconds(), gib * m.wallSeconds());
   }
 
+  /**
+   * Price of one second of a GPU kind ({@code t4}, {@code a10g}, ...); {@code any} uses the
+   * cheapest listed; {@code none} is free.
+   */
+  public double gpuPerSecond(String kind) {
+    if (kind == null || kind.equals("none")) {
+      return 0;
+    }
+    Double hourly = kind.equals("any")
+        ? gpuPerHour.values().stream().min(Double::compare).orElse(0.0)
+        : gpuPerHour.get(kind);
+    if (hourly == null) {
+      throw new BadArgumentException("no price for GPU kind '" + kind + "'; known: " + gpuPerHour.keySet());
+    }
+    return hourly / 3600.0;
+  }
+
+  /**
+   * Reads a price table from JSON such as
+   * {@code {"cpuPerCoreSecond":0.00003,"memoryPerGibSecond":0.000003,"gpuPerHour":{"t4":0.6}}};
+   * missing fields keep the reference values.
+   */
+  public static PriceTable load(java.nio.file.Path file) {
+    try {
+      com.fasterxml.jackson.databind.JsonNode n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
+      java.util.Map<String, Double> gpus = new java.util.HashMap<>(REFERENCE.gpuPerHour());
+      n.path("gpuPerHour").properties().forEach(e -> gpus.put(e.getKey(), e.getValue().asDouble()));
+      return new PriceTable(n.path("cpuPerCoreSecond").asDouble(REFERENCE.cpuPerCoreSecond()),
+          n.path("memoryPerGibSecond").asDouble(REFERENCE.memoryPerGibSecond()), gpus);
+    } catch (java.io.IOException e) {
+      throw new BadArgumentException("cannot read price table " + file + ": " + e.getMessage());
+    }
+  }
+
   /** USD amounts by resource. */
   public record Cost(double cpu, double memory, double gpu, double total) {}
 }

@@ -1,0 +1,222 @@
+package io.spool.engine;
+
+import io.spool.engine.internal.BatchTally;
+import io.spool.engine.internal.BatchWorkflow;
+import io.spool.engine.internal.HeartbeatDetails;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.workflow.v1.PendingActivityInfo;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowStub;
+import io.temporal.common.converter.GlobalDataConverter;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.Set;
+import java.util.Spliterators;
+import java.util.TreeMap;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+/**
+ * A running batch: stream its outcomes as they finish, watch progress, cancel it or single jobs,
+ * await its end. Cancel requests written by {@code spool jobs cancel} from another process are
+ * picked up within a second.
+ */
+public final class BatchHandle {
+  private final SpoolEngine engine;
+  private final String batchId;
+  private final List<String> jobIds;
+  private final BlockingQueue<JobOutcome> finished = new LinkedBlockingQueue<>();
+  private final Set<String> seen = new HashSet<>();
+  private final Consumer<JobRecord> listener;
+  private volatile BatchWorkflow workflow;
+  private volatile BatchRecord result;
+  private final Thread cancelWatcher;
+
+  BatchHandle(SpoolEngine engine, String batchId, List<String> jobIds) {
+    this.engine = engine;
+    this.batchId = batchId;
+    this.jobIds = List.copyOf(jobIds);
+    this.listener = r -> {
+      if (batchId.equals(r.batchId()) && r.state().terminal() && r.outcome() != null) {
+        synchronized (seen) {
+          if (seen.add(r.id())) {
+            finished.add(r.outcome());
+          }
+        }
+      }
+    };
+    engine.store().addListener(listener);
+    this.cancelWatcher = new Thread(this::watchCancelRequests, "spool-cancel-watch-" + batchId);
+    cancelWatcher.setDaemon(true);
+  }
+
+  void started(BatchWorkflow stub) {
+    this.workflow = stub;
+    cancelWatcher.start();
+  }
+
+  SpoolEngine engine() {
+    return engine;
+  }
+
+  public String id() {
+    return batchId;
+  }
+
+  public List<String> jobIds() {
+    return jobIds;
+  }
+
+  /** Outcomes in the order jobs finish; ends after the last job. */
+  public Stream<JobOutcome> asCompleted() {
+    Iterator<JobOutcome> it = new Iterator<>() {
+      private int taken;
+
+      @Override
+      public boolean hasNext() {
+        return taken < jobIds.size();
+      }
+
+      @Override
+      public JobOutcome next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        try {
+          taken++;
+          return finished.take();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new io.spool.media.CancelledException("interrupted while waiting for results");
+        }
+      }
+    };
+    return StreamSupport.stream(Spliterators.spliterator(it, jobIds.size(), 0), false);
+  }
+
+  /** Outcomes in submission order, each as soon as it and all before it have finished. */
+  public Stream<JobOutcome> inOrder() {
+    Iterator<JobOutcome> completed = asCompleted().iterator();
+    Iterator<JobOutcome> it = new Iterator<>() {
+      private final TreeMap<Integer, JobOutcome> buffer = new TreeMap<>();
+      private int next;
+
+      @Override
+      public boolean hasNext() {
+        return next < jobIds.size();
+      }
+
+      @Override
+      public JobOutcome next() {
+        while (!buffer.containsKey(next)) {
+          JobOutcome o = completed.next();
+          buffer.put(o.index(), o);
+        }
+        return buffer.remove(next++);
+      }
+    };
+    return StreamSupport.stream(Spliterators.spliterator(it, jobIds.size(), 0), false);
+  }
+
+  /** Jobs running now, with their latest heartbeat progress. */
+  public List<RunningJob> running() {
+    WorkflowClient client = engine.client();
+    List<RunningJob> out = new ArrayList<>();
+    try {
+      DescribeWorkflowExecutionResponse r = client.getWorkflowServiceStubs().blockingStub()
+          .describeWorkflowExecution(DescribeWorkflowExecutionRequest.newBuilder()
+              .setNamespace(client.getOptions().getNamespace())
+              .setExecution(WorkflowExecution.newBuilder().setWorkflowId(batchId).build())
+              .build());
+      for (PendingActivityInfo pa : r.getPendingActivitiesList()) {
+        if (pa.hasHeartbeatDetails()) {
+          HeartbeatDetails d = GlobalDataConverter.get().fromPayloads(0, Optional.of(pa.getHeartbeatDetails()),
+              HeartbeatDetails.class, HeartbeatDetails.class);
+          out.add(new RunningJob(d.jobId(), Math.max(d.attempt(), pa.getAttempt()), d.fraction(), d.speed(), d.etaMillis()));
+        }
+      }
+    } catch (RuntimeException e) {
+      // the batch has ended or the service is shutting down: nothing is running
+    }
+    return out;
+  }
+
+  /** Cancels every unfinished job; running ffmpeg processes are ended. */
+  public void cancel() {
+    workflow.cancelAll();
+  }
+
+  /** Cancels one job of this batch. */
+  public void cancel(String jobId) {
+    workflow.cancelJob(jobId);
+  }
+
+  /** Waits for the batch to end and returns its final record. */
+  public synchronized BatchRecord await() {
+    if (result != null) {
+      return result;
+    }
+    BatchTally tally = WorkflowStub.fromTyped(workflow).getResult(BatchTally.class);
+    cancelWatcher.interrupt();
+    engine.store().removeListener(listener);
+    JobCost cost = JobCost.ZERO;
+    for (String id : jobIds) {
+      Optional<JobRecord> r = engine.store().job(id);
+      if (r.isPresent() && r.get().outcome() != null) {
+        cost = cost.plus(r.get().outcome().cost());
+      }
+    }
+    BatchRecord before = engine.store().batch(batchId).orElseThrow();
+    JobState state = tally.failed() > 0 ? JobState.FAILED
+        : tally.cancelled() > 0 ? JobState.CANCELLED : JobState.SUCCEEDED;
+    result = new BatchRecord(batchId, before.type(), state, before.createdAt(), Instant.now(), jobIds,
+        tally.succeeded(), tally.failed(), tally.cancelled(), cost, before.coordinatorPid());
+    engine.store().putBatch(result);
+    return result;
+  }
+
+  private void watchCancelRequests() {
+    Set<String> asked = new HashSet<>();
+    try {
+      while (!Thread.currentThread().isInterrupted()) {
+        Thread.sleep(500);
+        for (String id : jobIds) {
+          if (!asked.contains(id) && !isFinished(id) && engine.store().cancelRequested(id)) {
+            asked.add(id);
+            cancel(id);
+          }
+        }
+      }
+    } catch (InterruptedException e) {
+      // batch over
+    } catch (RuntimeException e) {
+      org.slf4j.LoggerFactory.getLogger(BatchHandle.class).debug("cancel watcher stopped", e);
+    }
+  }
+
+  private boolean isFinished(String id) {
+    synchronized (seen) {
+      return seen.contains(id);
+    }
+  }
+
+  /** Outcome per job id for jobs finished so far. */
+  public Map<String, JobOutcome> finishedSoFar() {
+    Map<String, JobOutcome> m = new java.util.LinkedHashMap<>();
+    for (String id : jobIds) {
+      engine.store().job(id).map(JobRecord::outcome).ifPresent(o -> m.put(id, o));
+    }
+    return m;
+  }
+}

@@ -1,0 +1,24 @@
+package io.spool.engine;
+
+import java.time.Instant;
+import java.util.List;
+
+/** The durable record of a batch: its jobs and their tally. */
+public record BatchRecord(
+    String id,
+    String type,
+    JobState state,
+    Instant createdAt,
+    Instant finishedAt,
+    List<String> jobIds,
+    int succeeded,
+    int failed,
+    int cancelled,
+    JobCost cost,
+    long coordinatorPid) {
+
+  public BatchRecord {
+    jobIds = List.copyOf(jobIds);
+    cost = cost == null ? JobCost.ZERO : cost;
+  }
+}

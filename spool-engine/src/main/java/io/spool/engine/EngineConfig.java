@@ -1,0 +1,96 @@
+package io.spool.engine;
+
+import io.spool.media.PriceTable;
+import io.spool.media.Toolchain;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How to start an engine: the Spool home (records, volumes, scratch), the tools, this worker's
+ * CPU capacity, prices, and the job types it can run. {@code EngineConfig.newBuilder(home).build()}.
+ */
+public record EngineConfig(
+    Path home,
+    Toolchain tools,
+    int cpuCores,
+    boolean gpuEncode,
+    PriceTable prices,
+    long minScratchBytes,
+    Map<String, JobType> jobTypes) {
+
+  public EngineConfig {
+    Objects.requireNonNull(home, "home");
+    Objects.requireNonNull(tools, "tools");
+    if (cpuCores < 1) {
+      throw new IllegalArgumentException("cpuCores must be >= 1, got " + cpuCores);
+    }
+    jobTypes = Map.copyOf(jobTypes);
+  }
+
+  public Path volumesDir() {
+    return home.resolve("volumes");
+  }
+
+  public Path scratchDir() {
+    return home.resolve("scratch");
+  }
+
+  public static Builder newBuilder(Path home) {
+    return new Builder(home);
+  }
+
+  public static final class Builder {
+    private final Path home;
+    private Toolchain tools;
+    private int cpuCores = Runtime.getRuntime().availableProcessors();
+    private boolean gpuEncode;
+    private PriceTable prices = PriceTable.REFERENCE;
+    private long minScratchBytes = 256L << 20;
+    private final Map<String, JobType> jobTypes = new LinkedHashMap<>();
+
+    private Builder(Path home) {
+      this.home = home.toAbsolutePath();
+      jobType(new TranscodeJob());
+    }
+
+    public Builder tools(Toolchain tools) {
+      this.tools = tools;
+      return this;
+    }
+
+    /** Worker capacity in cores: on 2 cores, two 1-CPU jobs or one 2-CPU job at a time. */
+    public Builder cpuCores(int cores) {
+      this.cpuCores = cores;
+      return this;
+    }
+
+    /** Whether this host proved GPU encoding; GPU jobs fall back to libx264 otherwise. */
+    public Builder gpuEncode(boolean proven) {
+      this.gpuEncode = proven;
+      return this;
+    }
+
+    public Builder prices(PriceTable prices) {
+      this.prices = prices;
+      return this;
+    }
+
+    public Builder minScratchBytes(long bytes) {
+      this.minScratchBytes = bytes;
+      return this;
+    }
+
+    /** Adds (or replaces) a job type this engine's workers can run. */
+    public Builder jobType(JobType type) {
+      jobTypes.put(type.name(), type);
+      return this;
+    }
+
+    public EngineConfig build() {
+      return new EngineConfig(home, tools == null ? Toolchain.locate() : tools, cpuCores, gpuEncode, prices,
+          minScratchBytes, jobTypes);
+    }
+  }
+}

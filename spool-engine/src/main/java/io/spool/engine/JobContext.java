@@ -1,0 +1,40 @@
+package io.spool.engine;
+
+import io.spool.media.Progress;
+import io.spool.media.Toolchain;
+import io.spool.volumes.Volume;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** What a running job may use: its allowance, scratch space, inputs, outputs and progress. */
+public interface JobContext {
+  String jobId();
+
+  /** 1 for the first attempt. */
+  int attempt();
+
+  Resources resources();
+
+  Toolchain tools();
+
+  /** A private folder for this attempt, removed afterwards whatever happens. */
+  Path scratch();
+
+  /** Time left before this attempt's timeout. */
+  Duration remaining();
+
+  /** A local file for an input reference: a local path or {@code VOLUME:path}. */
+  Path input(String ref);
+
+  /**
+   * Starts an output for a reference (local path or {@code VOLUME:path}): write to
+   * {@link Volume.Write#file()}, then commit; closing uncommitted discards it.
+   */
+  Volume.Write output(String ref);
+
+  /** Reports progress (travels to the coordinator in Temporal heartbeats). */
+  void progress(Progress progress);
+
+  /** Whether this host proved a GPU encoder works (see {@code spool doctor}). */
+  boolean gpuEncodeAvailable();
+}

@@ -1,0 +1,35 @@
+package io.spool.engine;
+
+import java.time.Instant;
+
+/**
+ * The durable record of one job, kept by the coordinating process under the Spool home and
+ * rewritten as the job changes. Lists, the dashboard and resume read these, not Temporal.
+ *
+ * @param coordinatorPid the process driving the job, to tell abandoned records from live ones
+ * @param outcome how it ended; null until it has
+ */
+public record JobRecord(
+    String id,
+    String batchId,
+    int index,
+    String type,
+    String input,
+    String output,
+    JobState state,
+    Resources resources,
+    Instant createdAt,
+    Instant startedAt,
+    long coordinatorPid,
+    JobOutcome outcome) {
+
+  public JobRecord withState(JobState s, Instant started) {
+    return new JobRecord(id, batchId, index, type, input, output, s, resources, createdAt,
+        started == null ? startedAt : started, coordinatorPid, outcome);
+  }
+
+  public JobRecord withOutcome(JobOutcome o) {
+    return new JobRecord(id, batchId, index, type, input, output, o.state(), resources, createdAt,
+        startedAt == null ? o.startedAt() : startedAt, coordinatorPid, o);
+  }
+}

@@ -1,0 +1,169 @@
+package io.spool.engine;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.spool.media.BadArgumentException;
+import io.spool.media.ErrorCode;
+import io.spool.media.SpoolException;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+/**
+ * Job and batch records as JSON files under {@code HOME/jobs} and {@code HOME/batches}, each
+ * replaced atomically on every change, so a crash never leaves a half-written record.
+ */
+public final class JobStore {
+  static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+      .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  private final Path jobs;
+  private final Path batches;
+  private final Map<String, Object> locks = new ConcurrentHashMap<>();
+  private final List<Consumer<JobRecord>> listeners = new CopyOnWriteArrayList<>();
+
+  private JobStore(Path home) {
+    this.jobs = home.resolve("jobs");
+    this.batches = home.resolve("batches");
+    try {
+      Files.createDirectories(jobs);
+      Files.createDirectories(batches);
+    } catch (IOException e) {
+      throw io("create " + jobs, e);
+    }
+  }
+
+  public static JobStore at(Path home) {
+    return new JobStore(home.toAbsolutePath());
+  }
+
+  /** Called (in this process) after every job record change. */
+  public void addListener(Consumer<JobRecord> listener) {
+    listeners.add(listener);
+  }
+
+  public void removeListener(Consumer<JobRecord> listener) {
+    listeners.remove(listener);
+  }
+
+  public void put(JobRecord r) {
+    write(jobs.resolve(checkId(r.id()) + ".json"), r);
+    listeners.forEach(l -> l.accept(r));
+  }
+
+  /** Applies a change to a job record under a per-record lock. */
+  public JobRecord update(String id, UnaryOperator<JobRecord> change) {
+    synchronized (locks.computeIfAbsent(id, k -> new Object())) {
+      JobRecord next = change.apply(job(id).orElseThrow(() -> notFound("job", id)));
+      put(next);
+      return next;
+    }
+  }
+
+  public Optional<JobRecord> job(String id) {
+    return read(jobs.resolve(checkId(id) + ".json"), JobRecord.class);
+  }
+
+  /** Jobs newest first, optionally only in one state. */
+  public List<JobRecord> jobs(JobState state) {
+    return readAll(jobs, JobRecord.class).stream()
+        .filter(r -> state == null || r.state() == state)
+        .sorted(Comparator.comparing(JobRecord::createdAt).reversed().thenComparing(JobRecord::index))
+        .toList();
+  }
+
+  public void putBatch(BatchRecord b) {
+    write(batches.resolve(checkId(b.id()) + ".json"), b);
+  }
+
+  public Optional<BatchRecord> batch(String id) {
+    return read(batches.resolve(checkId(id) + ".json"), BatchRecord.class);
+  }
+
+  public List<BatchRecord> batches() {
+    return readAll(batches, BatchRecord.class).stream()
+        .sorted(Comparator.comparing(BatchRecord::createdAt).reversed()).toList();
+  }
+
+  /** Asks whatever process drives the job to cancel it (seen within a second). */
+  public void requestCancel(String id) {
+    try {
+      Files.writeString(jobs.resolve(checkId(id) + ".cancel"), "cancel\n");
+    } catch (IOException e) {
+      throw io("request cancel of " + id, e);
+    }
+  }
+
+  public boolean cancelRequested(String id) {
+    return Files.exists(jobs.resolve(checkId(id) + ".cancel"));
+  }
+
+  private static String checkId(String id) {
+    if (id == null || !id.matches("[a-z0-9-]{1,80}")) {
+      throw new BadArgumentException("not a job or batch id: '" + id + "'");
+    }
+    return id;
+  }
+
+  private static void write(Path file, Object value) {
+    try {
+      Path tmp = file.resolveSibling("." + file.getFileName() + "." + Thread.currentThread().getId() + ".tmp");
+      JSON.writeValue(tmp.toFile(), value);
+      try {
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (IOException e) {
+      throw io("write " + file, e);
+    }
+  }
+
+  private static <T> Optional<T> read(Path file, Class<T> type) {
+    if (!Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(JSON.readValue(file.toFile(), type));
+    } catch (IOException e) {
+      throw io("read " + file, e);
+    }
+  }
+
+  private static <T> List<T> readAll(Path dir, Class<T> type) {
+    List<T> all = new ArrayList<>();
+    try (Stream<Path> s = Files.list(dir)) {
+      for (Path p : (Iterable<Path>) s.filter(p -> p.getFileName().toString().endsWith(".json")
+          && !p.getFileName().toString().startsWith("."))::iterator) {
+        read(p, type).ifPresent(all::add);
+      }
+    } catch (IOException e) {
+      throw io("list " + dir, e);
+    }
+    return all;
+  }
+
+  private static SpoolException notFound(String what, String id) {
+    return new BadArgumentException("no " + what + " with id " + id);
+  }
+
+  private static SpoolException io(String what, IOException e) {
+    return new SpoolException(ErrorCode.IO_ERROR, "cannot " + what + ": " + e.getMessage(), List.of(), e);
+  }
+}

@@ -1,0 +1,103 @@
+package io.spool.engine;
+
+import io.spool.media.BadArgumentException;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * What a job needs, like the guide's {@code @app.function(cpu=, memory=, gpu=, timeout=, retries=)}.
+ *
+ * @param cpu cores: sets ffmpeg's threads and how many jobs share a worker
+ * @param memoryMiB memory allowance; a job whose ffmpeg grows past it is ended ("needs more memory")
+ * @param gpu {@code none}, {@code any} or a kind such as {@code t4}
+ * @param timeout run time allowed per attempt
+ * @param retries retry policy for retryable failures
+ * @param queue task queue: {@code cpu} or {@code gpu}
+ */
+public record Resources(int cpu, int memoryMiB, String gpu, Duration timeout, RetryPolicy retries, String queue) {
+  public static final String CPU_QUEUE = "cpu";
+  public static final String GPU_QUEUE = "gpu";
+  public static final Resources DEFAULT = newBuilder().build();
+
+  public Resources {
+    if (cpu < 1 || cpu > 256) {
+      throw new BadArgumentException("cpu must be between 1 and 256 cores, got " + cpu);
+    }
+    if (memoryMiB < 64) {
+      throw new BadArgumentException("memory must be at least 64 MiB, got " + memoryMiB);
+    }
+    gpu = gpu == null ? "none" : gpu.strip().toLowerCase(Locale.ROOT);
+    if (!gpu.matches("[a-z0-9]+")) {
+      throw new BadArgumentException("gpu must be none, any or a kind like t4, got '" + gpu + "'");
+    }
+    if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+      throw new BadArgumentException("timeout must be positive, got " + timeout);
+    }
+    if (retries == null) {
+      retries = RetryPolicy.DEFAULT;
+    }
+    if (queue == null) {
+      queue = gpu.equals("none") ? CPU_QUEUE : GPU_QUEUE;
+    }
+    if (!queue.equals(CPU_QUEUE) && !queue.equals(GPU_QUEUE)) {
+      throw new BadArgumentException("queue must be cpu or gpu, got '" + queue + "'");
+    }
+  }
+
+  public boolean wantsGpu() {
+    return !gpu.equals("none");
+  }
+
+  public static Builder newBuilder() {
+    return new Builder();
+  }
+
+  public Builder toBuilder() {
+    return new Builder().cpu(cpu).memoryMiB(memoryMiB).gpu(gpu).timeout(timeout).retries(retries).queue(queue);
+  }
+
+  public static final class Builder {
+    private int cpu = 1;
+    private int memoryMiB = 2048;
+    private String gpu = "none";
+    private Duration timeout = Duration.ofMinutes(10);
+    private RetryPolicy retries = RetryPolicy.DEFAULT;
+    private String queue;
+
+    private Builder() {}
+
+    public Builder cpu(int cores) {
+      this.cpu = cores;
+      return this;
+    }
+
+    public Builder memoryMiB(int mib) {
+      this.memoryMiB = mib;
+      return this;
+    }
+
+    public Builder gpu(String gpu) {
+      this.gpu = gpu;
+      return this;
+    }
+
+    public Builder timeout(Duration timeout) {
+      this.timeout = timeout;
+      return this;
+    }
+
+    public Builder retries(RetryPolicy retries) {
+      this.retries = retries;
+      return this;
+    }
+
+    public Builder queue(String queue) {
+      this.queue = queue;
+      return this;
+    }
+
+    public Resources build() {
+      return new Resources(cpu, memoryMiB, gpu, timeout, retries, queue);
+    }
+  }
+}

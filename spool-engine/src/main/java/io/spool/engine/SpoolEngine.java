@@ -1,0 +1,165 @@
+package io.spool.engine;
+
+import io.spool.engine.internal.BatchPlan;
+import io.spool.engine.internal.BatchWorkflow;
+import io.spool.engine.internal.BatchWorkflowImpl;
+import io.spool.engine.internal.JobRequest;
+import io.spool.engine.internal.MediaActivitiesImpl;
+import io.spool.engine.internal.RecordActivitiesImpl;
+import io.spool.media.BadArgumentException;
+import io.spool.volumes.VolumeStore;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.testing.TestEnvironmentOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerOptions;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+
+/**
+ * Runs jobs on Temporal. {@link #embedded} starts an in-process Temporal service with the
+ * coordinating workflow worker and media workers on the {@code cpu} (and, where GPU encoding was
+ * proven, {@code gpu}) queues, so nothing needs installing.
+ *
+ * <p>In the spirit of the reference guide: {@link #remote} runs one job and waits,
+ * {@link #spawn} submits one and returns a handle, {@link #map} fans many out and streams their
+ * outcomes, {@link #submit} gives the batch handle itself.
+ */
+public final class SpoolEngine implements AutoCloseable {
+  /** Task queue of the coordinating (batch) workflows. */
+  public static final String CONTROL_QUEUE = "spool-control";
+  /** More jobs than this in one batch would outgrow one workflow's history; split them. */
+  public static final int MAX_BATCH_JOBS = 5000;
+  private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
+  private final EngineConfig config;
+  private final JobStore store;
+  private final VolumeStore volumes;
+  private final TestWorkflowEnvironment env;
+  private final Duration startTime;
+
+  private SpoolEngine(EngineConfig config) {
+    long t0 = System.nanoTime();
+    this.config = config;
+    this.store = JobStore.at(config.home());
+    this.volumes = VolumeStore.at(config.volumesDir());
+    this.env = TestWorkflowEnvironment.newInstance(
+        TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
+    Worker control = env.newWorker(CONTROL_QUEUE, WorkerOptions.newBuilder()
+        .setMaxConcurrentLocalActivityExecutionSize(64).build());
+    control.registerWorkflowImplementationTypes(BatchWorkflowImpl.class);
+    control.registerActivitiesImplementations(new RecordActivitiesImpl(store, config.prices()));
+    MediaActivitiesImpl media = new MediaActivitiesImpl(config.jobTypes(), config.tools(), volumes,
+        config.scratchDir(), config.minScratchBytes(), config.cpuCores(), config.gpuEncode());
+    WorkerOptions mediaOptions = WorkerOptions.newBuilder()
+        .setMaxConcurrentActivityExecutionSize(config.cpuCores()).build();
+    env.newWorker(Resources.CPU_QUEUE, mediaOptions).registerActivitiesImplementations(media);
+    if (config.gpuEncode()) {
+      env.newWorker(Resources.GPU_QUEUE, mediaOptions).registerActivitiesImplementations(media);
+    }
+    env.start();
+    this.startTime = Duration.ofNanos(System.nanoTime() - t0);
+  }
+
+  /** Starts an embedded engine: in-process Temporal service and workers. */
+  public static SpoolEngine embedded(EngineConfig config) {
+    return new SpoolEngine(config);
+  }
+
+  public EngineConfig config() {
+    return config;
+  }
+
+  public JobStore store() {
+    return store;
+  }
+
+  public VolumeStore volumes() {
+    return volumes;
+  }
+
+  /** How long starting the engine took. */
+  public Duration startTime() {
+    return startTime;
+  }
+
+  WorkflowClient client() {
+    return env.getWorkflowClient();
+  }
+
+  /** Runs one job and waits for its outcome (the guide's {@code f.remote(x)}). */
+  public JobOutcome remote(JobSpec job) {
+    return spawn(job).result();
+  }
+
+  /** Submits one job and returns at once (the guide's {@code f.spawn(x)}). */
+  public JobHandle spawn(JobSpec job) {
+    BatchHandle b = submit(job.type(), List.of(job), 1);
+    return new JobHandle(b, b.jobIds().get(0));
+  }
+
+  /**
+   * Runs many jobs, at most {@code concurrency} at once, streaming outcomes as they finish
+   * ({@code ordered=false}) or in submission order (the guide's {@code f.map(xs)}).
+   */
+  public Stream<JobOutcome> map(List<JobSpec> jobs, int concurrency, boolean ordered) {
+    BatchHandle b = submit(jobs.isEmpty() ? "map" : jobs.get(0).type(), jobs, concurrency);
+    return ordered ? b.inOrder() : b.asCompleted();
+  }
+
+  /**
+   * Submits a batch; {@code concurrency <= 0} means as many as this worker's capacity allows
+   * (cores divided by the largest job's CPU).
+   */
+  public BatchHandle submit(String type, List<JobSpec> jobs, int concurrency) {
+    if (jobs.size() > MAX_BATCH_JOBS) {
+      throw new BadArgumentException("a batch holds at most " + MAX_BATCH_JOBS + " jobs; split " + jobs.size() + " into several");
+    }
+    int widest = jobs.stream().mapToInt(j -> j.resources().cpu()).max().orElse(1);
+    int limit = concurrency > 0 ? concurrency : Math.max(1, config.cpuCores() / Math.min(widest, config.cpuCores()));
+    Instant now = Instant.now();
+    String batchId = newId("b", now);
+    long pid = ProcessHandle.current().pid();
+    List<JobRequest> requests = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < jobs.size(); i++) {
+      JobSpec spec = route(jobs.get(i));
+      String id = newId("j", now);
+      ids.add(id);
+      requests.add(new JobRequest(id, batchId, i, spec));
+      store.put(new JobRecord(id, batchId, i, spec.type(), spec.input(), spec.output(), JobState.QUEUED,
+          spec.resources(), now, null, pid, null));
+    }
+    store.putBatch(new BatchRecord(batchId, type, JobState.RUNNING, now, null, ids, 0, 0, 0, null, pid));
+    BatchHandle handle = new BatchHandle(this, batchId, ids);
+    BatchWorkflow workflow = client().newWorkflowStub(BatchWorkflow.class,
+        WorkflowOptions.newBuilder().setTaskQueue(CONTROL_QUEUE).setWorkflowId(batchId).build());
+    WorkflowClient.start(workflow::run, new BatchPlan(batchId, requests, limit));
+    handle.started(workflow);
+    return handle;
+  }
+
+  /** GPU jobs go to the gpu queue only where a GPU encoder was proven; elsewhere they run on CPU. */
+  private JobSpec route(JobSpec spec) {
+    if (spec.resources().queue().equals(Resources.GPU_QUEUE) && !config.gpuEncode()) {
+      return spec.withResources(spec.resources().toBuilder().queue(Resources.CPU_QUEUE).build());
+    }
+    return spec;
+  }
+
+  private static String newId(String prefix, Instant now) {
+    return prefix + "-" + ID_TIME.format(now) + "-" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40, 1L << 41), 36);
+  }
+
+  @Override
+  public void close() {
+    env.close();
+  }
+}

@@ -1,0 +1,86 @@
+package io.spool.engine;
+
+import io.spool.media.Preset;
+import io.spool.media.TranscodeOptions;
+import io.spool.media.TranscodeResult;
+import io.spool.media.Transcoder;
+import io.spool.media.VideoCodecs;
+import io.spool.volumes.Volume;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The built-in {@code transcode} job: one input to one output with a preset. Build specs with
+ * {@link #spec}; the worker runs {@link #run}.
+ */
+public final class TranscodeJob implements JobType {
+  public static final String NAME = "transcode";
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  /**
+   * A transcode job. {@code input} and {@code output} are local paths or {@code VOLUME:path};
+   * the options' threads and timeout come from {@code resources}.
+   */
+  public static JobSpec spec(String input, String output, TranscodeOptions options, Resources resources) {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("input", input);
+    p.put("output", output);
+    p.put("preset", options.preset().id());
+    put(p, "height", options.height());
+    put(p, "crf", options.crf());
+    put(p, "videoCodec", options.videoCodec());
+    put(p, "audioBitrateKbps", options.audioBitrateKbps());
+    p.put("allowUpscale", options.allowUpscale());
+    return new JobSpec(NAME, p, resources, input, output);
+  }
+
+  private static void put(Map<String, Object> m, String k, Object v) {
+    if (v != null) {
+      m.put(k, v);
+    }
+  }
+
+  static TranscodeOptions options(Map<String, Object> p) {
+    return TranscodeOptions.newBuilder()
+        .preset(Preset.parse(String.valueOf(p.getOrDefault("preset", "web"))))
+        .height(integer(p.get("height")))
+        .crf(integer(p.get("crf")))
+        .videoCodec((String) p.get("videoCodec"))
+        .audioBitrateKbps(integer(p.get("audioBitrateKbps")))
+        .allowUpscale(Boolean.TRUE.equals(p.get("allowUpscale")))
+        .build();
+  }
+
+  private static Integer integer(Object o) {
+    return o == null ? null : ((Number) o).intValue();
+  }
+
+  @Override
+  public JobResult run(JobContext ctx, Map<String, Object> params) {
+    TranscodeOptions asked = options(params);
+    Map<String, String> details = new HashMap<>();
+    TranscodeOptions.Builder b = asked.toBuilder()
+        .threads(ctx.resources().cpu())
+        .timeout(ctx.remaining())
+        .memoryLimitBytes((long) ctx.resources().memoryMiB() << 20);
+    if (VideoCodecs.isGpu(asked.videoCodec()) && !ctx.gpuEncodeAvailable()) {
+      b.videoCodec("libx264").crf(null);
+      details.put("fallback", asked.videoCodec() + " is not proven on this worker; encoded with libx264");
+    }
+    Path in = ctx.input((String) params.get("input"));
+    String outRef = (String) params.get("output");
+    try (Volume.Write out = ctx.output(outRef)) {
+      TranscodeResult r = Transcoder.using(ctx.tools()).transcode(in, out.file(), b.build(), ctx::progress);
+      out.commit();
+      details.put("videoCodec", String.valueOf(r.videoCodec()));
+      details.put("outputBytes", Long.toString(r.outputBytes()));
+      return new JobResult(java.util.List.of(outRef), r.metrics(), r.durationSeconds(), details);
+    }
+  }
+}

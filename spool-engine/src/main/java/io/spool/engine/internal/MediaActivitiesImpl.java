@@ -1,0 +1,281 @@
+package io.spool.engine.internal;
+
+import io.spool.engine.JobContext;
+import io.spool.engine.JobOutcome;
+import io.spool.engine.JobResult;
+import io.spool.engine.JobState;
+import io.spool.engine.JobType;
+import io.spool.engine.Resources;
+import io.spool.media.BadArgumentException;
+import io.spool.media.CancelledException;
+import io.spool.media.ErrorCode;
+import io.spool.media.Metrics;
+import io.spool.media.Progress;
+import io.spool.media.SpoolException;
+import io.spool.media.TimeoutExceededException;
+import io.spool.media.Toolchain;
+import io.spool.volumes.Volume;
+import io.spool.volumes.VolumeStore;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.client.ActivityCompletionException;
+import io.temporal.failure.ApplicationFailure;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one job attempt on this worker: waits for CPU capacity, prepares scratch, runs the job
+ * type, heartbeats progress, enforces the timeout, ends ffmpeg on cancel, and turns failures into
+ * Temporal failures that are retryable only when retrying can help.
+ */
+public final class MediaActivitiesImpl implements MediaActivities {
+  private static final Logger LOG = LoggerFactory.getLogger(MediaActivitiesImpl.class);
+
+  private final Map<String, JobType> types;
+  private final Toolchain tools;
+  private final VolumeStore volumes;
+  private final Path scratchRoot;
+  private final long minScratchBytes;
+  private final int cores;
+  private final Semaphore cpu;
+  private final boolean gpuEncode;
+
+  public MediaActivitiesImpl(Map<String, JobType> types, Toolchain tools, VolumeStore volumes, Path scratchRoot,
+      long minScratchBytes, int cores, boolean gpuEncode) {
+    this.types = Map.copyOf(types);
+    this.tools = tools;
+    this.volumes = volumes;
+    this.scratchRoot = scratchRoot;
+    this.minScratchBytes = minScratchBytes;
+    this.cores = cores;
+    this.cpu = new Semaphore(cores, true);
+    this.gpuEncode = gpuEncode;
+  }
+
+  @Override
+  public JobOutcome run(JobRequest request) {
+    ActivityExecutionContext activity = Activity.getExecutionContext();
+    int attempt = activity.getInfo().getAttempt();
+    Instant started = Instant.now();
+    Resources res = request.spec().resources();
+    JobType type = types.get(request.spec().type());
+    if (type == null) {
+      throw failure(new BadArgumentException("no job type named '" + request.spec().type() + "' on this worker"),
+          attempt, Metrics.ZERO, started);
+    }
+    int permits = Math.min(res.cpu(), cores);
+    Heartbeat beat = new Heartbeat(activity, request.jobId(), attempt, Thread.currentThread());
+    try {
+      acquire(permits, beat);
+      Instant runStart = Instant.now();
+      beat.deadline(runStart, res.timeout());
+      try (Scratch scratch = Scratch.create(scratchRoot, request.jobId() + "-a" + attempt, minScratchBytes)) {
+        JobResult result = type.run(new Context(request, attempt, scratch.dir(), beat), request.spec().params());
+        return new JobOutcome(request.jobId(), request.batchId(), request.index(), request.spec().type(),
+            request.spec().input(), request.spec().output(), JobState.SUCCEEDED, null, null, attempt, runStart,
+            Instant.now(), result.metrics(), result.mediaSeconds(), null, result.details());
+      } finally {
+        cpu.release(permits);
+      }
+    } catch (SpoolException e) {
+      throw failure(beat.translate(e), attempt, Metrics.ZERO, started);
+    } catch (InterruptedException e) {
+      throw failure(beat.translate(new CancelledException("interrupted while waiting for CPU capacity")),
+          attempt, Metrics.ZERO, started);
+    } catch (RuntimeException e) {
+      if (beat.ended() != null) {
+        throw failure(beat.translate(new CancelledException("cancelled")), attempt, Metrics.ZERO, started);
+      }
+      LOG.warn("job {} failed in its own code", request.jobId(), e);
+      throw failure(new SpoolException(ErrorCode.JOB_FAILED, "job failed: " + e), attempt, Metrics.ZERO, started);
+    } finally {
+      beat.stop();
+      Thread.interrupted();
+    }
+  }
+
+  private void acquire(int permits, Heartbeat beat) throws InterruptedException {
+    while (!cpu.tryAcquire(permits, 1, TimeUnit.SECONDS)) {
+      beat.beat();
+    }
+  }
+
+  private static ApplicationFailure failure(SpoolException e, int attempt, Metrics m, Instant started) {
+    FailureDetails d = new FailureDetails(e.code().name(), e.getMessage(), attempt, m, started.toString());
+    return e.retryable()
+        ? ApplicationFailure.newFailureWithCause(e.getMessage(), e.code().name(), null, d)
+        : ApplicationFailure.newNonRetryableFailureWithCause(e.getMessage(), e.code().name(), null, d);
+  }
+
+  /**
+   * Heartbeats progress once a second from its own thread, and interrupts the job when Temporal
+   * says it is cancelled or when its time is up; the interrupt ends ffmpeg.
+   */
+  private static final class Heartbeat {
+    enum Ending { CANCELLED, TIMEOUT }
+
+    private final ActivityExecutionContext activity;
+    private final String jobId;
+    private final int attempt;
+    private final Thread worker;
+    private final AtomicReference<HeartbeatDetails> latest = new AtomicReference<>();
+    private final AtomicReference<Ending> ending = new AtomicReference<>();
+    private volatile Instant deadline;
+    private volatile Duration timeout;
+    private final Thread ticker;
+
+    Heartbeat(ActivityExecutionContext activity, String jobId, int attempt, Thread worker) {
+      this.activity = activity;
+      this.jobId = jobId;
+      this.attempt = attempt;
+      this.worker = worker;
+      latest.set(new HeartbeatDetails(jobId, attempt, 0, 0, -1));
+      this.ticker = new Thread(this::tick, "spool-heartbeat-" + jobId);
+      ticker.setDaemon(true);
+      ticker.start();
+    }
+
+    void deadline(Instant start, Duration limit) {
+      this.timeout = limit;
+      this.deadline = start.plus(limit);
+    }
+
+    Duration remaining() {
+      Instant d = deadline;
+      return d == null ? Duration.ofDays(1) : Duration.between(Instant.now(), d);
+    }
+
+    void progress(Progress p) {
+      latest.set(new HeartbeatDetails(jobId, attempt, p.fraction(), p.speed(), p.eta() == null ? -1 : p.eta().toMillis()));
+    }
+
+    Ending ended() {
+      return ending.get();
+    }
+
+    void beat() {
+      try {
+        activity.heartbeat(latest.get());
+      } catch (ActivityCompletionException e) {
+        end(Ending.CANCELLED);
+      }
+    }
+
+    private void end(Ending why) {
+      if (ending.compareAndSet(null, why)) {
+        worker.interrupt();
+      }
+    }
+
+    private void tick() {
+      try {
+        while (!Thread.currentThread().isInterrupted()) {
+          Thread.sleep(JobOptions.HEARTBEAT_INTERVAL.toMillis());
+          beat();
+          Instant d = deadline;
+          if (d != null && Instant.now().isAfter(d)) {
+            end(Ending.TIMEOUT);
+          }
+        }
+      } catch (InterruptedException e) {
+        // stopped
+      }
+    }
+
+    /** A failure caused by our own interrupt is reported as what it really was. */
+    SpoolException translate(SpoolException e) {
+      Ending why = ending.get();
+      if (why == Ending.TIMEOUT && e.code() == ErrorCode.CANCELLED) {
+        return new TimeoutExceededException("timed out after " + timeout.toMillis() / 1000.0 + " s; ffmpeg was ended");
+      }
+      if (why == Ending.CANCELLED) {
+        return new CancelledException("cancelled; ffmpeg was ended");
+      }
+      return e;
+    }
+
+    void stop() {
+      ticker.interrupt();
+      try {
+        ticker.join(2000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private final class Context implements JobContext {
+    private final JobRequest request;
+    private final int attempt;
+    private final Path scratch;
+    private final Heartbeat beat;
+
+    Context(JobRequest request, int attempt, Path scratch, Heartbeat beat) {
+      this.request = request;
+      this.attempt = attempt;
+      this.scratch = scratch;
+      this.beat = beat;
+    }
+
+    @Override
+    public String jobId() {
+      return request.jobId();
+    }
+
+    @Override
+    public int attempt() {
+      return attempt;
+    }
+
+    @Override
+    public Resources resources() {
+      return request.spec().resources();
+    }
+
+    @Override
+    public Toolchain tools() {
+      return tools;
+    }
+
+    @Override
+    public Path scratch() {
+      return scratch;
+    }
+
+    @Override
+    public Duration remaining() {
+      Duration d = beat.remaining();
+      if (d.isNegative() || d.isZero()) {
+        throw new TimeoutExceededException("timed out before the job could continue");
+      }
+      return d;
+    }
+
+    @Override
+    public Path input(String ref) {
+      return Refs.readable(ref, volumes, scratch);
+    }
+
+    @Override
+    public Volume.Write output(String ref) {
+      return Refs.writable(ref, volumes, scratch);
+    }
+
+    @Override
+    public void progress(Progress p) {
+      beat.progress(p);
+    }
+
+    @Override
+    public boolean gpuEncodeAvailable() {
+      return gpuEncode;
+    }
+  }
+}

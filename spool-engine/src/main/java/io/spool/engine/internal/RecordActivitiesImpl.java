@@ -1,0 +1,38 @@
+package io.spool.engine.internal;
+
+import io.spool.engine.JobOutcome;
+import io.spool.engine.JobState;
+import io.spool.engine.JobStore;
+import io.spool.engine.JobCost;
+import io.spool.engine.Resources;
+import io.spool.media.PriceTable;
+import java.time.Instant;
+
+/** Writes job records as the batch workflow reports changes. */
+public final class RecordActivitiesImpl implements RecordActivities {
+  private final JobStore store;
+  private final PriceTable prices;
+
+  public RecordActivitiesImpl(JobStore store, PriceTable prices) {
+    this.store = store;
+    this.prices = prices;
+  }
+
+  @Override
+  public void started(String jobId, long startedAtMillis) {
+    store.update(jobId, r -> r.state().terminal() ? r : r.withState(JobState.RUNNING, Instant.ofEpochMilli(startedAtMillis)));
+  }
+
+  @Override
+  public void finished(JobOutcome outcome) {
+    store.update(outcome.jobId(), r -> r.withOutcome(priced(outcome, r.resources())));
+  }
+
+  /** Prices the measured usage where the price table lives: in the coordinating process. */
+  private JobOutcome priced(JobOutcome o, Resources resources) {
+    JobCost cost = JobCost.of(resources, o.metrics(), prices);
+    return new JobOutcome(o.jobId(), o.batchId(), o.index(), o.type(), o.input(), o.output(), o.state(),
+        o.errorCode(), o.error(), o.attempts(), o.startedAt(), o.finishedAt(), o.metrics(), o.mediaSeconds(),
+        cost, o.details());
+  }
+}

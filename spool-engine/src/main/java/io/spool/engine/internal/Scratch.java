@@ -1,0 +1,64 @@
+package io.spool.engine.internal;
+
+import io.spool.media.ErrorCode;
+import io.spool.media.SpoolException;
+import io.spool.media.internal.ExitCleanup;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * A job attempt's private scratch folder (the guide's {@code ephemeral_disk}): checked for free
+ * space before work starts, removed afterwards whatever happened, and at JVM exit.
+ */
+final class Scratch implements AutoCloseable {
+  private final Path dir;
+  private final ExitCleanup.Registration onExit;
+
+  private Scratch(Path dir) {
+    this.dir = dir;
+    this.onExit = ExitCleanup.register(ExitCleanup.Phase.REMOVE_FILES, this::delete);
+  }
+
+  static Scratch create(Path root, String name, long minFreeBytes) {
+    try {
+      Files.createDirectories(root);
+      long free = Files.getFileStore(root).getUsableSpace();
+      if (free < minFreeBytes) {
+        throw new SpoolException(ErrorCode.IO_ERROR, String.format(java.util.Locale.ROOT,
+            "not enough scratch space in %s: %d MiB free, %d MiB needed", root, free >> 20, minFreeBytes >> 20));
+      }
+      Path dir = root.resolve(name);
+      Files.createDirectories(dir);
+      return new Scratch(dir);
+    } catch (IOException e) {
+      throw new SpoolException(ErrorCode.IO_ERROR, "cannot create scratch in " + root + ": " + e.getMessage(), List.of(), e);
+    }
+  }
+
+  Path dir() {
+    return dir;
+  }
+
+  @Override
+  public void close() {
+    delete();
+    onExit.close();
+  }
+
+  private void delete() {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      org.slf4j.LoggerFactory.getLogger(Scratch.class).warn("could not remove scratch {}: {}", dir, e.toString());
+    }
+  }
+}

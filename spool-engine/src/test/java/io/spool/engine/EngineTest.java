@@ -1,0 +1,192 @@
+package io.spool.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.spool.media.ErrorCode;
+import io.spool.media.TranscodeOptions;
+import io.spool.media.testing.MediaFixtures;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EngineTest {
+  @TempDir Path home;
+  @TempDir Path dir;
+  private SpoolEngine engine;
+  private final List<Instant> flakyAttempts = new CopyOnWriteArrayList<>();
+
+  /** Fails twice with a retryable error, then succeeds. */
+  private final class FlakyJob implements JobType {
+    @Override
+    public String name() {
+      return "flaky";
+    }
+
+    @Override
+    public JobResult run(JobContext ctx, Map<String, Object> params) {
+      flakyAttempts.add(Instant.now());
+      if (ctx.attempt() < 3) {
+        throw new io.spool.media.SpoolException(ErrorCode.FFMPEG_FAILED, "transient failure " + ctx.attempt());
+      }
+      return new JobResult(List.of(), io.spool.media.Metrics.ZERO, 0, Map.of("attempt", "" + ctx.attempt()));
+    }
+  }
+
+  @BeforeEach
+  void start() {
+    engine = SpoolEngine.embedded(EngineConfig.newBuilder(home).cpuCores(2).jobType(new FlakyJob()).build());
+  }
+
+  @AfterEach
+  void stop() {
+    engine.close();
+  }
+
+  private JobSpec transcode(Path in, Path out, Resources r) {
+    return TranscodeJob.spec(in.toString(), out.toString(), TranscodeOptions.newBuilder().height(240).build(), r);
+  }
+
+  @Test
+  void remoteRunsOneTranscodeAndRecordsIt() throws Exception {
+    Path in = MediaFixtures.sample(dir, "in.mp4", 320, 240, 2);
+    Path out = dir.resolve("out/in.web.mp4");
+
+    JobOutcome o = engine.remote(transcode(in, out, Resources.DEFAULT));
+
+    assertThat(o.state()).as(o.error()).isEqualTo(JobState.SUCCEEDED);
+    assertThat(o.attempts()).isEqualTo(1);
+    assertThat(o.metrics().cpuSeconds()).isPositive();
+    assertThat(o.cost().totalUsd()).isPositive();
+    assertThat(o.cost().reservedCpuSeconds()).isPositive();
+    assertThat(o.mediaSeconds()).isBetween(1.9, 2.1);
+    assertThat(Files.size(out)).isPositive();
+    JobRecord r = engine.store().job(o.jobId()).orElseThrow();
+    assertThat(r.state()).isEqualTo(JobState.SUCCEEDED);
+    assertThat(r.outcome().cost().totalUsd()).isEqualTo(o.cost().totalUsd());
+    try (Stream<Path> scratch = Files.list(home.resolve("scratch"))) {
+      assertThat(scratch).isEmpty();
+    }
+  }
+
+  @Test
+  void batchOverCorpusAndACorruptFile() throws Exception {
+    List<JobSpec> jobs = new ArrayList<>();
+    List<Path> videos = MediaFixtures.corpusVideos().stream()
+        .filter(p -> !p.getFileName().toString().contains("6min")).toList();
+    for (Path v : videos) {
+      jobs.add(transcode(v, dir.resolve("out/" + v.getFileName() + ".mp4"), Resources.DEFAULT));
+    }
+    Path corrupt = Files.write(dir.resolve("corrupt.mp4"), new byte[] {0, 0, 0, 24, 'f', 't', 'y', 'p', 1, 2, 3});
+    jobs.add(transcode(corrupt, dir.resolve("out/corrupt.out.mp4"), Resources.DEFAULT));
+    jobs.add(transcode(MediaFixtures.sample(dir, "gen.mp4", 320, 240, 2), dir.resolve("out/gen.out.mp4"), Resources.DEFAULT));
+
+    List<JobOutcome> outcomes = engine.map(jobs, 0, false).toList();
+
+    assertThat(outcomes).hasSize(jobs.size());
+    for (JobOutcome o : outcomes) {
+      if (o.input().equals(corrupt.toString())) {
+        assertThat(o.state()).isEqualTo(JobState.FAILED);
+        assertThat(o.errorCode()).isEqualTo("INVALID_INPUT");
+        assertThat(o.attempts()).isEqualTo(1);
+        assertThat(dir.resolve("out/corrupt.out.mp4")).doesNotExist();
+      } else {
+        assertThat(o.state()).as(o.input() + ": " + o.error()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(MediaFixtures.independentStreams(Path.of(o.output())))
+            .anyMatch(s -> "h264".equals(s.get("codec_name")));
+      }
+    }
+  }
+
+  @Test
+  void transientFailuresAreRetriedWithBackoff() {
+    JobOutcome o = engine.remote(JobSpec.of("flaky", Map.of()));
+
+    assertThat(o.state()).isEqualTo(JobState.SUCCEEDED);
+    assertThat(o.attempts()).isEqualTo(3);
+    assertThat(flakyAttempts).hasSize(3);
+    long first = Duration.between(flakyAttempts.get(0), flakyAttempts.get(1)).toMillis();
+    long second = Duration.between(flakyAttempts.get(1), flakyAttempts.get(2)).toMillis();
+    assertThat(first).as("first retry delay").isBetween(900L, 1900L);
+    assertThat(second).as("second retry delay").isBetween(1900L, 3200L);
+  }
+
+  @Test
+  void timeoutEndsFfmpegAndIsRetriedPerPolicy() throws Exception {
+    Path in = MediaFixtures.sample(dir, "long.mp4", 1280, 720, 20);
+    Resources r = Resources.newBuilder().timeout(Duration.ofSeconds(1))
+        .retries(new RetryPolicy(1, Duration.ofSeconds(1), 2.0)).build();
+    JobSpec job = TranscodeJob.spec(in.toString(), dir.resolve("never.mp4").toString(),
+        TranscodeOptions.newBuilder().preset(io.spool.media.Preset.ARCHIVE).build(), r);
+
+    JobOutcome o = engine.remote(job);
+
+    assertThat(o.state()).isEqualTo(JobState.FAILED);
+    assertThat(o.errorCode()).isEqualTo("TIMEOUT");
+    assertThat(o.attempts()).isEqualTo(2);
+    assertThat(dir.resolve("never.mp4")).doesNotExist();
+    assertThat(MediaFixtures.ffmpegProcessesMentioning(dir.toString())).isEmpty();
+  }
+
+  @Test
+  void cancellingARunningBatchLeavesNoProcessAndNoScratch() throws Exception {
+    Path in = MediaFixtures.sample(dir, "long.mp4", 1280, 720, 20);
+    List<JobSpec> jobs = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      jobs.add(TranscodeJob.spec(in.toString(), dir.resolve("o" + i + ".mp4").toString(),
+          TranscodeOptions.newBuilder().preset(io.spool.media.Preset.ARCHIVE).build(), Resources.DEFAULT));
+    }
+    BatchHandle b = engine.submit("transcode", jobs, 2);
+    for (int i = 0; i < 100 && MediaFixtures.ffmpegProcessesMentioning(dir.toString()).size() < 2; i++) {
+      Thread.sleep(100);
+    }
+    assertThat(MediaFixtures.ffmpegProcessesMentioning(dir.toString())).hasSize(2);
+    AtomicInteger progressSeen = new AtomicInteger();
+    for (int i = 0; i < 30 && progressSeen.get() == 0; i++) {
+      Thread.sleep(200);
+      progressSeen.set((int) b.running().stream().filter(r -> r.fraction() > 0).count());
+    }
+    assertThat(progressSeen.get()).as("heartbeat progress").isPositive();
+
+    b.cancel();
+    BatchRecord rec = b.await();
+
+    assertThat(rec.cancelled()).isEqualTo(4);
+    assertThat(MediaFixtures.ffmpegProcessesMentioning(dir.toString())).isEmpty();
+    try (Stream<Path> scratch = Files.list(home.resolve("scratch"))) {
+      assertThat(scratch).isEmpty();
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("long.mp4");
+    }
+  }
+
+  @Test
+  void twoOneCpuJobsRunTogetherOnTwoCores() throws Exception {
+    Path in = MediaFixtures.sample(dir, "long.mp4", 1280, 720, 20);
+    List<JobSpec> jobs = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      jobs.add(TranscodeJob.spec(in.toString(), dir.resolve("o" + i + ".mp4").toString(),
+          TranscodeOptions.newBuilder().preset(io.spool.media.Preset.ARCHIVE).build(), Resources.DEFAULT));
+    }
+    BatchHandle b = engine.submit("transcode", jobs, 0);
+    int most = 0;
+    for (int i = 0; i < 30; i++) {
+      Thread.sleep(100);
+      most = Math.max(most, MediaFixtures.ffmpegProcessesMentioning(dir.toString()).size());
+    }
+    b.cancel();
+    b.await();
+    assertThat(most).isEqualTo(2);
+  }
+}

@@ -1,0 +1,47 @@
+package io.spool.volumes;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A named place for job inputs and outputs. Writes become visible only when committed, whole and
+ * at once: a reader never sees half a file, and a failed job publishes nothing.
+ */
+public interface Volume {
+  String name();
+
+  boolean exists(String path);
+
+  /** Files under {@code prefix} (all files for ""), in path order. */
+  List<VolumeEntry> list(String prefix);
+
+  /** Copies a local file into the volume, atomically replacing what was at {@code path}. */
+  void put(Path source, String path);
+
+  /** Copies a file out of the volume to a local path (atomically on the local side too). */
+  void get(String path, Path target);
+
+  /** Removes a file; false if there was none. */
+  boolean remove(String path);
+
+  /**
+   * A local file to read {@code path} from. A local volume hands out its own file; a remote one
+   * downloads it into {@code scratch}.
+   */
+  Path readable(String path, Path scratch);
+
+  /** Starts writing {@code path}: write to {@link Write#file()}, then {@link Write#commit()}. */
+  Write write(String path, Path scratch);
+
+  /** An output being written. Closing without committing discards it. */
+  interface Write extends AutoCloseable {
+    /** Where to write the content. */
+    Path file();
+
+    /** Publishes the content at its path in one step. */
+    void commit();
+
+    @Override
+    void close();
+  }
+}
