@@ -21,6 +21,10 @@ import picocli.CommandLine.Command;
       DoctorCommand.class,
       ProbeCommand.class,
       TranscodeCommand.class,
+      BatchCommand.class,
+      JobsCommand.class,
+      VolumeCommand.class,
+      CostCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     },

@@ -1,6 +1,13 @@
 package io.spool.cli;
 
+import io.spool.engine.EngineConfig;
+import io.spool.engine.SpoolEngine;
+import io.spool.media.Capabilities;
+import io.spool.media.CapabilityProbe;
+import io.spool.media.PriceTable;
 import io.spool.media.Toolchain;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
@@ -23,6 +30,22 @@ abstract class SpoolSubcommand implements Callable<Integer> {
 
   Toolchain tools() {
     return Toolchain.locate();
+  }
+
+  /**
+   * Starts the embedded engine for this command. GPU queues are served only where the cached
+   * capability probe proved a GPU encoder; prices come from {@code SPOOL_HOME/prices.json} if
+   * present.
+   */
+  SpoolEngine startEngine() {
+    Toolchain tools = tools();
+    Capabilities caps = CapabilityProbe.using(tools, SpoolHome.cache()).capabilities(false);
+    Path prices = SpoolHome.dir().resolve("prices.json");
+    return SpoolEngine.embedded(EngineConfig.newBuilder(SpoolHome.dir())
+        .tools(tools)
+        .gpuEncode(caps.gpuEncode())
+        .prices(Files.isRegularFile(prices) ? PriceTable.load(prices) : PriceTable.REFERENCE)
+        .build());
   }
 
   /** Prints {@code value} as JSON with {@code --json}, else the given human text. */

@@ -7,6 +7,7 @@ import io.spool.media.Transcoder;
 import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -20,24 +21,7 @@ final class TranscodeCommand extends SpoolSubcommand {
       description = "Output file (default: IN's name with .PRESET.EXT, beside it).")
   Path output;
 
-  @Option(names = {"-p", "--preset"}, defaultValue = "web",
-      description = "web, archive, preview, hevc, vp9 or av1 (default: ${DEFAULT-VALUE}).")
-  String preset;
-
-  @Option(names = "--height", paramLabel = "N", description = "Target height in pixels; keeps the aspect ratio, never upscales.")
-  Integer height;
-
-  @Option(names = "--upscale", description = "Allow --height to enlarge the picture.")
-  boolean upscale;
-
-  @Option(names = "--crf", paramLabel = "N", description = "Quality on the codec's scale (lower is better).")
-  Integer crf;
-
-  @Option(names = "--video-codec", paramLabel = "C", description = "Encoder: libx264, libx265, libvpx-vp9, libsvtav1, h264_nvenc, ...")
-  String videoCodec;
-
-  @Option(names = "--audio-bitrate", paramLabel = "B", description = "Audio bit rate, e.g. 128k or 96.")
-  String audioBitrate;
+  @Mixin TranscodeFlags flags;
 
   @Option(names = "--threads", paramLabel = "N", description = "CPU threads for ffmpeg (the job's CPU allowance).")
   Integer threads;
@@ -48,11 +32,8 @@ final class TranscodeCommand extends SpoolSubcommand {
 
   @Override
   public Integer call() {
-    Preset p = Preset.parse(preset);
-    TranscodeOptions options = TranscodeOptions.newBuilder()
-        .preset(p).height(height).allowUpscale(upscale).crf(crf).videoCodec(videoCodec)
-        .audioBitrateKbps(audioBitrate == null ? null : kbps(audioBitrate))
-        .threads(threads).timeout(timeout).build();
+    TranscodeOptions options = flags.options().threads(threads).timeout(timeout).build();
+    Preset p = options.preset();
     Path out = output != null ? output : defaultOutput(input, p);
     ProgressBar bar = ProgressBar.forCommand(err(), String.valueOf(input.getFileName()), common);
     TranscodeResult result;
@@ -67,22 +48,6 @@ final class TranscodeCommand extends SpoolSubcommand {
   }
 
   static Path defaultOutput(Path in, Preset p) {
-    String name = in.getFileName().toString();
-    int dot = name.lastIndexOf('.');
-    String stem = dot > 0 ? name.substring(0, dot) : name;
-    return in.toAbsolutePath().resolveSibling(stem + "." + p.id() + "." + p.extension());
-  }
-
-  private static int kbps(String text) {
-    String t = text.strip().toLowerCase(java.util.Locale.ROOT);
-    try {
-      if (t.endsWith("k")) {
-        return Integer.parseInt(t.substring(0, t.length() - 1));
-      }
-      int v = Integer.parseInt(t);
-      return v >= 6000 ? v / 1000 : v;
-    } catch (NumberFormatException e) {
-      throw new io.spool.media.BadArgumentException("--audio-bitrate must look like 128k, got '" + text + "'");
-    }
+    return in.toAbsolutePath().resolveSibling(p.outputName(in.getFileName().toString()));
   }
 }

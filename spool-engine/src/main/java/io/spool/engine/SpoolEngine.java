@@ -85,6 +85,11 @@ public final class SpoolEngine implements AutoCloseable {
     return volumes;
   }
 
+  /** Whether {@code ref} names a file in an existing volume ({@code VOLUME:path}) rather than a local path. */
+  public boolean isVolumeRef(String ref) {
+    return io.spool.engine.internal.Refs.isVolume(ref, volumes);
+  }
+
   /** How long starting the engine took. */
   public Duration startTime() {
     return startTime;

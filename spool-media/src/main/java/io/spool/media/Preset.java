@@ -68,6 +68,13 @@ public enum Preset {
     return name().toLowerCase(Locale.ROOT);
   }
 
+  /** The output file name for an input file name: {@code clip.mov} becomes {@code clip.web.mp4}. */
+  public String outputName(String inputName) {
+    int dot = inputName.lastIndexOf('.');
+    String stem = dot > 0 ? inputName.substring(0, dot) : inputName;
+    return stem + "." + id() + "." + extension;
+  }
+
   /** The muxer name. */
   public String format() {
     return format;

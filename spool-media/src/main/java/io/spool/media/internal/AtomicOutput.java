@@ -48,6 +48,28 @@ public final class AtomicOutput implements AutoCloseable {
     return new AtomicOutput(abs);
   }
 
+  /**
+   * Removes temporary files that killed writers left in {@code dir} (not recursive). Only call
+   * this when no Spool process is writing there, e.g. when resuming a batch.
+   */
+  public static int removeAbandoned(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    int removed = 0;
+    try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+      for (Path p : (Iterable<Path>) s::iterator) {
+        String n = p.getFileName().toString();
+        if (n.startsWith(".") && n.endsWith(".partial") && n.contains(".spool-") && Files.deleteIfExists(p)) {
+          removed++;
+        }
+      }
+    } catch (IOException e) {
+      throw new SpoolException(ErrorCode.IO_ERROR, "cannot clean " + dir + ": " + e.getMessage(), List.of(), e);
+    }
+    return removed;
+  }
+
   public Path target() {
     return target;
   }

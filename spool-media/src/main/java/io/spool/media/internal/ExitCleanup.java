@@ -6,12 +6,12 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Work that must happen if the JVM exits (Ctrl-C, SIGTERM) while a job is running: end ffmpeg
- * process trees first, then remove temporary files. Registered while the job runs, removed when
+ * process trees first, then record what was cut short, then remove temporary files. Registered while the job runs, removed when
  * it finishes normally.
  */
 public final class ExitCleanup {
   /** Order of the two phases at exit. */
-  public enum Phase { END_PROCESSES, REMOVE_FILES }
+  public enum Phase { END_PROCESSES, RECORD_STATE, REMOVE_FILES }
 
   private static final Map<Long, Map.Entry<Phase, Runnable>> ACTIONS = new ConcurrentHashMap<>();
   private static final AtomicLong IDS = new AtomicLong();

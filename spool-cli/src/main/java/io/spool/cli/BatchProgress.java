@@ -1,0 +1,113 @@
+package io.spool.cli;
+
+import io.spool.engine.JobOutcome;
+import io.spool.engine.JobState;
+import io.spool.engine.RunningJob;
+import io.spool.engine.TranscodeBatch;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Terminal progress of a batch: one overall bar (items done, failures, ETA) and a line per
+ * running job, redrawn in place twice a second. Silent when not on a terminal, with --quiet or
+ * --json.
+ */
+final class BatchProgress {
+  private static final int WIDTH = 30;
+  private final PrintWriter err;
+  private final TranscodeBatch.Run run;
+  private final int total;
+  private final AtomicInteger done;
+  private final AtomicInteger failed = new AtomicInteger();
+  private final long startNanos = System.nanoTime();
+  private final int skipped;
+  private Thread painter;
+  private int drawnLines;
+
+  private BatchProgress(PrintWriter err, TranscodeBatch.Run run, int total, int skipped) {
+    this.err = err;
+    this.run = run;
+    this.total = total;
+    this.skipped = skipped;
+    this.done = new AtomicInteger(skipped);
+  }
+
+  static BatchProgress start(PrintWriter err, TranscodeBatch.Run run, int total, int skipped, CommonOptions common) {
+    BatchProgress p = new BatchProgress(err, run, total, skipped);
+    boolean tty = System.console() != null && System.getenv("SPOOL_NO_PROGRESS") == null;
+    if (tty && !common.quiet && !common.json && run.handle() != null) {
+      p.painter = new Thread(p::paintLoop, "spool-batch-progress");
+      p.painter.setDaemon(true);
+      p.painter.start();
+    }
+    return p;
+  }
+
+  void finished(JobOutcome o) {
+    done.incrementAndGet();
+    if (o.state() != JobState.SUCCEEDED) {
+      failed.incrementAndGet();
+    }
+  }
+
+  void stop() {
+    if (painter != null) {
+      painter.interrupt();
+      try {
+        painter.join(2000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      synchronized (this) {
+        clear();
+      }
+    }
+  }
+
+  private void paintLoop() {
+    try {
+      while (!Thread.currentThread().isInterrupted()) {
+        List<String> lines = lines(run.handle().running());
+        synchronized (this) {
+          clear();
+          lines.forEach(err::println);
+          err.flush();
+          drawnLines = lines.size();
+        }
+        Thread.sleep(500);
+      }
+    } catch (InterruptedException e) {
+      // stopped
+    }
+  }
+
+  private void clear() {
+    for (int i = 0; i < drawnLines; i++) {
+      err.print("\033[1A\033[2K");
+    }
+    err.flush();
+    drawnLines = 0;
+  }
+
+  List<String> lines(List<RunningJob> running) {
+    List<String> out = new ArrayList<>();
+    int d = done.get();
+    double frac = total == 0 ? 1 : (double) d / total;
+    int filled = (int) Math.round(frac * WIDTH);
+    double elapsed = (System.nanoTime() - startNanos) / 1e9;
+    int ran = d - skipped;
+    String eta = ran > 0 ? "  ETA " + Units.seconds(elapsed / ran * (total - d)) : "";
+    out.add(String.format(Locale.ROOT, "[%s%s] %d/%d done%s%s", "#".repeat(filled), "-".repeat(WIDTH - filled), d, total,
+        failed.get() > 0 ? ", " + failed.get() + " failed" : "", eta));
+    for (RunningJob r : running) {
+      TranscodeBatch.Item item = run.itemOf(r.jobId());
+      String name = item == null ? r.jobId() : BatchReport.name(item.input());
+      out.add(String.format(Locale.ROOT, "  %-32.32s %3.0f%%  %.2fx%s", name, Math.max(0, r.fraction()) * 100, r.speed(),
+          r.attempt() > 1 ? "  attempt " + r.attempt() : ""));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,173 @@
+package io.spool.cli;
+
+import io.spool.engine.BatchRecord;
+import io.spool.engine.JobOutcome;
+import io.spool.engine.ResultsManifest;
+import io.spool.engine.Resources;
+import io.spool.engine.RetryPolicy;
+import io.spool.engine.SpoolEngine;
+import io.spool.engine.TranscodeBatch;
+import io.spool.media.BadArgumentException;
+import io.spool.media.Preset;
+import io.spool.media.TranscodeOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code spool batch transcode INPUTS... --out DIR|VOLUME:PATH}. */
+@Command(name = "transcode", description = {
+    "Transcode many inputs on the embedded engine: bounded concurrency, retries, a results manifest,",
+    "and --resume after an interruption. One failure never stops the batch; exit 1 if any item failed."})
+final class BatchTranscodeCommand extends SpoolSubcommand {
+  @Parameters(arity = "0..*", paramLabel = "INPUT", description = "Files, folders, globs or VOLUME:path.")
+  List<String> inputs = List.of();
+
+  @Option(names = "--manifest", paramLabel = "FILE",
+      description = "CSV (with header) or JSON lines: input[,output,preset,height,crf,video_codec,audio_bitrate].")
+  Path manifest;
+
+  @Option(names = {"-o", "--out"}, required = true, paramLabel = "DIR|VOLUME:PATH", description = "Where outputs go.")
+  String out;
+
+  @Mixin TranscodeFlags flags;
+
+  @Option(names = "--cpu", defaultValue = "1", description = "Cores per job (default: ${DEFAULT-VALUE}).")
+  int cpu;
+
+  @Option(names = "--memory", defaultValue = "2048", paramLabel = "MiB", description = "Memory per job in MiB (default: ${DEFAULT-VALUE}).")
+  int memory;
+
+  @Option(names = "--gpu", defaultValue = "none", description = "none, any or a kind such as t4 (falls back to CPU where no GPU encoder is proven).")
+  String gpu;
+
+  @Option(names = "--timeout", defaultValue = "10m", converter = Units.DurationConverter.class,
+      description = "Time limit per attempt (default: ${DEFAULT-VALUE}).")
+  Duration timeout;
+
+  @Option(names = "--retries", defaultValue = "3", description = "Retries of retryable failures, 1 s then doubling (default: ${DEFAULT-VALUE}).")
+  int retries;
+
+  @Option(names = "--concurrency", defaultValue = "0", description = "Jobs at once (default: as many as the cores allow).")
+  int concurrency;
+
+  @Option(names = "--resume", description = "Skip items an earlier run of this batch finished; redo the rest.")
+  boolean resume;
+
+  /** The JSON result. */
+  record Report(String batchId, String results, int total, int succeeded, int failed, int cancelled, int skipped,
+      double cpuSeconds, double costUsd, double wallSeconds, List<ResultsManifest.Line> items) {}
+
+  @Override
+  public Integer call() {
+    if (manifest == null && inputs.isEmpty()) {
+      throw new BadArgumentException("give INPUT files, folders or globs, or --manifest FILE");
+    }
+    if (!out.contains(":") && Files.isRegularFile(Path.of(out))) {
+      throw new BadArgumentException("--out must be a folder or VOLUME:path, not a file: " + out);
+    }
+    long t0 = System.nanoTime();
+    try (SpoolEngine engine = startEngine()) {
+      List<BatchInputs.Row> rows = manifest != null ? BatchInputs.manifest(manifest) : BatchInputs.expand(inputs, engine);
+      if (rows.isEmpty()) {
+        throw new BadArgumentException("no media files found in " + inputs);
+      }
+      Resources resources = Resources.newBuilder().cpu(cpu).memoryMiB(memory).gpu(gpu).timeout(timeout)
+          .retries(new RetryPolicy(retries, Duration.ofSeconds(1), 2.0)).build();
+      List<TranscodeBatch.Item> items = items(rows, resources);
+      try (TranscodeBatch.Run run = TranscodeBatch.start(engine, items, TranscodeBatch.resultsFile(engine, out), resume, concurrency)) {
+        List<ResultsManifest.Line> lines = new ArrayList<>(run.skipped());
+        BatchProgress progress = BatchProgress.start(err(), run, items.size(), run.skipped().size(), common);
+        BatchRecord rec;
+        try {
+          rec = run.drain(o -> {
+            lines.add(ResultsManifest.Line.of(o));
+            progress.finished(o);
+          });
+        } finally {
+          progress.stop();
+        }
+        Report report = report(rec, run, lines, items.size(), (System.nanoTime() - t0) / 1e9);
+        print(report, BatchReport.human(report.items(), report.skipped(), report.wallSeconds(), report.results()));
+        return report.failed() + report.cancelled() > 0 ? ExitCodes.FAILED : ExitCodes.OK;
+      }
+    }
+  }
+
+  private List<TranscodeBatch.Item> items(List<BatchInputs.Row> rows, Resources resources) {
+    Set<String> taken = new HashSet<>();
+    List<TranscodeBatch.Item> items = new ArrayList<>();
+    for (BatchInputs.Row row : rows) {
+      TranscodeOptions options = withOverrides(row.options());
+      String output = row.output() == null ? TranscodeBatch.outputFor(row.input(), out, options, taken)
+          : explicitOutput(row.output(), taken);
+      items.add(new TranscodeBatch.Item(row.input(), output, options, resources));
+    }
+    return items;
+  }
+
+  private String explicitOutput(String output, Set<String> taken) {
+    if (output.startsWith("/") || output.contains(":")) {
+      return output;
+    }
+    taken.add(output);
+    return out.endsWith("/") || out.endsWith(":") ? out + output : out + "/" + output;
+  }
+
+  private TranscodeOptions withOverrides(Map<String, String> o) {
+    TranscodeOptions.Builder b = flags.options();
+    if (o.containsKey("preset")) {
+      b.preset(Preset.parse(o.get("preset")));
+    }
+    if (o.containsKey("height")) {
+      b.height(number(o.get("height"), "height"));
+    }
+    if (o.containsKey("crf")) {
+      b.crf(number(o.get("crf"), "crf"));
+    }
+    if (o.containsKey("video_codec")) {
+      b.videoCodec(o.get("video_codec"));
+    }
+    if (o.containsKey("audio_bitrate")) {
+      b.audioBitrateKbps(TranscodeFlags.kbps(o.get("audio_bitrate")));
+    }
+    return b.build();
+  }
+
+  private static int number(String v, String field) {
+    try {
+      return Integer.parseInt(v.strip());
+    } catch (NumberFormatException e) {
+      throw new BadArgumentException("manifest " + field + " must be a whole number, got '" + v + "'");
+    }
+  }
+
+  private static Report report(BatchRecord rec, TranscodeBatch.Run run, List<ResultsManifest.Line> lines, int total, double wall) {
+    int ok = 0;
+    int failed = 0;
+    int cancelled = 0;
+    double cpuSeconds = 0;
+    double cost = 0;
+    for (ResultsManifest.Line l : lines) {
+      switch (l.status()) {
+        case "succeeded" -> ok++;
+        case "cancelled" -> cancelled++;
+        default -> failed++;
+      }
+    }
+    for (ResultsManifest.Line l : lines.subList(run.skipped().size(), lines.size())) {
+      cpuSeconds += l.metrics() == null ? 0 : l.metrics().cpuSeconds();
+      cost += l.cost() == null ? 0 : l.cost().totalUsd();
+    }
+    return new Report(rec == null ? null : rec.id(), run.resultsFile().toString(), total, ok, failed, cancelled,
+        run.skipped().size(), cpuSeconds, cost, wall, lines);
+  }
+}

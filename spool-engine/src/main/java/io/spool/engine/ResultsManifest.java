@@ -1,0 +1,127 @@
+package io.spool.engine;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.spool.media.ErrorCode;
+import io.spool.media.Metrics;
+import io.spool.media.SpoolException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A batch's results as JSON lines, one per finished item, appended and synced as items finish so
+ * that an interrupted batch can be resumed from it. The last line for an input wins.
+ */
+public final class ResultsManifest implements AutoCloseable {
+  /** One finished item. */
+  public record Line(
+      String input,
+      String output,
+      String status,
+      String errorCode,
+      String error,
+      int attempts,
+      String jobId,
+      double mediaSeconds,
+      double speed,
+      Metrics metrics,
+      JobCost cost,
+      String finishedAt) {
+
+    public static Line of(JobOutcome o) {
+      return new Line(o.input(), o.output(), o.state().name().toLowerCase(java.util.Locale.ROOT), o.errorCode(),
+          o.error(), o.attempts(), o.jobId(), o.mediaSeconds(), o.speed(), o.metrics(), o.cost(),
+          o.finishedAt() == null ? null : o.finishedAt().toString());
+    }
+
+    public boolean succeeded() {
+      return "succeeded".equals(status);
+    }
+  }
+
+  private final Path file;
+  private final FileChannel channel;
+  private final OutputStream out;
+
+  private ResultsManifest(Path file, boolean append) throws IOException {
+    this.file = file;
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING);
+    if (append) {
+      channel.position(channel.size());
+    }
+    this.out = java.nio.channels.Channels.newOutputStream(channel);
+  }
+
+  /** Opens for writing: appending when resuming, else starting afresh. */
+  public static ResultsManifest open(Path file, boolean append) {
+    try {
+      return new ResultsManifest(file, append);
+    } catch (IOException e) {
+      throw new SpoolException(ErrorCode.IO_ERROR, "cannot open results " + file + ": " + e.getMessage(), List.of(), e);
+    }
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  public synchronized void append(Line line) {
+    try {
+      byte[] json = (JobStore.JSON.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
+      out.write(json);
+      out.flush();
+      channel.force(false);
+    } catch (IOException e) {
+      throw new SpoolException(ErrorCode.IO_ERROR, "cannot write results " + file + ": " + e.getMessage(), List.of(), e);
+    }
+  }
+
+  /** All readable lines, in file order; a torn last line (from a crash) is skipped. */
+  public static List<Line> read(Path file) {
+    if (!Files.isRegularFile(file)) {
+      return List.of();
+    }
+    try {
+      return Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+          .filter(l -> !l.isBlank())
+          .map(ResultsManifest::parse)
+          .filter(java.util.Objects::nonNull)
+          .toList();
+    } catch (IOException e) {
+      throw new SpoolException(ErrorCode.IO_ERROR, "cannot read results " + file + ": " + e.getMessage(), List.of(), e);
+    }
+  }
+
+  /** The last line for each input. */
+  public static Map<String, Line> latestByInput(Path file) {
+    Map<String, Line> m = new LinkedHashMap<>();
+    read(file).forEach(l -> m.put(l.input(), l));
+    return m;
+  }
+
+  private static Line parse(String json) {
+    try {
+      return JobStore.JSON.readValue(json, Line.class);
+    } catch (JsonProcessingException e) {
+      return null;
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    try {
+      out.close();
+    } catch (IOException e) {
+      throw new SpoolException(ErrorCode.IO_ERROR, "cannot close results " + file + ": " + e.getMessage(), List.of(), e);
+    }
+  }
+}

@@ -1,0 +1,223 @@
+package io.spool.engine;
+
+import io.spool.engine.internal.Refs;
+import io.spool.media.BadArgumentException;
+import io.spool.media.TranscodeOptions;
+import io.spool.media.internal.AtomicOutput;
+import io.spool.media.internal.ExitCleanup;
+import io.spool.volumes.LocalVolume;
+import io.spool.volumes.VolumePath;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * A transcode batch with a results manifest: plans output names, skips what an earlier run
+ * finished ({@code resume}), runs the rest on the engine, and writes one manifest line per item
+ * as it ends, including {@code cancelled} lines when the process is interrupted.
+ */
+public final class TranscodeBatch {
+  /** The manifest's file name inside a local output folder. */
+  public static final String RESULTS_FILE = "spool-results.jsonl";
+
+  /** One item: input, output, and its own options and resources. */
+  public record Item(String input, String output, TranscodeOptions options, Resources resources) {}
+
+  private TranscodeBatch() {}
+
+  /**
+   * Output references for inputs, in {@code out} (a local folder or {@code VOLUME:folder}):
+   * {@code NAME.PRESET.EXT}, with {@code -2}, {@code -3} added when names collide, in input order,
+   * so the same inputs always get the same outputs.
+   */
+  public static String outputFor(String input, String out, TranscodeOptions options, Set<String> taken) {
+    String name = input.contains("/") ? input.substring(input.lastIndexOf('/') + 1) : input;
+    if (name.contains(":") && VolumePath.looksLike(input)) {
+      name = VolumePath.parse(input).fileName();
+    }
+    String candidate = options.preset().outputName(name);
+    for (int n = 2; taken.contains(candidate); n++) {
+      candidate = options.preset().outputName(stemWithSuffix(name, n));
+    }
+    taken.add(candidate);
+    return join(out, candidate);
+  }
+
+  private static String stemWithSuffix(String name, int n) {
+    int dot = name.lastIndexOf('.');
+    return dot > 0 ? name.substring(0, dot) + "-" + n + name.substring(dot) : name + "-" + n;
+  }
+
+  private static String join(String folder, String name) {
+    if (folder.endsWith("/") || folder.endsWith(":")) {
+      return folder + name;
+    }
+    return folder + "/" + name;
+  }
+
+  /** Where the results manifest of a batch writing to {@code out} lives. */
+  public static Path resultsFile(SpoolEngine engine, String out) {
+    if (Refs.isVolume(out, engine.volumes())) {
+      VolumePath vp = VolumePath.parse(out);
+      Path base = engine.config().home().resolve("results").resolve(vp.volume());
+      return (vp.path().isEmpty() ? base : base.resolve(vp.path())).resolve(RESULTS_FILE);
+    }
+    return Path.of(out).toAbsolutePath().resolve(RESULTS_FILE);
+  }
+
+  /** A started (or, when everything was already done, finished) batch run. */
+  public static final class Run implements AutoCloseable {
+    private final List<ResultsManifest.Line> skipped;
+    private final BatchHandle handle;
+    private final ResultsManifest manifest;
+    private final Map<String, Item> byJob;
+    private final Set<String> written = new HashSet<>();
+    private final ExitCleanup.Registration onExit;
+
+    private Run(List<ResultsManifest.Line> skipped, BatchHandle handle, ResultsManifest manifest, Map<String, Item> byJob) {
+      this.skipped = skipped;
+      this.handle = handle;
+      this.manifest = manifest;
+      this.byJob = byJob;
+      this.onExit = ExitCleanup.register(ExitCleanup.Phase.RECORD_STATE, this::recordInterrupted);
+    }
+
+    /** Items an earlier run already finished; not run again. */
+    public List<ResultsManifest.Line> skipped() {
+      return skipped;
+    }
+
+    /** The engine batch, or null when there was nothing left to run. */
+    public BatchHandle handle() {
+      return handle;
+    }
+
+    public Path resultsFile() {
+      return manifest.file();
+    }
+
+    /** The item a job of this run works on. */
+    public Item itemOf(String jobId) {
+      return byJob.get(jobId);
+    }
+
+    /** How many items this run executes (not counting skipped ones). */
+    public int size() {
+      return byJob.size();
+    }
+
+    /**
+     * Consumes outcomes as they finish, writing each to the manifest before handing it on; returns
+     * when the batch is over.
+     */
+    public BatchRecord drain(Consumer<JobOutcome> onEach) {
+      if (handle == null) {
+        return null;
+      }
+      handle.asCompleted().forEach(o -> {
+        record(o);
+        onEach.accept(o);
+      });
+      return handle.await();
+    }
+
+    private void record(JobOutcome o) {
+      synchronized (written) {
+        if (written.add(o.jobId())) {
+          manifest.append(ResultsManifest.Line.of(o));
+        }
+      }
+    }
+
+    /** At exit (Ctrl-C, SIGTERM): every item not yet written is cancelled. */
+    private void recordInterrupted() {
+      if (handle == null) {
+        return;
+      }
+      Instant now = Instant.now();
+      for (Map.Entry<String, Item> e : byJob.entrySet()) {
+        synchronized (written) {
+          if (written.contains(e.getKey())) {
+            continue;
+          }
+          written.add(e.getKey());
+        }
+        Item item = e.getValue();
+        JobOutcome cancelled = new JobOutcome(e.getKey(), handle.id(), 0, TranscodeJob.NAME, item.input(), item.output(),
+            JobState.CANCELLED, "CANCELLED", "interrupted: Spool was stopped", 0, null, now, null, 0, null, Map.of());
+        manifest.append(ResultsManifest.Line.of(cancelled));
+        handle.engine().store().update(e.getKey(), r -> r.state().terminal() ? r : r.withOutcome(cancelled));
+      }
+    }
+
+    @Override
+    public void close() {
+      onExit.close();
+      manifest.close();
+    }
+  }
+
+  /**
+   * Starts a batch. With {@code resume}, items whose last manifest line says succeeded and whose
+   * output exists are skipped, and temporary files left by a killed run are removed first.
+   */
+  public static Run start(SpoolEngine engine, List<Item> items, Path resultsFile, boolean resume, int concurrency) {
+    if (items.isEmpty()) {
+      throw new BadArgumentException("no inputs to transcode");
+    }
+    Map<String, ResultsManifest.Line> before = resume ? ResultsManifest.latestByInput(resultsFile) : Map.of();
+    List<ResultsManifest.Line> skipped = new ArrayList<>();
+    List<Item> todo = new ArrayList<>();
+    Set<Path> folders = new HashSet<>();
+    for (Item item : items) {
+      ResultsManifest.Line done = before.get(item.input());
+      if (done != null && done.succeeded() && item.output().equals(done.output()) && exists(engine, item.output())) {
+        skipped.add(done);
+      } else {
+        todo.add(item);
+        localFolder(engine, item.output()).ifPresent(folders::add);
+      }
+    }
+    if (resume) {
+      folders.forEach(AtomicOutput::removeAbandoned);
+    }
+    ResultsManifest manifest = ResultsManifest.open(resultsFile, resume);
+    if (todo.isEmpty()) {
+      return new Run(skipped, null, manifest, Map.of());
+    }
+    List<JobSpec> specs = todo.stream()
+        .map(i -> TranscodeJob.spec(i.input(), i.output(), i.options(), i.resources())).toList();
+    BatchHandle handle = engine.submit(TranscodeJob.NAME, specs, concurrency);
+    Map<String, Item> byJob = new HashMap<>();
+    for (int i = 0; i < todo.size(); i++) {
+      byJob.put(handle.jobIds().get(i), todo.get(i));
+    }
+    return new Run(skipped, handle, manifest, byJob);
+  }
+
+  private static boolean exists(SpoolEngine engine, String ref) {
+    if (Refs.isVolume(ref, engine.volumes())) {
+      VolumePath vp = VolumePath.parse(ref);
+      return engine.volumes().volumeOf(vp).exists(vp.path());
+    }
+    return java.nio.file.Files.isRegularFile(Path.of(ref));
+  }
+
+  private static java.util.Optional<Path> localFolder(SpoolEngine engine, String ref) {
+    if (Refs.isVolume(ref, engine.volumes())) {
+      VolumePath vp = VolumePath.parse(ref);
+      if (engine.volumes().volumeOf(vp) instanceof LocalVolume lv) {
+        Path f = lv.root().resolve(vp.path());
+        return java.util.Optional.ofNullable(f.getParent());
+      }
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.ofNullable(Path.of(ref).toAbsolutePath().getParent());
+  }
+}
