@@ -15,27 +15,20 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The CLI as its own process, stopped by a signal in the middle of a transcode. */
 class SignalTest {
   @TempDir Path dir;
+  @TempDir Path home;
+  @TempDir Path logs;
 
   @ParameterizedTest(name = "SIG{0}")
   @ValueSource(strings = {"INT", "TERM", "KILL"})
   void signalEndsFfmpegAndRemovesTemporaryOutput(String signal) throws Exception {
     Path in = MediaFixtures.sample(dir, "in.mp4", 1280, 720, 20);
     Path out = dir.resolve("out.mp4");
-    Process cli = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "-Dspool.home=" + dir.resolve("home"),
-        Main.class.getName(), "transcode", in.toString(), out.toString(), "--preset", "archive", "--quiet")
-        .redirectErrorStream(true)
-        .redirectOutput(dir.resolve("cli.log").toFile())
-        .start();
-    List<Long> ffmpeg = List.of();
-    for (int i = 0; i < 100 && ffmpeg.isEmpty(); i++) {
-      Thread.sleep(100);
-      ffmpeg = MediaFixtures.ffmpegProcessesMentioning(dir.toString());
-    }
+    Path log = logs.resolve("cli.log");
+    Process cli = CliProcess.start(home, log, "transcode", in.toString(), out.toString(), "--preset", "archive", "--quiet");
+    List<Long> ffmpeg = CliProcess.awaitFfmpeg(dir.toString(), 1);
     assertThat(ffmpeg).as("ffmpeg started").hasSize(1);
 
-    new ProcessBuilder("kill", "-" + signal, Long.toString(cli.pid())).start().waitFor();
+    CliProcess.signal(cli, signal);
 
     assertThat(cli.waitFor(20, TimeUnit.SECONDS)).isTrue();
     assertThat(cli.exitValue()).isNotZero();

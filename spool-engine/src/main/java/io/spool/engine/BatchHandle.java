@@ -64,6 +64,21 @@ public final class BatchHandle {
   void started(BatchWorkflow stub) {
     this.workflow = stub;
     cancelWatcher.start();
+    WorkflowStub.fromTyped(stub).getResultAsync(BatchTally.class).whenComplete((tally, error) -> {
+      if (error != null) {
+        failUnfinished(error);
+      }
+    });
+  }
+
+  /** If the batch workflow itself fails, every unfinished job fails with it rather than waiting forever. */
+  private void failUnfinished(Throwable error) {
+    Instant now = Instant.now();
+    for (String id : jobIds) {
+      engine.store().update(id, r -> r.state().terminal() ? r : r.withOutcome(new JobOutcome(id, batchId, r.index(),
+          r.type(), r.input(), r.output(), JobState.FAILED, io.spool.media.ErrorCode.JOB_FAILED.name(),
+          "the batch workflow failed: " + error.getMessage(), 0, r.startedAt(), now, null, 0, null, Map.of())));
+    }
   }
 
   SpoolEngine engine() {

@@ -13,6 +13,7 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactoryOptions;
 import io.temporal.worker.WorkerOptions;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,6 +38,8 @@ public final class SpoolEngine implements AutoCloseable {
   public static final String CONTROL_QUEUE = "spool-control";
   /** More jobs than this in one batch would outgrow one workflow's history; split them. */
   public static final int MAX_BATCH_JOBS = 5000;
+  /** Each running job holds a workflow thread; more at once than this gains nothing on one engine. */
+  public static final int MAX_CONCURRENCY = 256;
   private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
   private final EngineConfig config;
@@ -50,8 +53,10 @@ public final class SpoolEngine implements AutoCloseable {
     this.config = config;
     this.store = JobStore.at(config.home());
     this.volumes = VolumeStore.at(config.volumesDir());
-    this.env = TestWorkflowEnvironment.newInstance(
-        TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
+    this.env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
+        .setUseTimeskipping(false)
+        .setWorkerFactoryOptions(WorkerFactoryOptions.newBuilder().setMaxWorkflowThreadCount(2 * MAX_CONCURRENCY + 64).build())
+        .build());
     Worker control = env.newWorker(CONTROL_QUEUE, WorkerOptions.newBuilder()
         .setMaxConcurrentLocalActivityExecutionSize(64).build());
     control.registerWorkflowImplementationTypes(BatchWorkflowImpl.class);
@@ -128,7 +133,8 @@ public final class SpoolEngine implements AutoCloseable {
       throw new BadArgumentException("a batch holds at most " + MAX_BATCH_JOBS + " jobs; split " + jobs.size() + " into several");
     }
     int widest = jobs.stream().mapToInt(j -> j.resources().cpu()).max().orElse(1);
-    int limit = concurrency > 0 ? concurrency : Math.max(1, config.cpuCores() / Math.min(widest, config.cpuCores()));
+    int limit = Math.min(MAX_CONCURRENCY,
+        concurrency > 0 ? concurrency : Math.max(1, config.cpuCores() / Math.min(widest, config.cpuCores())));
     Instant now = Instant.now();
     String batchId = newId("b", now);
     long pid = ProcessHandle.current().pid();

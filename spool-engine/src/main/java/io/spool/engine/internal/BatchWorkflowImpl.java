@@ -12,97 +12,102 @@ import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Deque;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Runs the jobs of a batch, at most {@code concurrency} at a time, and records each outcome. */
+/**
+ * Runs the jobs of a batch, at most {@code concurrency} at a time, from one workflow thread: it
+ * starts jobs, waits for any to finish, records what changed in one local activity per step, and
+ * repeats. (A thread per job would make every step cost as much as the number of running jobs.)
+ */
 public class BatchWorkflowImpl implements BatchWorkflow {
   private final RecordActivities records = Workflow.newLocalActivityStub(RecordActivities.class, JobOptions.records());
-  private final Map<String, CancellationScope> running = new HashMap<>();
+  private final Map<String, Running> running = new LinkedHashMap<>();
   private final Set<String> cancelled = new HashSet<>();
   private boolean cancelAll;
-  private int active;
+
+  private record Running(JobRequest job, Promise<JobOutcome> outcome, CancellationScope scope) {}
 
   @Override
   public BatchTally run(BatchPlan plan) {
-    List<Promise<JobOutcome>> outcomes = new ArrayList<>();
-    for (JobRequest job : plan.jobs()) {
-      Workflow.await(() -> active < plan.concurrency());
-      active++;
-      outcomes.add(Async.function(this::runJob, job));
-    }
+    Deque<JobRequest> queue = new ArrayDeque<>(plan.jobs());
     int ok = 0;
     int failed = 0;
     int stopped = 0;
-    for (Promise<JobOutcome> p : outcomes) {
-      switch (p.get().state()) {
-        case SUCCEEDED -> ok++;
-        case CANCELLED -> stopped++;
-        default -> failed++;
+    while (!queue.isEmpty() || !running.isEmpty()) {
+      List<String> started = new ArrayList<>();
+      List<JobOutcome> ended = new ArrayList<>();
+      while (!queue.isEmpty() && running.size() < plan.concurrency()) {
+        JobRequest job = queue.poll();
+        if (cancelAll || cancelled.contains(job.jobId())) {
+          ended.add(ended(job, JobState.CANCELLED, ErrorCode.CANCELLED.name(), "cancelled before it started", 0, null));
+        } else {
+          start(job);
+          started.add(job.jobId());
+        }
+      }
+      if (!started.isEmpty()) {
+        records.started(started, Workflow.currentTimeMillis());
+      }
+      if (!running.isEmpty()) {
+        Promise.anyOf(running.values().stream().map(Running::outcome).toList()).get();
+        for (Running r : new ArrayList<>(running.values())) {
+          if (r.outcome().isCompleted()) {
+            running.remove(r.job().jobId());
+            ended.add(r.outcome().get());
+          }
+        }
+      }
+      if (!ended.isEmpty()) {
+        records.finished(ended);
+      }
+      for (JobOutcome o : ended) {
+        switch (o.state()) {
+          case SUCCEEDED -> ok++;
+          case CANCELLED -> stopped++;
+          default -> failed++;
+        }
       }
     }
     return new BatchTally(ok, failed, stopped);
   }
 
-  private JobOutcome runJob(JobRequest job) {
-    try {
-      if (cancelAll || cancelled.contains(job.jobId())) {
-        JobOutcome o = ended(job, JobState.CANCELLED, ErrorCode.CANCELLED.name(), "cancelled before it started", 0, null);
-        records.finished(o);
-        return o;
-      }
-      long started = Workflow.currentTimeMillis();
-      records.started(job.jobId(), started);
-      MediaActivities media = Workflow.newActivityStub(MediaActivities.class, JobOptions.forResources(job.spec().resources()));
-      JobOutcome[] result = new JobOutcome[1];
-      CancellationScope scope = Workflow.newCancellationScope(() -> result[0] = media.run(job));
-      running.put(job.jobId(), scope);
-      JobOutcome outcome;
-      try {
-        scope.run();
-        outcome = result[0];
-      } catch (ActivityFailure f) {
-        outcome = failed(job, f, started);
-      } catch (CanceledFailure c) {
-        outcome = ended(job, JobState.CANCELLED, ErrorCode.CANCELLED.name(), "cancelled", 0, Instant.ofEpochMilli(started));
-      } finally {
-        running.remove(job.jobId());
-      }
-      records.finished(outcome);
-      return outcome;
-    } finally {
-      active--;
-    }
+  /** Starts one job in its own cancellation scope; its promise always completes with an outcome. */
+  private void start(JobRequest job) {
+    long startedAt = Workflow.currentTimeMillis();
+    MediaActivities media = Workflow.newActivityStub(MediaActivities.class, JobOptions.forResources(job.spec().resources()));
+    List<Promise<JobOutcome>> holder = new ArrayList<>(1);
+    CancellationScope scope = Workflow.newCancellationScope(() -> holder.add(Async.function(media::run, job)));
+    scope.run();
+    Promise<JobOutcome> outcome = holder.get(0).handle((o, failure) -> failure == null ? o : failed(job, failure, startedAt));
+    running.put(job.jobId(), new Running(job, outcome, scope));
   }
 
-  private JobOutcome failed(JobRequest job, ActivityFailure f, long started) {
-    Throwable cause = f.getCause();
+  private JobOutcome failed(JobRequest job, RuntimeException failure, long started) {
+    Instant startedAt = Instant.ofEpochMilli(started);
+    Throwable cause = failure instanceof ActivityFailure f ? f.getCause() : failure;
     if (cause instanceof CanceledFailure) {
-      return ended(job, JobState.CANCELLED, ErrorCode.CANCELLED.name(), "cancelled", 0, Instant.ofEpochMilli(started));
+      return ended(job, JobState.CANCELLED, ErrorCode.CANCELLED.name(), "cancelled", 0, startedAt);
     }
     if (cause instanceof ApplicationFailure af) {
       FailureDetails d = af.getDetails().getSize() == 0 ? null : af.getDetails().get(FailureDetails.class);
       String code = af.getType();
       JobState state = ErrorCode.CANCELLED.name().equals(code) ? JobState.CANCELLED : JobState.FAILED;
-      JobOutcome o = ended(job, state, code, af.getOriginalMessage(), d == null ? 0 : d.attempt(),
-          d == null || d.startedAt() == null ? Instant.ofEpochMilli(started) : Instant.parse(d.startedAt()));
-      return d == null || d.metrics() == null ? o : withMetrics(o, d);
+      return ended(job, state, code, af.getOriginalMessage(), d == null ? 0 : d.attempt(),
+          d == null || d.startedAt() == null ? startedAt : Instant.parse(d.startedAt()));
     }
     if (cause instanceof TimeoutFailure t) {
       return ended(job, JobState.FAILED, ErrorCode.TIMEOUT.name(),
-          "worker stopped responding (" + t.getTimeoutType() + ")", 0, Instant.ofEpochMilli(started));
+          "worker stopped responding (" + t.getTimeoutType() + ")", 0, startedAt);
     }
-    return ended(job, JobState.FAILED, ErrorCode.JOB_FAILED.name(), String.valueOf(cause == null ? f.getMessage() : cause.getMessage()),
-        0, Instant.ofEpochMilli(started));
-  }
-
-  private static JobOutcome withMetrics(JobOutcome o, FailureDetails d) {
-    return new JobOutcome(o.jobId(), o.batchId(), o.index(), o.type(), o.input(), o.output(), o.state(),
-        o.errorCode(), o.error(), o.attempts(), o.startedAt(), o.finishedAt(), d.metrics(), 0, null, Map.of());
+    return ended(job, JobState.FAILED, ErrorCode.JOB_FAILED.name(),
+        String.valueOf(cause == null ? failure.getMessage() : cause.getMessage()), 0, startedAt);
   }
 
   private static JobOutcome ended(JobRequest job, JobState state, String code, String message, int attempts, Instant started) {
@@ -114,15 +119,15 @@ public class BatchWorkflowImpl implements BatchWorkflow {
   @Override
   public void cancelJob(String jobId) {
     cancelled.add(jobId);
-    CancellationScope scope = running.get(jobId);
-    if (scope != null) {
-      scope.cancel("cancelled by request");
+    Running r = running.get(jobId);
+    if (r != null) {
+      r.scope().cancel("cancelled by request");
     }
   }
 
   @Override
   public void cancelAll() {
     cancelAll = true;
-    running.values().forEach(s -> s.cancel("batch cancelled"));
+    running.values().forEach(r -> r.scope().cancel("batch cancelled"));
   }
 }

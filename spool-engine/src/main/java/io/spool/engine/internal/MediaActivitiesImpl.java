@@ -42,6 +42,7 @@ public final class MediaActivitiesImpl implements MediaActivities {
   private final Toolchain tools;
   private final VolumeStore volumes;
   private final Path scratchRoot;
+  private final java.nio.file.FileStore scratchStore;
   private final long minScratchBytes;
   private final int cores;
   private final Semaphore cpu;
@@ -53,6 +54,7 @@ public final class MediaActivitiesImpl implements MediaActivities {
     this.tools = tools;
     this.volumes = volumes;
     this.scratchRoot = scratchRoot;
+    this.scratchStore = Scratch.storeOf(scratchRoot);
     this.minScratchBytes = minScratchBytes;
     this.cores = cores;
     this.cpu = new Semaphore(cores, true);
@@ -76,7 +78,7 @@ public final class MediaActivitiesImpl implements MediaActivities {
       acquire(permits, beat);
       Instant runStart = Instant.now();
       beat.deadline(runStart, res.timeout());
-      try (Scratch scratch = Scratch.create(scratchRoot, request.jobId() + "-a" + attempt, minScratchBytes)) {
+      try (Scratch scratch = Scratch.create(scratchRoot, scratchStore, request.jobId() + "-a" + attempt, minScratchBytes)) {
         JobResult result = type.run(new Context(request, attempt, scratch.dir(), beat), request.spec().params());
         return new JobOutcome(request.jobId(), request.batchId(), request.index(), request.spec().type(),
             request.spec().input(), request.spec().output(), JobState.SUCCEEDED, null, null, attempt, runStart,

@@ -7,6 +7,7 @@ import io.spool.engine.JobCost;
 import io.spool.engine.Resources;
 import io.spool.media.PriceTable;
 import java.time.Instant;
+import java.util.List;
 
 /** Writes job records as the batch workflow reports changes. */
 public final class RecordActivitiesImpl implements RecordActivities {
@@ -19,13 +20,18 @@ public final class RecordActivitiesImpl implements RecordActivities {
   }
 
   @Override
-  public void started(String jobId, long startedAtMillis) {
-    store.update(jobId, r -> r.state().terminal() ? r : r.withState(JobState.RUNNING, Instant.ofEpochMilli(startedAtMillis)));
+  public void started(List<String> jobIds, long startedAtMillis) {
+    Instant at = Instant.ofEpochMilli(startedAtMillis);
+    for (String id : jobIds) {
+      store.update(id, r -> r.state().terminal() ? r : r.withState(JobState.RUNNING, at));
+    }
   }
 
   @Override
-  public void finished(JobOutcome outcome) {
-    store.update(outcome.jobId(), r -> r.withOutcome(priced(outcome, r.resources())));
+  public void finished(List<JobOutcome> outcomes) {
+    for (JobOutcome outcome : outcomes) {
+      store.update(outcome.jobId(), r -> r.withOutcome(priced(outcome, r.resources())));
+    }
   }
 
   /** Prices the measured usage where the price table lives: in the coordinating process. */

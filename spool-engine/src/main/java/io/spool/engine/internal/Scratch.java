@@ -4,6 +4,7 @@ import io.spool.media.ErrorCode;
 import io.spool.media.SpoolException;
 import io.spool.media.internal.ExitCleanup;
 import java.io.IOException;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -23,10 +24,19 @@ final class Scratch implements AutoCloseable {
     this.onExit = ExitCleanup.register(ExitCleanup.Phase.REMOVE_FILES, this::delete);
   }
 
-  static Scratch create(Path root, String name, long minFreeBytes) {
+  /** The file system holding {@code root}, looked up once (it is costly on Linux). */
+  static FileStore storeOf(Path root) {
     try {
       Files.createDirectories(root);
-      long free = Files.getFileStore(root).getUsableSpace();
+      return Files.getFileStore(root);
+    } catch (IOException e) {
+      throw new SpoolException(ErrorCode.IO_ERROR, "cannot use scratch folder " + root + ": " + e.getMessage(), List.of(), e);
+    }
+  }
+
+  static Scratch create(Path root, FileStore store, String name, long minFreeBytes) {
+    try {
+      long free = store.getUsableSpace();
       if (free < minFreeBytes) {
         throw new SpoolException(ErrorCode.IO_ERROR, String.format(java.util.Locale.ROOT,
             "not enough scratch space in %s: %d MiB free, %d MiB needed", root, free >> 20, minFreeBytes >> 20));

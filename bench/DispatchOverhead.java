@@ -1,0 +1,59 @@
+import io.spool.engine.EngineConfig;
+import io.spool.engine.JobContext;
+import io.spool.engine.JobOutcome;
+import io.spool.engine.JobResult;
+import io.spool.engine.JobSpec;
+import io.spool.engine.JobState;
+import io.spool.engine.JobType;
+import io.spool.engine.SpoolEngine;
+import io.spool.media.Metrics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Dispatch overhead of the embedded engine: start time, then N no-op jobs through the whole path
+ * (records, batch workflow, activity with scratch and heartbeats). Run by bench/dispatch-overhead.
+ */
+public class DispatchOverhead {
+  static final class Noop implements JobType {
+    @Override
+    public String name() {
+      return "noop";
+    }
+
+    @Override
+    public JobResult run(JobContext ctx, Map<String, Object> params) {
+      return new JobResult(List.of(), Metrics.ZERO, 0, Map.of());
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    int jobs = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+    Path home = Files.createTempDirectory("spool-dispatch-");
+    long t0 = System.nanoTime();
+    try (SpoolEngine engine = SpoolEngine.embedded(EngineConfig.newBuilder(home).jobType(new Noop()).build())) {
+      double startMs = (System.nanoTime() - t0) / 1e6;
+      System.out.printf("engine start: %.0f ms (target <= 2000 ms; in-engine %d ms)%n", startMs, engine.startTime().toMillis());
+      engine.remote(JobSpec.of("noop", Map.of()));  // warm-up
+      List<Double> perJob = new ArrayList<>();
+      for (int r = 1; r <= rounds; r++) {
+        List<JobSpec> specs = new ArrayList<>();
+        for (int i = 0; i < jobs; i++) {
+          specs.add(JobSpec.of("noop", Map.of("i", i)));
+        }
+        long s = System.nanoTime();
+        List<JobOutcome> out = engine.map(specs, Integer.parseInt(System.getProperty("concurrency", "" + jobs)), false).toList();
+        double ms = (System.nanoTime() - s) / 1e6;
+        long ok = out.stream().filter(o -> o.state() == JobState.SUCCEEDED).count();
+        perJob.add(ms / jobs);
+        System.out.printf("round %d: %d no-op jobs (%d succeeded) in %.0f ms = %.2f ms per job%n", r, jobs, ok, ms, ms / jobs);
+      }
+      perJob.sort(Double::compare);
+      System.out.printf("median: %.2f ms per job (target <= 5 ms)%n", perJob.get(perJob.size() / 2));
+    }
+  }
+}

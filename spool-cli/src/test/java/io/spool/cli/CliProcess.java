@@ -1,0 +1,34 @@
+package io.spool.cli;
+
+import io.spool.media.testing.MediaFixtures;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The spool CLI as a separate process (a JVM on the test classpath), for signal and crash tests. */
+final class CliProcess {
+  private CliProcess() {}
+
+  static Process start(Path home, Path log, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), "-Dspool.home=" + home, Main.class.getName()));
+    cmd.addAll(List.of(args));
+    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  }
+
+  /** Waits until {@code count} ffmpeg processes mention {@code marker}; returns their pids. */
+  static List<Long> awaitFfmpeg(String marker, int count) throws InterruptedException {
+    List<Long> pids = List.of();
+    for (int i = 0; i < 200 && pids.size() < count; i++) {
+      Thread.sleep(100);
+      pids = MediaFixtures.ffmpegProcessesMentioning(marker);
+    }
+    return pids;
+  }
+
+  static void signal(Process p, String signal) throws Exception {
+    new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start().waitFor();
+  }
+}
