@@ -1,5 +1,6 @@
 package io.spool.cli;
 
+import io.spool.engine.SpoolEngine;
 import io.spool.media.Capabilities;
 import io.spool.media.CapabilityProbe;
 import io.spool.media.GpuEncoderCheck;
@@ -27,7 +28,8 @@ final class DoctorCommand extends SpoolSubcommand {
   boolean refresh;
 
   /** The report: the probe plus host facts and a verdict. */
-  record Report(boolean ok, List<String> problems, String ffprobePath, Host host, Capabilities capabilities) {}
+  record Report(boolean ok, List<String> problems, String ffprobePath, Host host, long engineStartMillis,
+      Capabilities capabilities) {}
 
   record Host(int cpuCores, long memoryBytes, String spoolHome, long spoolHomeFreeBytes, String tmpDir, long tmpFreeBytes) {}
 
@@ -42,7 +44,11 @@ final class DoctorCommand extends SpoolSubcommand {
       }
     }
     Host host = host();
-    Report report = new Report(problems.isEmpty(), problems, tools.ffprobe().toString(), host, caps);
+    long engineStart;
+    try (SpoolEngine engine = startEngine()) {
+      engineStart = engine.startTime().toMillis();
+    }
+    Report report = new Report(problems.isEmpty(), problems, tools.ffprobe().toString(), host, engineStart, caps);
     print(report, human(report));
     return problems.isEmpty() ? ExitCodes.OK : ExitCodes.ENVIRONMENT;
   }
@@ -63,6 +69,7 @@ final class DoctorCommand extends SpoolSubcommand {
     for (GpuEncoderCheck g : c.gpuEncoders()) {
       sb.append(String.format(Locale.ROOT, "    %-11s %s%n", g.encoder(), g.works() ? "works" : g.reason()));
     }
+    sb.append(String.format(Locale.ROOT, "  engine     embedded Temporal service and workers start in %d ms%n", r.engineStartMillis()));
     Host h = r.host();
     sb.append(String.format(Locale.ROOT, "  cpu        %d cores%n", h.cpuCores()));
     sb.append(String.format(Locale.ROOT, "  memory     %s%n", Units.bytes(h.memoryBytes())));
