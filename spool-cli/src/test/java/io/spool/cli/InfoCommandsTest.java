@@ -74,9 +74,16 @@ class InfoCommandsTest {
     Cli.Result r = Cli.run("demo", "--dir", dir.toString(), "--seconds", "2", "--json");
 
     assertThat(r.exitCode()).as(r.err()).isZero();
-    JsonNode j = Json.MAPPER.readTree(r.out());
-    assertThat(j.at("/result/durationSeconds").asDouble()).isBetween(1.9, 2.1);
-    assertThat(dir.resolve("sample-720p.web.mp4")).exists();
+    JsonNode lines = Json.MAPPER.readTree(r.out());
+    assertThat(lines).hasSize(4);
+    for (JsonNode l : lines) {
+      assertThat(l.get("status").asText()).isEqualTo("succeeded");
+      assertThat(l.get("mediaSeconds").asDouble()).isBetween(1.9, 2.1);
+      assertThat(l.at("/cost/totalUsd").asDouble()).isPositive();
+      assertThat(Path.of(l.get("output").asText())).exists().startsWith(dir.resolve("out"));
+    }
+    Cli.Result human = Cli.run("demo", "--dir", dir.toString(), "--seconds", "1");
+    assertThat(human.out()).contains("STATUS", "succeeded", "total: 4 jobs: 4 succeeded", "cost $");
   }
 
   @Test

@@ -189,4 +189,34 @@ class EngineTest {
     b.await();
     assertThat(most).isEqualTo(2);
   }
+
+  @Test
+  void jobOverItsMemoryAllowanceFailsOnceWithAClearReason() throws Exception {
+    Path in = MediaFixtures.sample(dir, "big.mp4", 1280, 720, 10);
+    JobOutcome o = engine.remote(TranscodeJob.spec(in.toString(), dir.resolve("o.mp4").toString(),
+        TranscodeOptions.newBuilder().preset(io.spool.media.Preset.ARCHIVE).build(),
+        Resources.newBuilder().memoryMiB(64).build()));
+
+    assertThat(o.state()).isEqualTo(JobState.FAILED);
+    assertThat(o.errorCode()).isEqualTo("MEMORY_LIMIT");
+    assertThat(o.error()).contains("needs more memory");
+    assertThat(o.attempts()).isEqualTo(1);
+    assertThat(dir.resolve("o.mp4")).doesNotExist();
+  }
+
+  @Test
+  void costFollowsTheReferenceGuidesWorkedExample() {
+    // "CPU (4 cores, 10 seconds): ~$0.001", with 8 GiB reserved and 1 GiB peak.
+    JobCost c = JobCost.of(Resources.newBuilder().cpu(4).memoryMiB(8192).build(),
+        new io.spool.media.Metrics(10, 25, 5, 1L << 30), io.spool.media.PriceTable.REFERENCE);
+    assertThat(c.reservedCpuSeconds()).isEqualTo(40);
+    assertThat(c.cpuSecondsUsed()).isEqualTo(30);
+    assertThat(c.cpuUsd()).isCloseTo(0.00096, org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(c.reservedMemoryGibSeconds()).isEqualTo(80);
+    assertThat(c.memoryUsd()).isCloseTo(0.0002, org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(c.gpuUsd()).isZero();
+    JobCost t4 = JobCost.of(Resources.newBuilder().gpu("t4").build(), new io.spool.media.Metrics(3600, 0, 0, 0),
+        io.spool.media.PriceTable.REFERENCE);
+    assertThat(t4.gpuUsd()).isCloseTo(0.59, org.assertj.core.data.Offset.offset(1e-9));
+  }
 }

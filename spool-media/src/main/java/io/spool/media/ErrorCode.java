@@ -15,8 +15,10 @@ public enum ErrorCode {
   ENVIRONMENT(false),
   /** The job ran past its time limit and was ended. Retryable. */
   TIMEOUT(true),
-  /** The job needed more memory than it was allowed, or was killed for memory. */
+  /** The process was killed for memory by the system, or could not allocate. Retryable. */
   OUT_OF_MEMORY(true),
+  /** The job grew past its own memory allowance; the same allowance fails again. Not retryable. */
+  MEMORY_LIMIT(false),
   /** The job was cancelled. */
   CANCELLED(false),
   /** ffmpeg failed for a reason not classified above. Retryable. */

@@ -88,9 +88,9 @@ public final class RunHandle {
           "timed out after " + human(options.timeout()) + "; ffmpeg was ended", tail.lines(), null);
     }
     if (why == Ending.MEMORY) {
-      throw new OutOfMemoryException(String.format(java.util.Locale.ROOT,
+      throw OutOfMemoryException.overAllowance(String.format(java.util.Locale.ROOT,
           "needs more memory: ffmpeg grew past the %d MiB limit", options.memoryLimitBytes() >> 20),
-          tail.lines(), null);
+          tail.lines());
     }
     if (status != 0) {
       throw FailureClassifier.classify("ffmpeg", status, tail.lines());

@@ -100,8 +100,11 @@ class RunnerTest {
         .start(endlessEncode(dir.resolve("m.mp4")), RunOptions.DEFAULT.withMemoryLimit(40L << 20));
 
     assertThatThrownBy(handle::await)
-        .isInstanceOfSatisfying(OutOfMemoryException.class, e ->
-            assertThat(e.getMessage()).contains("needs more memory").contains("40 MiB"));
+        .isInstanceOfSatisfying(OutOfMemoryException.class, e -> {
+          assertThat(e.getMessage()).contains("needs more memory").contains("40 MiB");
+          assertThat(e.code()).isEqualTo(ErrorCode.MEMORY_LIMIT);
+          assertThat(e.retryable()).isFalse();
+        });
     assertThat(ProcessHandle.of(handle.pid())).isEmpty();
   }
 
