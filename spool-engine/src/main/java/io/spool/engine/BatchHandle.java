@@ -225,13 +225,4 @@ public final class BatchHandle {
       return seen.contains(id);
     }
   }
-
-  /** Outcome per job id for jobs finished so far. */
-  public Map<String, JobOutcome> finishedSoFar() {
-    Map<String, JobOutcome> m = new java.util.LinkedHashMap<>();
-    for (String id : jobIds) {
-      engine.store().job(id).map(JobRecord::outcome).ifPresent(o -> m.put(id, o));
-    }
-    return m;
-  }
 }

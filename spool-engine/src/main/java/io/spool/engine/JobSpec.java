@@ -24,8 +24,4 @@ public record JobSpec(String type, Map<String, Object> params, Resources resourc
   public JobSpec withResources(Resources r) {
     return new JobSpec(type, params, r, input, output);
   }
-
-  public JobSpec withLabels(String in, String out) {
-    return new JobSpec(type, params, resources, in, out);
-  }
 }

@@ -107,11 +107,6 @@ public final class TranscodeBatch {
       return byJob.get(jobId);
     }
 
-    /** How many items this run executes (not counting skipped ones). */
-    public int size() {
-      return byJob.size();
-    }
-
     /**
      * Consumes outcomes as they finish, writing each to the manifest before handing it on; returns
      * when the batch is over.
