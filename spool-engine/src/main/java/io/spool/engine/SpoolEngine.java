@@ -63,8 +63,10 @@ public final class SpoolEngine implements AutoCloseable {
     control.registerActivitiesImplementations(new RecordActivitiesImpl(store, config.prices()));
     MediaActivitiesImpl media = new MediaActivitiesImpl(config.jobTypes(), config.tools(), volumes,
         config.scratchDir(), config.minScratchBytes(), config.cpuCores(), config.gpuEncode());
+    // One job more than the cores: it probes its input while the others encode, then takes the
+    // cores the moment they free up. The CPU gate still lets only the allowance encode at once.
     WorkerOptions mediaOptions = WorkerOptions.newBuilder()
-        .setMaxConcurrentActivityExecutionSize(config.cpuCores()).build();
+        .setMaxConcurrentActivityExecutionSize(config.cpuCores() + 1).build();
     env.newWorker(Resources.CPU_QUEUE, mediaOptions).registerActivitiesImplementations(media);
     if (config.gpuEncode()) {
       env.newWorker(Resources.GPU_QUEUE, mediaOptions).registerActivitiesImplementations(media);
@@ -125,8 +127,8 @@ public final class SpoolEngine implements AutoCloseable {
   }
 
   /**
-   * Submits a batch; {@code concurrency <= 0} means as many as this worker's capacity allows
-   * (cores divided by the largest job's CPU).
+   * Submits a batch; {@code concurrency <= 0} means as many as this worker's capacity allows:
+   * cores divided by the largest job's CPU encoding, plus one job preparing the next encode.
    */
   public BatchHandle submit(String type, List<JobSpec> jobs, int concurrency) {
     if (jobs.size() > MAX_BATCH_JOBS) {
@@ -134,7 +136,7 @@ public final class SpoolEngine implements AutoCloseable {
     }
     int widest = jobs.stream().mapToInt(j -> j.resources().cpu()).max().orElse(1);
     int limit = Math.min(MAX_CONCURRENCY,
-        concurrency > 0 ? concurrency : Math.max(1, config.cpuCores() / Math.min(widest, config.cpuCores())));
+        concurrency > 0 ? concurrency : Math.max(1, config.cpuCores() / Math.min(widest, config.cpuCores())) + 1);
     Instant now = Instant.now();
     String batchId = newId("b", now);
     long pid = ProcessHandle.current().pid();

@@ -74,17 +74,23 @@ public final class MediaActivitiesImpl implements MediaActivities {
     }
     int permits = Math.min(res.cpu(), cores);
     Heartbeat beat = new Heartbeat(activity, request.jobId(), attempt, Thread.currentThread());
+    CpuGate gate = new CpuGate(permits, beat, res.timeout());
+    boolean wholeRun = !type.gatesCpuItself();
     try {
-      acquire(permits, beat);
+      if (wholeRun) {
+        gate.enter();
+      }
       Instant runStart = Instant.now();
       beat.deadline(runStart, res.timeout());
       try (Scratch scratch = Scratch.create(scratchRoot, scratchStore, request.jobId() + "-a" + attempt, minScratchBytes)) {
-        JobResult result = type.run(new Context(request, attempt, scratch.dir(), beat), request.spec().params());
+        JobResult result = type.run(new Context(request, attempt, scratch.dir(), beat, gate), request.spec().params());
         return new JobOutcome(request.jobId(), request.batchId(), request.index(), request.spec().type(),
             request.spec().input(), request.spec().output(), JobState.SUCCEEDED, null, null, attempt, runStart,
             Instant.now(), result.metrics(), result.mediaSeconds(), null, result.details());
       } finally {
-        cpu.release(permits);
+        if (wholeRun) {
+          gate.leave();
+        }
       }
     } catch (SpoolException e) {
       throw failure(beat.translate(e), attempt, Metrics.ZERO, started);
@@ -103,9 +109,33 @@ public final class MediaActivitiesImpl implements MediaActivities {
     }
   }
 
-  private void acquire(int permits, Heartbeat beat) throws InterruptedException {
-    while (!cpu.tryAcquire(permits, 1, TimeUnit.SECONDS)) {
-      beat.beat();
+  /**
+   * A job's share of this worker's cores: waiting for it heartbeats, so a queued job is neither
+   * timed out by Temporal nor deaf to cancellation.
+   */
+  private final class CpuGate implements io.spool.media.ResourceGate {
+    private final int permits;
+    private final Heartbeat beat;
+    private final Duration timeout;
+
+    CpuGate(int permits, Heartbeat beat, Duration timeout) {
+      this.permits = permits;
+      this.beat = beat;
+      this.timeout = timeout;
+    }
+
+    /** Waits for the cores; the job's time limit counts from when it gets them. */
+    @Override
+    public void enter() throws InterruptedException {
+      while (!cpu.tryAcquire(permits, 1, TimeUnit.SECONDS)) {
+        beat.beat();
+      }
+      beat.deadline(Instant.now(), timeout);
+    }
+
+    @Override
+    public void leave() {
+      cpu.release(permits);
     }
   }
 
@@ -218,12 +248,19 @@ public final class MediaActivitiesImpl implements MediaActivities {
     private final int attempt;
     private final Path scratch;
     private final Heartbeat beat;
+    private final CpuGate gate;
 
-    Context(JobRequest request, int attempt, Path scratch, Heartbeat beat) {
+    Context(JobRequest request, int attempt, Path scratch, Heartbeat beat, CpuGate gate) {
       this.request = request;
       this.attempt = attempt;
       this.scratch = scratch;
       this.beat = beat;
+      this.gate = gate;
+    }
+
+    @Override
+    public io.spool.media.ResourceGate cpu() {
+      return gate;
     }
 
     @Override
