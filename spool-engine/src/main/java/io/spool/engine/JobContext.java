@@ -32,12 +32,6 @@ public interface JobContext {
    */
   Volume.Write output(String ref);
 
-  /**
-   * This job's CPU allowance on the worker, for job types that {@link JobType#gatesCpuItself()
-   * hold it only around their heavy part}; entering waits until the cores are free.
-   */
-  io.spool.media.ResourceGate cpu();
-
   /** Reports progress (travels to the coordinator in Temporal heartbeats). */
   void progress(Progress progress);
 

@@ -18,12 +18,4 @@ public interface JobType {
    * @throws io.spool.media.SpoolException classified failures; non-retryable codes stop retries
    */
   JobResult run(JobContext context, Map<String, Object> params);
-
-  /**
-   * Whether {@link #run} enters {@link JobContext#cpu()} itself around its CPU-heavy part. If not
-   * (the default), the whole run holds the job's CPU allowance.
-   */
-  default boolean gatesCpuItself() {
-    return false;
-  }
 }

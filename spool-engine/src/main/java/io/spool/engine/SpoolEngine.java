@@ -63,10 +63,8 @@ public final class SpoolEngine implements AutoCloseable {
     control.registerActivitiesImplementations(new RecordActivitiesImpl(store, config.prices()));
     MediaActivitiesImpl media = new MediaActivitiesImpl(config.jobTypes(), config.tools(), volumes,
         config.scratchDir(), config.minScratchBytes(), config.cpuCores(), config.gpuEncode());
-    // One job more than the cores: it probes its input while the others encode, then takes the
-    // cores the moment they free up. The CPU gate still lets only the allowance encode at once.
     WorkerOptions mediaOptions = WorkerOptions.newBuilder()
-        .setMaxConcurrentActivityExecutionSize(config.cpuCores() + 1).build();
+        .setMaxConcurrentActivityExecutionSize(config.cpuCores()).build();
     env.newWorker(Resources.CPU_QUEUE, mediaOptions).registerActivitiesImplementations(media);
     if (config.gpuEncode()) {
       env.newWorker(Resources.GPU_QUEUE, mediaOptions).registerActivitiesImplementations(media);
@@ -127,8 +125,8 @@ public final class SpoolEngine implements AutoCloseable {
   }
 
   /**
-   * Submits a batch; {@code concurrency <= 0} means as many as this worker's capacity allows:
-   * cores divided by the largest job's CPU encoding, plus one job preparing the next encode.
+   * Submits a batch; {@code concurrency <= 0} means as many as this worker's capacity allows
+   * (cores divided by the largest job's CPU).
    */
   public BatchHandle submit(String type, List<JobSpec> jobs, int concurrency) {
     if (jobs.size() > MAX_BATCH_JOBS) {
@@ -136,7 +134,7 @@ public final class SpoolEngine implements AutoCloseable {
     }
     int widest = jobs.stream().mapToInt(j -> j.resources().cpu()).max().orElse(1);
     int limit = Math.min(MAX_CONCURRENCY,
-        concurrency > 0 ? concurrency : Math.max(1, config.cpuCores() / Math.min(widest, config.cpuCores())) + 1);
+        concurrency > 0 ? concurrency : Math.max(1, config.cpuCores() / Math.min(widest, config.cpuCores())));
     Instant now = Instant.now();
     String batchId = newId("b", now);
     long pid = ProcessHandle.current().pid();

@@ -61,12 +61,6 @@ public final class TranscodeJob implements JobType {
     return o == null ? null : ((Number) o).intValue();
   }
 
-  /** Probing and verifying need no CPU allowance; only the encode holds it. */
-  @Override
-  public boolean gatesCpuItself() {
-    return true;
-  }
-
   @Override
   public JobResult run(JobContext ctx, Map<String, Object> params) {
     TranscodeOptions asked = options(params);
@@ -82,8 +76,7 @@ public final class TranscodeJob implements JobType {
     Path in = ctx.input((String) params.get("input"));
     String outRef = (String) params.get("output");
     try (Volume.Write out = ctx.output(outRef)) {
-      TranscodeResult r = Transcoder.using(ctx.tools()).gatedBy(ctx.cpu())
-          .transcode(in, out.file(), b.build(), ctx::progress);
+      TranscodeResult r = Transcoder.using(ctx.tools()).transcode(in, out.file(), b.build(), ctx::progress);
       out.commit();
       details.put("videoCodec", String.valueOf(r.videoCodec()));
       details.put("outputBytes", Long.toString(r.outputBytes()));

@@ -18,20 +18,13 @@ public final class Transcoder {
   private static final double TRUNCATION_SLACK_SECONDS = 0.5;
 
   private final Toolchain tools;
-  private final ResourceGate gate;
 
-  private Transcoder(Toolchain tools, ResourceGate gate) {
+  private Transcoder(Toolchain tools) {
     this.tools = Objects.requireNonNull(tools, "tools");
-    this.gate = Objects.requireNonNull(gate, "gate");
   }
 
   public static Transcoder using(Toolchain tools) {
-    return new Transcoder(tools, ResourceGate.OPEN);
-  }
-
-  /** The same transcoder, holding {@code cpu} only while ffmpeg encodes. */
-  public Transcoder gatedBy(ResourceGate cpu) {
-    return new Transcoder(tools, cpu);
+    return new Transcoder(tools);
   }
 
   public TranscodeResult transcode(Path input, Path output, TranscodeOptions options, ProgressListener listener) {
@@ -40,7 +33,7 @@ public final class Transcoder {
     try (AtomicOutput out = AtomicOutput.beside(output)) {
       FFmpegCommand command = plan(in, options, out.temporary());
       RunOptions run = new RunOptions(options.timeout(), in.durationSeconds(), options.memoryLimitBytes(), listener);
-      RunResult result = encode(command, run);
+      RunResult result = FFmpegRunner.using(tools).run(command, run);
       MediaInfo produced = verify(in, command.outputs().get(0), out.temporary(), result);
       out.publish();
       MediaStream v = produced.primaryVideo().orElse(null);
@@ -52,20 +45,6 @@ public final class Transcoder {
           v == null ? 0 : v.displayWidth(), v == null ? 0 : v.displayHeight(),
           wall > 0 ? in.durationSeconds() / wall : 0, result.metrics(),
           withPath(produced, out.target()));
-    }
-  }
-
-  private RunResult encode(FFmpegCommand command, RunOptions run) {
-    try {
-      gate.enter();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CancelledException("cancelled while waiting for CPU capacity");
-    }
-    try {
-      return FFmpegRunner.using(tools).run(command, run);
-    } finally {
-      gate.leave();
     }
   }
 

@@ -74,23 +74,17 @@ public final class MediaActivitiesImpl implements MediaActivities {
     }
     int permits = Math.min(res.cpu(), cores);
     Heartbeat beat = new Heartbeat(activity, request.jobId(), attempt, Thread.currentThread());
-    CpuGate gate = new CpuGate(permits, beat, res.timeout());
-    boolean wholeRun = !type.gatesCpuItself();
     try {
-      if (wholeRun) {
-        gate.enter();
-      }
+      acquire(permits, beat);
       Instant runStart = Instant.now();
       beat.deadline(runStart, res.timeout());
       try (Scratch scratch = Scratch.create(scratchRoot, scratchStore, request.jobId() + "-a" + attempt, minScratchBytes)) {
-        JobResult result = type.run(new Context(request, attempt, scratch.dir(), beat, gate), request.spec().params());
+        JobResult result = type.run(new Context(request, attempt, scratch.dir(), beat), request.spec().params());
         return new JobOutcome(request.jobId(), request.batchId(), request.index(), request.spec().type(),
             request.spec().input(), request.spec().output(), JobState.SUCCEEDED, null, null, attempt, runStart,
             Instant.now(), result.metrics(), result.mediaSeconds(), null, result.details());
       } finally {
-        if (wholeRun) {
-          gate.leave();
-        }
+        cpu.release(permits);
       }
     } catch (SpoolException e) {
       throw failure(beat.translate(e), attempt, Metrics.ZERO, started);
@@ -109,33 +103,9 @@ public final class MediaActivitiesImpl implements MediaActivities {
     }
   }
 
-  /**
-   * A job's share of this worker's cores: waiting for it heartbeats, so a queued job is neither
-   * timed out by Temporal nor deaf to cancellation.
-   */
-  private final class CpuGate implements io.spool.media.ResourceGate {
-    private final int permits;
-    private final Heartbeat beat;
-    private final Duration timeout;
-
-    CpuGate(int permits, Heartbeat beat, Duration timeout) {
-      this.permits = permits;
-      this.beat = beat;
-      this.timeout = timeout;
-    }
-
-    /** Waits for the cores; the job's time limit counts from when it gets them. */
-    @Override
-    public void enter() throws InterruptedException {
-      while (!cpu.tryAcquire(permits, 1, TimeUnit.SECONDS)) {
-        beat.beat();
-      }
-      beat.deadline(Instant.now(), timeout);
-    }
-
-    @Override
-    public void leave() {
-      cpu.release(permits);
+  private void acquire(int permits, Heartbeat beat) throws InterruptedException {
+    while (!cpu.tryAcquire(permits, 1, TimeUnit.SECONDS)) {
+      beat.beat();
     }
   }
 
@@ -248,19 +218,12 @@ public final class MediaActivitiesImpl implements MediaActivities {
     private final int attempt;
     private final Path scratch;
     private final Heartbeat beat;
-    private final CpuGate gate;
 
-    Context(JobRequest request, int attempt, Path scratch, Heartbeat beat, CpuGate gate) {
+    Context(JobRequest request, int attempt, Path scratch, Heartbeat beat) {
       this.request = request;
       this.attempt = attempt;
       this.scratch = scratch;
       this.beat = beat;
-      this.gate = gate;
-    }
-
-    @Override
-    public io.spool.media.ResourceGate cpu() {
-      return gate;
     }
 
     @Override
