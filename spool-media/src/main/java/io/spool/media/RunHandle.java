@@ -18,7 +18,11 @@ import java.util.regex.Pattern;
 
 /** A running ffmpeg process: cancel it, or await its result. */
 public final class RunHandle {
-  private static final Duration GRACE = Duration.ofSeconds(3);
+  /**
+   * How long ffmpeg may take to stop after SIGTERM before it is killed. Short: ffmpeg answers
+   * SIGTERM by flushing its encoders, which is wasted work for an output that will be discarded.
+   */
+  private static final Duration GRACE = Duration.ofMillis(500);
   private static final long SAMPLE_MILLIS = 200;
   private static final Pattern BENCH_TIMES =
       Pattern.compile("bench: utime=([0-9.]+)s stime=([0-9.]+)s rtime=([0-9.]+)s");
@@ -108,10 +112,10 @@ public final class RunHandle {
     return new Metrics(wall, user, sys, Math.max(0, rss));
   }
 
+  /** Records why the run ends (the first reason wins) and returns only once ffmpeg is gone. */
   private void end(Ending why) {
-    if (ending.compareAndSet(null, why)) {
-      ProcessTree.end(process, GRACE);
-    }
+    ending.compareAndSet(null, why);
+    ProcessTree.end(process, GRACE);
   }
 
   private void watch() {
