@@ -33,6 +33,9 @@ final class BatchReport {
       String what = l.succeeded()
           ? name(l.input()) + " → " + l.output()
           : name(l.input()) + ": " + l.error() + " [" + l.errorCode() + "]";
+      if (l.details() != null && l.details().containsKey("fallback")) {
+        what += "  (" + l.details().get("fallback") + ")";
+      }
       sb.append(String.format(Locale.ROOT, "%-10s %7s %8.2f %11s  %s%s%n",
           wasSkipped ? "done-before" : l.status(),
           l.speed() > 0 ? String.format(Locale.ROOT, "%.2fx", l.speed()) : "-",

@@ -33,12 +33,13 @@ public final class ResultsManifest implements AutoCloseable {
       double speed,
       Metrics metrics,
       JobCost cost,
-      String finishedAt) {
+      String finishedAt,
+      Map<String, String> details) {
 
     public static Line of(JobOutcome o) {
       return new Line(o.input(), o.output(), o.state().name().toLowerCase(java.util.Locale.ROOT), o.errorCode(),
           o.error(), o.attempts(), o.jobId(), o.mediaSeconds(), o.speed(), o.metrics(), o.cost(),
-          o.finishedAt() == null ? null : o.finishedAt().toString());
+          o.finishedAt() == null ? null : o.finishedAt().toString(), o.details());
     }
 
     public boolean succeeded() {

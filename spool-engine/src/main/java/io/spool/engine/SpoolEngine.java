@@ -157,10 +157,13 @@ public final class SpoolEngine implements AutoCloseable {
     return handle;
   }
 
-  /** GPU jobs go to the gpu queue only where a GPU encoder was proven; elsewhere they run on CPU. */
+  /**
+   * GPU jobs go to the gpu queue only where a GPU encoder was proven; elsewhere they run on CPU,
+   * are charged as CPU jobs, and the job notes the fallback.
+   */
   private JobSpec route(JobSpec spec) {
     if (spec.resources().queue().equals(Resources.GPU_QUEUE) && !config.gpuEncode()) {
-      return spec.withResources(spec.resources().toBuilder().queue(Resources.CPU_QUEUE).build());
+      return spec.withResources(spec.resources().toBuilder().gpu("none").queue(Resources.CPU_QUEUE).build());
     }
     return spec;
   }

@@ -218,4 +218,21 @@ class EngineTest {
         io.spool.media.PriceTable.REFERENCE);
     assertThat(t4.gpuUsd()).isCloseTo(0.59, org.assertj.core.data.Offset.offset(1e-9));
   }
+
+  @Test
+  void gpuJobWithoutAProvenEncoderFallsBackToLibx264AndSaysSo() throws Exception {
+    Path in = MediaFixtures.sample(dir, "in.mp4", 320, 240, 2);
+    Path out = dir.resolve("gpu.mp4");
+    JobOutcome o = engine.remote(TranscodeJob.spec(in.toString(), out.toString(),
+        TranscodeOptions.newBuilder().videoCodec("h264_nvenc").build(),
+        Resources.newBuilder().gpu("t4").build()));
+
+    assertThat(o.state()).as(o.error()).isEqualTo(JobState.SUCCEEDED);
+    assertThat(o.details().get("fallback")).contains("h264_nvenc", "libx264");
+    assertThat(o.details().get("videoCodec")).isEqualTo("libx264");
+    assertThat(MediaFixtures.independentStreams(out).get(0).get("codec_name")).isEqualTo("h264");
+    JobRecord r = engine.store().job(o.jobId()).orElseThrow();
+    assertThat(r.resources().queue()).as("routed to the cpu queue").isEqualTo(Resources.CPU_QUEUE);
+    assertThat(r.outcome().cost().gpuUsd()).as("not charged for a GPU it did not use").isZero();
+  }
 }
