@@ -12,4 +12,7 @@ public final class CommonOptions {
 
   @Option(names = {"-v", "--verbose"}, description = "Full detail on errors, and debug logs.")
   boolean verbose;
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  boolean help;
 }

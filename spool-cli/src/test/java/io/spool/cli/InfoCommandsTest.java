@@ -90,6 +90,10 @@ class InfoCommandsTest {
   void helpListsExitCodes() {
     Cli.Result r = Cli.run("--help");
     assertThat(r.exitCode()).isZero();
-    assertThat(r.out()).contains("doctor", "probe", "transcode", "demo", "Exit codes", "invalid input");
+    assertThat(r.out()).contains("doctor", "probe", "transcode", "batch", "jobs", "volume", "cost", "demo",
+        "Exit codes", "invalid input");
+    Cli.Result sub = Cli.run("batch", "transcode", "--help");
+    assertThat(sub.exitCode()).isZero();
+    assertThat(sub.out()).contains("--resume", "--manifest", "--concurrency");
   }
 }
