@@ -28,7 +28,8 @@ final class CliProcess {
     return pids;
   }
 
+  /** Sends a signal with bash's built-in kill (no procps needed). */
   static void signal(Process p, String signal) throws Exception {
-    new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start().waitFor();
+    new ProcessBuilder("bash", "-c", "kill -" + signal + " " + p.pid()).start().waitFor();
   }
 }
