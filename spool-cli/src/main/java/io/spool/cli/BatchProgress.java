@@ -2,6 +2,7 @@ package io.spool.cli;
 
 import io.spool.engine.JobOutcome;
 import io.spool.engine.JobState;
+import io.spool.engine.ResultsManifest;
 import io.spool.engine.RunningJob;
 import io.spool.engine.TranscodeBatch;
 import java.io.PrintWriter;
@@ -35,25 +36,37 @@ final class BatchProgress {
     this.done = new AtomicInteger(skipped);
   }
 
-  static BatchProgress start(PrintWriter err, TranscodeBatch.Run run, int total, int skipped, CommonOptions common) {
-    BatchProgress p = new BatchProgress(err, run, total, skipped);
-    boolean tty = System.console() != null && System.getenv("SPOOL_NO_PROGRESS") == null;
-    if (tty && !common.quiet && !common.json && run.handle() != null) {
+  /**
+   * Runs a batch to its end with progress on the terminal; returns the manifest lines: the items
+   * skipped as done before, then each finished item in the order it finished.
+   */
+  static List<ResultsManifest.Line> drain(PrintWriter err, TranscodeBatch.Run run, int total, CommonOptions common) {
+    List<ResultsManifest.Line> lines = new ArrayList<>(run.skipped());
+    BatchProgress p = new BatchProgress(err, run, total, run.skipped().size());
+    if (common.showsProgress() && run.handle() != null) {
       p.painter = new Thread(p::paintLoop, "spool-batch-progress");
       p.painter.setDaemon(true);
       p.painter.start();
     }
-    return p;
+    try {
+      run.drain(o -> {
+        lines.add(ResultsManifest.Line.of(o));
+        p.finished(o);
+      });
+    } finally {
+      p.stop();
+    }
+    return lines;
   }
 
-  void finished(JobOutcome o) {
+  private void finished(JobOutcome o) {
     done.incrementAndGet();
     if (o.state() != JobState.SUCCEEDED) {
       failed.incrementAndGet();
     }
   }
 
-  void stop() {
+  private void stop() {
     if (painter != null) {
       painter.interrupt();
       try {

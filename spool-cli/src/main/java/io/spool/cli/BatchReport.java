@@ -8,28 +8,33 @@ import java.util.Locale;
 final class BatchReport {
   private BatchReport() {}
 
+  /** States of every line; CPU and cost of the lines run now (the first {@code skipped} ran before). */
+  record Totals(ResultsManifest.Tally tally, double cpuSeconds, double costUsd) {
+    static Totals of(List<ResultsManifest.Line> lines, int skipped) {
+      double cpu = 0;
+      double cost = 0;
+      for (ResultsManifest.Line l : lines.subList(skipped, lines.size())) {
+        cpu += BatchReport.cpuSeconds(l);
+        cost += BatchReport.costUsd(l);
+      }
+      return new Totals(ResultsManifest.Tally.of(lines), cpu, cost);
+    }
+  }
+
+  private static double cpuSeconds(ResultsManifest.Line l) {
+    return l.metrics() == null ? 0 : l.metrics().cpuSeconds();
+  }
+
+  private static double costUsd(ResultsManifest.Line l) {
+    return l.cost() == null ? 0 : l.cost().totalUsd();
+  }
+
   static String human(List<ResultsManifest.Line> lines, int skipped, double wallSeconds, String resultsFile) {
     StringBuilder sb = new StringBuilder();
     sb.append(String.format(Locale.ROOT, "%-10s %7s %8s %11s  %s%n", "STATUS", "SPEED", "CPU-S", "COST", "INPUT → OUTPUT"));
-    int ok = 0;
-    int failed = 0;
-    int cancelled = 0;
-    double cpu = 0;
-    double cost = 0;
     for (int i = 0; i < lines.size(); i++) {
       ResultsManifest.Line l = lines.get(i);
       boolean wasSkipped = i < skipped;
-      switch (l.status()) {
-        case "succeeded" -> ok++;
-        case "cancelled" -> cancelled++;
-        default -> failed++;
-      }
-      double c = l.metrics() == null ? 0 : l.metrics().cpuSeconds();
-      double usd = l.cost() == null ? 0 : l.cost().totalUsd();
-      if (!wasSkipped) {
-        cpu += c;
-        cost += usd;
-      }
       String what = l.succeeded()
           ? name(l.input()) + " → " + l.output()
           : name(l.input()) + ": " + l.error() + " [" + l.errorCode() + "]";
@@ -39,11 +44,13 @@ final class BatchReport {
       sb.append(String.format(Locale.ROOT, "%-10s %7s %8.2f %11s  %s%s%n",
           wasSkipped ? "done-before" : l.status(),
           l.speed() > 0 ? String.format(Locale.ROOT, "%.2fx", l.speed()) : "-",
-          c, Units.usd(usd), what, l.attempts() > 1 ? "  (" + l.attempts() + " attempts)" : ""));
+          cpuSeconds(l), Units.usd(costUsd(l)), what, l.attempts() > 1 ? "  (" + l.attempts() + " attempts)" : ""));
     }
+    Totals t = Totals.of(lines, skipped);
     sb.append(String.format(Locale.ROOT, "total: %d jobs: %d succeeded, %d failed, %d cancelled%s, in %s; %.2f CPU-seconds; cost %s%n",
-        lines.size(), ok, failed, cancelled, skipped > 0 ? " (" + skipped + " done before, not rerun)" : "",
-        Units.seconds(wallSeconds), cpu, Units.usd(cost)));
+        lines.size(), t.tally().succeeded(), t.tally().failed(), t.tally().cancelled(),
+        skipped > 0 ? " (" + skipped + " done before, not rerun)" : "",
+        Units.seconds(wallSeconds), t.cpuSeconds(), Units.usd(t.costUsd())));
     sb.append("results: ").append(resultsFile);
     return sb.toString();
   }

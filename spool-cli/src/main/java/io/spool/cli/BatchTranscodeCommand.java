@@ -1,7 +1,5 @@
 package io.spool.cli;
 
-import io.spool.engine.BatchRecord;
-import io.spool.engine.JobOutcome;
 import io.spool.engine.ResultsManifest;
 import io.spool.engine.Resources;
 import io.spool.engine.RetryPolicy;
@@ -84,18 +82,8 @@ final class BatchTranscodeCommand extends SpoolSubcommand {
           .retries(new RetryPolicy(retries, Duration.ofSeconds(1), 2.0)).build();
       List<TranscodeBatch.Item> items = items(rows, resources);
       try (TranscodeBatch.Run run = TranscodeBatch.start(engine, items, TranscodeBatch.resultsFile(engine, out), resume, concurrency)) {
-        List<ResultsManifest.Line> lines = new ArrayList<>(run.skipped());
-        BatchProgress progress = BatchProgress.start(err(), run, items.size(), run.skipped().size(), common);
-        BatchRecord rec;
-        try {
-          rec = run.drain(o -> {
-            lines.add(ResultsManifest.Line.of(o));
-            progress.finished(o);
-          });
-        } finally {
-          progress.stop();
-        }
-        Report report = report(rec, run, lines, items.size(), (System.nanoTime() - t0) / 1e9);
+        List<ResultsManifest.Line> lines = BatchProgress.drain(err(), run, items.size(), common);
+        Report report = report(run, lines, items.size(), (System.nanoTime() - t0) / 1e9);
         print(report, BatchReport.human(report.items(), report.skipped(), report.wallSeconds(), report.results()));
         return report.failed() + report.cancelled() > 0 ? ExitCodes.FAILED : ExitCodes.OK;
       }
@@ -150,24 +138,10 @@ final class BatchTranscodeCommand extends SpoolSubcommand {
     }
   }
 
-  private static Report report(BatchRecord rec, TranscodeBatch.Run run, List<ResultsManifest.Line> lines, int total, double wall) {
-    int ok = 0;
-    int failed = 0;
-    int cancelled = 0;
-    double cpuSeconds = 0;
-    double cost = 0;
-    for (ResultsManifest.Line l : lines) {
-      switch (l.status()) {
-        case "succeeded" -> ok++;
-        case "cancelled" -> cancelled++;
-        default -> failed++;
-      }
-    }
-    for (ResultsManifest.Line l : lines.subList(run.skipped().size(), lines.size())) {
-      cpuSeconds += l.metrics() == null ? 0 : l.metrics().cpuSeconds();
-      cost += l.cost() == null ? 0 : l.cost().totalUsd();
-    }
-    return new Report(rec == null ? null : rec.id(), run.resultsFile().toString(), total, ok, failed, cancelled,
-        run.skipped().size(), cpuSeconds, cost, wall, lines);
+  private static Report report(TranscodeBatch.Run run, List<ResultsManifest.Line> lines, int total, double wall) {
+    BatchReport.Totals t = BatchReport.Totals.of(lines, run.skipped().size());
+    return new Report(run.handle() == null ? null : run.handle().id(), run.resultsFile().toString(), total,
+        t.tally().succeeded(), t.tally().failed(), t.tally().cancelled(), run.skipped().size(), t.cpuSeconds(),
+        t.costUsd(), wall, lines);
   }
 }

@@ -15,4 +15,9 @@ public final class CommonOptions {
 
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
   boolean help;
+
+  /** Progress is drawn only on a terminal, and not with --quiet, --json or SPOOL_NO_PROGRESS. */
+  boolean showsProgress() {
+    return System.console() != null && System.getenv("SPOOL_NO_PROGRESS") == null && !quiet && !json;
+  }
 }

@@ -65,20 +65,14 @@ final class CostCommand extends SpoolSubcommand {
       throw new io.spool.media.InputNotFoundException("results manifest not found: " + results);
     }
     Map<String, ResultsManifest.Line> latest = ResultsManifest.latestByInput(results);
-    int ok = 0;
-    int failed = 0;
-    int cancelled = 0;
     JobCost sum = JobCost.ZERO;
     for (ResultsManifest.Line l : ResultsManifest.read(results)) {
       sum = sum.plus(l.cost() == null ? JobCost.ZERO : l.cost());
     }
-    for (ResultsManifest.Line l : latest.values()) {
-      switch (l.status()) {
-        case "succeeded" -> ok++;
-        case "cancelled" -> cancelled++;
-        default -> failed++;
-      }
-    }
+    ResultsManifest.Tally tally = ResultsManifest.Tally.of(latest.values());
+    int ok = tally.succeeded();
+    int failed = tally.failed();
+    int cancelled = tally.cancelled();
     Totals t = new Totals(latest.size(), ok, failed, cancelled, sum.cpuSecondsUsed(), sum.reservedCpuSeconds(),
         Math.max(sum.peakMemoryGibSeconds(), sum.reservedMemoryGibSeconds()), sum.gpuSeconds(), sum.totalUsd());
     print(t, String.format(Locale.ROOT,

@@ -57,16 +57,7 @@ final class DemoCommand extends SpoolSubcommand {
             engine.startTime().toMillis(), items.size());
         out().flush();
       }
-      List<ResultsManifest.Line> lines = new ArrayList<>();
-      BatchProgress progress = BatchProgress.start(err(), run, items.size(), 0, common);
-      try {
-        run.drain(o -> {
-          lines.add(ResultsManifest.Line.of(o));
-          progress.finished(o);
-        });
-      } finally {
-        progress.stop();
-      }
+      List<ResultsManifest.Line> lines = BatchProgress.drain(err(), run, items.size(), common);
       double wall = (System.nanoTime() - t0) / 1e9;
       print(lines, BatchReport.human(lines, 0, wall, run.resultsFile().toString()));
       return lines.stream().allMatch(ResultsManifest.Line::succeeded) ? ExitCodes.OK : ExitCodes.FAILED;

@@ -26,8 +26,7 @@ final class ProgressBar implements ProgressListener {
   }
 
   static ProgressBar forCommand(PrintWriter err, String label, CommonOptions common) {
-    boolean tty = System.console() != null && System.getenv("SPOOL_NO_PROGRESS") == null;
-    return new ProgressBar(err, label, tty && !common.quiet && !common.json);
+    return new ProgressBar(err, label, common.showsProgress());
   }
 
   @Override

@@ -47,6 +47,23 @@ public final class ResultsManifest implements AutoCloseable {
     }
   }
 
+  /** How many items ended in each state. */
+  public record Tally(int succeeded, int failed, int cancelled) {
+    public static Tally of(java.util.Collection<Line> lines) {
+      int ok = 0;
+      int failed = 0;
+      int cancelled = 0;
+      for (Line l : lines) {
+        switch (l.status()) {
+          case "succeeded" -> ok++;
+          case "cancelled" -> cancelled++;
+          default -> failed++;
+        }
+      }
+      return new Tally(ok, failed, cancelled);
+    }
+  }
+
   private final Path file;
   private final FileChannel channel;
   private final OutputStream out;
