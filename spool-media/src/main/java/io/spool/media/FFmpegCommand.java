@@ -54,6 +54,9 @@ public final class FFmpegCommand {
       if (in.generator() != null) {
         a.addAll(List.of("-f", "lavfi", "-i", in.generator().render()));
       } else {
+        if (threads != null) {
+          a.addAll(List.of("-threads", String.valueOf(threads)));
+        }
         a.addAll(List.of("-i", Arguments.fileUrl(in.path())));
       }
     }

@@ -94,8 +94,11 @@ class CommandTest {
     FFmpegCommand cmd = Transcoder.plan(
         FFprobe.using(MediaFixtures.tools()).probe(MediaFixtures.corpus().resolve("h264_aac_mono_1s.mp4")),
         TranscodeOptions.newBuilder().threads(3).build(), Path.of("/tmp/o.mp4"));
-    String joined = String.join(" ", cmd.arguments());
-    assertThat(joined).contains("-threads 3").contains("-filter_threads 3");
+    List<String> args = cmd.arguments();
+    int input = args.indexOf("-i");
+    assertThat(args.subList(0, input)).as("decoder threads").containsSequence("-threads", "3");
+    assertThat(args.subList(input, args.size())).as("encoder threads").containsSequence("-threads", "3");
+    assertThat(String.join(" ", args)).contains("-filter_threads 3");
   }
 
   @Test
