@@ -23,6 +23,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs jobs on Temporal. {@link #embedded} starts an in-process Temporal service with the
@@ -40,6 +42,9 @@ public final class SpoolEngine implements AutoCloseable {
   public static final int MAX_BATCH_JOBS = 5000;
   /** Each running job holds a workflow thread; more at once than this gains nothing on one engine. */
   public static final int MAX_CONCURRENCY = 256;
+  private static final Logger LOG = LoggerFactory.getLogger(SpoolEngine.class);
+  /** How long {@link #close} waits for interrupted jobs to end their processes. */
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
   private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
   private final EngineConfig config;
@@ -47,6 +52,7 @@ public final class SpoolEngine implements AutoCloseable {
   private final VolumeStore volumes;
   private final TestWorkflowEnvironment env;
   private final Duration startTime;
+  private final MediaActivitiesImpl media;
 
   private SpoolEngine(EngineConfig config) {
     long t0 = System.nanoTime();
@@ -61,7 +67,7 @@ public final class SpoolEngine implements AutoCloseable {
         .setMaxConcurrentLocalActivityExecutionSize(64).build());
     control.registerWorkflowImplementationTypes(BatchWorkflowImpl.class);
     control.registerActivitiesImplementations(new RecordActivitiesImpl(store, config.prices()));
-    MediaActivitiesImpl media = new MediaActivitiesImpl(config.jobTypes(), config.tools(), volumes,
+    this.media = new MediaActivitiesImpl(config.jobTypes(), config.tools(), volumes,
         config.scratchDir(), config.minScratchBytes(), config.cpuCores(), config.gpuEncode());
     WorkerOptions mediaOptions = WorkerOptions.newBuilder()
         .setMaxConcurrentActivityExecutionSize(config.cpuCores()).build();
@@ -174,11 +180,19 @@ public final class SpoolEngine implements AutoCloseable {
 
   /**
    * Stops the engine. Workers stop at once (a job still running is interrupted, which ends its
-   * ffmpeg) instead of draining, which would only add shutdown time.
+   * ffmpeg) instead of draining, which would only add shutdown time. Returns once every job
+   * attempt on this engine has returned (its processes ended, its scratch removed); Temporal's own
+   * threads and the in-process service are released in the background, since their shutdown
+   * checks in 250 ms steps and nothing of Spool's waits on it.
    */
   @Override
   public void close() {
     env.shutdownNow();
-    env.close();
+    if (!media.awaitIdle(CLOSE_WAIT)) {
+      LOG.warn("jobs still running {} s after the engine was asked to stop", CLOSE_WAIT.toSeconds());
+    }
+    Thread closer = new Thread(env::close, "spool-engine-close");
+    closer.setDaemon(true);
+    closer.start();
   }
 }
