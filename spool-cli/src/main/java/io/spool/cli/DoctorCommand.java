@@ -1,10 +1,19 @@
 package io.spool.cli;
 
+import io.spool.engine.EngineConfig;
+import io.spool.engine.JobOutcome;
+import io.spool.engine.JobState;
+import io.spool.engine.Resources;
 import io.spool.engine.SpoolEngine;
+import io.spool.engine.TranscodeJob;
 import io.spool.media.Capabilities;
 import io.spool.media.CapabilityProbe;
 import io.spool.media.GpuEncoderCheck;
+import io.spool.media.SampleMedia;
+import io.spool.media.SpoolException;
 import io.spool.media.Toolchain;
+import io.spool.media.TranscodeOptions;
+import io.spool.media.internal.FileTrees;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -29,7 +38,10 @@ final class DoctorCommand extends SpoolSubcommand {
 
   /** The report: the probe plus host facts and a verdict. */
   record Report(boolean ok, List<String> problems, String ffprobePath, Host host, long engineStartMillis,
-      Capabilities capabilities) {}
+      EngineCheck engineJob, Capabilities capabilities) {}
+
+  /** A one-second test transcode run as a job through the embedded engine, start to finish. */
+  record EngineCheck(boolean ok, long millis, String error) {}
 
   record Host(int cpuCores, long memoryBytes, String spoolHome, long spoolHomeFreeBytes, String tmpDir, long tmpFreeBytes) {}
 
@@ -44,13 +56,41 @@ final class DoctorCommand extends SpoolSubcommand {
       }
     }
     Host host = host();
-    long engineStart;
-    try (SpoolEngine engine = startEngine()) {
-      engineStart = engine.startTime().toMillis();
+    long engineStart = -1;
+    EngineCheck engineJob;
+    try {
+      Path scratch = Files.createTempDirectory("spool-doctor-");
+      try (SpoolEngine engine = SpoolEngine.embedded(EngineConfig.newBuilder(scratch.resolve("home")).tools(tools).build())) {
+        engineStart = engine.startTime().toMillis();
+        engineJob = testJob(engine, tools, scratch);
+      } finally {
+        FileTrees.delete(scratch);
+      }
+    } catch (IOException e) {
+      engineJob = new EngineCheck(false, 0, "no temporary folder for it: " + e.getMessage());
     }
-    Report report = new Report(problems.isEmpty(), problems, tools.ffprobe().toString(), host, engineStart, caps);
+    if (!engineJob.ok()) {
+      problems.add("a test job through the embedded engine failed: " + engineJob.error());
+    }
+    Report report = new Report(problems.isEmpty(), problems, tools.ffprobe().toString(), host, engineStart, engineJob, caps);
     print(report, human(report));
     return problems.isEmpty() ? ExitCodes.OK : ExitCodes.ENVIRONMENT;
+  }
+
+  /** Transcodes a generated one-second clip as a job, as a batch would (its records stay in {@code scratch}). */
+  private static EngineCheck testJob(SpoolEngine engine, Toolchain tools, Path scratch) {
+    long t0 = System.nanoTime();
+    try {
+      Path sample = scratch.resolve("sample.mp4");
+      SampleMedia.write(tools, sample, 320, 240, 25, 1);
+      JobOutcome o = engine.remote(TranscodeJob.spec(sample.toString(), scratch.resolve("sample.web.mp4").toString(),
+          TranscodeOptions.newBuilder().build(), Resources.DEFAULT));
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      return o.state() == JobState.SUCCEEDED ? new EngineCheck(true, ms, null)
+          : new EngineCheck(false, ms, o.error() + " [" + o.errorCode() + "]");
+    } catch (SpoolException e) {
+      return new EngineCheck(false, (System.nanoTime() - t0) / 1_000_000, e.getMessage() + " [" + e.code() + "]");
+    }
   }
 
   private static String human(Report r) {
@@ -69,7 +109,8 @@ final class DoctorCommand extends SpoolSubcommand {
     for (GpuEncoderCheck g : c.gpuEncoders()) {
       sb.append(String.format(Locale.ROOT, "    %-11s %s%n", g.encoder(), g.works() ? "works" : g.reason()));
     }
-    sb.append(String.format(Locale.ROOT, "  engine     embedded Temporal service and workers start in %d ms%n", r.engineStartMillis()));
+    sb.append(String.format(Locale.ROOT, "  engine     embedded Temporal service and workers start in %d ms; a 1 s test job %s in %d ms%n",
+        r.engineStartMillis(), r.engineJob().ok() ? "ran" : "FAILED", r.engineJob().millis()));
     Host h = r.host();
     sb.append(String.format(Locale.ROOT, "  cpu        %d cores%n", h.cpuCores()));
     sb.append(String.format(Locale.ROOT, "  memory     %s%n", Units.bytes(h.memoryBytes())));

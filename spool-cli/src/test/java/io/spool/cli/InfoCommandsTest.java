@@ -29,9 +29,11 @@ class InfoCommandsTest {
     assertThat(j.at("/host/spoolHomeFreeBytes").asLong()).isPositive();
     assertThat(j.at("/capabilities/encoders").toString()).contains("libx264");
     assertThat(j.at("/capabilities/gpuEncoders").size()).isEqualTo(3);
+    assertThat(j.at("/engineJob/ok").asBoolean()).as(j.at("/engineJob/error").asText()).isTrue();
+    assertThat(j.at("/engineJob/millis").asLong()).isPositive();
 
     Cli.Result human = Cli.run("doctor");
-    assertThat(human.out()).contains("GPU encode", "libx264 yes", "cores");
+    assertThat(human.out()).contains("GPU encode", "libx264 yes", "cores", "a 1 s test job ran");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.spool.volumes;
 
 import io.spool.media.BadArgumentException;
+import io.spool.media.internal.FileTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,10 +65,8 @@ public final class VolumeStore {
     if (!force && !v.list("").isEmpty()) {
       throw new BadArgumentException("volume '" + name + "' is not empty; use --force to delete it with its files");
     }
-    try (Stream<Path> walk = Files.walk(v.root())) {
-      for (Path p : (Iterable<Path>) walk.sorted(java.util.Comparator.reverseOrder())::iterator) {
-        Files.delete(p);
-      }
+    try {
+      FileTrees.delete(v.root());
     } catch (IOException e) {
       throw LocalVolume.io("delete volume " + name, e);
     }

@@ -3,13 +3,12 @@ package io.spool.engine.internal;
 import io.spool.media.ErrorCode;
 import io.spool.media.SpoolException;
 import io.spool.media.internal.ExitCleanup;
+import io.spool.media.internal.FileTrees;
 import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * A job attempt's private scratch folder (the guide's {@code ephemeral_disk}): checked for free
@@ -60,13 +59,8 @@ final class Scratch implements AutoCloseable {
   }
 
   private void delete() {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
-        Files.deleteIfExists(p);
-      }
+    try {
+      FileTrees.delete(dir);
     } catch (IOException e) {
       org.slf4j.LoggerFactory.getLogger(Scratch.class).warn("could not remove scratch {}: {}", dir, e.toString());
     }
