@@ -24,10 +24,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.concurrent.Phaser;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,8 +47,6 @@ public final class MediaActivitiesImpl implements MediaActivities {
   private final int cores;
   private final Semaphore cpu;
   private final boolean gpuEncode;
-  /** Attempts running on this worker, so that {@link #awaitIdle} knows when all have returned. */
-  private final Phaser inFlight = new Phaser(1);
 
   public MediaActivitiesImpl(Map<String, JobType> types, Toolchain tools, VolumeStore volumes, Path scratchRoot,
       long minScratchBytes, int cores, boolean gpuEncode) {
@@ -65,34 +61,26 @@ public final class MediaActivitiesImpl implements MediaActivities {
     this.gpuEncode = gpuEncode;
   }
 
-  @Override
-  public JobOutcome run(JobRequest request) {
-    inFlight.register();
-    try {
-      return runRegistered(request);
-    } finally {
-      inFlight.arriveAndDeregister();
-    }
-  }
-
   /**
-   * Waits until every attempt that started on this worker has returned, at most {@code limit};
-   * true when none is left.
+   * Waits until no attempt on this worker is running its job (every attempt holds CPU permits
+   * from before its scratch is made until after its processes have ended and its scratch is
+   * removed), at most {@code limit}; true when none is left.
    */
   public boolean awaitIdle(Duration limit) {
-    int phase = inFlight.arrive();
     try {
-      inFlight.awaitAdvanceInterruptibly(phase, limit.toMillis(), TimeUnit.MILLISECONDS);
+      if (!cpu.tryAcquire(cores, limit.toMillis(), TimeUnit.MILLISECONDS)) {
+        return false;
+      }
+      cpu.release(cores);
       return true;
-    } catch (TimeoutException e) {
-      return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
     }
   }
 
-  private JobOutcome runRegistered(JobRequest request) {
+  @Override
+  public JobOutcome run(JobRequest request) {
     ActivityExecutionContext activity = Activity.getExecutionContext();
     int attempt = activity.getInfo().getAttempt();
     Instant started = Instant.now();
