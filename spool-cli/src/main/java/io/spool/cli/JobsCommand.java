@@ -68,7 +68,7 @@ final class JobsCommand {
 
     @Override
     public Integer call() {
-      JobRecord r = store().job(id).orElseThrow(() -> new BadArgumentException("no job with id " + id));
+      JobRecord r = store().requireJob(id);
       String human = Json.write(r);
       print(r, human);
       return ExitCodes.OK;
@@ -83,7 +83,7 @@ final class JobsCommand {
     @Override
     public Integer call() {
       JobStore store = store();
-      JobRecord r = store.job(id).orElseThrow(() -> new BadArgumentException("no job with id " + id));
+      JobRecord r = store.requireJob(id);
       if (r.state().terminal()) {
         print(r, id + " already " + r.state().name().toLowerCase(Locale.ROOT));
         return ExitCodes.OK;

@@ -70,7 +70,7 @@ public final class JobStore {
   /** Applies a change to a job record under a per-record lock. */
   public JobRecord update(String id, UnaryOperator<JobRecord> change) {
     synchronized (locks.computeIfAbsent(id, k -> new Object())) {
-      JobRecord next = change.apply(job(id).orElseThrow(() -> notFound("job", id)));
+      JobRecord next = change.apply(requireJob(id));
       put(next);
       return next;
     }
@@ -78,6 +78,11 @@ public final class JobStore {
 
   public Optional<JobRecord> job(String id) {
     return read(jobs.resolve(checkId(id) + ".json"), JobRecord.class);
+  }
+
+  /** The job's record; a bad-argument error naming the id when there is none. */
+  public JobRecord requireJob(String id) {
+    return job(id).orElseThrow(() -> new BadArgumentException("no job with id " + id));
   }
 
   /** Jobs newest first, optionally only in one state. */
@@ -157,10 +162,6 @@ public final class JobStore {
       throw io("list " + dir, e);
     }
     return all;
-  }
-
-  private static SpoolException notFound(String what, String id) {
-    return new BadArgumentException("no " + what + " with id " + id);
   }
 
   private static SpoolException io(String what, IOException e) {
