@@ -1,16 +1,18 @@
 package io.spool.media;
 
 import io.spool.media.internal.AtomicOutput;
+import io.spool.media.internal.Mp4Check;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * Transcodes one file: probe, plan, run ffmpeg into a temporary file, verify the result with
- * ffprobe, then publish it atomically. On any failure nothing is left at the output path and a
+ * Transcodes one file: probe, plan, run ffmpeg into a temporary file, read the result back to
+ * verify it, then publish it atomically. On any failure nothing is left at the output path and a
  * file already there is untouched.
  */
 public final class Transcoder {
@@ -122,11 +124,16 @@ public final class Transcoder {
     return Math.max(2, v - (v % 2));
   }
 
-  /** Checks the written file before it may be published. */
+  /**
+   * Checks the written file before it may be published: it reads back whole, holds the planned
+   * streams, and is as long as the input. An MP4 is read by {@link Mp4Check}, which also checks
+   * that every sample lies inside the file; other containers by ffprobe.
+   */
   private MediaInfo verify(MediaInfo in, Output planned, Path written, RunResult run) {
     MediaInfo out;
     try {
-      out = FFprobe.using(tools).probe(written);
+      Optional<MediaInfo> mp4 = planned.format().equals("mp4") ? Mp4Check.read(written) : Optional.empty();
+      out = mp4.isPresent() ? mp4.get() : FFprobe.using(tools).probe(written);
     } catch (InvalidInputException e) {
       throw new ProcessFailedException("ffmpeg wrote an unreadable file: " + e.getMessage(), 0, run.stderrTail());
     }

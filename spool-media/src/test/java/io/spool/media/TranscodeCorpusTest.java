@@ -35,6 +35,13 @@ class TranscodeCorpusTest {
 
     MediaInfo o = FFprobe.using(tools).probe(out);
     assertThat(o.formatName()).contains("mp4");
+    // The transcoder read its output back itself; ffprobe must see the same file.
+    MediaInfo seen = r.outputInfo();
+    assertThat(seen.streams()).extracting(MediaStream::type, MediaStream::codec)
+        .containsExactlyElementsOf(o.streams().stream().map(st -> org.assertj.core.groups.Tuple.tuple(st.type(), st.codec())).toList());
+    assertThat(seen.durationSeconds()).isCloseTo(o.durationSeconds(), within(0.05));
+    assertThat(seen.primaryVideo().orElseThrow().displayWidth()).isEqualTo(o.primaryVideo().orElseThrow().displayWidth());
+    assertThat(seen.primaryVideo().orElseThrow().displayHeight()).isEqualTo(o.primaryVideo().orElseThrow().displayHeight());
     assertThat(o.primaryVideo().orElseThrow().codec()).isEqualTo("h264");
     assertThat(o.primaryVideo().orElseThrow().pixelFormat()).isEqualTo("yuv420p");
     if (in.hasAudio()) {
