@@ -76,7 +76,7 @@ public final class TranscodeJob implements JobType {
     Path in = ctx.input((String) params.get("input"));
     String outRef = (String) params.get("output");
     try (Volume.Write out = ctx.output(outRef)) {
-      TranscodeResult r = Transcoder.using(ctx.tools()).transcode(in, out.file(), b.build(), ctx::progress);
+      TranscodeResult r = Transcoder.using(ctx.tools()).transcodeStaged(in, out.file(), b.build(), ctx::progress);
       out.commit();
       details.put("videoCodec", String.valueOf(r.videoCodec()));
       details.put("outputBytes", Long.toString(r.outputBytes()));

@@ -29,25 +29,41 @@ public final class Transcoder {
     return new Transcoder(tools);
   }
 
+  /** Transcodes {@code input} to {@code output}, which appears only when the result is verified. */
   public TranscodeResult transcode(Path input, Path output, TranscodeOptions options, ProgressListener listener) {
     checkDistinct(input, output);
     MediaInfo in = FFprobe.using(tools).probe(input);
     try (AtomicOutput out = AtomicOutput.beside(output)) {
-      FFmpegCommand command = plan(in, options, out.temporary());
-      RunOptions run = new RunOptions(options.timeout(), in.durationSeconds(), options.memoryLimitBytes(), listener);
-      RunResult result = FFmpegRunner.using(tools).run(command, run);
-      MediaInfo produced = verify(in, command.outputs().get(0), out.temporary(), result);
+      TranscodeResult r = write(in, out.temporary(), out.target(), options, listener);
       out.publish();
-      MediaStream v = produced.primaryVideo().orElse(null);
-      double wall = result.metrics().wallSeconds();
-      return new TranscodeResult(
-          input, out.target(), options.preset().id(),
-          command.outputs().get(0).video() == null ? null : command.outputs().get(0).video().codec(),
-          in.sizeBytes(), sizeOf(out.target()), produced.durationSeconds(),
-          v == null ? 0 : v.displayWidth(), v == null ? 0 : v.displayHeight(),
-          wall > 0 ? in.durationSeconds() / wall : 0, result.metrics(),
-          withPath(produced, out.target()));
+      return r;
     }
+  }
+
+  /**
+   * Transcodes {@code input} into {@code staged}, a pending file that the caller publishes in one
+   * step once this returns, or discards when it throws (a volume's write). Nothing is staged
+   * twice, and the same checks run before this returns as before {@link #transcode} publishes.
+   */
+  public TranscodeResult transcodeStaged(Path input, Path staged, TranscodeOptions options, ProgressListener listener) {
+    checkDistinct(input, staged);
+    return write(FFprobe.using(tools).probe(input), staged, staged, options, listener);
+  }
+
+  private TranscodeResult write(MediaInfo in, Path written, Path reportedAs, TranscodeOptions options, ProgressListener listener) {
+    FFmpegCommand command = plan(in, options, written);
+    RunOptions run = new RunOptions(options.timeout(), in.durationSeconds(), options.memoryLimitBytes(), listener);
+    RunResult result = FFmpegRunner.using(tools).run(command, run);
+    MediaInfo produced = verify(in, command.outputs().get(0), written, result);
+    MediaStream v = produced.primaryVideo().orElse(null);
+    double wall = result.metrics().wallSeconds();
+    return new TranscodeResult(
+        in.path(), reportedAs, options.preset().id(),
+        command.outputs().get(0).video() == null ? null : command.outputs().get(0).video().codec(),
+        in.sizeBytes(), sizeOf(written), produced.durationSeconds(),
+        v == null ? 0 : v.displayWidth(), v == null ? 0 : v.displayHeight(),
+        wall > 0 ? in.durationSeconds() / wall : 0, result.metrics(),
+        withPath(produced, reportedAs));
   }
 
   /**
