@@ -82,6 +82,8 @@ public final class Mp4Check {
       throw broken(file, e.getMessage());
     } catch (IndexOutOfBoundsException e) {
       throw broken(file, "a header is shorter than its fields");
+    } catch (ArithmeticException e) {
+      throw broken(file, "its sample tables add up to more bytes than a file can hold");
     } catch (IOException e) {
       throw new InvalidInputException("cannot read " + file.getFileName() + ": " + e.getMessage());
     }
@@ -138,17 +140,25 @@ public final class Mp4Check {
     long sampleCount = -1;
     long totalBytes;
     long fixedSampleSize;
-    long[] sampleSizes;
-    long[] chunkOffsets;
-    long[][] sampleToChunk;
+    /** Where the table of per-sample sizes starts in the movie header; -1 when all are the same. */
+    int sampleSizeTable = -1;
+    /** The movie header that the table positions point into. */
+    ByteBuffer header;
+    /** Chunk offsets (stco/co64) and sample-to-chunk runs (stsc): where they start, how many. */
+    int chunkTable = -1;
+    boolean wideChunkOffsets;
+    int chunkCount;
+    int runTable = -1;
+    int runCount;
 
     static Track read(Path file, ByteBuffer buf, Box trak) {
       Track t = new Track();
+      t.header = buf;
       t.walk(file, buf, trak);
       if (t.timescale <= 0) {
         throw broken(file, "a track has no media header");
       }
-      if (t.sampleCount < 0 || t.chunkOffsets == null || t.sampleToChunk == null) {
+      if (t.sampleCount < 0 || t.chunkTable < 0 || t.runTable < 0) {
         throw broken(file, "a track has no sample tables");
       }
       return t;
@@ -182,31 +192,26 @@ public final class Mp4Check {
             sampleCount = u32(buf, p + 8);
             if (fixedSampleSize == 0) {
               need(file, b, p + 12 + 4 * sampleCount);
-              sampleSizes = new long[(int) sampleCount];
+              sampleSizeTable = p + 12;
               for (int i = 0; i < sampleCount; i++) {
-                sampleSizes[i] = u32(buf, p + 12 + 4 * i);
-                totalBytes += sampleSizes[i];
+                totalBytes += u32(buf, sampleSizeTable + 4 * i);
               }
             } else {
-              totalBytes = fixedSampleSize * sampleCount;
+              totalBytes = Math.multiplyExact(fixedSampleSize, sampleCount);
             }
           }
           case "stsc" -> {
             long n = u32(buf, p + 4);
             need(file, b, p + 8 + 12 * n);
-            sampleToChunk = new long[(int) n][];
-            for (int i = 0; i < n; i++) {
-              sampleToChunk[i] = new long[] {u32(buf, p + 8 + 12 * i), u32(buf, p + 12 + 12 * i)};
-            }
+            runTable = p + 8;
+            runCount = (int) n;
           }
           case "stco", "co64" -> {
-            boolean wide = b.type.equals("co64");
+            wideChunkOffsets = b.type.equals("co64");
             long n = u32(buf, p + 4);
-            need(file, b, p + 8 + (wide ? 8 : 4) * n);
-            chunkOffsets = new long[(int) n];
-            for (int i = 0; i < n; i++) {
-              chunkOffsets[i] = wide ? buf.getLong(p + 8 + 8 * i) : u32(buf, p + 8 + 4 * i);
-            }
+            need(file, b, p + 8 + (wideChunkOffsets ? 8 : 4) * n);
+            chunkTable = p + 8;
+            chunkCount = (int) n;
           }
           case "stz2" -> throw broken(file, "it uses compact sample sizes, which this check does not read");
           default -> { }
@@ -257,24 +262,24 @@ public final class Mp4Check {
     void checkSamplesInside(Path file, List<long[]> mediaData) {
       long sample = 0;
       int run = 0;
-      for (int i = 0; i < chunkOffsets.length; i++) {
-        while (run + 1 < sampleToChunk.length && sampleToChunk[run + 1][0] <= i + 1) {
+      for (int i = 0; i < chunkCount; i++) {
+        while (run + 1 < runCount && firstChunkOfRun(run + 1) <= i + 1) {
           run++;
         }
-        long perChunk = sampleToChunk.length == 0 || sampleToChunk[run][0] > i + 1 ? 0 : sampleToChunk[run][1];
+        long perChunk = runCount == 0 || firstChunkOfRun(run) > i + 1 ? 0 : u32(header, runTable + 12 * run + 4);
         long count = Math.min(perChunk, sampleCount - sample);
-        long bytes = count * fixedSampleSize;
-        if (sampleSizes != null) {
+        long bytes = Math.multiplyExact(count, fixedSampleSize);
+        if (sampleSizeTable >= 0) {
           for (long k = 0; k < count; k++) {
-            bytes += sampleSizes[(int) (sample + k)];
+            bytes += u32(header, sampleSizeTable + (int) (4 * (sample + k)));
           }
         }
         sample += count;
         if (bytes == 0) {
           continue;
         }
-        long start = chunkOffsets[i];
-        long end = start + bytes;
+        long start = wideChunkOffsets ? header.getLong(chunkTable + 8 * i) : u32(header, chunkTable + 4 * i);
+        long end = Math.addExact(start, bytes);
         boolean inside = false;
         for (long[] m : mediaData) {
           inside |= start >= m[0] && end <= m[1];
@@ -287,6 +292,10 @@ public final class Mp4Check {
       if (sample != sampleCount) {
         throw broken(file, "a " + kind() + " track's sample tables disagree (" + sample + " of " + sampleCount + " samples placed)");
       }
+    }
+
+    private long firstChunkOfRun(int run) {
+      return u32(header, runTable + 12 * run);
     }
 
     private String kind() {
