@@ -1,12 +1,10 @@
 package io.spool.engine;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.spool.media.BadArgumentException;
 import io.spool.media.ErrorCode;
 import io.spool.media.SpoolException;
+import io.spool.media.internal.Json;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -28,10 +26,7 @@ import java.util.stream.Stream;
  * replaced atomically on every change, so a crash never leaves a half-written record.
  */
 public final class JobStore {
-  static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
-      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-      .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  static final ObjectMapper JSON = Json.MAPPER;
 
   private final Path jobs;
   private final Path batches;

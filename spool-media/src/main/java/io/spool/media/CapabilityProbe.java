@@ -1,10 +1,9 @@
 package io.spool.media;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.spool.media.internal.CommandRunner;
 import io.spool.media.internal.FailureClassifier;
+import io.spool.media.internal.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,8 +30,7 @@ public final class CapabilityProbe {
   private static final Pattern CODEC_LINE = Pattern.compile("^ ([VAS][A-Z.]{5}) (\\S+)\\s");
   /** Lines such as " TSC scale  V->V  Scale the input..." from -filters. */
   private static final Pattern FILTER_LINE = Pattern.compile("^ ([A-Z.]{3}) (\\S+)\\s+\\S+->\\S+");
-  private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
-      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+  private static final ObjectMapper JSON = Json.MAPPER;
 
   private final Toolchain tools;
   private final Path cacheDir;

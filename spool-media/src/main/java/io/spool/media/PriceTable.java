@@ -60,7 +60,7 @@ public record PriceTable(double cpuPerCoreSecond, double memoryPerGibSecond, Map
    */
   public static PriceTable load(java.nio.file.Path file) {
     try {
-      com.fasterxml.jackson.databind.JsonNode n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
+      com.fasterxml.jackson.databind.JsonNode n = io.spool.media.internal.Json.MAPPER.readTree(file.toFile());
       java.util.Map<String, Double> gpus = new java.util.HashMap<>(REFERENCE.gpuPerHour());
       n.path("gpuPerHour").properties().forEach(e -> gpus.put(e.getKey(), e.getValue().asDouble()));
       return new PriceTable(n.path("cpuPerCoreSecond").asDouble(REFERENCE.cpuPerCoreSecond()),

@@ -19,7 +19,7 @@ import java.util.TreeSet;
 
 /** Turns ffprobe's {@code -print_format json} output into the typed {@link MediaInfo} model. */
 public final class ProbeParser {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.MAPPER;
 
   private ProbeParser() {}
 
