@@ -40,6 +40,13 @@ class TranscodeCorpusTest {
     assertThat(seen.streams()).extracting(MediaStream::type, MediaStream::codec)
         .containsExactlyElementsOf(o.streams().stream().map(st -> org.assertj.core.groups.Tuple.tuple(st.type(), st.codec())).toList());
     assertThat(seen.durationSeconds()).isCloseTo(o.durationSeconds(), within(0.05));
+    assertThat(seen.primaryVideo().orElseThrow().pixelFormat()).isEqualTo("yuv420p");
+    assertThat(seen.primaryVideo().orElseThrow().profile()).isNotNull();
+    for (MediaStream st : seen.streams()) {
+      if (st.type() == StreamType.VIDEO || st.type() == StreamType.AUDIO) {
+        MediaFixtures.assertDescribedAsFfprobeDoes(st, o.streams().get(st.index()));
+      }
+    }
     assertThat(seen.primaryVideo().orElseThrow().displayWidth()).isEqualTo(o.primaryVideo().orElseThrow().displayWidth());
     assertThat(seen.primaryVideo().orElseThrow().displayHeight()).isEqualTo(o.primaryVideo().orElseThrow().displayHeight());
     assertThat(o.primaryVideo().orElseThrow().codec()).isEqualTo("h264");

@@ -125,7 +125,9 @@ public final class Mp4Check {
   private static final class Track {
     String handler = "";
     String entry = "";
-    int objectType = -1;
+    boolean enabled;
+    CodecConfig.Picture picture = CodecConfig.Picture.UNKNOWN;
+    CodecConfig.Sound sound = CodecConfig.Sound.UNKNOWN;
     int codedWidth;
     int codedHeight;
     double displayWidth;
@@ -170,6 +172,7 @@ public final class Mp4Check {
         switch (b.type) {
           case "mdia", "minf", "stbl" -> walk(file, buf, b);
           case "tkhd" -> {
+            enabled = (buf.getInt(p) & 1) != 0;
             int at = p + (buf.get(p) == 1 ? 88 : 76);
             need(file, b, at + 8);
             displayWidth = u32(buf, at) / 65536.0;
@@ -233,13 +236,23 @@ public final class Mp4Check {
       if (handler.equals("vide")) {
         codedWidth = Short.toUnsignedInt(buf.getShort(p + 24));
         codedHeight = Short.toUnsignedInt(buf.getShort(p + 26));
+        Box avcC = null;
         for (Box c : children(file, buf, p + 78, e.payloadEnd(), e.type)) {
           int q = c.payload();
-          if (c.type.equals("pasp")) {
-            sar = Rational.of(u32(buf, q), u32(buf, q + 4));
-          } else if (c.type.equals("colr") && fourcc(buf, q).equals("nclx")) {
-            color = color(buf, q + 4);
+          switch (c.type) {
+            case "pasp" -> sar = Rational.of(u32(buf, q), u32(buf, q + 4)).reduced();
+            case "colr" -> {
+              if (fourcc(buf, q).equals("nclx")) {
+                color = color(buf, q + 4);
+              }
+            }
+            case "avcC" -> avcC = c;
+            case "hvcC" -> picture = CodecConfig.hevc(buf, q, c.payloadEnd());
+            default -> { }
           }
+        }
+        if (avcC != null) {
+          picture = CodecConfig.avc(buf, avcC.payload(), avcC.payloadEnd(), "pc".equals(color.range()));
         }
       } else if (handler.equals("soun")) {
         int version = Short.toUnsignedInt(buf.getShort(p + 8));
@@ -251,8 +264,15 @@ public final class Mp4Check {
           channels = (int) u32(buf, p + 40);
         }
         for (Box c : children(file, buf, extensions, e.payloadEnd(), e.type)) {
-          if (c.type.equals("esds")) {
-            objectType = objectType(buf, c.payload() + 4, c.payloadEnd());
+          switch (c.type) {
+            case "esds" -> {
+              sound = CodecConfig.esds(buf, c.payload() + 4, c.payloadEnd());
+              channels = sound.channelConfiguration() > 0 && sound.channelConfiguration() <= 6
+                  ? sound.channelConfiguration() : sound.channelConfiguration() == 7 ? 8 : channels;
+            }
+            case "dac3" -> channels = CodecConfig.ac3Channels(buf, c.payload());
+            case "dOps" -> channels = Byte.toUnsignedInt(buf.get(c.payload() + 1));
+            default -> { }
           }
         }
       }
@@ -318,12 +338,16 @@ public final class Mp4Check {
       boolean video = type == StreamType.VIDEO;
       int shownW = video ? (int) Math.round(displayWidth > 0 ? displayWidth : codedWidth) : 0;
       int shownH = video ? (int) Math.round(displayHeight > 0 ? displayHeight : codedHeight) : 0;
-      Rational rate = video && duration > 0 ? Rational.of(sampleCount * timescale, duration) : Rational.UNKNOWN;
-      Rational dar = video && shownH > 0 ? Rational.of(shownW, shownH) : Rational.UNKNOWN;
-      return new MediaStream(index, type, codec(), null, null, null,
+      Rational rate = video && duration > 0 ? Rational.of(sampleCount * timescale, duration).reduced() : Rational.UNKNOWN;
+      Rational dar = video && shownH > 0 ? Rational.of(shownW, shownH).reduced() : Rational.UNKNOWN;
+      boolean audio = type == StreamType.AUDIO;
+      String codec = codec();
+      return new MediaStream(index, type, codec, CodecConfig.longName(codec),
+          video ? picture.profile() : audio ? sound.profile() : null, video ? picture.pixelFormat() : null,
           video ? codedWidth : 0, video ? codedHeight : 0, 0, shownW, shownH,
           video ? sar : Rational.UNKNOWN, dar, rate, rate, false, null, video ? color : ColorInfo.UNSPECIFIED,
-          channels, null, sampleRate, language, Set.of(), seconds,
+          channels, audio ? CodecConfig.channelLayout(channels) : null, sampleRate, language,
+          enabled ? Set.of("default") : Set.of(), seconds,
           seconds > 0 ? Math.round(totalBytes * 8 / seconds) : 0, null);
     }
 
@@ -348,7 +372,7 @@ public final class Mp4Check {
         case "tx3g" -> "mov_text";
         case "wvtt" -> "webvtt";
         case "text" -> "bin_data";
-        case "mp4a" -> switch (objectType) {
+        case "mp4a" -> switch (sound.objectType()) {
           case 0x69, 0x6B -> "mp3";
           case 0xA5 -> "ac3";
           case 0xA6 -> "eac3";
@@ -357,35 +381,6 @@ public final class Mp4Check {
         default -> entry.strip();
       };
     }
-  }
-
-  /** The object type in an elementary-stream descriptor (ISO 14496-1): which audio codec 'mp4a' holds. */
-  private static int objectType(ByteBuffer buf, int at, int end) {
-    int p = at;
-    while (p + 2 <= end) {
-      int tag = Byte.toUnsignedInt(buf.get(p++));
-      int length = 0;
-      for (int i = 0; i < 4 && p < end; i++) {
-        int b = Byte.toUnsignedInt(buf.get(p++));
-        length = (length << 7) | (b & 0x7F);
-        if ((b & 0x80) == 0) {
-          break;
-        }
-      }
-      if (tag == 0x03) {
-        int flags = Byte.toUnsignedInt(buf.get(p + 2));
-        p += 3 + ((flags & 0x80) != 0 ? 2 : 0);
-        if ((flags & 0x40) != 0 && p < end) {
-          p += 1 + Byte.toUnsignedInt(buf.get(p));
-        }
-        p += (flags & 0x20) != 0 ? 2 : 0;
-      } else if (tag == 0x04) {
-        return p < end ? Byte.toUnsignedInt(buf.get(p)) : -1;
-      } else {
-        p += length;
-      }
-    }
-    return -1;
   }
 
   /** An 'nclx' colour box in ffmpeg's names (ITU-T H.273 code points). */
@@ -405,8 +400,12 @@ public final class Mp4Check {
     return names.get(code);
   }
 
+  /** A packed ISO 639-2 code; below 0x400 an old Macintosh language code, of which 0 is English. */
   private static String language(short packed) {
-    if (packed == 0 || packed == 0x7FFF) {
+    if (packed == 0) {
+      return "eng";
+    }
+    if (packed < 0x400 || packed == 0x7FFF) {
       return null;
     }
     char[] c = {(char) (((packed >> 10) & 0x1F) + 0x60), (char) (((packed >> 5) & 0x1F) + 0x60),

@@ -44,13 +44,7 @@ class Mp4CheckTest {
         .containsExactlyElementsOf(avStreams(probed).stream()
             .map(s -> org.assertj.core.groups.Tuple.tuple(s.index(), s.type(), s.codec())).toList());
     for (MediaStream s : avStreams(mine)) {
-      MediaStream p = probed.streams().get(s.index());
-      if (s.type() == StreamType.VIDEO) {
-        assertThat(s.width()).isEqualTo(p.width());
-        assertThat(s.height()).isEqualTo(p.height());
-      } else {
-        assertThat(s.sampleRate()).isEqualTo(p.sampleRate());
-      }
+      MediaFixtures.assertDescribedAsFfprobeDoes(s, probed.streams().get(s.index()));
     }
   }
 

@@ -188,6 +188,33 @@ public final class MediaFixtures {
     return boxes;
   }
 
+  /** What a read-back description says about a stream, ffprobe says too (where it says anything). */
+  public static void assertDescribedAsFfprobeDoes(io.spool.media.MediaStream s, io.spool.media.MediaStream p) {
+    String where = "stream " + s.index() + " (" + s.codec() + ")";
+    org.assertj.core.api.Assertions.assertThat(s.codecLongName()).as(where).isEqualTo(p.codecLongName());
+    org.assertj.core.api.Assertions.assertThat(s.language()).as(where).isEqualTo(p.language());
+    org.assertj.core.api.Assertions.assertThat(s.dispositions()).as(where).isSubsetOf(p.dispositions());
+    if (s.profile() != null) {
+      org.assertj.core.api.Assertions.assertThat(s.profile()).as(where).isEqualTo(p.profile());
+    }
+    if (s.type() == io.spool.media.StreamType.VIDEO) {
+      org.assertj.core.api.Assertions.assertThat(s.width()).as(where).isEqualTo(p.width());
+      org.assertj.core.api.Assertions.assertThat(s.height()).as(where).isEqualTo(p.height());
+      if (s.pixelFormat() != null) {
+        // Full range shows as ffmpeg's old yuvj formats only where a colour box says so.
+        org.assertj.core.api.Assertions.assertThat(s.pixelFormat()).as(where)
+            .isIn(p.pixelFormat(), p.pixelFormat() == null ? null : p.pixelFormat().replace("yuvj", "yuv"));
+      }
+      org.assertj.core.api.Assertions.assertThat(s.averageFrameRate().toDouble()).as(where).isCloseTo(p.averageFrameRate().toDouble(), org.assertj.core.api.Assertions.within(0.5));
+    } else {
+      org.assertj.core.api.Assertions.assertThat(s.sampleRate()).as(where).isEqualTo(p.sampleRate());
+      org.assertj.core.api.Assertions.assertThat(s.channels()).as(where).isEqualTo(p.channels());
+      if (s.channelLayout() != null) {
+        org.assertj.core.api.Assertions.assertThat(s.channelLayout()).as(where).isEqualTo(p.channelLayout());
+      }
+    }
+  }
+
   /** Pids of live ffmpeg processes whose command line mentions {@code marker}. */
   public static List<Long> ffmpegProcessesMentioning(String marker) {
     return ProcessHandle.allProcesses()

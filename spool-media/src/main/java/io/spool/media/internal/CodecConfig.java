@@ -1,0 +1,243 @@
+package io.spool.media.internal;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.util.Map;
+
+/**
+ * What an MP4 sample entry's decoder configuration says about its stream, in ffprobe's words:
+ * profile and pixel format from H.264 (avcC: the sequence parameter set) and HEVC (hvcC), audio
+ * profile and channels from an MPEG-4 elementary-stream descriptor (esds). Fields it cannot
+ * read stay null.
+ */
+final class CodecConfig {
+  private static final Map<String, String> LONG_NAMES = Map.ofEntries(
+      Map.entry("h264", "H.264 / AVC / MPEG-4 AVC / MPEG-4 part 10"),
+      Map.entry("hevc", "H.265 / HEVC (High Efficiency Video Coding)"),
+      Map.entry("av1", "Alliance for Open Media AV1"),
+      Map.entry("vp9", "Google VP9"),
+      Map.entry("mpeg4", "MPEG-4 part 2"),
+      Map.entry("aac", "AAC (Advanced Audio Coding)"),
+      Map.entry("mp3", "MP3 (MPEG audio layer 3)"),
+      Map.entry("opus", "Opus (Opus Interactive Audio Codec)"),
+      Map.entry("flac", "FLAC (Free Lossless Audio Codec)"),
+      Map.entry("alac", "ALAC (Apple Lossless Audio Codec)"),
+      Map.entry("ac3", "ATSC A/52A (AC-3)"),
+      Map.entry("eac3", "ATSC A/52B (AC-3, E-AC-3)"),
+      Map.entry("mov_text", "MOV text"),
+      Map.entry("pcm_s16le", "PCM signed 16-bit little-endian"),
+      Map.entry("pcm_s16be", "PCM signed 16-bit big-endian"));
+
+  private CodecConfig() {}
+
+  /** A video stream's profile and pixel format. */
+  record Picture(String profile, String pixelFormat) {
+    static final Picture UNKNOWN = new Picture(null, null);
+  }
+
+  /** An audio stream's codec (by object type), profile and channel configuration. */
+  record Sound(int objectType, String profile, int channelConfiguration) {
+    static final Sound UNKNOWN = new Sound(-1, null, 0);
+  }
+
+  static String longName(String codec) {
+    return LONG_NAMES.get(codec);
+  }
+
+  /** ffprobe's layout name for a channel count, where the count alone decides it. */
+  static String channelLayout(int channels) {
+    return switch (channels) {
+      case 1 -> "mono";
+      case 2 -> "stereo";
+      default -> null;
+    };
+  }
+
+  /** From an avcC box's payload: the first sequence parameter set. */
+  static Picture avc(ByteBuffer buf, int at, int end, boolean fullRange) {
+    if (end - at < 8 || (buf.get(at + 5) & 0x1F) == 0) {
+      return Picture.UNKNOWN;
+    }
+    int length = Short.toUnsignedInt(buf.getShort(at + 6));
+    if (at + 8 + length > end || length < 4) {
+      return Picture.UNKNOWN;
+    }
+    Bits sps = new Bits(unescape(buf, at + 9, at + 8 + length));
+    int profileIdc = sps.read(8);
+    int constraints = sps.read(8);
+    sps.read(8);
+    sps.ue();
+    int chroma = 1;
+    int depth = 8;
+    if (java.util.Set.of(100, 110, 122, 244, 44, 83, 86, 118, 128, 138, 139, 134, 135).contains(profileIdc)) {
+      chroma = sps.ue();
+      if (chroma == 3) {
+        sps.read(1);
+      }
+      depth = sps.ue() + 8;
+    }
+    boolean constrained = (constraints & 0x40) != 0;
+    boolean intra = (constraints & 0x10) != 0;
+    String profile = switch (profileIdc) {
+      case 66 -> constrained ? "Constrained Baseline" : "Baseline";
+      case 77 -> "Main";
+      case 88 -> "Extended";
+      case 100 -> "High";
+      case 110 -> intra ? "High 10 Intra" : "High 10";
+      case 122 -> intra ? "High 4:2:2 Intra" : "High 4:2:2";
+      case 244 -> intra ? "High 4:4:4 Intra" : "High 4:4:4 Predictive";
+      case 44 -> "CAVLC 4:4:4";
+      default -> null;
+    };
+    String format = pixelFormat(chroma, depth);
+    if (fullRange && depth == 8 && chroma >= 1) {
+      format = format.replace("yuv", "yuvj");
+    }
+    return new Picture(profile, format);
+  }
+
+  /** From a dac3 box's payload (ETSI TS 102 366 F.4): the channel mode and the LFE flag. */
+  static int ac3Channels(ByteBuffer buf, int at) {
+    int bits = ((buf.get(at + 1) & 0xFF) << 8) | (buf.get(at + 2) & 0xFF);
+    int acmod = (bits >> 11) & 0x07;
+    int lfe = (bits >> 10) & 0x01;
+    return new int[] {2, 1, 2, 3, 3, 4, 4, 5}[acmod] + lfe;
+  }
+
+  /** From an hvcC box's payload. */
+  static Picture hevc(ByteBuffer buf, int at, int end) {
+    if (end - at < 19) {
+      return Picture.UNKNOWN;
+    }
+    int profileIdc = buf.get(at + 1) & 0x1F;
+    String profile = switch (profileIdc) {
+      case 1 -> "Main";
+      case 2 -> "Main 10";
+      case 3 -> "Main Still Picture";
+      case 4 -> "Rext";
+      default -> null;
+    };
+    int chroma = buf.get(at + 16) & 0x03;
+    // Some cameras write 0 (monochrome) here for colour video; ffprobe reads the SPS instead.
+    return new Picture(profile, chroma == 0 ? null : pixelFormat(chroma, (buf.get(at + 17) & 0x07) + 8));
+  }
+
+  /** ffmpeg's planar pixel format name for a chroma format (0 = grey, 1 = 4:2:0 ...) and bit depth. */
+  private static String pixelFormat(int chroma, int depth) {
+    String base = switch (chroma) {
+      case 0 -> "gray";
+      case 1 -> "yuv420p";
+      case 2 -> "yuv422p";
+      default -> "yuv444p";
+    };
+    return depth == 8 ? base : base + depth + "le";
+  }
+
+  /** From an esds box's payload (ISO 14496-1 descriptors): object type, then the AAC config. */
+  static Sound esds(ByteBuffer buf, int at, int end) {
+    int p = at;
+    int objectType = -1;
+    while (p + 2 <= end) {
+      int tag = Byte.toUnsignedInt(buf.get(p++));
+      int length = 0;
+      for (int i = 0; i < 4 && p < end; i++) {
+        int b = Byte.toUnsignedInt(buf.get(p++));
+        length = (length << 7) | (b & 0x7F);
+        if ((b & 0x80) == 0) {
+          break;
+        }
+      }
+      switch (tag) {
+        case 0x03 -> {
+          int flags = Byte.toUnsignedInt(buf.get(p + 2));
+          p += 3 + ((flags & 0x80) != 0 ? 2 : 0);
+          if ((flags & 0x40) != 0 && p < end) {
+            p += 1 + Byte.toUnsignedInt(buf.get(p));
+          }
+          p += (flags & 0x20) != 0 ? 2 : 0;
+        }
+        case 0x04 -> {
+          objectType = Byte.toUnsignedInt(buf.get(p));
+          p += 13;
+        }
+        case 0x05 -> {
+          return objectType == 0x40 && length >= 2 ? aac(buf, p, Math.min(end, p + length))
+              : new Sound(objectType, null, 0);
+        }
+        default -> p += length;
+      }
+    }
+    return new Sound(objectType, null, 0);
+  }
+
+  /** An AudioSpecificConfig (ISO 14496-3): the AAC object type and channel configuration. */
+  private static Sound aac(ByteBuffer buf, int at, int end) {
+    byte[] bytes = new byte[end - at];
+    buf.get(at, bytes);
+    Bits asc = new Bits(bytes);
+    int type = asc.read(5);
+    if (type == 31) {
+      type = 32 + asc.read(6);
+    }
+    if (asc.read(4) == 0x0F) {
+      asc.read(24);
+    }
+    int channels = asc.read(4);
+    String profile = switch (type) {
+      case 1 -> "Main";
+      case 2 -> "LC";
+      case 3 -> "SSR";
+      case 4 -> "LTP";
+      case 5 -> "HE-AAC";
+      case 23 -> "LD";
+      case 29 -> "HE-AACv2";
+      case 39 -> "ELD";
+      default -> null;
+    };
+    return new Sound(0x40, profile, channels);
+  }
+
+  /** A NAL unit's payload without its emulation-prevention bytes (00 00 03 becomes 00 00). */
+  private static byte[] unescape(ByteBuffer buf, int from, int to) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(to - from);
+    int zeros = 0;
+    for (int i = from; i < to; i++) {
+      int b = Byte.toUnsignedInt(buf.get(i));
+      if (zeros >= 2 && b == 3) {
+        zeros = 0;
+        continue;
+      }
+      zeros = b == 0 ? zeros + 1 : 0;
+      out.write(b);
+    }
+    return out.toByteArray();
+  }
+
+  /** Reads bits most significant first; reading past the end gives zeros. */
+  private static final class Bits {
+    private final byte[] data;
+    private long pos;
+
+    Bits(byte[] data) {
+      this.data = data;
+    }
+
+    int read(int n) {
+      int v = 0;
+      for (int i = 0; i < n; i++, pos++) {
+        int bit = pos / 8 < data.length ? (data[(int) (pos / 8)] >> (7 - pos % 8)) & 1 : 0;
+        v = (v << 1) | bit;
+      }
+      return v;
+    }
+
+    /** An unsigned Exp-Golomb code. */
+    int ue() {
+      int zeros = 0;
+      while (read(1) == 0 && zeros < 31) {
+        zeros++;
+      }
+      return (1 << zeros) - 1 + read(zeros);
+    }
+  }
+}
