@@ -53,16 +53,27 @@ final class CodecConfig {
     };
   }
 
-  /** From an avcC box's payload: the first sequence parameter set. */
+  /**
+   * From an avcC box's payload: the first sequence parameter set. Like every reader here it only
+   * describes; a configuration it cannot read gives unknown fields, never a failed check.
+   */
   static Picture avc(ByteBuffer buf, int at, int end, boolean fullRange) {
-    if (end - at < 8 || (buf.get(at + 5) & 0x1F) == 0) {
+    try {
+      return avc(buf.slice(at, end - at), fullRange);
+    } catch (IndexOutOfBoundsException e) {
       return Picture.UNKNOWN;
     }
-    int length = Short.toUnsignedInt(buf.getShort(at + 6));
-    if (at + 8 + length > end || length < 4) {
+  }
+
+  private static Picture avc(ByteBuffer box, boolean fullRange) {
+    if (box.limit() < 8 || (box.get(5) & 0x1F) == 0) {
       return Picture.UNKNOWN;
     }
-    Bits sps = new Bits(unescape(buf, at + 9, at + 8 + length));
+    int length = Short.toUnsignedInt(box.getShort(6));
+    if (8 + length > box.limit() || length < 4) {
+      return Picture.UNKNOWN;
+    }
+    Bits sps = new Bits(unescape(box, 9, 8 + length));
     int profileIdc = sps.read(8);
     int constraints = sps.read(8);
     sps.read(8);
@@ -97,7 +108,10 @@ final class CodecConfig {
   }
 
   /** From a dac3 box's payload (ETSI TS 102 366 F.4): the channel mode and the LFE flag. */
-  static int ac3Channels(ByteBuffer buf, int at) {
+  static int ac3Channels(ByteBuffer buf, int at, int end) {
+    if (end - at < 3) {
+      return 0;
+    }
     int bits = ((buf.get(at + 1) & 0xFF) << 8) | (buf.get(at + 2) & 0xFF);
     int acmod = (bits >> 11) & 0x07;
     int lfe = (bits >> 10) & 0x01;
@@ -135,7 +149,16 @@ final class CodecConfig {
 
   /** From an esds box's payload (ISO 14496-1 descriptors): object type, then the AAC config. */
   static Sound esds(ByteBuffer buf, int at, int end) {
-    int p = at;
+    try {
+      return esds(buf.slice(at, end - at));
+    } catch (IndexOutOfBoundsException e) {
+      return Sound.UNKNOWN;
+    }
+  }
+
+  private static Sound esds(ByteBuffer buf) {
+    int end = buf.limit();
+    int p = 0;
     int objectType = -1;
     while (p + 2 <= end) {
       int tag = Byte.toUnsignedInt(buf.get(p++));

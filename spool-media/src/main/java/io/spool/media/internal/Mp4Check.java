@@ -240,9 +240,9 @@ public final class Mp4Check {
         for (Box c : children(file, buf, p + 78, e.payloadEnd(), e.type)) {
           int q = c.payload();
           switch (c.type) {
-            case "pasp" -> sar = Rational.of(u32(buf, q), u32(buf, q + 4)).reduced();
+            case "pasp" -> sar = c.payloadEnd() - q >= 8 ? Rational.of(u32(buf, q), u32(buf, q + 4)).reduced() : sar;
             case "colr" -> {
-              if (fourcc(buf, q).equals("nclx")) {
+              if (c.payloadEnd() - q >= 11 && fourcc(buf, q).equals("nclx")) {
                 color = color(buf, q + 4);
               }
             }
@@ -270,8 +270,8 @@ public final class Mp4Check {
               channels = sound.channelConfiguration() > 0 && sound.channelConfiguration() <= 6
                   ? sound.channelConfiguration() : sound.channelConfiguration() == 7 ? 8 : channels;
             }
-            case "dac3" -> channels = CodecConfig.ac3Channels(buf, c.payload());
-            case "dOps" -> channels = Byte.toUnsignedInt(buf.get(c.payload() + 1));
+            case "dac3" -> channels = CodecConfig.ac3Channels(buf, c.payload(), c.payloadEnd());
+            case "dOps" -> channels = c.payloadEnd() - c.payload() > 1 ? Byte.toUnsignedInt(buf.get(c.payload() + 1)) : channels;
             default -> { }
           }
         }

@@ -62,6 +62,22 @@ class Mp4CheckTest {
   }
 
   @Test
+  void unreadableDecoderConfigurationOnlyLeavesFieldsUnknown() throws Exception {
+    Path file = MediaFixtures.sample(dir, "odd.mp4", 320, 240, 1);
+    byte[] bytes = Files.readAllBytes(file);
+    int avcC = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf("avcC");
+    assertThat(avcC).isPositive();
+    bytes[avcC + 4 + 6] = (byte) 0xFF;
+    bytes[avcC + 4 + 7] = (byte) 0xFF;
+    Files.write(file, bytes);
+
+    MediaStream video = Mp4Check.read(file).orElseThrow().primaryVideo().orElseThrow();
+    assertThat(video.codec()).isEqualTo("h264");
+    assertThat(video.profile()).isNull();
+    assertThat(video.pixelFormat()).isNull();
+  }
+
+  @Test
   void fileWithoutMovieHeaderIsRejected() throws Exception {
     Path file = dir.resolve("unfinished.mp4");
     MediaFixtures.run(List.of(MediaFixtures.tools().ffmpeg().toString(), "-v", "error", "-f", "lavfi",
