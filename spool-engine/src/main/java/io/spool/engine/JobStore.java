@@ -1,6 +1,5 @@
 package io.spool.engine;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.spool.media.BadArgumentException;
 import io.spool.media.ErrorCode;
 import io.spool.media.SpoolException;
@@ -26,7 +25,6 @@ import java.util.stream.Stream;
  * replaced atomically on every change, so a crash never leaves a half-written record.
  */
 public final class JobStore {
-  static final ObjectMapper JSON = Json.MAPPER;
 
   private final Path jobs;
   private final Path batches;
@@ -124,7 +122,7 @@ public final class JobStore {
   private static void write(Path file, Object value) {
     try {
       Path tmp = file.resolveSibling("." + file.getFileName() + "." + Thread.currentThread().getId() + ".tmp");
-      JSON.writeValue(tmp.toFile(), value);
+      Json.MAPPER.writeValue(tmp.toFile(), value);
       try {
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
@@ -140,7 +138,7 @@ public final class JobStore {
       return Optional.empty();
     }
     try {
-      return Optional.of(JSON.readValue(file.toFile(), type));
+      return Optional.of(Json.MAPPER.readValue(file.toFile(), type));
     } catch (IOException e) {
       throw io("read " + file, e);
     }

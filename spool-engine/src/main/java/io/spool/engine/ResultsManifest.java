@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.spool.media.ErrorCode;
 import io.spool.media.Metrics;
 import io.spool.media.SpoolException;
+import io.spool.media.internal.Json;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
@@ -94,7 +95,7 @@ public final class ResultsManifest implements AutoCloseable {
 
   public synchronized void append(Line line) {
     try {
-      byte[] json = (JobStore.JSON.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
+      byte[] json = (Json.MAPPER.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
       out.write(json);
       out.flush();
       channel.force(false);
@@ -128,7 +129,7 @@ public final class ResultsManifest implements AutoCloseable {
 
   private static Line parse(String json) {
     try {
-      return JobStore.JSON.readValue(json, Line.class);
+      return Json.MAPPER.readValue(json, Line.class);
     } catch (JsonProcessingException e) {
       return null;
     }

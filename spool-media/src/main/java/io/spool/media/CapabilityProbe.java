@@ -1,6 +1,5 @@
 package io.spool.media;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.spool.media.internal.CommandRunner;
 import io.spool.media.internal.FailureClassifier;
 import io.spool.media.internal.Json;
@@ -30,7 +29,6 @@ public final class CapabilityProbe {
   private static final Pattern CODEC_LINE = Pattern.compile("^ ([VAS][A-Z.]{5}) (\\S+)\\s");
   /** Lines such as " TSC scale  V->V  Scale the input..." from -filters. */
   private static final Pattern FILTER_LINE = Pattern.compile("^ ([A-Z.]{3}) (\\S+)\\s+\\S+->\\S+");
-  private static final ObjectMapper JSON = Json.MAPPER;
 
   private final Toolchain tools;
   private final Path cacheDir;
@@ -151,7 +149,7 @@ public final class CapabilityProbe {
       if (!Files.isRegularFile(file)) {
         return null;
       }
-      Capabilities c = JSON.readValue(file.toFile(), Capabilities.class);
+      Capabilities c = Json.MAPPER.readValue(file.toFile(), Capabilities.class);
       return c.probedAt().isAfter(Instant.now().minus(MAX_AGE)) ? c : null;
     } catch (IOException | RuntimeException e) {
       return null;
@@ -162,7 +160,7 @@ public final class CapabilityProbe {
     try {
       Files.createDirectories(file.getParent());
       Path tmp = Files.createTempFile(file.getParent(), ".capabilities", ".tmp");
-      JSON.writeValue(tmp.toFile(), c);
+      Json.MAPPER.writeValue(tmp.toFile(), c);
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       org.slf4j.LoggerFactory.getLogger(CapabilityProbe.class).warn("could not cache capabilities: {}", e.toString());

@@ -1,7 +1,6 @@
 package io.spool.media.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.spool.media.Chapter;
 import io.spool.media.ColorInfo;
 import io.spool.media.MediaInfo;
@@ -19,12 +18,11 @@ import java.util.TreeSet;
 
 /** Turns ffprobe's {@code -print_format json} output into the typed {@link MediaInfo} model. */
 public final class ProbeParser {
-  private static final ObjectMapper JSON = Json.MAPPER;
 
   private ProbeParser() {}
 
   public static MediaInfo parse(Path path, String json) throws IOException {
-    JsonNode root = JSON.readTree(json);
+    JsonNode root = Json.MAPPER.readTree(json);
     JsonNode format = root.path("format");
     List<MediaStream> streams = new ArrayList<>();
     for (JsonNode s : root.path("streams")) {

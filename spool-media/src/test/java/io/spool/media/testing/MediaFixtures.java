@@ -154,12 +154,15 @@ public final class MediaFixtures {
     }
   }
 
+  /** A top-level MP4 box: its type, where it starts and how many bytes it claims. */
+  public record Box(String type, long start, long size) {}
+
   /**
-   * Top-level MP4 box types in file order, read straight from the bytes (to check that
-   * {@code moov} precedes {@code mdat}).
+   * Top-level MP4 boxes in file order, read straight from the bytes (to check that {@code moov}
+   * precedes {@code mdat}, or to cut a file at a box).
    */
-  public static List<String> topLevelBoxes(Path mp4) {
-    List<String> boxes = new ArrayList<>();
+  public static List<Box> topLevelBoxSpans(Path mp4) {
+    List<Box> boxes = new ArrayList<>();
     try (var ch = java.nio.channels.FileChannel.open(mp4)) {
       long pos = 0;
       long size = ch.size();
@@ -176,7 +179,7 @@ public final class MediaFixtures {
         } else if (boxSize == 0) {
           boxSize = size - pos;
         }
-        boxes.add(new String(type, java.nio.charset.StandardCharsets.ISO_8859_1));
+        boxes.add(new Box(new String(type, java.nio.charset.StandardCharsets.ISO_8859_1), pos, boxSize));
         if (boxSize < 8) {
           break;
         }
@@ -186,6 +189,11 @@ public final class MediaFixtures {
       throw new UncheckedIOException(e);
     }
     return boxes;
+  }
+
+  /** Top-level MP4 box types in file order. */
+  public static List<String> topLevelBoxes(Path mp4) {
+    return topLevelBoxSpans(mp4).stream().map(Box::type).toList();
   }
 
   /** What a read-back description says about a stream, ffprobe says too (where it says anything). */
