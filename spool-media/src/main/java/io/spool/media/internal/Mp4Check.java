@@ -77,7 +77,7 @@ public final class Mp4Check {
       if (movie == null) {
         throw broken(file, size == 0 ? "it is empty" : "it has no movie header (it was not finished)");
       }
-      return Optional.of(describe(file, size, movie, mediaData));
+      return Optional.ofNullable(describe(file, size, movie, mediaData));
     } catch (BrokenBox e) {
       throw broken(file, e.getMessage());
     } catch (IndexOutOfBoundsException e) {
@@ -89,6 +89,7 @@ public final class Mp4Check {
     }
   }
 
+  /** The description, or null for a fragmented movie (its samples live in fragments, not here). */
   private static MediaInfo describe(Path file, long size, ByteBuffer movie, List<long[]> mediaData) {
     long timescale = 0;
     long duration = 0;
@@ -101,7 +102,9 @@ public final class Mp4Check {
           timescale = u32(movie, b.payload() + (v == 1 ? 20 : 12));
           duration = v == 1 ? movie.getLong(b.payload() + 24) : u32(movie, b.payload() + 16);
         }
-        case "mvex" -> throw broken(file, "it is fragmented, which this check does not read");
+        case "mvex" -> {
+          return null;
+        }
         case "trak" -> {
           Track t = Track.read(file, movie, b);
           t.checkSamplesInside(file, mediaData);

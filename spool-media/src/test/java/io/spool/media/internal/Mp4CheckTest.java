@@ -118,6 +118,11 @@ class Mp4CheckTest {
         "-i", "testsrc2=size=160x120:rate=10:duration=2", "-c:v", "libx264", "-g", "10",
         "-movflags", "frag_keyframe+empty_moov", file.toString()));
     assertThat(Mp4Check.read(file)).isEqualTo(Optional.empty());
+
+    MediaFixtures.Box firstFragment = MediaFixtures.topLevelBoxSpans(file).stream()
+        .filter(box -> box.type().equals("moof")).findFirst().orElseThrow();
+    truncate(file, firstFragment.start());
+    assertThat(Mp4Check.read(file)).as("only the header of a fragmented file").isEqualTo(Optional.empty());
   }
 
   private static List<MediaStream> avStreams(MediaInfo info) {
