@@ -1,5 +1,6 @@
 package io.spool.cli;
 
+import io.spool.engine.EngineConfig;
 import io.spool.volumes.LocalVolume;
 import io.spool.volumes.VolumeEntry;
 import io.spool.volumes.VolumePath;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Parameters;
 final class VolumeCommand {
 
   static VolumeStore store() {
-    return VolumeStore.at(SpoolHome.dir().resolve("volumes"));
+    return VolumeStore.at(EngineConfig.volumesDir(SpoolHome.dir()));
   }
 
   @Command(name = "create", description = "Create a volume (no error if it exists).")

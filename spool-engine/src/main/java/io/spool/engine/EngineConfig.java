@@ -30,6 +30,11 @@ public record EngineConfig(
   }
 
   public Path volumesDir() {
+    return volumesDir(home);
+  }
+
+  /** Where the volumes of the Spool home {@code home} live, for tools that start no engine. */
+  public static Path volumesDir(Path home) {
     return home.resolve("volumes");
   }
 
