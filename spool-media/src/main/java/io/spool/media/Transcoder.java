@@ -60,7 +60,7 @@ public final class Transcoder {
     return new TranscodeResult(
         in.path(), reportedAs, options.preset().id(),
         command.outputs().get(0).video() == null ? null : command.outputs().get(0).video().codec(),
-        in.sizeBytes(), sizeOf(written), produced.durationSeconds(),
+        in.sizeBytes(), produced.sizeBytes(), produced.durationSeconds(),
         v == null ? 0 : v.displayWidth(), v == null ? 0 : v.displayHeight(),
         wall > 0 ? in.durationSeconds() / wall : 0, result.metrics(),
         withPath(produced, reportedAs));
@@ -181,14 +181,6 @@ public final class Transcoder {
     }
     if (same) {
       throw new BadArgumentException("output must not be the input file: " + output);
-    }
-  }
-
-  private static long sizeOf(Path p) {
-    try {
-      return Files.size(p);
-    } catch (IOException e) {
-      return 0;
     }
   }
 
