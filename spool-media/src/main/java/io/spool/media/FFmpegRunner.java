@@ -1,8 +1,9 @@
 package io.spool.media;
 
+import io.spool.media.internal.ExitCleanup;
+import io.spool.media.internal.ParentDeath;
 import java.util.ArrayList;
 import java.util.List;
-import io.spool.media.internal.ParentDeath;
 import java.util.Objects;
 
 /**
@@ -26,8 +27,8 @@ public final class FFmpegRunner {
     List<String> argv = new ArrayList<>(ParentDeath.wrapper());
     argv.add(tools.ffmpeg().toString());
     argv.addAll(command.arguments());
-    return new RunHandle(ParentDeath.start(new ProcessBuilder(argv)
-        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))), tools.ffmpeg()), options);
+    return ExitCleanup.starting(() -> new RunHandle(ParentDeath.start(new ProcessBuilder(argv)
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))), tools.ffmpeg()), options));
   }
 
   /**

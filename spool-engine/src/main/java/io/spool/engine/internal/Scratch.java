@@ -21,6 +21,12 @@ final class Scratch implements AutoCloseable {
   private Scratch(Path dir) {
     this.dir = dir;
     this.onExit = ExitCleanup.register(ExitCleanup.Phase.REMOVE_FILES, this::delete);
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      onExit.close();
+      throw new SpoolException(ErrorCode.IO_ERROR, "cannot create scratch " + dir + ": " + e.getMessage(), List.of(), e);
+    }
   }
 
   /** The file system holding {@code root}, looked up once (it is costly on Linux). */
@@ -40,9 +46,7 @@ final class Scratch implements AutoCloseable {
         throw new SpoolException(ErrorCode.IO_ERROR, String.format(java.util.Locale.ROOT,
             "not enough scratch space in %s: %d MiB free, %d MiB needed", root, free >> 20, minFreeBytes >> 20));
       }
-      Path dir = root.resolve(name);
-      Files.createDirectories(dir);
-      return new Scratch(dir);
+      return new Scratch(root.resolve(name));
     } catch (IOException e) {
       throw new SpoolException(ErrorCode.IO_ERROR, "cannot create scratch in " + root + ": " + e.getMessage(), List.of(), e);
     }

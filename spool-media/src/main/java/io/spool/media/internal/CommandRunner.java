@@ -40,17 +40,11 @@ public final class CommandRunner {
   }
 
   public static Result run(List<String> command, Duration timeout) {
-    Process process;
+    Running running = ExitCleanup.starting(() -> start(command));
+    Process process = running.process();
     try {
-      process = new ProcessBuilder(command)
-          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-          .start();
-    } catch (IOException e) {
-      throw new EnvironmentException("cannot start " + command.get(0) + ": " + e.getMessage());
-    }
-    CompletableFuture<String> out = drain(process.getInputStream());
-    CompletableFuture<String> err = drain(process.getErrorStream());
-    try {
+      CompletableFuture<String> out = drain(process.getInputStream());
+      CompletableFuture<String> err = drain(process.getErrorStream());
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         ProcessTree.end(process, GRACE);
         throw new TimeoutExceededException(
@@ -61,7 +55,24 @@ public final class CommandRunner {
       ProcessTree.end(process, GRACE);
       Thread.currentThread().interrupt();
       throw new io.spool.media.CancelledException("interrupted while running " + command.get(0));
+    } finally {
+      running.onExit().close();
     }
+  }
+
+  /** A started command and its ending at JVM exit. */
+  private record Running(Process process, ExitCleanup.Registration onExit) {}
+
+  private static Running start(List<String> command) {
+    Process process;
+    try {
+      process = new ProcessBuilder(command)
+          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+          .start();
+    } catch (IOException e) {
+      throw new EnvironmentException("cannot start " + command.get(0) + ": " + e.getMessage());
+    }
+    return new Running(process, ExitCleanup.register(ExitCleanup.Phase.END_PROCESSES, () -> ProcessTree.end(process, GRACE)));
   }
 
   private static CompletableFuture<String> drain(InputStream in) {
