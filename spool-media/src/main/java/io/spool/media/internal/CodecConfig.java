@@ -1,5 +1,6 @@
 package io.spool.media.internal;
 
+import io.spool.media.Rational;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.Map;
@@ -30,10 +31,25 @@ final class CodecConfig {
 
   private CodecConfig() {}
 
-  /** A video stream's profile and pixel format. */
-  record Picture(String profile, String pixelFormat) {
-    static final Picture UNKNOWN = new Picture(null, null);
+  /**
+   * A video stream's profile and pixel format, and for H.264 what its whole sequence parameter
+   * set says ({@code sequence}, null when it could not be read to the end of its colour fields).
+   */
+  record Picture(String profile, String pixelFormat, Sequence sequence) {
+    static final Picture UNKNOWN = new Picture(null, null, null);
   }
+
+  /**
+   * An H.264 sequence parameter set's picture facts (H.264 7.3.2.1.1 and E.1.1): the cropped size,
+   * whether every picture is a frame, and the VUI's sample aspect ratio ({@link Rational#UNKNOWN}
+   * when absent) and signal type ({@code -1} codes when absent).
+   */
+  record Sequence(int width, int height, boolean framesOnly, Rational sar, int fullRange, int primaries,
+      int transfer, int matrix) {}
+
+  /** Table E-1: sample aspect ratios by aspect_ratio_idc 1..16. */
+  private static final int[][] SAR = {{1, 1}, {12, 11}, {10, 11}, {16, 11}, {40, 33}, {24, 11}, {20, 11},
+      {32, 11}, {80, 33}, {18, 11}, {15, 11}, {64, 33}, {160, 99}, {4, 3}, {3, 2}, {2, 1}};
 
   /** An audio stream's codec (by object type), profile and channel configuration. */
   record Sound(int objectType, String profile, int channelConfiguration) {
@@ -80,13 +96,24 @@ final class CodecConfig {
     sps.ue();
     int chroma = 1;
     int depth = 8;
+    boolean separatePlanes = false;
     if (java.util.Set.of(100, 110, 122, 244, 44, 83, 86, 118, 128, 138, 139, 134, 135).contains(profileIdc)) {
       chroma = sps.ue();
       if (chroma == 3) {
-        sps.read(1);
+        separatePlanes = sps.read(1) == 1;
       }
       depth = sps.ue() + 8;
+      sps.ue();
+      sps.read(1);
+      if (sps.read(1) == 1) {
+        for (int i = 0; i < (chroma != 3 ? 8 : 12); i++) {
+          if (sps.read(1) == 1) {
+            sps.skipScalingList(i < 6 ? 16 : 64);
+          }
+        }
+      }
     }
+    Sequence sequence = sequence(sps, separatePlanes ? 0 : chroma);
     boolean constrained = (constraints & 0x40) != 0;
     boolean intra = (constraints & 0x10) != 0;
     String profile = switch (profileIdc) {
@@ -101,10 +128,80 @@ final class CodecConfig {
       default -> null;
     };
     String format = pixelFormat(chroma, depth);
-    if (fullRange && depth == 8 && chroma >= 1) {
+    if ((fullRange || sequence != null && sequence.fullRange() == 1) && depth == 8 && chroma >= 1) {
       format = format.replace("yuv", "yuvj");
     }
-    return new Picture(profile, format);
+    return new Picture(profile, format, sequence);
+  }
+
+  /** The rest of a sequence parameter set after its chroma and scaling fields; null if it runs out. */
+  private static Sequence sequence(Bits sps, int chroma) {
+    sps.ue();
+    int pocType = sps.ue();
+    if (pocType == 0) {
+      sps.ue();
+    } else if (pocType == 1) {
+      sps.read(1);
+      sps.se();
+      sps.se();
+      int cycle = sps.ue();
+      if (cycle > 255) {
+        return null;
+      }
+      for (int i = 0; i < cycle; i++) {
+        sps.se();
+      }
+    }
+    sps.ue();
+    sps.read(1);
+    long widthMbs = sps.ue() + 1L;
+    long heightUnits = sps.ue() + 1L;
+    boolean framesOnly = sps.read(1) == 1;
+    if (!framesOnly) {
+      sps.read(1);
+    }
+    sps.read(1);
+    long cropX = 0;
+    long cropY = 0;
+    if (sps.read(1) == 1) {
+      int unitX = chroma == 1 || chroma == 2 ? 2 : 1;
+      int unitY = (chroma == 1 ? 2 : 1) * (framesOnly ? 1 : 2);
+      cropX = (long) unitX * (sps.ue() + (long) sps.ue());
+      cropY = (long) unitY * (sps.ue() + (long) sps.ue());
+    }
+    Rational sar = Rational.UNKNOWN;
+    int full = -1;
+    int primaries = -1;
+    int transfer = -1;
+    int matrix = -1;
+    if (sps.read(1) == 1) {
+      if (sps.read(1) == 1) {
+        int idc = sps.read(8);
+        if (idc == 255) {
+          sar = Rational.of(sps.read(16), sps.read(16));
+        } else if (idc >= 1 && idc <= SAR.length) {
+          sar = Rational.of(SAR[idc - 1][0], SAR[idc - 1][1]);
+        }
+      }
+      if (sps.read(1) == 1) {
+        sps.read(1);
+      }
+      if (sps.read(1) == 1) {
+        sps.read(3);
+        full = sps.read(1);
+        if (sps.read(1) == 1) {
+          primaries = sps.read(8);
+          transfer = sps.read(8);
+          matrix = sps.read(8);
+        }
+      }
+    }
+    long width = widthMbs * 16 - cropX;
+    long height = heightUnits * 16 * (framesOnly ? 1 : 2) - cropY;
+    if (sps.overrun() || width <= 0 || height <= 0 || width > 65535 || height > 65535) {
+      return null;
+    }
+    return new Sequence((int) width, (int) height, framesOnly, sar, full, primaries, transfer, matrix);
   }
 
   /** From a dac3 box's payload (ETSI TS 102 366 F.4): the channel mode and the LFE flag. */
@@ -133,7 +230,7 @@ final class CodecConfig {
     };
     int chroma = buf.get(at + 16) & 0x03;
     // Some cameras write 0 (monochrome) here for colour video; ffprobe reads the SPS instead.
-    return new Picture(profile, chroma == 0 ? null : pixelFormat(chroma, (buf.get(at + 17) & 0x07) + 8));
+    return new Picture(profile, chroma == 0 ? null : pixelFormat(chroma, (buf.get(at + 17) & 0x07) + 8), null);
   }
 
   /** ffmpeg's planar pixel format name for a chroma format (0 = grey, 1 = 4:2:0 ...) and bit depth. */
@@ -261,6 +358,27 @@ final class CodecConfig {
         zeros++;
       }
       return (1 << zeros) - 1 + read(zeros);
+    }
+
+    /** A signed Exp-Golomb code. */
+    int se() {
+      int k = ue();
+      return (k & 1) == 1 ? (k + 1) / 2 : -(k / 2);
+    }
+
+    /** Skips a scaling list of {@code size} entries (H.264 7.3.2.1.1.1). */
+    void skipScalingList(int size) {
+      int last = 8;
+      int next = 8;
+      for (int j = 0; j < size && next != 0; j++) {
+        next = (last + se() + 256) % 256;
+        last = next == 0 ? last : next;
+      }
+    }
+
+    /** Whether more bits were read than there are. */
+    boolean overrun() {
+      return pos > 8L * data.length;
     }
   }
 }

@@ -43,6 +43,26 @@ public final class Mp4Check {
    * @throws InvalidInputException when the file is incomplete or inconsistent, naming the fault
    */
   public static Optional<MediaInfo> read(Path file) {
+    return scan(file, false);
+  }
+
+  /**
+   * The description of an input, for planning a transcode without an ffprobe process, or empty
+   * when ffprobe should describe it instead: when the file is not a whole plain MP4 of H.264 video
+   * and mono or stereo AAC audio read here to the last field a plan uses, or has anything else
+   * (rotation, interlacing, edit lists that move streams, cover art, chapters, other tracks) where
+   * ffprobe's reading could differ from this one. Never throws for a bad file: ffprobe then says
+   * what is wrong with it, as for any other input.
+   */
+  public static Optional<MediaInfo> readInput(Path file) {
+    try {
+      return scan(file, true);
+    } catch (InvalidInputException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static Optional<MediaInfo> scan(Path file, boolean forPlanning) {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = ch.size();
       List<long[]> mediaData = new ArrayList<>();
@@ -77,7 +97,7 @@ public final class Mp4Check {
       if (movie == null) {
         throw broken(file, size == 0 ? "it is empty" : "it has no movie header (it was not finished)");
       }
-      return Optional.ofNullable(describe(file, size, movie, mediaData));
+      return Optional.ofNullable(describe(file, size, movie, mediaData, forPlanning));
     } catch (BrokenBox e) {
       throw broken(file, e.getMessage());
     } catch (IndexOutOfBoundsException e) {
@@ -89,8 +109,11 @@ public final class Mp4Check {
     }
   }
 
-  /** The description, or null for a fragmented movie (its samples live in fragments, not here). */
-  private static MediaInfo describe(Path file, long size, ByteBuffer movie, List<long[]> mediaData) {
+  /**
+   * The description, or null for a fragmented movie (its samples live in fragments, not here) and,
+   * {@code forPlanning}, for one that {@link #readInput} leaves to ffprobe.
+   */
+  private static MediaInfo describe(Path file, long size, ByteBuffer movie, List<long[]> mediaData, boolean forPlanning) {
     long timescale = 0;
     long duration = 0;
     List<MediaStream> streams = new ArrayList<>();
@@ -108,16 +131,28 @@ public final class Mp4Check {
         case "trak" -> {
           Track t = Track.read(file, movie, b);
           t.checkSamplesInside(file, mediaData);
+          if (forPlanning && !t.plainForPlanning()) {
+            return null;
+          }
           if (t.sampleCount > 0) {
             streams.add(t.stream(index));
           }
           index++;
+        }
+        case "udta", "meta" -> {
+          // Cover art becomes a stream in ffprobe's reading, and chapters are read from here.
+          if (forPlanning && (contains(movie, b, "covr") || contains(movie, b, "chpl"))) {
+            return null;
+          }
         }
         default -> { }
       }
     }
     if (timescale <= 0) {
       throw broken(file, "its movie header has no time scale");
+    }
+    if (forPlanning && streams.isEmpty()) {
+      return null;
     }
     double seconds = (double) duration / timescale;
     long bitRate = seconds > 0 ? Math.round(size * 8 / seconds) : 0;
@@ -128,7 +163,12 @@ public final class Mp4Check {
   private static final class Track {
     String handler = "";
     String entry = "";
+    int entries;
     boolean enabled;
+    /** The track header's matrix is the identity: no rotation, flip or scaling. */
+    boolean upright;
+    /** No edit list, or one edit that plays the whole media at normal speed from a point in it. */
+    boolean plainEdits = true;
     CodecConfig.Picture picture = CodecConfig.Picture.UNKNOWN;
     CodecConfig.Sound sound = CodecConfig.Sound.UNKNOWN;
     int codedWidth;
@@ -137,6 +177,7 @@ public final class Mp4Check {
     double displayHeight;
     Rational sar = Rational.UNKNOWN;
     ColorInfo color = ColorInfo.UNSPECIFIED;
+    boolean colorBox;
     int channels;
     int sampleRate;
     long timescale;
@@ -174,10 +215,17 @@ public final class Mp4Check {
         int p = b.payload();
         switch (b.type) {
           case "mdia", "minf", "stbl" -> walk(file, buf, b);
+          case "edts" -> walk(file, buf, b);
+          case "elst" -> plainEdits = plainEditList(buf, p, b.payloadEnd());
           case "tkhd" -> {
             enabled = (buf.getInt(p) & 1) != 0;
             int at = p + (buf.get(p) == 1 ? 88 : 76);
             need(file, b, at + 8);
+            upright = true;
+            int[] identity = {0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x40000000};
+            for (int i = 0; i < 9; i++) {
+              upright &= buf.getInt(at - 36 + 4 * i) == identity[i];
+            }
             displayWidth = u32(buf, at) / 65536.0;
             displayHeight = u32(buf, at + 4) / 65536.0;
           }
@@ -229,11 +277,12 @@ public final class Mp4Check {
       if (u32(buf, stsd.payload() + 4) < 1) {
         throw broken(file, "a track has no sample description");
       }
-      List<Box> entries = children(file, buf, stsd.payload() + 8, stsd.payloadEnd(), "stsd");
-      if (entries.isEmpty()) {
+      List<Box> descriptions = children(file, buf, stsd.payload() + 8, stsd.payloadEnd(), "stsd");
+      if (descriptions.isEmpty()) {
         throw broken(file, "a track has no sample description");
       }
-      Box e = entries.get(0);
+      entries = descriptions.size();
+      Box e = descriptions.get(0);
       entry = e.type;
       int p = e.payload();
       if (handler.equals("vide")) {
@@ -247,6 +296,7 @@ public final class Mp4Check {
             case "colr" -> {
               if (c.payloadEnd() - q >= 11 && fourcc(buf, q).equals("nclx")) {
                 color = color(buf, q + 4);
+                colorBox = true;
               }
             }
             case "avcC" -> avcC = c;
@@ -345,13 +395,38 @@ public final class Mp4Check {
       Rational dar = video && shownH > 0 ? Rational.of(shownW, shownH).reduced() : Rational.UNKNOWN;
       boolean audio = type == StreamType.AUDIO;
       String codec = codec();
+      CodecConfig.Sequence sps = picture.sequence();
+      Rational aspect = sar.isKnown() || sps == null ? sar : sps.sar().reduced();
+      ColorInfo colors = colorBox || sps == null || sps.fullRange() < 0 ? color : color(sps);
       return new MediaStream(index, type, codec, CodecConfig.longName(codec),
           video ? picture.profile() : audio ? sound.profile() : null, video ? picture.pixelFormat() : null,
           video ? codedWidth : 0, video ? codedHeight : 0, 0, shownW, shownH,
-          video ? sar : Rational.UNKNOWN, dar, rate, rate, false, null, video ? color : ColorInfo.UNSPECIFIED,
+          video ? aspect : Rational.UNKNOWN, dar, rate, rate, false,
+          video && sps != null && sps.framesOnly() ? "progressive" : null, video ? colors : ColorInfo.UNSPECIFIED,
           channels, audio ? CodecConfig.channelLayout(channels) : null, sampleRate, language,
           enabled ? Set.of("default") : Set.of(), seconds,
           seconds > 0 ? Math.round(totalBytes * 8 / seconds) : 0, null);
+    }
+
+    /**
+     * Whether this track is one that {@link #readInput} describes as ffprobe would for a plan:
+     * upright progressive H.264 whose sequence parameter set was read to its colour fields and
+     * agrees with the sample entry, or mono or stereo AAC; one sample description, samples, and
+     * no edit list that moves the stream.
+     */
+    boolean plainForPlanning() {
+      if (entries != 1 || sampleCount <= 0 || !plainEdits) {
+        return false;
+      }
+      if (handler.equals("soun")) {
+        return entry.equals("mp4a") && sound.objectType() == 0x40 && sound.profile() != null
+            && (sound.channelConfiguration() == 1 || sound.channelConfiguration() == 2) && sampleRate > 0;
+      }
+      CodecConfig.Sequence sps = picture.sequence();
+      return handler.equals("vide") && (entry.equals("avc1") || entry.equals("avc3")) && upright
+          && sps != null && sps.framesOnly() && sps.width() == codedWidth && sps.height() == codedHeight
+          && picture.profile() != null && picture.pixelFormat() != null
+          && (!colorBox || sps.fullRange() < 0 || color.equals(color(sps)));
     }
 
     /** ffprobe's codec name for the sample entry. */
@@ -386,12 +461,40 @@ public final class Mp4Check {
     }
   }
 
+  /** One edit that plays the media from a point in it at normal speed (ffmpeg writes these). */
+  private static boolean plainEditList(ByteBuffer buf, int p, int end) {
+    int version = buf.get(p);
+    int at = p + 8 + (version == 1 ? 16 : 8);
+    if (at + 4 > end || u32(buf, p + 4) != 1) {
+      return false;
+    }
+    long mediaTime = version == 1 ? buf.getLong(at - 8) : buf.getInt(at - 4);
+    return mediaTime >= 0 && buf.getInt(at) == 0x10000;
+  }
+
+  /** Whether box {@code b} holds a box of {@code type} anywhere inside it. */
+  private static boolean contains(ByteBuffer buf, Box b, String type) {
+    byte[] want = type.getBytes(StandardCharsets.ISO_8859_1);
+    for (int i = b.payload(); i + 4 <= b.payloadEnd(); i++) {
+      if (buf.get(i) == want[0] && buf.get(i + 1) == want[1] && buf.get(i + 2) == want[2] && buf.get(i + 3) == want[3]) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The colour description of an H.264 sequence's video usability information. */
+  private static ColorInfo color(CodecConfig.Sequence sps) {
+    return color(sps.primaries(), sps.transfer(), sps.matrix(), sps.fullRange() == 1);
+  }
+
   /** An 'nclx' colour box in ffmpeg's names (ITU-T H.273 code points). */
   private static ColorInfo color(ByteBuffer buf, int at) {
-    int primaries = Short.toUnsignedInt(buf.getShort(at));
-    int transfer = Short.toUnsignedInt(buf.getShort(at + 2));
-    int matrix = Short.toUnsignedInt(buf.getShort(at + 4));
-    boolean full = (buf.get(at + 6) & 0x80) != 0;
+    return color(Short.toUnsignedInt(buf.getShort(at)), Short.toUnsignedInt(buf.getShort(at + 2)),
+        Short.toUnsignedInt(buf.getShort(at + 4)), (buf.get(at + 6) & 0x80) != 0);
+  }
+
+  private static ColorInfo color(int primaries, int transfer, int matrix, boolean full) {
     return new ColorInfo(full ? "pc" : "tv",
         name(matrix, Map.of(0, "gbr", 1, "bt709", 5, "bt470bg", 6, "smpte170m", 9, "bt2020nc", 10, "bt2020c")),
         name(transfer, Map.of(1, "bt709", 6, "smpte170m", 8, "linear", 13, "iec61966-2-1", 14, "bt2020-10",
