@@ -115,6 +115,7 @@ public final class RunHandle {
   /** Records why the run ends (the first reason wins) and returns only once ffmpeg is gone. */
   private void end(Ending why) {
     ending.compareAndSet(null, why);
+    peakRss = Math.max(peakRss, ProcStat.peakRss(process.pid()));
     ProcessTree.end(process, GRACE);
   }
 
@@ -126,7 +127,7 @@ public final class RunHandle {
         ProcStat.Sample s = ProcStat.read(process.pid());
         if (s != ProcStat.Sample.NONE) {
           lastSample = s;
-          peakRss = Math.max(peakRss, s.peakRssBytes());
+          peakRss = Math.max(peakRss, s.rssBytes());
           if (options.memoryLimitBytes() > 0 && s.rssBytes() > options.memoryLimitBytes()) {
             end(Ending.MEMORY);
             return;
