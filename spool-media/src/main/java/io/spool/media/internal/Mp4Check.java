@@ -214,8 +214,7 @@ public final class Mp4Check {
       for (Box b : children(file, buf, parent.payload(), parent.payloadEnd(), parent.type)) {
         int p = b.payload();
         switch (b.type) {
-          case "mdia", "minf", "stbl" -> walk(file, buf, b);
-          case "edts" -> walk(file, buf, b);
+          case "mdia", "minf", "stbl", "edts" -> walk(file, buf, b);
           case "elst" -> plainEdits = plainEditList(buf, p, b.payloadEnd());
           case "tkhd" -> {
             enabled = (buf.getInt(p) & 1) != 0;
