@@ -107,4 +107,15 @@ class TranscodeCorpusTest {
         .isInstanceOfSatisfying(InvalidInputException.class,
             e -> assertThat(e.getMessage()).containsIgnoringCase("invalid").doesNotContain("Error marking filters"));
   }
+
+  @org.junit.jupiter.api.Test
+  @org.junit.jupiter.api.Timeout(value = 30, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+  void aNamedPipeIsRejectedWithoutBeingOpened() throws Exception {
+    Path fifo = dir.resolve("pipe.mp4");
+    MediaFixtures.run(List.of("mkfifo", fifo.toString()));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Transcoder.using(MediaFixtures.tools())
+            .transcode(fifo, dir.resolve("o.mp4"), TranscodeOptions.newBuilder().build(), ProgressListener.NONE))
+        .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.getMessage()).contains("empty"));
+    assertThat(dir.resolve("o.mp4")).doesNotExist();
+  }
 }
