@@ -8,6 +8,7 @@ import io.spool.engine.SpoolEngine;
 import io.spool.engine.TranscodeJob;
 import io.spool.media.Capabilities;
 import io.spool.media.CapabilityProbe;
+import io.spool.media.GpuDevices;
 import io.spool.media.GpuEncoderCheck;
 import io.spool.media.SampleMedia;
 import io.spool.media.SpoolException;
@@ -43,7 +44,8 @@ final class DoctorCommand extends SpoolSubcommand {
   /** A one-second test transcode run as a job through the embedded engine, start to finish. */
   record EngineCheck(boolean ok, long millis, String error) {}
 
-  record Host(int cpuCores, long memoryBytes, String spoolHome, long spoolHomeFreeBytes, String tmpDir, long tmpFreeBytes) {}
+  record Host(int cpuCores, long memoryBytes, String spoolHome, long spoolHomeFreeBytes, String tmpDir, long tmpFreeBytes,
+      List<GpuDevices.Gpu> gpus, String gpuNote) {}
 
   @Override
   public Integer call() {
@@ -109,13 +111,20 @@ final class DoctorCommand extends SpoolSubcommand {
     sb.append("\n  filters    ");
     KEY_FILTERS.forEach(f -> sb.append(f).append(c.hasFilter(f) ? " yes  " : " NO  "));
     sb.append(String.format(Locale.ROOT, "%n  hwaccels   %s%n", c.hwaccels().isEmpty() ? "none" : String.join(", ", c.hwaccels())));
-    sb.append(String.format(Locale.ROOT, "  GPU encode %s%n", c.gpuEncode() ? "yes" : "no (GPU jobs fall back to libx264)"));
+    Host h = r.host();
+    if (h.gpus().isEmpty()) {
+      sb.append(String.format(Locale.ROOT, "  GPU        none seen (%s)%n", h.gpuNote()));
+    }
+    for (GpuDevices.Gpu g : h.gpus()) {
+      sb.append(String.format(Locale.ROOT, "  GPU        %s, %s, driver %s%n", g.name(), Units.bytes(g.memoryMiB() << 20), g.driver()));
+    }
+    sb.append(String.format(Locale.ROOT, "  GPU encode %s%n", c.gpuEncode() ? "yes"
+        : "no (GPU jobs run on the CPU, with the matching CPU encoder)"));
     for (GpuEncoderCheck g : c.gpuEncoders()) {
       sb.append(String.format(Locale.ROOT, "    %-11s %s%n", g.encoder(), g.works() ? "works" : g.reason()));
     }
     sb.append(String.format(Locale.ROOT, "  engine     embedded Temporal service and workers start in %d ms; a 1 s test job %s in %d ms%n",
         r.engineStartMillis(), r.engineJob().ok() ? "ran" : "FAILED", r.engineJob().millis()));
-    Host h = r.host();
     sb.append(String.format(Locale.ROOT, "  cpu        %d cores%n", h.cpuCores()));
     sb.append(String.format(Locale.ROOT, "  memory     %s%n", Units.bytes(h.memoryBytes())));
     sb.append(String.format(Locale.ROOT, "  disk       %s free in %s; %s free in %s%n",
@@ -129,8 +138,9 @@ final class DoctorCommand extends SpoolSubcommand {
         ? os.getTotalMemorySize() : Runtime.getRuntime().maxMemory();
     Path home = SpoolHome.dir();
     Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+    GpuDevices.Found gpus = GpuDevices.nvidia();
     return new Host(Runtime.getRuntime().availableProcessors(), memory,
-        home.toString(), freeBytes(home), tmp.toString(), freeBytes(tmp));
+        home.toString(), freeBytes(home), tmp.toString(), freeBytes(tmp), gpus.gpus(), gpus.note());
   }
 
   private static long freeBytes(Path p) {

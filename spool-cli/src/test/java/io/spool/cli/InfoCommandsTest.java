@@ -32,8 +32,13 @@ class InfoCommandsTest {
     assertThat(j.at("/engineJob/ok").asBoolean()).as(j.at("/engineJob/error").asText()).isTrue();
     assertThat(j.at("/engineJob/millis").asLong()).isPositive();
 
+    assertThat(j.at("/host/gpus").isArray()).isTrue();
+    if (j.at("/host/gpus").isEmpty()) {
+      assertThat(j.at("/host/gpuNote").asText()).isNotBlank();
+    }
+
     Cli.Result human = Cli.run("doctor");
-    assertThat(human.out()).contains("GPU encode", "libx264 yes", "cores", "a 1 s test job ran");
+    assertThat(human.out()).contains("GPU encode", "libx264 yes", "cores", "a 1 s test job ran", "GPU ");
   }
 
   @Test

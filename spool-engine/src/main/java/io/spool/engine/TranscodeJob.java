@@ -1,5 +1,6 @@
 package io.spool.engine;
 
+import io.spool.media.BadArgumentException;
 import io.spool.media.Preset;
 import io.spool.media.TranscodeOptions;
 import io.spool.media.TranscodeResult;
@@ -28,6 +29,13 @@ public final class TranscodeJob implements JobType {
    * the options' threads and timeout come from {@code resources}.
    */
   public static JobSpec spec(String input, String output, TranscodeOptions options, Resources resources) {
+    if (resources != null && resources.wantsGpu() && options.videoCodec() == null) {
+      Preset preset = options.preset();
+      String gpuCodec = VideoCodecs.gpuCounterpart(preset.video().codec()).orElseThrow(() -> new BadArgumentException(
+          "preset " + preset.id() + " encodes with " + preset.video().codec() + ", which has no GPU encoder;"
+              + " drop --gpu or pick a GPU --video-codec"));
+      options = options.toBuilder().videoCodec(gpuCodec).build();
+    }
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("input", input);
     p.put("output", output);
@@ -70,8 +78,10 @@ public final class TranscodeJob implements JobType {
         .timeout(ctx.remaining())
         .memoryLimitBytes((long) ctx.resources().memoryMiB() << 20);
     if (VideoCodecs.isGpu(asked.videoCodec()) && !ctx.gpuEncodeAvailable()) {
-      b.videoCodec("libx264").crf(null);
-      details.put("fallback", asked.videoCodec() + " is not proven on this worker; encoded with libx264");
+      String cpuCodec = VideoCodecs.cpuCounterpart(asked.videoCodec());
+      b.videoCodec(cpuCodec);
+      details.put("fallback", "encoded with " + cpuCodec + " instead of " + asked.videoCodec()
+          + ": no GPU encoder is proven on this worker (spool doctor shows why)");
     }
     Path in = ctx.input((String) params.get("input"));
     String outRef = (String) params.get("output");

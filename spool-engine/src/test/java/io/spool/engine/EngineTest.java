@@ -1,6 +1,7 @@
 package io.spool.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.spool.media.ErrorCode;
 import io.spool.media.TranscodeOptions;
@@ -234,5 +235,23 @@ class EngineTest {
     JobRecord r = engine.store().job(o.jobId()).orElseThrow();
     assertThat(r.resources().queue()).as("routed to the cpu queue").isEqualTo(Resources.CPU_QUEUE);
     assertThat(r.outcome().cost().gpuUsd()).as("not charged for a GPU it did not use").isZero();
+  }
+
+  @Test
+  void gpuRequestWithoutACodecTakesThePresetsGpuEncoderAndFallsBackToItsCpuTwin() throws Exception {
+    Path in = MediaFixtures.sample(dir, "in.mp4", 320, 240, 2);
+    Path out = dir.resolve("hevc.mp4");
+    JobSpec spec = TranscodeJob.spec(in.toString(), out.toString(),
+        TranscodeOptions.newBuilder().preset(io.spool.media.Preset.HEVC).build(), Resources.newBuilder().gpu("any").build());
+    assertThat(spec.params().get("videoCodec")).isEqualTo("hevc_nvenc");
+
+    JobOutcome o = engine.remote(spec);
+
+    assertThat(o.state()).as(o.error()).isEqualTo(JobState.SUCCEEDED);
+    assertThat(o.details().get("fallback")).contains("hevc_nvenc", "libx265");
+    assertThat(MediaFixtures.independentStreams(out).get(0).get("codec_name")).isEqualTo("hevc");
+    assertThatThrownBy(() -> TranscodeJob.spec(in.toString(), out.toString(),
+        TranscodeOptions.newBuilder().preset(io.spool.media.Preset.VP9).build(), Resources.newBuilder().gpu("any").build()))
+        .isInstanceOf(io.spool.media.BadArgumentException.class).hasMessageContaining("no GPU encoder");
   }
 }

@@ -2,6 +2,7 @@ package io.spool.media;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The video encoders a transcode may ask for by name, each with sensible settings and its
@@ -19,6 +20,9 @@ public final class VideoCodecs {
       "h264_nvenc", new Spec(nvenc("h264_nvenc"), 51, "cq"),
       "hevc_nvenc", new Spec(nvenc("hevc_nvenc"), 51, "cq"),
       "av1_nvenc", new Spec(nvenc("av1_nvenc"), 51, "cq"));
+
+  private static final Map<String, String> GPU_FOR_CPU = Map.of(
+      "libx264", "h264_nvenc", "libx265", "hevc_nvenc", "libsvtav1", "av1_nvenc");
 
   private VideoCodecs() {}
 
@@ -47,6 +51,17 @@ public final class VideoCodecs {
     return spec.qualityOption() == null
         ? base.toBuilder().crf(crf).build()
         : base.toBuilder().option(spec.qualityOption(), String.valueOf(crf)).build();
+  }
+
+  /** The NVENC encoder for what a CPU encoder makes (libx264 → h264_nvenc), if there is one. */
+  public static Optional<String> gpuCounterpart(String cpuCodec) {
+    return Optional.ofNullable(GPU_FOR_CPU.get(cpuCodec));
+  }
+
+  /** The CPU encoder for what an NVENC encoder makes (hevc_nvenc → libx265); itself for CPU encoders. */
+  public static String cpuCounterpart(String codec) {
+    return GPU_FOR_CPU.entrySet().stream().filter(e -> e.getValue().equals(codec)).map(Map.Entry::getKey)
+        .findFirst().orElse(codec);
   }
 
   /** Whether the codec runs on an NVIDIA GPU. */

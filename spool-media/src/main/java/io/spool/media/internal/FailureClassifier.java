@@ -53,6 +53,9 @@ public final class FailureClassifier {
       "Task finished with error code",
       "Nothing was written into output file");
 
+  /** Lines that say what failed but not why; the error before them says why. */
+  private static final List<String> NEEDS_CAUSE = List.of("Invalid data found", "Error opening", "No capable devices found");
+
   private FailureClassifier() {}
 
   public static SpoolException classify(String tool, int exitStatus, List<String> stderrTail) {
@@ -98,18 +101,15 @@ public final class FailureClassifier {
     if (errors.isEmpty()) {
       return stderrTail.isEmpty() ? "no message" : clean(stderrTail.get(stderrTail.size() - 1));
     }
-    String last = errors.get(errors.size() - 1);
-    String previous = errors.size() > 1 ? errors.get(errors.size() - 2) : null;
-    if (previous != null && (last.startsWith("Invalid data found") || last.startsWith("Error opening"))) {
-      return last + " (" + previous + ")";
+    int i = errors.size() - 1;
+    while (i > 0 && GENERIC.stream().anyMatch(errors.get(i)::startsWith)) {
+      i--;
     }
-    for (int i = errors.size() - 1; i >= 0; i--) {
-      String line = errors.get(i);
-      if (GENERIC.stream().noneMatch(line::startsWith)) {
-        return line;
-      }
+    String line = errors.get(i);
+    if (i > 0 && NEEDS_CAUSE.stream().anyMatch(line::startsWith)) {
+      return line + " (" + errors.get(i - 1) + ")";
     }
-    return last;
+    return line;
   }
 
   static String clean(String line) {
