@@ -38,8 +38,8 @@ final class BatchTranscodeCommand extends SpoolSubcommand {
 
   @Mixin TranscodeFlags flags;
 
-  @Option(names = "--cpu", defaultValue = "1", description = "Cores per job (default: ${DEFAULT-VALUE}).")
-  int cpu;
+  @Option(names = "--cpu", description = "Cores per job (default: the cores shared out among the jobs that run at once, at least 1).")
+  Integer cpu;
 
   @Option(names = "--memory", defaultValue = "2048", paramLabel = "MiB", description = "Memory per job in MiB (default: ${DEFAULT-VALUE}).")
   int memory;
@@ -78,7 +78,8 @@ final class BatchTranscodeCommand extends SpoolSubcommand {
       if (rows.isEmpty()) {
         throw new BadArgumentException("no media files found in " + inputs);
       }
-      Resources resources = Resources.newBuilder().cpu(cpu).memoryMiB(memory).gpu(gpu).timeout(timeout)
+      Resources resources = Resources.newBuilder().cpu(cpu != null ? cpu : coresPerJob(engine.config().cpuCores(), rows.size()))
+          .memoryMiB(memory).gpu(gpu).timeout(timeout)
           .retries(new RetryPolicy(retries, Duration.ofSeconds(1), 2.0)).build();
       List<TranscodeBatch.Item> items = items(rows, resources);
       try (TranscodeBatch.Run run = TranscodeBatch.start(engine, items, TranscodeBatch.resultsFile(engine, out), resume, concurrency)) {
@@ -88,6 +89,16 @@ final class BatchTranscodeCommand extends SpoolSubcommand {
         return report.failed() + report.cancelled() > 0 ? ExitCodes.FAILED : ExitCodes.OK;
       }
     }
+  }
+
+  /**
+   * Without --cpu, a batch smaller than the host shares all its cores among the jobs that run at
+   * once (one 8-core job for one input on 8 cores, not one core and seven idle); a larger one runs
+   * one-core jobs, which use the cores best.
+   */
+  int coresPerJob(int cores, int jobs) {
+    int atOnce = Math.min(jobs, concurrency > 0 ? concurrency : cores);
+    return Math.max(1, cores / Math.max(1, atOnce));
   }
 
   private List<TranscodeBatch.Item> items(List<BatchInputs.Row> rows, Resources resources) {

@@ -84,6 +84,9 @@ class BatchCommandTest {
 
     Cli.Result r = Cli.run("batch", "transcode", "media:raw", "--out", "media:web", "--quiet");
     assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+    JsonNode job = Json.MAPPER.readTree(Cli.run("jobs", "ls", "--json").out()).get(0);
+    assertThat(job.at("/resources/cpu").asInt()).as("one input gets all the cores")
+        .isEqualTo(Runtime.getRuntime().availableProcessors());
 
     Cli.Result ls = Cli.run("volume", "ls", "media", "--json");
     assertThat(Json.MAPPER.readTree(ls.out()).findValuesAsText("path")).containsExactly("raw/clip.mp4", "web/clip.web.mp4");
