@@ -7,6 +7,7 @@ import io.spool.media.SpoolException;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,17 +18,6 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = SpoolCommand.Version.class,
     description = "Run FFmpeg media jobs like serverless functions.",
-    subcommands = {
-      DoctorCommand.class,
-      ProbeCommand.class,
-      TranscodeCommand.class,
-      BatchCommand.class,
-      JobsCommand.class,
-      VolumeCommand.class,
-      CostCommand.class,
-      DemoCommand.class,
-      CommandLine.HelpCommand.class
-    },
     footerHeading = "%nExit codes:%n",
     footer = {
       "  0  ok", "  1  the job (or some items) failed", "  2  usage error",
@@ -36,9 +26,43 @@ import picocli.CommandLine.Command;
     })
 public final class SpoolCommand {
 
-  /** A ready-to-execute command line with Spool's error handling and exit codes. */
+  /**
+   * The subcommands, in the order help lists them. Picocli reads a command's annotations when it
+   * is added, so a command line built for one run adds only the subcommand that run names.
+   */
+  static final Map<String, Supplier<Object>> SUBCOMMANDS = subcommands();
+
+  private static Map<String, Supplier<Object>> subcommands() {
+    Map<String, Supplier<Object>> m = new LinkedHashMap<>();
+    m.put("doctor", DoctorCommand::new);
+    m.put("probe", ProbeCommand::new);
+    m.put("transcode", TranscodeCommand::new);
+    m.put("batch", BatchCommand::new);
+    m.put("jobs", JobsCommand::new);
+    m.put("volume", VolumeCommand::new);
+    m.put("cost", CostCommand::new);
+    m.put("demo", DemoCommand::new);
+    m.put("help", CommandLine.HelpCommand::new);
+    return m;
+  }
+
+  /** A ready-to-execute command line with every subcommand, Spool's error handling and exit codes. */
   public static CommandLine commandLine() {
+    return commandLine(new String[0]);
+  }
+
+  /**
+   * A command line for running {@code args}: when they start with a subcommand's name (and do
+   * not ask for general help), only that subcommand is added, which saves reading all the others.
+   */
+  public static CommandLine commandLine(String[] args) {
     CommandLine cl = new CommandLine(new SpoolCommand());
+    String first = args.length > 0 ? args[0] : "";
+    if (SUBCOMMANDS.containsKey(first) && !first.equals("help")) {
+      cl.addSubcommand(first, SUBCOMMANDS.get(first).get());
+    } else {
+      SUBCOMMANDS.forEach((name, command) -> cl.addSubcommand(name, command.get()));
+    }
     cl.setExecutionExceptionHandler(SpoolCommand::handle);
     cl.setExecutionStrategy(parsed -> {
       configureLogging(parsed);

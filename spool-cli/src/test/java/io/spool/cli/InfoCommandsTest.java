@@ -102,5 +102,20 @@ class InfoCommandsTest {
     Cli.Result sub = Cli.run("batch", "transcode", "--help");
     assertThat(sub.exitCode()).isZero();
     assertThat(sub.out()).contains("--resume", "--manifest", "--concurrency");
+    assertThat(Cli.run("help", "jobs").out()).contains("cancel");
+    assertThat(Cli.run("bogus").err()).contains("Unmatched argument");
+  }
+
+  @Test
+  void aCommandLineForOneRunHoldsJustTheSubcommandItNames() {
+    picocli.CommandLine full = SpoolCommand.commandLine();
+    assertThat(full.getSubcommands().keySet()).containsExactlyElementsOf(SpoolCommand.SUBCOMMANDS.keySet());
+    full.getSubcommands().forEach((name, sub) -> {
+      if (!name.equals("help")) {
+        assertThat(sub.getCommandSpec().name()).as("the command's own @Command name").isEqualTo(name);
+        assertThat(SpoolCommand.commandLine(new String[] {name, "--help"}).getSubcommands().keySet()).containsExactly(name);
+      }
+    });
+    assertThat(SpoolCommand.commandLine(new String[] {"--help"}).getSubcommands()).hasSameSizeAs(full.getSubcommands());
   }
 }
