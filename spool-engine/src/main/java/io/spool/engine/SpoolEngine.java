@@ -158,9 +158,22 @@ public final class SpoolEngine implements AutoCloseable {
     BatchHandle handle = new BatchHandle(this, batchId, ids);
     BatchWorkflow workflow = client().newWorkflowStub(BatchWorkflow.class,
         WorkflowOptions.newBuilder().setTaskQueue(CONTROL_QUEUE).setWorkflowId(batchId).build());
-    WorkflowClient.start(workflow::run, new BatchPlan(batchId, requests, limit));
+    WorkflowClient.start(workflow::run, new BatchPlan(batchId, requests, limit, window(requests, concurrency, limit)));
     handle.started(workflow);
     return handle;
+  }
+
+  /**
+   * How many jobs a batch may hand to the task queue at once. Where the worker's own capacity is
+   * the limit (no --concurrency, one-core jobs on one queue), twice the limit: the worker runs
+   * only as many as it has cores, and the rest wait in the queue for the next free slot. Anything
+   * else is handed over only as it may run, since a job the worker took would wait inside it.
+   */
+  private int window(List<JobRequest> jobs, int concurrency, int limit) {
+    boolean oneCoreOneQueue = jobs.stream().allMatch(j -> j.spec().resources().cpu() == 1)
+        && jobs.stream().map(j -> j.spec().resources().queue()).distinct().count() == 1;
+    return concurrency <= 0 && oneCoreOneQueue && limit == config.cpuCores()
+        ? Math.min(MAX_CONCURRENCY, 2 * limit) : limit;
   }
 
   /**

@@ -185,9 +185,15 @@ class EngineTest {
       Thread.sleep(100);
       most = Math.max(most, MediaFixtures.ffmpegProcessesMentioning(dir.toString()).size());
     }
+    // All three are in the task queue (a freed slot takes the next at once); the records and the
+    // progress say which two run.
+    List<JobState> states = b.jobIds().stream().map(id -> engine.store().job(id).orElseThrow().state()).toList();
+    List<RunningJob> reported = b.running();
     b.cancel();
     b.await();
     assertThat(most).isEqualTo(2);
+    assertThat(states).containsExactly(JobState.RUNNING, JobState.RUNNING, JobState.QUEUED);
+    assertThat(reported).hasSize(2);
   }
 
   @Test

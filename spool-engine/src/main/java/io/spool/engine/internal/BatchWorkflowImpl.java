@@ -23,13 +23,15 @@ import java.util.Set;
 
 /**
  * Runs the jobs of a batch, at most {@code concurrency} at a time, from one workflow thread: it
- * starts jobs, waits for any to finish, records what changed in one local activity per step, and
- * repeats. (A thread per job would make every step cost as much as the number of running jobs.)
+ * hands jobs to the task queue (up to the plan's window), waits for any to finish, records what
+ * changed in one local activity per step, and repeats. (A thread per job would make every step cost as much as the number of running jobs.)
  */
 public class BatchWorkflowImpl implements BatchWorkflow {
   private final RecordActivities records = Workflow.newLocalActivityStub(RecordActivities.class, JobOptions.records());
   private final Map<String, Running> running = new LinkedHashMap<>();
   private final Set<String> cancelled = new HashSet<>();
+  /** Jobs whose records say running. */
+  private final Set<String> marked = new HashSet<>();
   private boolean cancelAll;
 
   private record Running(JobRequest job, Promise<JobOutcome> outcome, CancellationScope scope) {}
@@ -43,13 +45,19 @@ public class BatchWorkflowImpl implements BatchWorkflow {
     while (!queue.isEmpty() || !running.isEmpty()) {
       List<String> started = new ArrayList<>();
       List<JobOutcome> ended = new ArrayList<>();
-      while (!queue.isEmpty() && running.size() < plan.concurrency()) {
+      while (!queue.isEmpty() && running.size() < plan.window()) {
         JobRequest job = queue.poll();
         if (cancelAll || cancelled.contains(job.jobId())) {
           ended.add(ended(job, JobState.CANCELLED, ErrorCode.CANCELLED.name(), "cancelled before it started", 0, null));
         } else {
           start(job);
-          started.add(job.jobId());
+        }
+      }
+      // The queue hands jobs out in the order they were given to it, so the first `concurrency`
+      // unfinished ones are the ones running; the rest of the window is waiting.
+      for (String id : running.keySet().stream().limit(plan.concurrency()).toList()) {
+        if (marked.add(id)) {
+          started.add(id);
         }
       }
       if (!started.isEmpty()) {
