@@ -172,8 +172,7 @@ public final class SpoolEngine implements AutoCloseable {
   private int window(List<JobRequest> jobs, int concurrency, int limit) {
     boolean oneCoreOneQueue = jobs.stream().allMatch(j -> j.spec().resources().cpu() == 1)
         && jobs.stream().map(j -> j.spec().resources().queue()).distinct().count() == 1;
-    return concurrency <= 0 && oneCoreOneQueue && limit == config.cpuCores()
-        ? Math.min(MAX_CONCURRENCY, 2 * limit) : limit;
+    return concurrency <= 0 && oneCoreOneQueue ? Math.min(MAX_CONCURRENCY, 2 * limit) : limit;
   }
 
   /**

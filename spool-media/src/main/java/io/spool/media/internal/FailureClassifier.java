@@ -102,8 +102,11 @@ public final class FailureClassifier {
       return stderrTail.isEmpty() ? "no message" : clean(stderrTail.get(stderrTail.size() - 1));
     }
     int i = errors.size() - 1;
-    while (i > 0 && GENERIC.stream().anyMatch(errors.get(i)::startsWith)) {
+    while (i >= 0 && GENERIC.stream().anyMatch(errors.get(i)::startsWith)) {
       i--;
+    }
+    if (i < 0) {
+      return errors.get(errors.size() - 1);
     }
     String line = errors.get(i);
     if (i > 0 && NEEDS_CAUSE.stream().anyMatch(line::startsWith)) {
