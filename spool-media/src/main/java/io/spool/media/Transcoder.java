@@ -95,7 +95,7 @@ public final class Transcoder {
     if (video != null) {
       VideoEncoding encoding = options.videoEncoding();
       out.stream(video.index()).video(encoding).videoFilters(videoFilters(video, options, encoding));
-      if (preset.codecTag() != null && encoding.codec().equals(preset.video().codec())) {
+      if (preset.codecTag() != null && VideoCodecs.cpuCounterpart(encoding.codec()).equals(preset.video().codec())) {
         out.codecTag(preset.codecTag());
       }
     }

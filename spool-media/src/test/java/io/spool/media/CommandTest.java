@@ -90,6 +90,19 @@ class CommandTest {
   }
 
   @Test
+  void hevcIsTaggedForApplePlayersFromEitherEncoder() {
+    MediaInfo in = FFprobe.using(MediaFixtures.tools()).probe(MediaFixtures.corpus().resolve("h264_aac_mono_1s.mp4"));
+    for (String codec : new String[] {"libx265", "hevc_nvenc"}) {
+      List<String> args = Transcoder.plan(in, TranscodeOptions.newBuilder().preset(Preset.HEVC).videoCodec(codec).build(),
+          Path.of("/tmp/o.mp4")).arguments();
+      assertThat(String.join(" ", args)).as(codec).contains("-c:v " + codec, "-tag:v hvc1");
+    }
+    List<String> h264 = Transcoder.plan(in, TranscodeOptions.newBuilder().preset(Preset.HEVC).videoCodec("libx264").build(),
+        Path.of("/tmp/o.mp4")).arguments();
+    assertThat(h264).doesNotContain("hvc1");
+  }
+
+  @Test
   void threadsFollowTheCpuAllowance() {
     FFmpegCommand cmd = Transcoder.plan(
         FFprobe.using(MediaFixtures.tools()).probe(MediaFixtures.corpus().resolve("h264_aac_mono_1s.mp4")),
