@@ -189,11 +189,21 @@ class EngineTest {
     // progress say which two run.
     List<JobState> states = b.jobIds().stream().map(id -> engine.store().job(id).orElseThrow().state()).toList();
     List<RunningJob> reported = b.running();
+    String waiting = b.jobIds().get(2);
+    b.cancel(waiting);
+    JobState waitingEnd = null;
+    for (int i = 0; i < 50 && (waitingEnd == null || !waitingEnd.terminal()); i++) {
+      Thread.sleep(100);
+      waitingEnd = engine.store().job(waiting).orElseThrow().state();
+    }
+    int runningAfter = MediaFixtures.ffmpegProcessesMentioning(dir.toString()).size();
     b.cancel();
     b.await();
     assertThat(most).isEqualTo(2);
     assertThat(states).containsExactly(JobState.RUNNING, JobState.RUNNING, JobState.QUEUED);
     assertThat(reported).hasSize(2);
+    assertThat(waitingEnd).as("a job waiting in the queue is cancelled without running").isEqualTo(JobState.CANCELLED);
+    assertThat(runningAfter).as("the running two go on").isEqualTo(2);
   }
 
   @Test
