@@ -9,13 +9,14 @@ import java.util.Objects;
 
 /**
  * How to start an engine: the Spool home (records, volumes, scratch), the tools, this worker's
- * CPU capacity, prices, and the job types it can run. {@code EngineConfig.newBuilder(home).build()}.
+ * CPU capacity and GPU, prices, and the job types it can run. {@code EngineConfig.newBuilder(home).build()}.
  */
 public record EngineConfig(
     Path home,
     Toolchain tools,
     int cpuCores,
     boolean gpuEncode,
+    String gpuKind,
     PriceTable prices,
     long minScratchBytes,
     Map<String, JobType> jobTypes) {
@@ -51,6 +52,7 @@ public record EngineConfig(
     private Toolchain tools;
     private int cpuCores = Runtime.getRuntime().availableProcessors();
     private boolean gpuEncode;
+    private String gpuKind;
     private PriceTable prices = PriceTable.REFERENCE;
     private long minScratchBytes = 256L << 20;
     private final Map<String, JobType> jobTypes = new LinkedHashMap<>();
@@ -77,6 +79,12 @@ public record EngineConfig(
       return this;
     }
 
+    /** The priced kind of this host's GPU ({@code l40s}, ...), if known: what {@code gpu=any} gets here. */
+    public Builder gpuKind(String kind) {
+      this.gpuKind = kind;
+      return this;
+    }
+
     public Builder prices(PriceTable prices) {
       this.prices = prices;
       return this;
@@ -94,7 +102,7 @@ public record EngineConfig(
     }
 
     public EngineConfig build() {
-      return new EngineConfig(home, tools == null ? Toolchain.locate() : tools, cpuCores, gpuEncode, prices,
+      return new EngineConfig(home, tools == null ? Toolchain.locate() : tools, cpuCores, gpuEncode, gpuKind, prices,
           minScratchBytes, jobTypes);
     }
   }

@@ -177,11 +177,16 @@ public final class SpoolEngine implements AutoCloseable {
 
   /**
    * GPU jobs go to the gpu queue only where a GPU encoder was proven; elsewhere they run on CPU,
-   * are charged as CPU jobs, and the job notes the fallback.
+   * are charged as CPU jobs, and the job notes the fallback. {@code gpu=any} becomes this host's
+   * GPU kind where it is known, so that the job is priced as what it ran on.
    */
   private JobSpec route(JobSpec spec) {
-    if (spec.resources().queue().equals(Resources.GPU_QUEUE) && !config.gpuEncode()) {
-      return spec.withResources(spec.resources().toBuilder().gpu("none").queue(Resources.CPU_QUEUE).build());
+    Resources r = spec.resources();
+    if (r.queue().equals(Resources.GPU_QUEUE) && !config.gpuEncode()) {
+      return spec.withResources(r.toBuilder().gpu("none").queue(Resources.CPU_QUEUE).build());
+    }
+    if (r.queue().equals(Resources.GPU_QUEUE) && r.gpu().equals("any") && config.gpuKind() != null) {
+      return spec.withResources(r.toBuilder().gpu(config.gpuKind()).build());
     }
     return spec;
   }

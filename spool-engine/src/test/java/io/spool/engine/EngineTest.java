@@ -270,4 +270,32 @@ class EngineTest {
         TranscodeOptions.newBuilder().preset(io.spool.media.Preset.VP9).build(), Resources.newBuilder().gpu("any").build()))
         .isInstanceOf(io.spool.media.BadArgumentException.class).hasMessageContaining("no GPU encoder");
   }
+
+  @Test
+  void onAProvenGpuHostAnyGpuJobRunsOnTheGpuQueueAndIsPricedAsThatGpu() {
+    // A job type that reports ten seconds of use, on an engine configured as a host whose NVENC
+    // test encode passed on an L40S (the probe itself needs such a GPU; CapabilityProbeTest runs it).
+    JobType tenSeconds = new JobType() {
+      @Override
+      public String name() {
+        return "ten-seconds";
+      }
+
+      @Override
+      public JobResult run(JobContext ctx, Map<String, Object> params) {
+        return new JobResult(List.of(), new io.spool.media.Metrics(10, 1, 0, 0), 10, Map.of());
+      }
+    };
+    try (SpoolEngine gpuHost = SpoolEngine.embedded(EngineConfig.newBuilder(dir.resolve("gpu-home")).cpuCores(2)
+        .gpuEncode(true).gpuKind("l40s").jobType(tenSeconds).build())) {
+      JobOutcome o = gpuHost.remote(new JobSpec("ten-seconds", Map.of(), Resources.newBuilder().gpu("any").build(), null, null));
+
+      assertThat(o.state()).as(o.error()).isEqualTo(JobState.SUCCEEDED);
+      JobRecord r = gpuHost.store().job(o.jobId()).orElseThrow();
+      assertThat(r.resources().queue()).isEqualTo(Resources.GPU_QUEUE);
+      assertThat(r.resources().gpu()).isEqualTo("l40s");
+      assertThat(r.outcome().cost().gpuSeconds()).isEqualTo(10);
+      assertThat(r.outcome().cost().gpuUsd()).isCloseTo(10 * 1.95 / 3600, org.assertj.core.data.Offset.offset(1e-12));
+    }
+  }
 }

@@ -1,6 +1,9 @@
 package io.spool.media;
 
+import java.util.Comparator;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Prices used to turn measured usage into money. {@link #REFERENCE} holds the reference guide's
@@ -34,6 +37,20 @@ public record PriceTable(double cpuPerCoreSecond, double memoryPerGibSecond, Map
   public Cost price(Metrics m) {
     double gib = m.peakRssBytes() / (1024.0 * 1024 * 1024);
     return price(m.cpuSeconds(), gib * m.wallSeconds());
+  }
+
+  /**
+   * The priced kind a GPU is, from the name its driver gives ({@code Tesla T4} → {@code t4},
+   * {@code NVIDIA L40S} → {@code l40s}): the longest kind whose name appears in it, if any.
+   */
+  public Optional<String> kindOf(String gpuName) {
+    String name = letters(gpuName);
+    return gpuPerHour.keySet().stream().filter(k -> name.contains(letters(k)))
+        .max(Comparator.comparingInt(String::length));
+  }
+
+  private static String letters(String s) {
+    return s.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
   }
 
   /**
