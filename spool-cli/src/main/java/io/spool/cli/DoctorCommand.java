@@ -57,7 +57,7 @@ final class DoctorCommand extends SpoolSubcommand {
         problems.add("encoder " + enc + " is missing: the web preset cannot run");
       }
     }
-    Host host = host();
+    Host host = host(caps.gpuDevices());
     long engineStart = -1;
     EngineCheck engineJob;
     try {
@@ -133,12 +133,11 @@ final class DoctorCommand extends SpoolSubcommand {
     return sb.toString();
   }
 
-  private static Host host() {
+  private static Host host(GpuDevices.Found gpus) {
     long memory = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
         ? os.getTotalMemorySize() : Runtime.getRuntime().maxMemory();
     Path home = SpoolHome.dir();
     Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
-    GpuDevices.Found gpus = GpuDevices.nvidia();
     return new Host(Runtime.getRuntime().availableProcessors(), memory,
         home.toString(), freeBytes(home), tmp.toString(), freeBytes(tmp), gpus.gpus(), gpus.note());
   }

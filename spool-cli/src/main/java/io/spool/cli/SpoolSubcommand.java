@@ -4,7 +4,6 @@ import io.spool.engine.EngineConfig;
 import io.spool.engine.SpoolEngine;
 import io.spool.media.Capabilities;
 import io.spool.media.CapabilityProbe;
-import io.spool.media.GpuDevices;
 import io.spool.media.PriceTable;
 import io.spool.media.Toolchain;
 import java.nio.file.Files;
@@ -36,7 +35,7 @@ abstract class SpoolSubcommand implements Callable<Integer> {
   /**
    * Starts the embedded engine for this command. GPU queues are served only where the cached
    * capability probe proved a GPU encoder, and there {@code gpu=any} jobs are priced as the GPU
-   * {@code nvidia-smi} names; prices come from {@code SPOOL_HOME/prices.json} if present.
+   * it found; prices come from {@code SPOOL_HOME/prices.json} if present.
    */
   SpoolEngine startEngine() {
     Toolchain tools = tools();
@@ -45,7 +44,7 @@ abstract class SpoolSubcommand implements Callable<Integer> {
     PriceTable prices = Files.isRegularFile(pricesFile) ? PriceTable.load(pricesFile) : PriceTable.REFERENCE;
     EngineConfig.Builder config = EngineConfig.newBuilder(SpoolHome.dir()).tools(tools).gpuEncode(caps.gpuEncode()).prices(prices);
     if (caps.gpuEncode()) {
-      GpuDevices.nvidia().gpus().stream().findFirst().flatMap(g -> prices.kindOf(g.name())).ifPresent(config::gpuKind);
+      caps.gpuDevices().gpus().stream().findFirst().flatMap(g -> prices.kindOf(g.name())).ifPresent(config::gpuKind);
     }
     return SpoolEngine.embedded(config.build());
   }

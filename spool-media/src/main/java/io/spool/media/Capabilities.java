@@ -3,11 +3,13 @@ package io.spool.media;
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
- * What this host's ffmpeg can do. GPU encoders count as available only when a real test encode
- * succeeded: ffmpeg lists NVENC encoders even on machines without an NVIDIA GPU.
+ * What this host's ffmpeg can do, and the GPUs its driver reports. GPU encoders count as available
+ * only when a real test encode succeeded: ffmpeg lists NVENC encoders even on machines without an
+ * NVIDIA GPU, and some NVIDIA GPUs have no encoder.
  */
 @JsonAutoDetect(isGetterVisibility = JsonAutoDetect.Visibility.NONE)
 public record Capabilities(
@@ -18,6 +20,7 @@ public record Capabilities(
     Set<String> filters,
     Set<String> hwaccels,
     List<GpuEncoderCheck> gpuEncoders,
+    GpuDevices.Found gpuDevices,
     Instant probedAt) {
 
   public Capabilities {
@@ -26,6 +29,7 @@ public record Capabilities(
     filters = Set.copyOf(filters);
     hwaccels = Set.copyOf(hwaccels);
     gpuEncoders = List.copyOf(gpuEncoders);
+    Objects.requireNonNull(gpuDevices, "gpuDevices"); // a cache written before GPUs were listed is probed again
   }
 
   /** True when at least one GPU encoder proved itself with a test encode. */

@@ -82,7 +82,7 @@ public final class CapabilityProbe {
       gpu.add(testEncode(encoder, encoders.contains(encoder)));
     }
     return new Capabilities(tools.ffmpeg().toString(), version, encoders, decoders, filters, hwaccels, gpu,
-        Instant.now());
+        GpuDevices.nvidia(), Instant.now());
   }
 
   /** One tiny frame through the encoder: the only proof that the GPU, driver and build all work. */

@@ -44,5 +44,24 @@ class CapabilityProbeTest {
 
     Capabilities refreshed = probe.capabilities(true);
     assertThat(refreshed.probedAt()).isAfter(first.probedAt());
+    assertThat(second.gpuDevices()).isEqualTo(refreshed.gpuDevices());
+  }
+
+  @Test
+  void aCacheFromBeforeGpusWereListedIsProbedAgain() throws Exception {
+    CapabilityProbe probe = CapabilityProbe.using(MediaFixtures.tools(), cache);
+    Capabilities first = probe.capabilities(false);
+    Path file;
+    try (var files = Files.list(cache)) {
+      file = files.filter(p -> p.getFileName().toString().startsWith("capabilities-")).findFirst().orElseThrow();
+    }
+    com.fasterxml.jackson.databind.node.ObjectNode old =
+        (com.fasterxml.jackson.databind.node.ObjectNode) io.spool.media.internal.Json.MAPPER.readTree(file.toFile());
+    old.remove("gpuDevices");
+    io.spool.media.internal.Json.MAPPER.writeValue(file.toFile(), old);
+
+    Capabilities again = probe.capabilities(false);
+    assertThat(again.probedAt()).isAfter(first.probedAt());
+    assertThat(again.gpuDevices()).isNotNull();
   }
 }
