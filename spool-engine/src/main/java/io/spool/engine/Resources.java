@@ -8,7 +8,8 @@ import java.util.Locale;
  * What a job needs, like the guide's {@code @app.function(cpu=, memory=, gpu=, timeout=, retries=)}.
  *
  * @param cpu cores: sets ffmpeg's threads and how many jobs share a worker
- * @param memoryMiB memory allowance; a job whose ffmpeg grows past it is ended ("needs more memory")
+ * @param memoryMiB memory allowance; a job whose ffmpeg grows past it is ended ("needs more memory");
+ *     by default {@link #defaultMemoryMiB} of its cores
  * @param gpu {@code none}, {@code any} or a kind such as {@code t4}
  * @param timeout run time allowed per attempt
  * @param retries retry policy for retryable failures
@@ -44,6 +45,14 @@ public record Resources(int cpu, int memoryMiB, String gpu, Duration timeout, Re
     }
   }
 
+  /**
+   * The memory a job gets unless it asks: 2 GiB, plus 256 MiB for each core beyond the first, since
+   * encoders keep frames per thread (4K x264 at 16 threads peaks near 2.2 GB, x265 near 2.8 GB).
+   */
+  public static int defaultMemoryMiB(int cpu) {
+    return 2048 + 256 * Math.max(0, cpu - 1);
+  }
+
   public boolean wantsGpu() {
     return !gpu.equals("none");
   }
@@ -58,7 +67,7 @@ public record Resources(int cpu, int memoryMiB, String gpu, Duration timeout, Re
 
   public static final class Builder {
     private int cpu = 1;
-    private int memoryMiB = 2048;
+    private Integer memoryMiB;
     private String gpu = "none";
     private Duration timeout = Duration.ofMinutes(10);
     private RetryPolicy retries = RetryPolicy.DEFAULT;
@@ -71,7 +80,8 @@ public record Resources(int cpu, int memoryMiB, String gpu, Duration timeout, Re
       return this;
     }
 
-    public Builder memoryMiB(int mib) {
+    /** The memory allowance; null (the default) means {@link #defaultMemoryMiB} of the cores. */
+    public Builder memoryMiB(Integer mib) {
       this.memoryMiB = mib;
       return this;
     }
@@ -97,7 +107,7 @@ public record Resources(int cpu, int memoryMiB, String gpu, Duration timeout, Re
     }
 
     public Resources build() {
-      return new Resources(cpu, memoryMiB, gpu, timeout, retries, queue);
+      return new Resources(cpu, memoryMiB != null ? memoryMiB : defaultMemoryMiB(cpu), gpu, timeout, retries, queue);
     }
   }
 }
