@@ -2,7 +2,6 @@ package io.spool.cli;
 
 import io.spool.engine.ResultsManifest;
 import io.spool.engine.Resources;
-import io.spool.engine.RetryPolicy;
 import io.spool.engine.SpoolEngine;
 import io.spool.engine.TranscodeBatch;
 import io.spool.media.BadArgumentException;
@@ -38,27 +37,16 @@ final class BatchTranscodeCommand extends SpoolSubcommand {
 
   @Mixin TranscodeFlags flags;
 
-  @Option(names = "--cpu", description = "Cores per job (default: the cores shared out among the jobs that run at once, at least 1).")
-  Integer cpu;
-
-  @Option(names = "--memory", defaultValue = "2048", paramLabel = "MiB", description = "Memory per job in MiB (default: ${DEFAULT-VALUE}).")
-  int memory;
-
-  @Option(names = "--gpu", defaultValue = "none", description = "none, any or a kind such as t4 (falls back to CPU where no GPU encoder is proven).")
-  String gpu;
-
-  @Option(names = "--timeout", defaultValue = "10m", converter = Units.DurationConverter.class,
-      description = "Time limit per attempt (default: ${DEFAULT-VALUE}).")
-  Duration timeout;
-
-  @Option(names = "--retries", defaultValue = "3", description = "Retries of retryable failures, 1 s then doubling (default: ${DEFAULT-VALUE}).")
-  int retries;
+  @Mixin JobFlags job;
 
   @Option(names = "--concurrency", defaultValue = "0", description = "Jobs at once (default: as many as the cores allow).")
   int concurrency;
 
   @Option(names = "--resume", description = "Skip items an earlier run of this batch finished; redo the rest.")
   boolean resume;
+
+  /** An item's time limit per attempt unless --timeout says otherwise: the reference guide's {@code timeout=600}. */
+  static final Duration ITEM_TIMEOUT = Duration.ofMinutes(10);
 
   /** The JSON result. */
   record Report(String batchId, String results, int total, int succeeded, int failed, int cancelled, int skipped,
@@ -78,9 +66,7 @@ final class BatchTranscodeCommand extends SpoolSubcommand {
       if (rows.isEmpty()) {
         throw new BadArgumentException("no media files found in " + inputs);
       }
-      Resources resources = Resources.newBuilder().cpu(cpu != null ? cpu : coresPerJob(engine.config().cpuCores(), rows.size()))
-          .memoryMiB(memory).gpu(gpu).timeout(timeout)
-          .retries(new RetryPolicy(retries, Duration.ofSeconds(1), 2.0)).build();
+      Resources resources = job.resources(coresPerJob(engine.config().cpuCores(), rows.size()), ITEM_TIMEOUT);
       List<TranscodeBatch.Item> items = items(rows, resources);
       try (TranscodeBatch.Run run = TranscodeBatch.start(engine, items, TranscodeBatch.resultsFile(engine, out), resume, concurrency)) {
         List<ResultsManifest.Line> lines = BatchProgress.drain(err(), run, items.size(), common);

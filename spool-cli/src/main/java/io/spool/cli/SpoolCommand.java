@@ -97,6 +97,10 @@ public final class SpoolCommand {
     m.put("code", code);
     m.put("message", message);
     m.put("retryable", code.retryable());
+    if (e instanceof JobFailure f) {
+      m.put("job", f.jobId());
+      m.put("attempts", f.attempts());
+    }
     if (e instanceof SpoolException se && !se.evidence().isEmpty()) {
       m.put("evidence", se.evidence());
     }

@@ -1,53 +1,108 @@
 package io.spool.cli;
 
+import io.spool.engine.JobHandle;
+import io.spool.engine.JobOutcome;
+import io.spool.engine.JobState;
+import io.spool.engine.RunningJob;
+import io.spool.engine.SpoolEngine;
+import io.spool.engine.TranscodeJob;
 import io.spool.media.Preset;
+import io.spool.media.Progress;
 import io.spool.media.TranscodeOptions;
-import io.spool.media.TranscodeResult;
-import io.spool.media.Transcoder;
+import io.spool.volumes.VolumePath;
 import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code spool transcode IN [OUT]}. */
-@Command(name = "transcode", description = "Transcode one file with a preset; the output appears only when it is complete and valid.")
+/** {@code spool transcode IN [OUT]}: one file, as one job on the embedded engine. */
+@Command(name = "transcode", description = {
+    "Transcode one file as a job on the embedded engine (a job record, retries of what retrying can fix);",
+    "the output appears only when it is complete and valid."})
 final class TranscodeCommand extends SpoolSubcommand {
-  @Parameters(index = "0", paramLabel = "IN", description = "Input media file.")
-  Path input;
+  /** One file's time limit per attempt unless --timeout says otherwise: long enough for a feature film. */
+  static final Duration FILE_TIMEOUT = Duration.ofHours(24);
+  private static final long PROGRESS_POLL_MILLIS = 250;
+
+  @Parameters(index = "0", paramLabel = "IN", description = "Input media file or VOLUME:path.")
+  String input;
 
   @Parameters(index = "1", arity = "0..1", paramLabel = "OUT",
-      description = "Output file (default: IN's name with .PRESET.EXT, beside it).")
-  Path output;
+      description = "Output file or VOLUME:path (default: IN's name with .PRESET.EXT, beside it).")
+  String output;
 
   @Mixin TranscodeFlags flags;
 
-  @Option(names = "--threads", paramLabel = "N", description = "CPU threads for ffmpeg (the job's CPU allowance).")
-  Integer threads;
-
-  @Option(names = "--timeout", paramLabel = "D", converter = Units.DurationConverter.class,
-      description = "End the job after this long, e.g. 90s, 10m.")
-  Duration timeout;
+  @Mixin JobFlags job;
 
   @Override
   public Integer call() {
-    TranscodeOptions options = flags.options().threads(threads).timeout(timeout).build();
-    Preset p = options.preset();
-    Path out = output != null ? output : defaultOutput(input, p);
-    ProgressBar bar = ProgressBar.forCommand(err(), String.valueOf(input.getFileName()), common);
-    TranscodeResult result;
-    try {
-      result = Transcoder.using(tools()).transcode(input, out, options, bar);
-    } finally {
-      bar.finish();
+    TranscodeOptions options = flags.options().build();
+    try (SpoolEngine engine = startEngine()) {
+      String in = ref(engine, input);
+      String out = output != null ? ref(engine, output) : defaultOutput(engine, in, options.preset());
+      JobHandle handle = engine.spawn(TranscodeJob.spec(in, out, options,
+          job.resources(engine.config().cpuCores(), FILE_TIMEOUT)));
+      JobOutcome outcome = awaitWithProgress(handle, fileName(in));
+      if (outcome.state() != JobState.SUCCEEDED) {
+        throw JobFailure.of(outcome);
+      }
+      TranscodeSummary summary = TranscodeSummary.of(outcome);
+      print(summary, summary.human());
+      return ExitCodes.OK;
     }
-    TranscodeSummary summary = TranscodeSummary.of(result);
-    print(summary, summary.human());
-    return ExitCodes.OK;
   }
 
-  static Path defaultOutput(Path in, Preset p) {
-    return in.toAbsolutePath().resolveSibling(p.outputName(in.getFileName().toString()));
+  /** A volume reference as given; a local path made absolute, so the job does not depend on where it runs. */
+  private static String ref(SpoolEngine engine, String given) {
+    return engine.isVolumeRef(given) ? given : Path.of(given).toAbsolutePath().toString();
+  }
+
+  static String defaultOutput(SpoolEngine engine, String in, Preset preset) {
+    if (engine.isVolumeRef(in)) {
+      String name = VolumePath.parse(in).fileName();
+      return in.substring(0, in.length() - name.length()) + preset.outputName(name);
+    }
+    return Path.of(in).resolveSibling(preset.outputName(fileName(in))).toString();
+  }
+
+  private static String fileName(String ref) {
+    return ref.substring(ref.lastIndexOf('/') + 1);
+  }
+
+  /** Waits for the job, drawing its heartbeat progress on a terminal. */
+  private JobOutcome awaitWithProgress(JobHandle handle, String label) {
+    if (!common.showsProgress()) {
+      return handle.result();
+    }
+    ProgressBar bar = ProgressBar.forCommand(err(), label, common);
+    Thread painter = new Thread(() -> {
+      try {
+        while (!Thread.currentThread().isInterrupted()) {
+          handle.progress().ifPresent(r -> bar.onProgress(progressOf(r)));
+          Thread.sleep(PROGRESS_POLL_MILLIS);
+        }
+      } catch (InterruptedException e) {
+        // the job has ended
+      }
+    }, "spool-transcode-progress");
+    painter.setDaemon(true);
+    painter.start();
+    try {
+      return handle.result();
+    } finally {
+      painter.interrupt();
+      try {
+        painter.join(1000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      bar.finish();
+    }
+  }
+
+  private static Progress progressOf(RunningJob r) {
+    return new Progress(r.fraction(), 0, 0, 0, r.speed(), r.etaMillis() > 0 ? Duration.ofMillis(r.etaMillis()) : null, false);
   }
 }

@@ -1,34 +1,56 @@
 package io.spool.cli;
 
-import io.spool.media.MediaStream;
-import io.spool.media.PriceTable;
-import io.spool.media.TranscodeResult;
+import io.spool.engine.JobCost;
+import io.spool.engine.JobOutcome;
+import io.spool.media.Metrics;
 import java.util.Locale;
+import java.util.Map;
 
-/** How a finished transcode is reported: the JSON shape and the human summary. */
-record TranscodeSummary(TranscodeResult result, PriceTable.Cost cost) {
+/** How a finished transcode job is reported: the JSON shape and the human summary. */
+record TranscodeSummary(String job, Result result, JobCost cost) {
 
-  static TranscodeSummary of(TranscodeResult r) {
-    return new TranscodeSummary(r, PriceTable.REFERENCE.price(r.metrics()));
+  /**
+   * What was made.
+   *
+   * @param size width x height of the output picture, null without video
+   * @param streams the output's stream codecs, e.g. {@code h264/aac}
+   * @param speed media seconds per wall second of the successful attempt
+   * @param fallback why a GPU job was encoded on the CPU, if it was
+   */
+  record Result(String input, String output, String preset, String videoCodec, long inputBytes, long outputBytes,
+      double durationSeconds, String size, String streams, double speed, int attempts, Metrics metrics, String fallback) {}
+
+  static TranscodeSummary of(JobOutcome o) {
+    Map<String, String> d = o.details();
+    return new TranscodeSummary(o.jobId(), new Result(o.input(), o.output(), d.get("preset"), d.get("videoCodec"),
+        bytes(d.get("inputBytes")), bytes(d.get("outputBytes")), o.mediaSeconds(), d.get("size"), d.get("streams"),
+        o.speed(), o.attempts(), o.metrics(), d.get("fallback")), o.cost());
+  }
+
+  private static long bytes(String v) {
+    return v == null ? 0 : Long.parseLong(v);
   }
 
   String human() {
-    TranscodeResult r = result;
+    Result r = result;
     StringBuilder sb = new StringBuilder();
     sb.append("transcoded ").append(r.input()).append(" → ").append(r.output()).append('\n');
     double ratio = r.inputBytes() > 0 ? 100.0 * r.outputBytes() / r.inputBytes() : 0;
     sb.append(String.format(Locale.ROOT, "  size      %s → %s (%.0f%%)%n",
         Units.bytes(r.inputBytes()), Units.bytes(r.outputBytes()), ratio));
-    String codecs = r.outputInfo().streams().stream().map(MediaStream::codec)
-        .reduce((a, b) -> a + "/" + b).orElse("");
     sb.append(String.format(Locale.ROOT, "  media     %s, %s%s, preset %s%n", Units.seconds(r.durationSeconds()),
-        r.width() > 0 ? r.width() + "x" + r.height() + " " : "", codecs, r.preset()));
+        r.size() != null ? r.size() + " " : "", r.streams(), r.preset()));
+    if (r.fallback() != null) {
+      sb.append("  encoder   ").append(r.fallback()).append('\n');
+    }
     sb.append(String.format(Locale.ROOT, "  speed     %.2fx realtime (%s wall)%n",
         r.speed(), Units.seconds(r.metrics().wallSeconds())));
     sb.append(String.format(Locale.ROOT, "  usage     %.2f CPU-seconds, peak memory %s%n",
         r.metrics().cpuSeconds(), Units.bytes(r.metrics().peakRssBytes())));
-    sb.append(String.format(Locale.ROOT, "  cost      %s (CPU %s + memory %s at the reference prices)",
-        Units.usd(cost.total()), Units.usd(cost.cpu()), Units.usd(cost.memory())));
+    sb.append(String.format(Locale.ROOT, "  cost      %s (CPU %s + memory %s%s)%n", Units.usd(cost.totalUsd()),
+        Units.usd(cost.cpuUsd()), Units.usd(cost.memoryUsd()), cost.gpuUsd() > 0 ? " + GPU " + Units.usd(cost.gpuUsd()) : ""));
+    sb.append("  job       ").append(job).append(r.attempts() > 1 ? ", " + r.attempts() + " attempts" : "")
+        .append(" (spool jobs show ").append(job).append(')');
     return sb.toString();
   }
 }

@@ -3,12 +3,14 @@ package io.spool.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.spool.media.testing.MediaFixtures;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -43,5 +45,37 @@ class SignalTest {
         assertThat(names).noneMatch(n -> n.endsWith(".partial"));
       }
     }
+    if (!signal.equals("KILL")) {
+      // The job's record says what happened to it; nothing claims to be running.
+      System.setProperty("spool.home", home.toString());
+      JsonNode jobs = Json.MAPPER.readTree(Cli.run("jobs", "ls", "--json").out());
+      assertThat(jobs).hasSize(1);
+      assertThat(jobs.get(0).get("state").asText()).isEqualTo("CANCELLED");
+      if (signal.equals("INT")) {
+        assertThat(cli.exitValue()).isEqualTo(ExitCodes.CANCELLED);
+      }
+    }
+  }
+
+  @Test
+  void aTranscodeIsCancelledFromAnotherProcessByItsJobId() throws Exception {
+    Path in = MediaFixtures.sample(dir, "in.mp4", 1280, 720, 20);
+    Path out = dir.resolve("out.mp4");
+    Process cli = CliProcess.start(home, logs.resolve("cli.log"), "transcode", in.toString(), out.toString(),
+        "--preset", "archive", "--json");
+    assertThat(CliProcess.awaitFfmpeg(dir.toString(), 1)).hasSize(1);
+    System.setProperty("spool.home", home.toString());
+    JsonNode running = Json.MAPPER.readTree(Cli.run("jobs", "ls", "--state", "running", "--json").out());
+    assertThat(running).hasSize(1);
+    String id = running.get(0).get("id").asText();
+
+    assertThat(Cli.run("jobs", "cancel", id).exitCode()).isZero();
+
+    assertThat(cli.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(cli.exitValue()).isEqualTo(ExitCodes.CANCELLED);
+    assertThat(Files.readString(logs.resolve("cli.log"))).contains("[CANCELLED]");
+    assertThat(MediaFixtures.ffmpegProcessesMentioning(dir.toString())).isEmpty();
+    assertThat(Json.MAPPER.readTree(Cli.run("jobs", "show", id, "--json").out()).get("state").asText()).isEqualTo("CANCELLED");
+    assertThat(out).doesNotExist();
   }
 }

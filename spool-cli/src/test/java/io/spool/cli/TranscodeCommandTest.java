@@ -39,7 +39,7 @@ class TranscodeCommandTest {
   }
 
   @Test
-  void transcodesAndReportsUsageAndCost() throws Exception {
+  void transcodesAsAJobWithARecordUsageAndCost() throws Exception {
     Path in = clip("in.mp4");
     Path out = dir.resolve("out.mp4");
 
@@ -49,11 +49,37 @@ class TranscodeCommandTest {
     JsonNode json = Json.MAPPER.readTree(r.out());
     assertThat(json.at("/result/output").asText()).isEqualTo(out.toString());
     assertThat(json.at("/result/preset").asText()).isEqualTo("web");
+    assertThat(json.at("/result/size").asText()).isEqualTo("320x240");
+    assertThat(json.at("/result/streams").asText()).isEqualTo("h264/aac");
+    assertThat(json.at("/result/attempts").asInt()).isEqualTo(1);
     assertThat(json.at("/result/metrics/userSeconds").asDouble()).isPositive();
     assertThat(json.at("/result/metrics/peakRssBytes").asLong()).isPositive();
     assertThat(json.at("/result/speed").asDouble()).isPositive();
-    assertThat(json.at("/cost/total").asDouble()).isPositive();
+    assertThat(json.at("/cost/totalUsd").asDouble()).isPositive();
     assertThat(MediaFixtures.independentStreams(out)).extracting(m -> m.get("codec_name")).containsExactly("h264", "aac");
+
+    // The job has its durable record, with the whole machine's cores as its allowance.
+    Cli.Result show = Cli.run("jobs", "show", json.at("/job").asText(), "--json");
+    assertThat(show.exitCode()).as(show.err()).isZero();
+    JsonNode record = Json.MAPPER.readTree(show.out());
+    assertThat(record.at("/state").asText()).isEqualTo("SUCCEEDED");
+    assertThat(record.at("/output").asText()).isEqualTo(out.toString());
+    assertThat(record.at("/resources/cpu").asInt()).isEqualTo(Runtime.getRuntime().availableProcessors());
+    assertThat(record.at("/outcome/cost/totalUsd").asDouble()).isEqualTo(json.at("/cost/totalUsd").asDouble());
+  }
+
+  @Test
+  void transcodesWithinAVolume() throws Exception {
+    assertThat(Cli.run("volume", "create", "tv").exitCode()).isZero();
+    assertThat(Cli.run("volume", "put", clip("in.mp4").toString(), "tv:raw/").exitCode()).isZero();
+
+    Cli.Result r = Cli.run("transcode", "tv:raw/in.mp4", "--preset", "preview", "--quiet");
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).contains("tv:raw/in.preview.mp4");
+    Path back = dir.resolve("back.mp4");
+    assertThat(Cli.run("volume", "get", "tv:raw/in.preview.mp4", back.toString()).exitCode()).isZero();
+    assertThat(MediaFixtures.independentStreams(back)).extracting(m -> m.get("codec_name")).containsExactly("h264", "aac");
   }
 
   @Test
@@ -169,15 +195,32 @@ class TranscodeCommandTest {
   }
 
   @Test
-  void timeoutEndsTheJobAndPublishesNothing() throws Exception {
+  void anOutputThatIsTheInputThroughALinkIsRefusedAndTheInputKept() throws Exception {
+    Path in = clip("in.mp4");
+    byte[] before = Files.readAllBytes(in);
+    Path link = Files.createSymbolicLink(dir.resolve("link.mp4"), in);
+
+    Cli.Result r = Cli.run("transcode", in.toString(), link.toString());
+
+    assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(r.err()).contains("must not be the input");
+    assertThat(Files.readAllBytes(in)).isEqualTo(before);
+  }
+
+  @Test
+  void timeoutEndsTheJobIsRetriedAndPublishesNothing() throws Exception {
     Path in = MediaFixtures.sample(dir, "long.mp4", 1280, 720, 20);
     Path out = dir.resolve("never.mp4");
 
-    Cli.Result r = Cli.run("transcode", in.toString(), out.toString(), "--preset", "archive", "--timeout", "1s", "--json");
+    Cli.Result r = Cli.run("transcode", in.toString(), out.toString(), "--preset", "archive", "--timeout", "1s",
+        "--retries", "1", "--json");
 
     assertThat(r.exitCode()).isEqualTo(ExitCodes.FAILED);
-    assertThat(r.err()).contains("timed out", "[TIMEOUT]");
-    assertThat(Json.MAPPER.readTree(r.out()).at("/error/retryable").asBoolean()).isTrue();
+    assertThat(r.err()).contains("timed out", "after 2 attempts", "[TIMEOUT]");
+    JsonNode error = Json.MAPPER.readTree(r.out()).at("/error");
+    assertThat(error.at("/retryable").asBoolean()).isTrue();
+    assertThat(error.at("/attempts").asInt()).isEqualTo(2);
+    assertThat(Cli.run("jobs", "show", error.at("/job").asText()).out()).contains("TIMEOUT");
     assertThat(filesIn(dir)).containsExactly("long.mp4");
     assertThat(MediaFixtures.ffmpegProcessesMentioning(dir.toString())).isEmpty();
   }

@@ -3,6 +3,7 @@ package io.spool.engine;
 import io.spool.engine.internal.BatchTally;
 import io.spool.engine.internal.BatchWorkflow;
 import io.spool.engine.internal.HeartbeatDetails;
+import io.spool.media.internal.ExitCleanup;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
@@ -42,6 +43,7 @@ public final class BatchHandle {
   private volatile BatchWorkflow workflow;
   private volatile BatchRecord result;
   private final Thread cancelWatcher;
+  private final ExitCleanup.Registration onExit;
 
   BatchHandle(SpoolEngine engine, String batchId, List<String> jobIds) {
     this.engine = engine;
@@ -59,6 +61,22 @@ public final class BatchHandle {
     engine.store().addListener(listener);
     this.cancelWatcher = new Thread(this::watchCancelRequests, "spool-cancel-watch-" + batchId);
     cancelWatcher.setDaemon(true);
+    this.onExit = ExitCleanup.register(ExitCleanup.Phase.RECORD_STATE, this::recordInterrupted);
+  }
+
+  /**
+   * At exit (Ctrl-C, SIGTERM), once every ffmpeg has been ended: the jobs that had not finished
+   * and the batch are recorded as cancelled, so that no record claims to be running for a
+   * process that is gone.
+   */
+  private void recordInterrupted() {
+    Instant now = Instant.now();
+    for (String id : jobIds) {
+      engine.store().update(id, r -> r.state().terminal() ? r : r.withOutcome(r.interrupted(now)));
+    }
+    engine.store().batch(batchId).filter(b -> !b.state().terminal()).ifPresent(b -> engine.store().putBatch(
+        new BatchRecord(batchId, b.type(), JobState.CANCELLED, b.createdAt(), now, jobIds, b.succeeded(), b.failed(),
+            b.cancelled(), b.cost(), b.coordinatorPid())));
   }
 
   void started(BatchWorkflow stub) {
@@ -183,6 +201,7 @@ public final class BatchHandle {
       return result;
     }
     BatchTally tally = WorkflowStub.fromTyped(workflow).getResult(BatchTally.class);
+    onExit.close();
     cancelWatcher.interrupt();
     engine.store().removeListener(listener);
     JobCost cost = JobCost.ZERO;

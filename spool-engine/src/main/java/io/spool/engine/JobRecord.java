@@ -28,6 +28,12 @@ public record JobRecord(
         started == null ? startedAt : started, coordinatorPid, outcome);
   }
 
+  /** This job, ended because the process driving it was stopped (Ctrl-C, SIGTERM). */
+  public JobOutcome interrupted(Instant now) {
+    return new JobOutcome(id, batchId, index, type, input, output, JobState.CANCELLED, "CANCELLED",
+        "interrupted: Spool was stopped", 0, startedAt, now, null, 0, null, java.util.Map.of());
+  }
+
   public JobRecord withOutcome(JobOutcome o) {
     return new JobRecord(id, batchId, index, type, input, output, o.state(), resources, createdAt,
         startedAt == null ? o.startedAt() : startedAt, coordinatorPid, o);

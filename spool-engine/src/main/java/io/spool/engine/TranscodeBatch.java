@@ -130,24 +130,23 @@ public final class TranscodeBatch {
       }
     }
 
-    /** At exit (Ctrl-C, SIGTERM): every item not yet written is cancelled. */
+    /**
+     * At exit (Ctrl-C, SIGTERM): every item not yet written gets a cancelled line (the engine
+     * records the jobs themselves as cancelled).
+     */
     private void recordInterrupted() {
       if (handle == null) {
         return;
       }
       Instant now = Instant.now();
-      for (Map.Entry<String, Item> e : byJob.entrySet()) {
+      for (String id : handle.jobIds()) {
         synchronized (written) {
-          if (written.contains(e.getKey())) {
+          if (!written.add(id)) {
             continue;
           }
-          written.add(e.getKey());
         }
-        Item item = e.getValue();
-        JobOutcome cancelled = new JobOutcome(e.getKey(), handle.id(), 0, TranscodeJob.NAME, item.input(), item.output(),
-            JobState.CANCELLED, "CANCELLED", "interrupted: Spool was stopped", 0, null, now, null, 0, null, Map.of());
-        manifest.append(ResultsManifest.Line.of(cancelled));
-        handle.engine().store().update(e.getKey(), r -> r.state().terminal() ? r : r.withOutcome(cancelled));
+        handle.engine().store().job(id).ifPresent(r ->
+            manifest.append(ResultsManifest.Line.of(r.outcome() != null ? r.outcome() : r.interrupted(now))));
       }
     }
 

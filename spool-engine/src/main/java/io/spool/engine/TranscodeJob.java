@@ -1,16 +1,19 @@
 package io.spool.engine;
 
 import io.spool.media.BadArgumentException;
+import io.spool.media.MediaStream;
 import io.spool.media.Preset;
 import io.spool.media.TranscodeOptions;
 import io.spool.media.TranscodeResult;
 import io.spool.media.Transcoder;
 import io.spool.media.VideoCodecs;
 import io.spool.volumes.Volume;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The built-in {@code transcode} job: one input to one output with a preset. Build specs with
@@ -29,6 +32,9 @@ public final class TranscodeJob implements JobType {
    * the options' threads and timeout come from {@code resources}.
    */
   public static JobSpec spec(String input, String output, TranscodeOptions options, Resources resources) {
+    if (sameFile(input, output)) {
+      throw new BadArgumentException("output must not be the input file: " + output);
+    }
     if (resources != null && resources.wantsGpu() && options.videoCodec() == null) {
       Preset preset = options.preset();
       String gpuCodec = VideoCodecs.gpuCounterpart(preset.video().codec()).orElseThrow(() -> new BadArgumentException(
@@ -46,6 +52,20 @@ public final class TranscodeJob implements JobType {
     put(p, "audioBitrateKbps", options.audioBitrateKbps());
     p.put("allowUpscale", options.allowUpscale());
     return new JobSpec(NAME, p, resources, input, output);
+  }
+
+  /** Whether two references name one file (also through a link), so that publishing would replace the input. */
+  private static boolean sameFile(String input, String output) {
+    if (input.equals(output)) {
+      return true;
+    }
+    try {
+      Path a = Path.of(input).toAbsolutePath().normalize();
+      Path b = Path.of(output).toAbsolutePath().normalize();
+      return a.equals(b) || Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b);
+    } catch (java.nio.file.InvalidPathException | java.io.IOException e) {
+      return false;
+    }
   }
 
   private static void put(Map<String, Object> m, String k, Object v) {
@@ -88,8 +108,14 @@ public final class TranscodeJob implements JobType {
     try (Volume.Write out = ctx.output(outRef)) {
       TranscodeResult r = Transcoder.using(ctx.tools()).transcodeStaged(in, out.file(), b.build(), ctx::progress);
       out.commit();
+      details.put("preset", r.preset());
       details.put("videoCodec", String.valueOf(r.videoCodec()));
+      details.put("inputBytes", Long.toString(r.inputBytes()));
       details.put("outputBytes", Long.toString(r.outputBytes()));
+      if (r.width() > 0) {
+        details.put("size", r.width() + "x" + r.height());
+      }
+      details.put("streams", r.outputInfo().streams().stream().map(MediaStream::codec).collect(Collectors.joining("/")));
       return new JobResult(java.util.List.of(outRef), r.metrics(), r.durationSeconds(), details);
     }
   }
