@@ -15,13 +15,11 @@ import picocli.CommandLine.Parameters;
     subcommands = {JobsCommand.Ls.class, JobsCommand.Show.class, JobsCommand.Cancel.class})
 final class JobsCommand {
 
+  /** The records, with those that a process which is gone left unfinished closed first. */
   static JobStore store() {
-    return JobStore.at(SpoolHome.dir());
-  }
-
-  /** A record whose coordinating process is gone while it was unfinished. */
-  static boolean abandoned(JobRecord r) {
-    return !r.state().terminal() && ProcessHandle.of(r.coordinatorPid()).map(ProcessHandle::isAlive).orElse(false) == false;
+    JobStore store = JobStore.at(SpoolHome.dir());
+    store.closeAbandoned();
+    return store;
   }
 
   @Command(name = "ls", description = "List jobs, newest first.")
@@ -48,13 +46,10 @@ final class JobsCommand {
       for (JobRecord r : jobs) {
         var o = r.outcome();
         sb.append(String.format(Locale.ROOT, "%-32s %-10s %-10s %4s %8s %11s  %s%n", r.id(),
-            r.state().name().toLowerCase(Locale.ROOT) + (abandoned(r) ? "?" : ""), r.type(),
+            r.state().name().toLowerCase(Locale.ROOT), r.type(),
             o == null ? "-" : Integer.toString(o.attempts()),
             o == null || o.speed() <= 0 ? "-" : String.format(Locale.ROOT, "%.2fx", o.speed()),
             o == null ? "-" : Units.usd(o.cost().totalUsd()), r.input() == null ? "" : r.input()));
-      }
-      if (jobs.stream().anyMatch(JobsCommand::abandoned)) {
-        sb.append("? = its spool process has exited; the job will not finish (spool jobs cancel ID to close it)\n");
       }
       print(jobs, sb.toString().stripTrailing());
       return ExitCodes.OK;
@@ -86,11 +81,6 @@ final class JobsCommand {
       JobRecord r = store.requireJob(id);
       if (r.state().terminal()) {
         print(r, id + " already " + r.state().name().toLowerCase(Locale.ROOT));
-        return ExitCodes.OK;
-      }
-      if (abandoned(r)) {
-        JobRecord closed = store.update(id, x -> x.withState(JobState.CANCELLED, null));
-        print(closed, id + " cancelled (its spool process had exited)");
         return ExitCodes.OK;
       }
       store.requestCancel(id);

@@ -120,6 +120,14 @@ class BatchCommandTest {
     assertThat(doneBefore).isBetween(1, 5);
     Thread.sleep(500);
     assertThat(MediaFixtures.ffmpegProcessesMentioning(in.toString())).isEmpty();
+    // Nothing will finish the killed run's jobs: the records say so instead of claiming to run.
+    JsonNode records = Json.MAPPER.readTree(Cli.run("jobs", "ls", "--json").out());
+    assertThat(records).hasSize(6);
+    assertThat(records).noneMatch(n -> n.get("state").asText().matches("RUNNING|QUEUED"));
+    assertThat(records).allMatch(n -> n.get("state").asText().matches("SUCCEEDED|CANCELLED"));
+    assertThat(records).filteredOn(n -> n.get("state").asText().equals("CANCELLED"))
+        .hasSizeBetween(1, 6 - doneBefore)
+        .allMatch(n -> n.at("/outcome/error").asText().contains("ended without finishing it"));
 
     Cli.Result r = Cli.run("batch", "transcode", in.toString(), "--out", out.toString(), "--preset", "archive",
         "--resume", "--json");

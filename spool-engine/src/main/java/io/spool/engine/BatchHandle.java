@@ -74,9 +74,8 @@ public final class BatchHandle {
     for (String id : jobIds) {
       engine.store().update(id, r -> r.state().terminal() ? r : r.withOutcome(r.interrupted(now)));
     }
-    engine.store().batch(batchId).filter(b -> !b.state().terminal()).ifPresent(b -> engine.store().putBatch(
-        new BatchRecord(batchId, b.type(), JobState.CANCELLED, b.createdAt(), now, jobIds, b.succeeded(), b.failed(),
-            b.cancelled(), b.cost(), b.coordinatorPid())));
+    engine.store().batch(batchId).filter(b -> !b.state().terminal())
+        .ifPresent(b -> engine.store().putBatch(b.interrupted(now)));
   }
 
   void started(BatchWorkflow stub) {

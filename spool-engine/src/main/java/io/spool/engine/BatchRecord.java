@@ -21,4 +21,10 @@ public record BatchRecord(
     jobIds = List.copyOf(jobIds);
     cost = cost == null ? JobCost.ZERO : cost;
   }
+
+  /** This batch, ended unfinished (its process was stopped or is gone). */
+  public BatchRecord interrupted(Instant now) {
+    return new BatchRecord(id, type, JobState.CANCELLED, createdAt, now, jobIds, succeeded, failed, cancelled, cost,
+        coordinatorPid);
+  }
 }

@@ -30,8 +30,13 @@ public record JobRecord(
 
   /** This job, ended because the process driving it was stopped (Ctrl-C, SIGTERM). */
   public JobOutcome interrupted(Instant now) {
+    return interrupted(now, "interrupted: Spool was stopped");
+  }
+
+  /** This job, ended unfinished for the reason given. */
+  public JobOutcome interrupted(Instant now, String why) {
     return new JobOutcome(id, batchId, index, type, input, output, JobState.CANCELLED, "CANCELLED",
-        "interrupted: Spool was stopped", 0, startedAt, now, null, 0, null, java.util.Map.of());
+        why, 0, startedAt, now, null, 0, null, java.util.Map.of());
   }
 
   public JobRecord withOutcome(JobOutcome o) {

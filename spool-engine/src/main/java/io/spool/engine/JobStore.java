@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -97,6 +98,36 @@ public final class JobStore {
   public List<BatchRecord> batches() {
     return readAll(batches, BatchRecord.class).stream()
         .sorted(Comparator.comparing(BatchRecord::createdAt).reversed()).toList();
+  }
+
+  /**
+   * Closes the records that a process which is gone left unfinished (killed with SIGKILL, or the
+   * machine went down): nothing will finish those jobs, so they are recorded as cancelled, and so
+   * are their batches. A live process counts as a record's coordinator only if it started before
+   * the record was made, so a recycled pid keeps nothing open. Returns how many jobs were closed.
+   */
+  public int closeAbandoned() {
+    Instant now = Instant.now();
+    int closed = 0;
+    for (JobRecord r : jobs(null)) {
+      if (!r.state().terminal() && !coordinatorAlive(r.coordinatorPid(), r.createdAt())) {
+        String why = "abandoned: its spool process (pid " + r.coordinatorPid() + ") ended without finishing it";
+        update(r.id(), x -> x.state().terminal() ? x : x.withOutcome(x.interrupted(now, why)));
+        closed++;
+      }
+    }
+    for (BatchRecord b : batches()) {
+      if (!b.state().terminal() && !coordinatorAlive(b.coordinatorPid(), b.createdAt())) {
+        putBatch(b.interrupted(now));
+      }
+    }
+    return closed;
+  }
+
+  private static boolean coordinatorAlive(long pid, Instant recordCreated) {
+    return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+        .map(h -> h.info().startInstant().map(started -> !started.isAfter(recordCreated)).orElse(true))
+        .orElse(false);
   }
 
   /** Asks whatever process drives the job to cancel it (seen within a second). */
