@@ -8,14 +8,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Reads what a media file contains. {@code FFprobe.using(toolchain).probe(path)}. */
 public final class FFprobe {
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
   /** Formats that ffprobe accepts but that are not audio or video. */
   private static final Set<String> NOT_MEDIA = Set.of("tty", "ass", "srt", "webvtt", "ffmetadata");
+  /** ffmpeg's AVPROBE_SCORE_EXTENSION: a container recognised less surely than this is a guess from content. */
+  private static final int CONFIDENT_PROBE_SCORE = 50;
+  private static final Pattern EXTENSION = Pattern.compile("\\.([a-z0-9]{1,10})$");
 
   private final Toolchain tools;
 
@@ -47,8 +53,10 @@ public final class FFprobe {
           file.getFileName() + " is not readable media: " + FailureClassifier.reason(stderr), stderr, null);
     }
     MediaInfo info;
+    int score;
     try {
       info = ProbeParser.parse(file, r.stdout());
+      score = ProbeParser.probeScore(r.stdout());
     } catch (IOException | IllegalArgumentException e) {
       throw new InvalidInputException(
           file.getFileName() + " could not be described by ffprobe: " + e.getMessage(), List.of(), e);
@@ -60,7 +68,32 @@ public final class FFprobe {
     if (!info.hasVideo() && !info.hasAudio()) {
       throw new InvalidInputException(file.getFileName() + " contains no audio or video stream");
     }
+    if (score < CONFIDENT_PROBE_SCORE) {
+      checkNameAgrees(file, info.formatName(), score);
+    }
     return info;
+  }
+
+  /**
+   * A container ffmpeg only guessed at must not contradict the file's name: an MP3 with a damaged
+   * start is read as noise by whatever raw format happens to fit (raw AMR, 70 s of it), which
+   * would be transcoded as if it were the content. When the name's extension is itself a format
+   * ffmpeg knows and the guess is another, the file is refused. An extension ffmpeg has no format
+   * of its own for ({@code .mpg} for MPEG-PS) says nothing, and the guess stands.
+   */
+  private void checkNameAgrees(Path file, String detected, int score) {
+    Matcher m = EXTENSION.matcher(file.getFileName().toString().toLowerCase(Locale.ROOT));
+    if (detected == null || !m.find() || List.of(detected.split(",")).contains(m.group(1))) {
+      return;
+    }
+    String named = m.group(1);
+    CommandRunner.Result known = CommandRunner.run(
+        List.of(tools.ffmpeg().toString(), "-hide_banner", "-h", "demuxer=" + named), TIMEOUT);
+    if (known.ok() && known.stdout().startsWith("Demuxer " + named + " ")) {
+      throw new InvalidInputException(String.format(Locale.ROOT,
+          "%s does not read as %s: ffmpeg can only guess %s (probe score %d of 100); it is damaged or misnamed",
+          file.getFileName(), named, detected, score));
+    }
   }
 
   /** The checks every operation makes before handing a path to ffmpeg. */

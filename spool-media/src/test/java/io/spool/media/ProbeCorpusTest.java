@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.spool.media.testing.MediaFixtures;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -17,7 +19,8 @@ class ProbeCorpusTest {
 
   static List<Path> readableFiles() {
     return MediaFixtures.corpusFiles().stream()
-        .filter(p -> !p.getFileName().toString().equals("damaged_mp4_malformed_free_box.mp4"))
+        .filter(p -> !List.of("damaged_mp4_malformed_free_box.mp4", "damaged_mp3_100kB_garbage_prefix.mp3")
+            .contains(p.getFileName().toString()))
         .toList();
   }
 
@@ -123,5 +126,24 @@ class ProbeCorpusTest {
           assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT);
           assertThat(e.getMessage()).contains("moov atom not found").doesNotContain("\n");
         });
+  }
+
+  /** An MP3 whose start is garbage is only guessed to be raw AMR: refused, not read as 70 s of noise. */
+  @Test
+  void aGuessThatContradictsTheNameIsInvalidInput() {
+    assertThatThrownBy(() -> probe.probe(MediaFixtures.corpus().resolve("damaged_mp3_100kB_garbage_prefix.mp3")))
+        .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.getMessage())
+            .contains("does not read as mp3", "amrnb", "probe score 26").doesNotContain("\n"));
+  }
+
+  /** MPEG-PS is also only recognised at score 26; its usual names agree with it or say nothing. */
+  @Test
+  void aWeakGuessThatTheNameDoesNotContradictStands(@TempDir Path dir) throws Exception {
+    Path mpeg = MediaFixtures.corpus().resolve("mpeg1_mp2_160x120_zelda_commercial.mpeg");
+    assertThat(probe.probe(mpeg).formatName()).isEqualTo("mpeg");
+    Path mpg = Files.copy(mpeg, dir.resolve("zelda.mpg"));
+    assertThat(probe.probe(mpg).hasVideo()).isTrue();
+    Path bare = Files.copy(mpeg, dir.resolve("zelda"));
+    assertThat(probe.probe(bare).hasVideo()).isTrue();
   }
 }

@@ -21,6 +21,14 @@ public final class ProbeParser {
 
   private ProbeParser() {}
 
+  /**
+   * How sure ffmpeg was of the container (0–100, from {@code -show_format}): 100 for a recognised
+   * signature, 50 when only the file name matched, lower for a guess from content. 100 when absent.
+   */
+  public static int probeScore(String json) throws IOException {
+    return Json.MAPPER.readTree(json).path("format").path("probe_score").asInt(100);
+  }
+
   public static MediaInfo parse(Path path, String json) throws IOException {
     JsonNode root = Json.MAPPER.readTree(json);
     JsonNode format = root.path("format");
