@@ -1,14 +1,18 @@
 package io.spool.engine;
 
+import io.spool.engine.internal.BatchPlan;
 import io.spool.engine.internal.BatchTally;
 import io.spool.engine.internal.BatchWorkflow;
 import io.spool.engine.internal.HeartbeatDetails;
+import io.spool.engine.internal.JobRequest;
 import io.spool.media.internal.ExitCleanup;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowException;
+import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.common.converter.GlobalDataConverter;
 import java.time.Instant;
@@ -23,6 +27,8 @@ import java.util.Set;
 import java.util.Spliterators;
 import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -40,15 +46,24 @@ public final class BatchHandle {
   private final BlockingQueue<JobOutcome> finished = new LinkedBlockingQueue<>();
   private final Set<String> seen = new HashSet<>();
   private final Consumer<JobRecord> listener;
+  private final List<BatchPlan> chunks;
+  /** Jobs asked to stop; those of chunks not yet started never start. */
+  private final Set<String> cancelledJobs = ConcurrentHashMap.newKeySet();
+  private volatile boolean cancelAll;
+  /** The chunk's workflow running now, and its id. */
   private volatile BatchWorkflow workflow;
+  private volatile String workflowId;
+  private final CompletableFuture<BatchTally> tally = new CompletableFuture<>();
   private volatile BatchRecord result;
   private final Thread cancelWatcher;
+  private final Thread driver;
   private final ExitCleanup.Registration onExit;
 
-  BatchHandle(SpoolEngine engine, String batchId, List<String> jobIds) {
+  BatchHandle(SpoolEngine engine, String batchId, List<String> jobIds, List<BatchPlan> chunks) {
     this.engine = engine;
     this.batchId = batchId;
     this.jobIds = List.copyOf(jobIds);
+    this.chunks = List.copyOf(chunks);
     this.listener = r -> {
       if (batchId.equals(r.batchId()) && r.state().terminal() && r.outcome() != null) {
         synchronized (seen) {
@@ -61,6 +76,8 @@ public final class BatchHandle {
     engine.store().addListener(listener);
     this.cancelWatcher = new Thread(this::watchCancelRequests, "spool-cancel-watch-" + batchId);
     cancelWatcher.setDaemon(true);
+    this.driver = new Thread(this::drive, "spool-batch-" + batchId);
+    driver.setDaemon(true);
     this.onExit = ExitCleanup.register(ExitCleanup.Phase.RECORD_STATE, this::recordInterrupted);
   }
 
@@ -78,23 +95,91 @@ public final class BatchHandle {
         .ifPresent(b -> engine.store().putBatch(b.interrupted(now)));
   }
 
-  void started(BatchWorkflow stub) {
-    this.workflow = stub;
+  void start() {
     cancelWatcher.start();
-    WorkflowStub.fromTyped(stub).getResultAsync(BatchTally.class).whenComplete((tally, error) -> {
-      if (error != null) {
-        failUnfinished(error);
-      }
-    });
+    driver.start();
   }
 
-  /** If the batch workflow itself fails, every unfinished job fails with it rather than waiting forever. */
-  private void failUnfinished(Throwable error) {
+  /**
+   * Runs the chunks' workflows one after another (a batch of up to one chunk is one workflow, with
+   * the batch's id). A chunk whose workflow fails has its unfinished jobs failed with it rather
+   * than waiting forever; the next chunk still runs.
+   */
+  private void drive() {
+    int ok = 0;
+    int failed = 0;
+    int stopped = 0;
+    try {
+      for (int k = 0; k < chunks.size(); k++) {
+        BatchPlan plan = chunks.get(k);
+        List<JobRequest> todo = new ArrayList<>();
+        for (JobRequest j : plan.jobs()) {
+          if (cancelAll || cancelledJobs.contains(j.jobId())) {
+            recordCancelledBeforeStart(j.jobId());
+            stopped++;
+          } else {
+            todo.add(j);
+          }
+        }
+        if (todo.isEmpty()) {
+          continue;
+        }
+        String id = k == 0 ? batchId : batchId + "." + (k + 1);
+        BatchWorkflow stub = engine.client().newWorkflowStub(BatchWorkflow.class,
+            WorkflowOptions.newBuilder().setTaskQueue(SpoolEngine.CONTROL_QUEUE).setWorkflowId(id).build());
+        WorkflowClient.start(stub::run, new BatchPlan(batchId, todo, plan.concurrency(), plan.window()));
+        workflow = stub;
+        workflowId = id;
+        // A cancel that came while this chunk was starting is passed on now.
+        if (cancelAll) {
+          signal(stub, BatchWorkflow::cancelAll);
+        }
+        todo.stream().filter(j -> cancelledJobs.contains(j.jobId())).forEach(j -> signal(stub, w -> w.cancelJob(j.jobId())));
+        try {
+          BatchTally t = WorkflowStub.fromTyped(stub).getResult(BatchTally.class);
+          ok += t.succeeded();
+          failed += t.failed();
+          stopped += t.cancelled();
+        } catch (RuntimeException e) {
+          failed += failUnfinished(todo, e);
+        }
+      }
+      tally.complete(new BatchTally(ok, failed, stopped));
+    } catch (RuntimeException e) {
+      tally.completeExceptionally(e);
+    }
+  }
+
+  private void recordCancelledBeforeStart(String id) {
     Instant now = Instant.now();
-    for (String id : jobIds) {
-      engine.store().update(id, r -> r.state().terminal() ? r : r.withOutcome(new JobOutcome(id, batchId, r.index(),
-          r.type(), r.input(), r.output(), JobState.FAILED, io.spool.media.ErrorCode.JOB_FAILED.name(),
-          "the batch workflow failed: " + error.getMessage(), 0, r.startedAt(), now, null, 0, null, Map.of())));
+    engine.store().update(id, r -> r.state().terminal() ? r : r.withOutcome(r.interrupted(now, "cancelled before it started")));
+  }
+
+  /** If a batch workflow itself fails, its unfinished jobs fail with it; returns how many. */
+  private int failUnfinished(List<JobRequest> jobs, Throwable error) {
+    Instant now = Instant.now();
+    int n = 0;
+    for (JobRequest j : jobs) {
+      String id = j.jobId();
+      JobRecord before = engine.store().requireJob(id);
+      if (!before.state().terminal()) {
+        engine.store().update(id, r -> r.state().terminal() ? r : r.withOutcome(new JobOutcome(id, batchId, r.index(),
+            r.type(), r.input(), r.output(), JobState.FAILED, io.spool.media.ErrorCode.JOB_FAILED.name(),
+            "the batch workflow failed: " + error.getMessage(), 0, r.startedAt(), now, null, 0, null, Map.of())));
+        n++;
+      } else if (before.state() == JobState.FAILED) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Signals a chunk's workflow; one that has already ended needs nothing more. */
+  private static void signal(BatchWorkflow stub, Consumer<BatchWorkflow> signal) {
+    try {
+      signal.accept(stub);
+    } catch (WorkflowException e) {
+      // ended in the meantime
     }
   }
 
@@ -165,11 +250,14 @@ public final class BatchHandle {
   public List<RunningJob> running() {
     WorkflowClient client = engine.client();
     List<RunningJob> out = new ArrayList<>();
+    if (workflowId == null) {
+      return out;
+    }
     try {
       DescribeWorkflowExecutionResponse r = client.getWorkflowServiceStubs().blockingStub()
           .describeWorkflowExecution(DescribeWorkflowExecutionRequest.newBuilder()
               .setNamespace(client.getOptions().getNamespace())
-              .setExecution(WorkflowExecution.newBuilder().setWorkflowId(batchId).build())
+              .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId).build())
               .build());
       for (PendingActivityInfo pa : r.getPendingActivitiesList()) {
         if (pa.hasHeartbeatDetails()) {
@@ -186,12 +274,20 @@ public final class BatchHandle {
 
   /** Cancels every unfinished job; running ffmpeg processes are ended. */
   public void cancel() {
-    workflow.cancelAll();
+    cancelAll = true;
+    BatchWorkflow w = workflow;
+    if (w != null) {
+      signal(w, BatchWorkflow::cancelAll);
+    }
   }
 
   /** Cancels one job of this batch. */
   public void cancel(String jobId) {
-    workflow.cancelJob(jobId);
+    cancelledJobs.add(jobId);
+    BatchWorkflow w = workflow;
+    if (w != null) {
+      signal(w, x -> x.cancelJob(jobId));
+    }
   }
 
   /** Waits for the batch to end and returns its final record. */
@@ -199,7 +295,12 @@ public final class BatchHandle {
     if (result != null) {
       return result;
     }
-    BatchTally tally = WorkflowStub.fromTyped(workflow).getResult(BatchTally.class);
+    BatchTally tally;
+    try {
+      tally = this.tally.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw e.getCause() instanceof RuntimeException re ? re : e;
+    }
     onExit.close();
     cancelWatcher.interrupt();
     engine.store().removeListener(listener);
@@ -220,21 +321,24 @@ public final class BatchHandle {
   }
 
   private void watchCancelRequests() {
+    Set<String> ours = new HashSet<>(jobIds);
     Set<String> asked = new HashSet<>();
     try {
       while (!Thread.currentThread().isInterrupted()) {
         Thread.sleep(500);
-        for (String id : jobIds) {
-          if (!asked.contains(id) && !isFinished(id) && engine.store().cancelRequested(id)) {
-            asked.add(id);
-            cancel(id);
+        for (String id : engine.store().cancelRequests()) {
+          if (ours.contains(id) && asked.add(id)) {
+            engine.store().clearCancelRequest(id);
+            if (!isFinished(id)) {
+              cancel(id);
+            }
           }
         }
       }
     } catch (InterruptedException e) {
       // batch over
     } catch (RuntimeException e) {
-      org.slf4j.LoggerFactory.getLogger(BatchHandle.class).debug("cancel watcher stopped", e);
+      org.slf4j.LoggerFactory.getLogger(BatchHandle.class).warn("cancel requests of batch {} are no longer watched", batchId, e);
     }
   }
 

@@ -19,6 +19,7 @@ public record EngineConfig(
     String gpuKind,
     PriceTable prices,
     long minScratchBytes,
+    int batchChunkJobs,
     Map<String, JobType> jobTypes) {
 
   public EngineConfig {
@@ -26,6 +27,9 @@ public record EngineConfig(
     Objects.requireNonNull(tools, "tools");
     if (cpuCores < 1) {
       throw new IllegalArgumentException("cpuCores must be >= 1, got " + cpuCores);
+    }
+    if (batchChunkJobs < 1) {
+      throw new IllegalArgumentException("batchChunkJobs must be >= 1, got " + batchChunkJobs);
     }
     jobTypes = Map.copyOf(jobTypes);
   }
@@ -55,6 +59,7 @@ public record EngineConfig(
     private String gpuKind;
     private PriceTable prices = PriceTable.REFERENCE;
     private long minScratchBytes = 256L << 20;
+    private int batchChunkJobs = 1000;
     private final Map<String, JobType> jobTypes = new LinkedHashMap<>();
 
     private Builder(Path home) {
@@ -95,6 +100,15 @@ public record EngineConfig(
       return this;
     }
 
+    /**
+     * How many jobs one batch workflow runs; a larger batch runs as several such workflows in turn,
+     * which keeps every workflow's history and input far below Temporal's limits.
+     */
+    public Builder batchChunkJobs(int jobs) {
+      this.batchChunkJobs = jobs;
+      return this;
+    }
+
     /** Adds (or replaces) a job type this engine's workers can run. */
     public Builder jobType(JobType type) {
       jobTypes.put(type.name(), type);
@@ -103,7 +117,7 @@ public record EngineConfig(
 
     public EngineConfig build() {
       return new EngineConfig(home, tools == null ? Toolchain.locate() : tools, cpuCores, gpuEncode, gpuKind, prices,
-          minScratchBytes, jobTypes);
+          minScratchBytes, batchChunkJobs, jobTypes);
     }
   }
 }

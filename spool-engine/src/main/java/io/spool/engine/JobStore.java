@@ -9,16 +9,18 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -29,15 +31,18 @@ public final class JobStore {
 
   private final Path jobs;
   private final Path batches;
+  private final Path cancels;
   private final Map<String, Object> locks = new ConcurrentHashMap<>();
   private final List<Consumer<JobRecord>> listeners = new CopyOnWriteArrayList<>();
 
   private JobStore(Path home) {
     this.jobs = home.resolve("jobs");
     this.batches = home.resolve("batches");
+    this.cancels = home.resolve("cancel-requests");
     try {
       Files.createDirectories(jobs);
       Files.createDirectories(batches);
+      Files.createDirectories(cancels);
     } catch (IOException e) {
       throw io("create " + jobs, e);
     }
@@ -130,17 +135,35 @@ public final class JobStore {
         .orElse(false);
   }
 
-  /** Asks whatever process drives the job to cancel it (seen within a second). */
+  /**
+   * Asks whatever process drives the job to cancel it (seen within a second). Requests live in a
+   * folder of their own, which is empty most of the time, so that a batch of many thousand jobs
+   * looks for them with one small directory listing.
+   */
   public void requestCancel(String id) {
     try {
-      Files.writeString(jobs.resolve(checkId(id) + ".cancel"), "cancel\n");
+      Files.writeString(cancels.resolve(checkId(id)), "cancel\n");
     } catch (IOException e) {
       throw io("request cancel of " + id, e);
     }
   }
 
-  public boolean cancelRequested(String id) {
-    return Files.exists(jobs.resolve(checkId(id) + ".cancel"));
+  /** The jobs someone asked to cancel. */
+  public Set<String> cancelRequests() {
+    try (Stream<Path> s = Files.list(cancels)) {
+      return s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).collect(Collectors.toSet());
+    } catch (IOException e) {
+      throw io("list " + cancels, e);
+    }
+  }
+
+  /** Forgets a cancel request once the job has ended. */
+  public void clearCancelRequest(String id) {
+    try {
+      Files.deleteIfExists(cancels.resolve(checkId(id)));
+    } catch (IOException e) {
+      throw io("remove cancel request of " + id, e);
+    }
   }
 
   private static String checkId(String id) {

@@ -1,7 +1,6 @@
 package io.spool.engine;
 
 import io.spool.engine.internal.BatchPlan;
-import io.spool.engine.internal.BatchWorkflow;
 import io.spool.engine.internal.BatchWorkflowImpl;
 import io.spool.engine.internal.JobOptions;
 import io.spool.engine.internal.JobRequest;
@@ -10,7 +9,6 @@ import io.spool.engine.internal.RecordActivitiesImpl;
 import io.spool.media.BadArgumentException;
 import io.spool.volumes.VolumeStore;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
@@ -39,8 +37,11 @@ import org.slf4j.LoggerFactory;
 public final class SpoolEngine implements AutoCloseable {
   /** Task queue of the coordinating (batch) workflows. */
   public static final String CONTROL_QUEUE = "spool-control";
-  /** More jobs than this in one batch would outgrow one workflow's history; split them. */
-  public static final int MAX_BATCH_JOBS = 5000;
+  /**
+   * The most jobs one batch takes. It runs as workflows of {@link EngineConfig#batchChunkJobs} jobs
+   * in turn, but every job's record is written when the batch is submitted.
+   */
+  public static final int MAX_BATCH_JOBS = 100_000;
   /** Each running job holds a workflow thread; more at once than this gains nothing on one engine. */
   public static final int MAX_CONCURRENCY = 256;
   private static final Logger LOG = LoggerFactory.getLogger(SpoolEngine.class);
@@ -159,11 +160,14 @@ public final class SpoolEngine implements AutoCloseable {
           spec.resources(), now, null, pid, null));
     }
     store.putBatch(new BatchRecord(batchId, type, JobState.RUNNING, now, null, ids, 0, 0, 0, null, pid));
-    BatchHandle handle = new BatchHandle(this, batchId, ids);
-    BatchWorkflow workflow = client().newWorkflowStub(BatchWorkflow.class,
-        WorkflowOptions.newBuilder().setTaskQueue(CONTROL_QUEUE).setWorkflowId(batchId).build());
-    WorkflowClient.start(workflow::run, new BatchPlan(batchId, requests, limit, window(requests, concurrency, limit)));
-    handle.started(workflow);
+    int window = window(requests, concurrency, limit);
+    List<BatchPlan> chunks = new ArrayList<>();
+    for (int from = 0; from < requests.size(); from += config.batchChunkJobs()) {
+      List<JobRequest> chunk = requests.subList(from, Math.min(requests.size(), from + config.batchChunkJobs()));
+      chunks.add(new BatchPlan(batchId, List.copyOf(chunk), limit, window));
+    }
+    BatchHandle handle = new BatchHandle(this, batchId, ids, chunks);
+    handle.start();
     return handle;
   }
 

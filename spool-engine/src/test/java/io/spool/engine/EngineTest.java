@@ -298,4 +298,82 @@ class EngineTest {
       assertThat(r.outcome().cost().gpuUsd()).isCloseTo(10 * 1.95 / 3600, org.assertj.core.data.Offset.offset(1e-12));
     }
   }
+
+  /** Sleeps for its {@code ms} parameter; stops when cancelled. */
+  private static final JobType SLEEPY = new JobType() {
+    @Override
+    public String name() {
+      return "sleepy";
+    }
+
+    @Override
+    public JobResult run(JobContext ctx, Map<String, Object> params) {
+      try {
+        Thread.sleep(((Number) params.get("ms")).longValue());
+      } catch (InterruptedException e) {
+        throw new io.spool.media.CancelledException("cancelled while sleeping");
+      }
+      return new JobResult(List.of(), io.spool.media.Metrics.ZERO, 0, Map.of());
+    }
+  };
+
+  private static List<JobSpec> sleepy(int n, long ms) {
+    List<JobSpec> specs = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      specs.add(new JobSpec("sleepy", Map.of("ms", ms), Resources.DEFAULT, "in" + i, null));
+    }
+    return specs;
+  }
+
+  private static String workflowStatus(SpoolEngine e, String workflowId) {
+    try {
+      return e.client().getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
+          io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest.newBuilder().setNamespace("default")
+              .setExecution(io.temporal.api.common.v1.WorkflowExecution.newBuilder().setWorkflowId(workflowId)).build())
+          .getWorkflowExecutionInfo().getStatus().name();
+    } catch (io.grpc.StatusRuntimeException ex) {
+      return ex.getStatus().getCode().name();
+    }
+  }
+
+  @Test
+  void aBatchLargerThanOneWorkflowRunsAsSeveralInTurnAndKeepsItsOrder() {
+    try (SpoolEngine chunked = SpoolEngine.embedded(EngineConfig.newBuilder(dir.resolve("chunked")).cpuCores(2)
+        .batchChunkJobs(3).jobType(SLEEPY).build())) {
+      BatchHandle b = chunked.submit("sleepy", sleepy(8, 10), 0);
+
+      assertThat(b.inOrder().map(JobOutcome::index)).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
+      BatchRecord r = b.await();
+      assertThat(r.succeeded()).isEqualTo(8);
+      assertThat(r.state()).isEqualTo(JobState.SUCCEEDED);
+      // Jobs 0-2, 3-5 and 6-7 ran in three workflows.
+      assertThat(workflowStatus(chunked, b.id())).isEqualTo("WORKFLOW_EXECUTION_STATUS_COMPLETED");
+      assertThat(workflowStatus(chunked, b.id() + ".3")).isEqualTo("WORKFLOW_EXECUTION_STATUS_COMPLETED");
+      assertThat(workflowStatus(chunked, b.id() + ".4")).isEqualTo("NOT_FOUND");
+    }
+  }
+
+  @Test
+  void cancellingALargeBatchStopsTheRunningJobAndNeverStartsLaterWorkflows() throws Exception {
+    try (SpoolEngine chunked = SpoolEngine.embedded(EngineConfig.newBuilder(dir.resolve("chunked")).cpuCores(2)
+        .batchChunkJobs(3).jobType(SLEEPY).build())) {
+      BatchHandle b = chunked.submit("sleepy", sleepy(8, 60_000), 1);
+      String first = b.jobIds().get(0);
+      for (int i = 0; i < 200 && chunked.store().requireJob(first).state() != JobState.RUNNING; i++) {
+        Thread.sleep(50);
+      }
+      String later = b.jobIds().get(4);
+      b.cancel(later);
+
+      b.cancel();
+      BatchRecord r = b.await();
+
+      assertThat(r.cancelled()).isEqualTo(8);
+      assertThat(r.state()).isEqualTo(JobState.CANCELLED);
+      assertThat(chunked.store().requireJob(first).outcome().error()).startsWith("cancelled").doesNotContain("before");
+      assertThat(chunked.store().requireJob(later).outcome().error()).isEqualTo("cancelled before it started");
+      assertThat(chunked.store().requireJob(b.jobIds().get(7)).outcome().error()).isEqualTo("cancelled before it started");
+      assertThat(workflowStatus(chunked, b.id() + ".2")).isEqualTo("NOT_FOUND");
+    }
+  }
 }
