@@ -147,6 +147,8 @@ public final class BatchHandle {
       tally.complete(new BatchTally(ok, failed, stopped));
     } catch (RuntimeException e) {
       tally.completeExceptionally(e);
+    } finally {
+      cancelWatcher.interrupt();
     }
   }
 

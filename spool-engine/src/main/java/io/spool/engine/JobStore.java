@@ -152,6 +152,8 @@ public final class JobStore {
   public Set<String> cancelRequests() {
     try (Stream<Path> s = Files.list(cancels)) {
       return s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).collect(Collectors.toSet());
+    } catch (java.nio.file.NoSuchFileException e) {
+      return Set.of();
     } catch (IOException e) {
       throw io("list " + cancels, e);
     }
