@@ -59,7 +59,7 @@ final class TranscodeCommand extends SpoolSubcommand {
     return engine.isVolumeRef(given) ? given : Path.of(given).toAbsolutePath().toString();
   }
 
-  static String defaultOutput(SpoolEngine engine, String in, Preset preset) {
+  private static String defaultOutput(SpoolEngine engine, String in, Preset preset) {
     if (engine.isVolumeRef(in)) {
       String name = VolumePath.parse(in).fileName();
       return in.substring(0, in.length() - name.length()) + preset.outputName(name);

@@ -141,7 +141,10 @@ public final class BatchHandle {
           failed += t.failed();
           stopped += t.cancelled();
         } catch (RuntimeException e) {
-          failed += failUnfinished(todo, e);
+          BatchTally t = failUnfinished(todo, e);
+          ok += t.succeeded();
+          failed += t.failed();
+          stopped += t.cancelled();
         }
       }
       tally.complete(new BatchTally(ok, failed, stopped));
@@ -157,23 +160,24 @@ public final class BatchHandle {
     engine.store().update(id, r -> r.state().terminal() ? r : r.withOutcome(r.interrupted(now, "cancelled before it started")));
   }
 
-  /** If a batch workflow itself fails, its unfinished jobs fail with it; returns how many. */
-  private int failUnfinished(List<JobRequest> jobs, Throwable error) {
+  /** If a batch workflow itself fails, its unfinished jobs fail with it; returns how its jobs ended. */
+  private BatchTally failUnfinished(List<JobRequest> jobs, Throwable error) {
     Instant now = Instant.now();
-    int n = 0;
+    int ok = 0;
+    int failed = 0;
+    int stopped = 0;
     for (JobRequest j : jobs) {
       String id = j.jobId();
-      JobRecord before = engine.store().requireJob(id);
-      if (!before.state().terminal()) {
-        engine.store().update(id, r -> r.state().terminal() ? r : r.withOutcome(new JobOutcome(id, batchId, r.index(),
-            r.type(), r.input(), r.output(), JobState.FAILED, io.spool.media.ErrorCode.JOB_FAILED.name(),
-            "the batch workflow failed: " + error.getMessage(), 0, r.startedAt(), now, null, 0, null, Map.of())));
-        n++;
-      } else if (before.state() == JobState.FAILED) {
-        n++;
+      JobRecord r = engine.store().update(id, x -> x.state().terminal() ? x : x.withOutcome(new JobOutcome(id, batchId,
+          x.index(), x.type(), x.input(), x.output(), JobState.FAILED, io.spool.media.ErrorCode.JOB_FAILED.name(),
+          "the batch workflow failed: " + error.getMessage(), 0, x.startedAt(), now, null, 0, null, Map.of())));
+      switch (r.state()) {
+        case SUCCEEDED -> ok++;
+        case CANCELLED -> stopped++;
+        default -> failed++;
       }
     }
-    return n;
+    return new BatchTally(ok, failed, stopped);
   }
 
   /** Signals a chunk's workflow; one that has already ended needs nothing more. */
