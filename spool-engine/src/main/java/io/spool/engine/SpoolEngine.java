@@ -185,15 +185,17 @@ public final class SpoolEngine implements AutoCloseable {
 
   /**
    * GPU jobs go to the gpu queue only where a GPU encoder was proven; elsewhere they run on CPU,
-   * are charged as CPU jobs, and the job notes the fallback. {@code gpu=any} becomes this host's
-   * GPU kind where it is known, so that the job is priced as what it ran on.
+   * are charged as CPU jobs, and the job notes the fallback. Where this host's GPU kind is known,
+   * a GPU job becomes that kind ({@code gpu=any}, and a named kind this host does not have: the
+   * embedded engine has no other GPU to send it to), so that it is recorded and priced as what it
+   * ran on.
    */
   private JobSpec route(JobSpec spec) {
     Resources r = spec.resources();
     if (r.queue().equals(Resources.GPU_QUEUE) && !config.gpuEncode()) {
       return spec.withResources(r.toBuilder().gpu("none").queue(Resources.CPU_QUEUE).build());
     }
-    if (r.queue().equals(Resources.GPU_QUEUE) && r.gpu().equals("any") && config.gpuKind() != null) {
+    if (r.queue().equals(Resources.GPU_QUEUE) && config.gpuKind() != null && !r.gpu().equals(config.gpuKind())) {
       return spec.withResources(r.toBuilder().gpu(config.gpuKind()).build());
     }
     return spec;

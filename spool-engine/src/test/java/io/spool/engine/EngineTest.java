@@ -296,6 +296,11 @@ class EngineTest {
       assertThat(r.resources().gpu()).isEqualTo("l40s");
       assertThat(r.outcome().cost().gpuSeconds()).isEqualTo(10);
       assertThat(r.outcome().cost().gpuUsd()).isCloseTo(10 * 1.95 / 3600, org.assertj.core.data.Offset.offset(1e-12));
+
+      // A T4 asked for on this L40S host runs on the L40S and is priced as one, not as a T4.
+      JobOutcome t4 = gpuHost.remote(new JobSpec("ten-seconds", Map.of(), Resources.newBuilder().gpu("t4").build(), null, null));
+      assertThat(gpuHost.store().job(t4.jobId()).orElseThrow().resources().gpu()).isEqualTo("l40s");
+      assertThat(t4.cost().gpuUsd()).isCloseTo(10 * 1.95 / 3600, org.assertj.core.data.Offset.offset(1e-12));
     }
   }
 
