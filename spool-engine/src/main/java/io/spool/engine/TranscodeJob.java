@@ -8,7 +8,6 @@ import io.spool.media.TranscodeResult;
 import io.spool.media.Transcoder;
 import io.spool.media.VideoCodecs;
 import io.spool.volumes.Volume;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -32,9 +31,7 @@ public final class TranscodeJob implements JobType {
    * the options' threads and timeout come from {@code resources}.
    */
   public static JobSpec spec(String input, String output, TranscodeOptions options, Resources resources) {
-    if (sameFile(input, output)) {
-      throw new BadArgumentException("output must not be the input file: " + output);
-    }
+    checkDistinct(input, output);
     if (resources != null && resources.wantsGpu() && options.videoCodec() == null) {
       Preset preset = options.preset();
       String gpuCodec = VideoCodecs.gpuCounterpart(preset.video().codec()).orElseThrow(() -> new BadArgumentException(
@@ -54,18 +51,20 @@ public final class TranscodeJob implements JobType {
     return new JobSpec(NAME, p, resources, input, output);
   }
 
-  /** Whether two references name one file (also through a link), so that publishing would replace the input. */
-  private static boolean sameFile(String input, String output) {
+  /** An output reference that names the input (as text, or as a local file also through a link) is refused. */
+  private static void checkDistinct(String input, String output) {
     if (input.equals(output)) {
-      return true;
+      throw new BadArgumentException("output must not be the input file: " + output);
     }
+    Path in;
+    Path out;
     try {
-      Path a = Path.of(input).toAbsolutePath().normalize();
-      Path b = Path.of(output).toAbsolutePath().normalize();
-      return a.equals(b) || Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b);
-    } catch (java.nio.file.InvalidPathException | java.io.IOException e) {
-      return false;
+      in = Path.of(input);
+      out = Path.of(output);
+    } catch (java.nio.file.InvalidPathException e) {
+      return;
     }
+    Transcoder.checkDistinct(in, out);
   }
 
   private static void put(Map<String, Object> m, String k, Object v) {

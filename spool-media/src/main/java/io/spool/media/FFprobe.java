@@ -1,7 +1,9 @@
 package io.spool.media;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.spool.media.internal.CommandRunner;
 import io.spool.media.internal.FailureClassifier;
+import io.spool.media.internal.Json;
 import io.spool.media.internal.ProbeParser;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -55,8 +57,9 @@ public final class FFprobe {
     MediaInfo info;
     int score;
     try {
-      info = ProbeParser.parse(file, r.stdout());
-      score = ProbeParser.probeScore(r.stdout());
+      JsonNode root = Json.MAPPER.readTree(r.stdout());
+      info = ProbeParser.parse(file, root);
+      score = ProbeParser.probeScore(root);
     } catch (IOException | IllegalArgumentException e) {
       throw new InvalidInputException(
           file.getFileName() + " could not be described by ffprobe: " + e.getMessage(), List.of(), e);

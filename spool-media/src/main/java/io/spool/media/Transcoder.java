@@ -178,7 +178,13 @@ public final class Transcoder {
     return out;
   }
 
-  private static void checkDistinct(Path input, Path output) {
+  /**
+   * Refuses an output that is the input, also through a link: publishing it would replace the
+   * input.
+   *
+   * @throws BadArgumentException if they are one file
+   */
+  public static void checkDistinct(Path input, Path output) {
     Path a = input.toAbsolutePath().normalize();
     Path b = output.toAbsolutePath().normalize();
     boolean same = a.equals(b);

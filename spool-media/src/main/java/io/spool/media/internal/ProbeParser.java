@@ -7,7 +7,6 @@ import io.spool.media.MediaInfo;
 import io.spool.media.MediaStream;
 import io.spool.media.Rational;
 import io.spool.media.StreamType;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,12 +24,12 @@ public final class ProbeParser {
    * How sure ffmpeg was of the container (0–100, from {@code -show_format}): 100 for a recognised
    * signature, 50 when only the file name matched, lower for a guess from content. 100 when absent.
    */
-  public static int probeScore(String json) throws IOException {
-    return Json.MAPPER.readTree(json).path("format").path("probe_score").asInt(100);
+  public static int probeScore(JsonNode root) {
+    return root.path("format").path("probe_score").asInt(100);
   }
 
-  public static MediaInfo parse(Path path, String json) throws IOException {
-    JsonNode root = Json.MAPPER.readTree(json);
+  /** The model of ffprobe's JSON output, already read. */
+  public static MediaInfo parse(Path path, JsonNode root) {
     JsonNode format = root.path("format");
     List<MediaStream> streams = new ArrayList<>();
     for (JsonNode s : root.path("streams")) {
