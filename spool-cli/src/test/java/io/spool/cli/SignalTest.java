@@ -78,5 +78,8 @@ class SignalTest {
     assertThat(MediaFixtures.ffmpegProcessesMentioning(dir.toString())).isEmpty();
     assertThat(Json.MAPPER.readTree(Cli.run("jobs", "show", id, "--json").out()).get("state").asText()).isEqualTo("CANCELLED");
     assertThat(out).doesNotExist();
+    try (Stream<Path> requests = Files.list(home.resolve("cancel-requests"))) {
+      assertThat(requests).as("the request is done with").isEmpty();
+    }
   }
 }

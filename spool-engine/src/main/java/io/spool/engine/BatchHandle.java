@@ -152,6 +152,17 @@ public final class BatchHandle {
       tally.completeExceptionally(e);
     } finally {
       cancelWatcher.interrupt();
+      forgetCancelRequests();
+    }
+  }
+
+  /** Requests that came for jobs of this batch after they had ended are void now. */
+  private void forgetCancelRequests() {
+    try {
+      Set<String> ours = new HashSet<>(jobIds);
+      engine.store().cancelRequests().stream().filter(ours::contains).forEach(engine.store()::clearCancelRequest);
+    } catch (RuntimeException e) {
+      org.slf4j.LoggerFactory.getLogger(BatchHandle.class).debug("cancel requests of batch {} not cleared", batchId, e);
     }
   }
 
