@@ -16,7 +16,7 @@ public final class JobFlags {
       description = "Memory per job in MiB; a job whose ffmpeg grows past it is ended (default: 2048, plus 256 per core beyond the first).")
   Integer memory;
 
-  @Option(names = "--gpu", defaultValue = "none",
+  @Option(names = "--gpu", defaultValue = "none", paramLabel = "KIND",
       description = "none, any or a kind such as t4 (falls back to CPU where no GPU encoder is proven).")
   String gpu;
 
