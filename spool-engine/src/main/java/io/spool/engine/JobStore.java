@@ -109,22 +109,26 @@ public final class JobStore {
    * Closes the records that a process which is gone left unfinished (killed with SIGKILL, or the
    * machine went down): nothing will finish those jobs, so they are recorded as cancelled, and so
    * are their batches. A live process counts as a record's coordinator only if it started before
-   * the record was made, so a recycled pid keeps nothing open. Returns how many jobs were closed.
+   * the record was made, so a recycled pid keeps nothing open. Every job belongs to a batch (one
+   * submitted alone is a batch of one) and a batch ends only after its jobs, so only the jobs of
+   * unfinished batches are read. Returns how many jobs were closed.
    */
   public int closeAbandoned() {
     Instant now = Instant.now();
     int closed = 0;
-    for (JobRecord r : jobs(null)) {
-      if (!r.state().terminal() && !coordinatorAlive(r.coordinatorPid(), r.createdAt())) {
-        String why = "abandoned: its spool process (pid " + r.coordinatorPid() + ") ended without finishing it";
-        update(r.id(), x -> x.state().terminal() ? x : x.withOutcome(x.interrupted(now, why)));
-        closed++;
-      }
-    }
     for (BatchRecord b : batches()) {
-      if (!b.state().terminal() && !coordinatorAlive(b.coordinatorPid(), b.createdAt())) {
-        putBatch(b.interrupted(now));
+      if (b.state().terminal() || coordinatorAlive(b.coordinatorPid(), b.createdAt())) {
+        continue;
       }
+      String why = "abandoned: its spool process (pid " + b.coordinatorPid() + ") ended without finishing it";
+      for (String id : b.jobIds()) {
+        Optional<JobRecord> r = job(id);
+        if (r.isPresent() && !r.get().state().terminal()) {
+          update(id, x -> x.state().terminal() ? x : x.withOutcome(x.interrupted(now, why)));
+          closed++;
+        }
+      }
+      putBatch(b.interrupted(now));
     }
     return closed;
   }
