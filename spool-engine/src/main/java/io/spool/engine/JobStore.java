@@ -29,6 +29,8 @@ import java.util.stream.Stream;
  */
 public final class JobStore {
 
+  private static final java.time.Duration START_SLACK = java.time.Duration.ofSeconds(5);
+
   private final Path jobs;
   private final Path batches;
   private final Path cancels;
@@ -133,9 +135,15 @@ public final class JobStore {
     return closed;
   }
 
+  /**
+   * Whether the process with this pid can be the one that made a record at {@code recordCreated}.
+   * Linux reports a process's start only to within a second or so (boot time in whole seconds,
+   * moved by clock adjustments), and a record is made well under a second after its process
+   * starts, so a start up to {@link #START_SLACK} after the record still counts.
+   */
   private static boolean coordinatorAlive(long pid, Instant recordCreated) {
     return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-        .map(h -> h.info().startInstant().map(started -> !started.isAfter(recordCreated)).orElse(true))
+        .map(h -> h.info().startInstant().map(started -> !started.isAfter(recordCreated.plus(START_SLACK))).orElse(true))
         .orElse(false);
   }
 
