@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
@@ -179,9 +178,8 @@ public final class BatchHandle {
     int stopped = 0;
     for (JobRequest j : jobs) {
       String id = j.jobId();
-      JobRecord r = engine.store().update(id, x -> x.state().terminal() ? x : x.withOutcome(new JobOutcome(id, batchId,
-          x.index(), x.type(), x.input(), x.output(), JobState.FAILED, io.spool.media.ErrorCode.JOB_FAILED.name(),
-          "the batch workflow failed: " + error.getMessage(), 0, x.startedAt(), now, null, 0, null, Map.of())));
+      JobRecord r = engine.store().update(id, x -> x.state().terminal() ? x : x.withOutcome(x.endedBefore(
+          JobState.FAILED, io.spool.media.ErrorCode.JOB_FAILED.name(), "the batch workflow failed: " + error.getMessage(), now)));
       switch (r.state()) {
         case SUCCEEDED -> ok++;
         case CANCELLED -> stopped++;

@@ -35,8 +35,13 @@ public record JobRecord(
 
   /** This job, ended unfinished for the reason given. */
   public JobOutcome interrupted(Instant now, String why) {
-    return new JobOutcome(id, batchId, index, type, input, output, JobState.CANCELLED, "CANCELLED",
-        why, 0, startedAt, now, null, 0, null, java.util.Map.of());
+    return endedBefore(JobState.CANCELLED, "CANCELLED", why, now);
+  }
+
+  /** This job, ended from outside its run (no attempt finished, nothing measured). */
+  public JobOutcome endedBefore(JobState state, String errorCode, String why, Instant now) {
+    return new JobOutcome(id, batchId, index, type, input, output, state, errorCode, why, 0, startedAt, now, null, 0,
+        null, java.util.Map.of());
   }
 
   public JobRecord withOutcome(JobOutcome o) {
