@@ -2,20 +2,40 @@ package io.spool.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.pattern.TargetLengthBasedClassNameAbbreviator;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ConfiguratorRank;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.classic.util.ContextInitializer;
+import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.CoreConstants;
+import ch.qos.logback.core.LayoutBase;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
+import ch.qos.logback.core.joran.spi.JoranException;
 import ch.qos.logback.core.spi.ContextAwareBase;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import org.slf4j.ILoggerFactory;
+import org.slf4j.IMarkerFactory;
 import org.slf4j.Logger;
+import org.slf4j.helpers.BasicMarkerFactory;
+import org.slf4j.spi.MDCAdapter;
+import org.slf4j.spi.SLF4JServiceProvider;
 
 /**
- * The CLI's logging, set up in code (found by logback through {@code META-INF/services}) rather
- * than from an XML file, whose parsing would add to every command's start: warnings and errors on
- * stderr; Temporal only on errors, since Spool reports failed attempts itself. {@code --verbose}
- * lowers the level to DEBUG. A {@code logback.xml} named by {@code -Dlogback.configurationFile}
- * still wins.
+ * The CLI's logging: warnings and errors on stderr as {@code HH:mm:ss.SSS LEVEL logger - message};
+ * Temporal only on errors, since Spool reports failed attempts itself. {@code --verbose} lowers
+ * the level to DEBUG. A {@code logback.xml} named by {@code -Dlogback.configurationFile} still
+ * wins.
+ *
+ * <p>It is set up in code, and the CLI names its {@link Provider} to SLF4J directly, because every
+ * command pays for logging's start: finding a provider and a configurator makes SLF4J and logback
+ * each look through every jar on the class path, and logback's pattern layout parses its pattern
+ * with a small compiler. (Elsewhere, logback finds this class as a {@link Configurator}.)
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_HIGH_PRIORITY)
 public final class LogSetup extends ContextAwareBase implements Configurator {
@@ -24,9 +44,28 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
     if (System.getProperty("logback.configurationFile") != null) {
       return ExecutionStatus.INVOKE_NEXT_IF_ANY;
     }
-    PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+    apply(context);
+    return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+  }
+
+  /** Makes SLF4J use {@link Provider} without searching the class path, unless told otherwise. */
+  static void install() {
+    if (System.getProperty("slf4j.provider") == null) {
+      System.setProperty("slf4j.provider", Provider.class.getName());
+      // SLF4J says at INFO level that it was given a provider
+      if (System.getProperty("slf4j.internal.verbosity") == null) {
+        System.setProperty("slf4j.internal.verbosity", "WARN");
+      }
+    }
+  }
+
+  private static void apply(LoggerContext context) {
+    LineLayout layout = new LineLayout();
+    layout.setContext(context);
+    layout.start();
+    LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
     encoder.setContext(context);
-    encoder.setPattern("%d{HH:mm:ss.SSS} %-5level %logger{24} - %msg%n");
+    encoder.setLayout(layout);
     encoder.start();
     ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();
     stderr.setContext(context);
@@ -38,6 +77,73 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
     root.setLevel(Level.WARN);
     root.addAppender(stderr);
     context.getLogger("io.temporal").setLevel(Level.ERROR);
-    return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+  }
+
+  /** {@code %d{HH:mm:ss.SSS} %-5level %logger{24} - %msg%n} and the stack trace, if any. */
+  static final class LineLayout extends LayoutBase<ILoggingEvent> {
+    private final TargetLengthBasedClassNameAbbreviator names = new TargetLengthBasedClassNameAbbreviator(24);
+
+    @Override
+    public String doLayout(ILoggingEvent event) {
+      StringBuilder b = new StringBuilder(128);
+      String level = event.getLevel().toString();
+      b.append(Clock.TIME.format(Instant.ofEpochMilli(event.getTimeStamp()))).append(' ').append(level);
+      b.append(" ".repeat(Math.max(0, 5 - level.length())));
+      b.append(' ').append(names.abbreviate(event.getLoggerName())).append(" - ").append(event.getFormattedMessage());
+      b.append(CoreConstants.LINE_SEPARATOR);
+      IThrowableProxy thrown = event.getThrowableProxy();
+      if (thrown != null) {
+        b.append(ThrowableProxyUtil.asString(thrown)).append(CoreConstants.LINE_SEPARATOR);
+      }
+      return b.toString();
+    }
+  }
+
+  /** Made when the first line is logged: reading the time zone costs more than the rest of logging's start. */
+  private static final class Clock {
+    static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
+  }
+
+  /** Logback as SLF4J's provider, set up by {@link LogSetup} (or from the named logback.xml). */
+  public static final class Provider implements SLF4JServiceProvider {
+    private final LoggerContext context = new LoggerContext();
+    private final IMarkerFactory markers = new BasicMarkerFactory();
+    private final LogbackMDCAdapter mdc = new LogbackMDCAdapter();
+
+    @Override
+    public void initialize() {
+      context.setName(CoreConstants.DEFAULT_CONTEXT_NAME);
+      context.setMDCAdapter(mdc);
+      if (System.getProperty("logback.configurationFile") != null) {
+        try {
+          new ContextInitializer(context).autoConfig();
+        } catch (JoranException e) {
+          System.err.println("spool: logging configuration failed: " + e.getMessage());
+        }
+      } else {
+        apply(context);
+      }
+      context.start();
+    }
+
+    @Override
+    public ILoggerFactory getLoggerFactory() {
+      return context;
+    }
+
+    @Override
+    public IMarkerFactory getMarkerFactory() {
+      return markers;
+    }
+
+    @Override
+    public MDCAdapter getMDCAdapter() {
+      return mdc;
+    }
+
+    @Override
+    public String getRequestedApiVersion() {
+      return "2.0.99";
+    }
   }
 }

@@ -5,6 +5,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    LogSetup.install();
     System.exit(SpoolCommand.commandLine(args).execute(args));
   }
 }

@@ -1,0 +1,41 @@
+package io.spool.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.LoggingEvent;
+import org.junit.jupiter.api.Test;
+
+class LogSetupTest {
+  @Test
+  void aLineHasTheTimeTheLevelTheShortenedLoggerAndTheStackTrace() {
+    LoggerContext context = new LoggerContext();
+    Logger logger = context.getLogger("io.spool.engine.internal.MediaActivitiesImpl");
+    LoggingEvent event = new LoggingEvent(Logger.class.getName(), logger, Level.WARN, "job {} failed in its own code",
+        new IllegalStateException("boom"), new Object[] {"j-1"});
+    LogSetup.LineLayout layout = new LogSetup.LineLayout();
+    layout.setContext(context);
+    layout.start();
+
+    String[] lines = layout.doLayout(event).split("\\R");
+
+    assertThat(lines[0]).matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} WARN  i\\.s\\.e\\.i\\.MediaActivitiesImpl - job j-1 failed in its own code");
+    assertThat(lines[1]).isEqualTo("java.lang.IllegalStateException: boom");
+    assertThat(lines[2]).contains("at io.spool.cli.LogSetupTest.");
+  }
+
+  @Test
+  void theProviderWarnsAndLeavesTemporalToErrors() {
+    LogSetup.Provider provider = new LogSetup.Provider();
+    provider.initialize();
+    org.slf4j.Logger spool = provider.getLoggerFactory().getLogger("io.spool.engine.SpoolEngine");
+    org.slf4j.Logger temporal = provider.getLoggerFactory().getLogger("io.temporal.internal.worker.Poller");
+
+    assertThat(spool.isWarnEnabled()).isTrue();
+    assertThat(spool.isInfoEnabled()).isFalse();
+    assertThat(temporal.isWarnEnabled()).isFalse();
+    assertThat(temporal.isErrorEnabled()).isTrue();
+  }
+}
