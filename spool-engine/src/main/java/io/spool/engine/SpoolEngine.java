@@ -20,7 +20,10 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +51,8 @@ public final class SpoolEngine implements AutoCloseable {
   /** How long {@link #close} waits for interrupted jobs to end their processes. */
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
   private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+  /** The Temporal service {@link #prestart} is starting, until an engine takes it. */
+  private static final AtomicReference<CompletableFuture<TestWorkflowEnvironment>> PRESTARTED = new AtomicReference<>();
 
   private final EngineConfig config;
   private final JobStore store;
@@ -61,10 +66,7 @@ public final class SpoolEngine implements AutoCloseable {
     this.config = config;
     this.store = JobStore.at(config.home());
     this.volumes = VolumeStore.at(config.volumesDir());
-    this.env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
-        .setUseTimeskipping(false)
-        .setWorkerFactoryOptions(WorkerFactoryOptions.newBuilder().setMaxWorkflowThreadCount(2 * MAX_CONCURRENCY + 64).build())
-        .build());
+    this.env = takeService();
     Worker control = env.newWorker(CONTROL_QUEUE, WorkerOptions.newBuilder()
         .setMaxConcurrentLocalActivityExecutionSize(64).build());
     control.registerWorkflowImplementationTypes(BatchWorkflowImpl.class);
@@ -82,6 +84,52 @@ public final class SpoolEngine implements AutoCloseable {
     }
     env.start();
     this.startTime = Duration.ofNanos(System.nanoTime() - t0);
+  }
+
+  /**
+   * Starts the in-process Temporal service on a background thread, so that it is ready by the time
+   * an engine is made: a command calls this first thing and reads its arguments, logging and
+   * capabilities meanwhile. The next {@link #embedded} engine takes the service; if none does, the
+   * thread and the service end with the process. Calling it again before then does nothing.
+   */
+  public static void prestart() {
+    CompletableFuture<TestWorkflowEnvironment> service = new CompletableFuture<>();
+    if (PRESTARTED.compareAndSet(null, service)) {
+      Thread t = new Thread(() -> {
+        try {
+          service.complete(newService());
+        } catch (RuntimeException | Error e) {
+          service.completeExceptionally(e);
+        }
+      }, "spool-engine-prestart");
+      t.setDaemon(true);
+      t.start();
+    }
+  }
+
+  /** Whether a service {@link #prestart} began is waiting for an engine to take it. */
+  static boolean prestartPending() {
+    return PRESTARTED.get() != null;
+  }
+
+  /** The prestarted service if there is one (a failed start is tried again here), else a new one. */
+  private static TestWorkflowEnvironment takeService() {
+    CompletableFuture<TestWorkflowEnvironment> service = PRESTARTED.getAndSet(null);
+    if (service != null) {
+      try {
+        return service.join();
+      } catch (CompletionException e) {
+        LOG.debug("the prestarted Temporal service failed to start", e.getCause());
+      }
+    }
+    return newService();
+  }
+
+  private static TestWorkflowEnvironment newService() {
+    return TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
+        .setUseTimeskipping(false)
+        .setWorkerFactoryOptions(WorkerFactoryOptions.newBuilder().setMaxWorkflowThreadCount(2 * MAX_CONCURRENCY + 64).build())
+        .build());
   }
 
   /** Starts an embedded engine: in-process Temporal service and workers. */
@@ -106,7 +154,7 @@ public final class SpoolEngine implements AutoCloseable {
     return io.spool.engine.internal.Refs.isVolume(ref, volumes);
   }
 
-  /** How long starting the engine took. */
+  /** How long starting the engine took (after {@link #prestart}, what was left of its start). */
   public Duration startTime() {
     return startTime;
   }

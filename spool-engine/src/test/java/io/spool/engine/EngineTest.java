@@ -207,6 +207,20 @@ class EngineTest {
   }
 
   @Test
+  void anEngineTakesTheTemporalServiceStartedAhead() {
+    SpoolEngine.prestart();
+    assertThat(SpoolEngine.prestartPending()).isTrue();
+    try (SpoolEngine second = SpoolEngine.embedded(EngineConfig.newBuilder(home.resolve("second")).cpuCores(2)
+        .jobType(new FlakyJob()).build())) {
+      assertThat(SpoolEngine.prestartPending()).as("taken").isFalse();
+      JobOutcome o = second.remote(new JobSpec("flaky", Map.of(),
+          Resources.newBuilder().retries(new RetryPolicy(3, Duration.ofMillis(10), 1.0)).build(), null, null));
+      assertThat(o.state()).isEqualTo(JobState.SUCCEEDED);
+      assertThat(o.attempts()).isEqualTo(3);
+    }
+  }
+
+  @Test
   void jobOverItsMemoryAllowanceFailsOnceWithAClearReason() throws Exception {
     Path in = MediaFixtures.sample(dir, "big.mp4", 1280, 720, 10);
     JobOutcome o = engine.remote(TranscodeJob.spec(in.toString(), dir.resolve("o.mp4").toString(),
