@@ -126,7 +126,7 @@ public final class BatchHandle {
         String id = k == 0 ? batchId : batchId + "." + (k + 1);
         BatchWorkflow stub = engine.client().newWorkflowStub(BatchWorkflow.class,
             WorkflowOptions.newBuilder().setTaskQueue(SpoolEngine.CONTROL_QUEUE).setWorkflowId(id).build());
-        WorkflowClient.start(stub::run, new BatchPlan(batchId, todo, plan.concurrency(), plan.window()));
+        WorkflowClient.start(stub::run, new BatchPlan(batchId, todo, plan.concurrency(), plan.window(), plan.marked()));
         workflow = stub;
         workflowId = id;
         // A cancel that came while this chunk was starting is passed on now.

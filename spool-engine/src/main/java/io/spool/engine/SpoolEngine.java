@@ -199,20 +199,24 @@ public final class SpoolEngine implements AutoCloseable {
     long pid = ProcessHandle.current().pid();
     List<JobRequest> requests = new ArrayList<>();
     List<String> ids = new ArrayList<>();
+    // The first jobs go to the task queue as the workflow starts; their records say so already.
+    int first = Math.min(limit, config.batchChunkJobs());
     for (int i = 0; i < jobs.size(); i++) {
       JobSpec spec = route(jobs.get(i));
       String id = newId("j", now);
       ids.add(id);
       requests.add(new JobRequest(id, batchId, i, spec));
-      store.put(new JobRecord(id, batchId, i, spec.type(), spec.input(), spec.output(), JobState.QUEUED,
-          spec.resources(), now, null, pid, null));
+      boolean running = i < first;
+      store.put(new JobRecord(id, batchId, i, spec.type(), spec.input(), spec.output(),
+          running ? JobState.RUNNING : JobState.QUEUED, spec.resources(), now, running ? now : null, pid, null));
     }
     store.putBatch(new BatchRecord(batchId, type, JobState.RUNNING, now, null, ids, 0, 0, 0, null, pid));
     int window = window(requests, concurrency, limit);
     List<BatchPlan> chunks = new ArrayList<>();
     for (int from = 0; from < requests.size(); from += config.batchChunkJobs()) {
       List<JobRequest> chunk = requests.subList(from, Math.min(requests.size(), from + config.batchChunkJobs()));
-      chunks.add(new BatchPlan(batchId, List.copyOf(chunk), limit, window));
+      chunks.add(new BatchPlan(batchId, List.copyOf(chunk), limit, window,
+          from == 0 ? ids.subList(0, Math.min(first, ids.size())) : List.of()));
     }
     BatchHandle handle = new BatchHandle(this, batchId, ids, chunks);
     handle.start();

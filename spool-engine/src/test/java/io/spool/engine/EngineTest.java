@@ -180,6 +180,8 @@ class EngineTest {
           TranscodeOptions.newBuilder().preset(io.spool.media.Preset.ARCHIVE).build(), Resources.DEFAULT));
     }
     BatchHandle b = engine.submit("transcode", jobs, 0);
+    // The first two go to the task queue as the workflow starts, and their records say so at once.
+    List<JobState> submitted = b.jobIds().stream().map(id -> engine.store().job(id).orElseThrow().state()).toList();
     int most = 0;
     for (int i = 0; i < 30; i++) {
       Thread.sleep(100);
@@ -200,6 +202,7 @@ class EngineTest {
     b.cancel();
     b.await();
     assertThat(most).isEqualTo(2);
+    assertThat(submitted).containsExactly(JobState.RUNNING, JobState.RUNNING, JobState.QUEUED);
     assertThat(states).containsExactly(JobState.RUNNING, JobState.RUNNING, JobState.QUEUED);
     assertThat(reported).hasSize(2);
     assertThat(waitingEnd).as("a job waiting in the queue is cancelled without running").isEqualTo(JobState.CANCELLED);
@@ -378,7 +381,8 @@ class EngineTest {
         .batchChunkJobs(3).jobType(SLEEPY).build())) {
       BatchHandle b = chunked.submit("sleepy", sleepy(8, 60_000), 1);
       String first = b.jobIds().get(0);
-      for (int i = 0; i < 200 && chunked.store().requireJob(first).state() != JobState.RUNNING; i++) {
+      // Its record says running from the start; its heartbeat says its worker has it.
+      for (int i = 0; i < 200 && b.running().stream().noneMatch(j -> j.jobId().equals(first)); i++) {
         Thread.sleep(50);
       }
       String later = b.jobIds().get(4);

@@ -6,10 +6,14 @@ import java.util.List;
  * What a batch workflow runs: the jobs, how many run at once, and how many may be handed to the
  * task queue at once ({@code window >= concurrency}). Jobs handed over beyond {@code concurrency}
  * wait in the queue, so a worker slot that frees up takes the next job at once instead of after
- * a round trip through the workflow.
+ * a round trip through the workflow. {@code marked} are jobs whose records already say running:
+ * the first ones of a batch are marked when it is submitted, so that they go to the task queue
+ * without first waiting for their records to be written (a workflow task hands out its jobs only
+ * after its local activities have ended).
  */
-public record BatchPlan(String batchId, List<JobRequest> jobs, int concurrency, int window) {
+public record BatchPlan(String batchId, List<JobRequest> jobs, int concurrency, int window, List<String> marked) {
   public BatchPlan {
     window = Math.max(window, concurrency);
+    marked = List.copyOf(marked);
   }
 }

@@ -40,6 +40,7 @@ public class BatchWorkflowImpl implements BatchWorkflow {
   @Override
   public BatchTally run(BatchPlan plan) {
     Deque<JobRequest> queue = new ArrayDeque<>(plan.jobs());
+    marked.addAll(plan.marked());
     int ok = 0;
     int failed = 0;
     int stopped = 0;
