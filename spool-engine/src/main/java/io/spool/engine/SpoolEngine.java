@@ -52,7 +52,7 @@ public final class SpoolEngine implements AutoCloseable {
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
   private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
   /** The Temporal service {@link #prestart} is starting, until an engine takes it. */
-  private static final AtomicReference<CompletableFuture<TestWorkflowEnvironment>> PRESTARTED = new AtomicReference<>();
+  private static final AtomicReference<CompletableFuture<Service>> PRESTARTED = new AtomicReference<>();
 
   private final EngineConfig config;
   private final JobStore store;
@@ -66,7 +66,10 @@ public final class SpoolEngine implements AutoCloseable {
     this.config = config;
     this.store = JobStore.at(config.home());
     this.volumes = VolumeStore.at(config.volumesDir());
-    this.env = takeService();
+    long waitStart = System.nanoTime();
+    Service service = takeService();
+    long waited = System.nanoTime() - waitStart;
+    this.env = service.env();
     Worker control = env.newWorker(CONTROL_QUEUE, WorkerOptions.newBuilder()
         .setMaxConcurrentLocalActivityExecutionSize(64).build());
     control.registerWorkflowImplementationTypes(BatchWorkflowImpl.class);
@@ -83,7 +86,7 @@ public final class SpoolEngine implements AutoCloseable {
       env.newWorker(Resources.GPU_QUEUE, mediaOptions).registerActivitiesImplementations(media);
     }
     env.start();
-    this.startTime = Duration.ofNanos(System.nanoTime() - t0);
+    this.startTime = Duration.ofNanos(System.nanoTime() - t0 - waited).plus(service.startTime());
   }
 
   /**
@@ -93,7 +96,7 @@ public final class SpoolEngine implements AutoCloseable {
    * thread and the service end with the process. Calling it again before then does nothing.
    */
   public static void prestart() {
-    CompletableFuture<TestWorkflowEnvironment> service = new CompletableFuture<>();
+    CompletableFuture<Service> service = new CompletableFuture<>();
     if (PRESTARTED.compareAndSet(null, service)) {
       Thread t = new Thread(() -> {
         try {
@@ -113,8 +116,8 @@ public final class SpoolEngine implements AutoCloseable {
   }
 
   /** The prestarted service if there is one (a failed start is tried again here), else a new one. */
-  private static TestWorkflowEnvironment takeService() {
-    CompletableFuture<TestWorkflowEnvironment> service = PRESTARTED.getAndSet(null);
+  private static Service takeService() {
+    CompletableFuture<Service> service = PRESTARTED.getAndSet(null);
     if (service != null) {
       try {
         return service.join();
@@ -125,11 +128,16 @@ public final class SpoolEngine implements AutoCloseable {
     return newService();
   }
 
-  private static TestWorkflowEnvironment newService() {
-    return TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
+  /** An in-process Temporal service and how long it took to start. */
+  private record Service(TestWorkflowEnvironment env, Duration startTime) {}
+
+  private static Service newService() {
+    long t0 = System.nanoTime();
+    TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
         .setUseTimeskipping(false)
         .setWorkerFactoryOptions(WorkerFactoryOptions.newBuilder().setMaxWorkflowThreadCount(2 * MAX_CONCURRENCY + 64).build())
         .build());
+    return new Service(env, Duration.ofNanos(System.nanoTime() - t0));
   }
 
   /** Starts an embedded engine: in-process Temporal service and workers. */
@@ -154,7 +162,10 @@ public final class SpoolEngine implements AutoCloseable {
     return io.spool.engine.internal.Refs.isVolume(ref, volumes);
   }
 
-  /** How long starting the engine took (after {@link #prestart}, what was left of its start). */
+  /**
+   * How long starting the engine took: its Temporal service and its workers, also when the
+   * service was started ahead by {@link #prestart} while the command did other work.
+   */
   public Duration startTime() {
     return startTime;
   }
