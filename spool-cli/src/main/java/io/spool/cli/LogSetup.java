@@ -6,6 +6,7 @@ import ch.qos.logback.classic.pattern.TargetLengthBasedClassNameAbbreviator;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ConfiguratorRank;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.LogbackServiceProvider;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.classic.util.ContextInitializer;
@@ -143,7 +144,7 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
 
     @Override
     public String getRequestedApiVersion() {
-      return "2.0.99";
+      return LogbackServiceProvider.REQUESTED_API_VERSION;
     }
   }
 }
