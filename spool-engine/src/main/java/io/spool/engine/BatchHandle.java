@@ -134,17 +134,15 @@ public final class BatchHandle {
           signal(stub, BatchWorkflow::cancelAll);
         }
         todo.stream().filter(j -> cancelledJobs.contains(j.jobId())).forEach(j -> signal(stub, w -> w.cancelJob(j.jobId())));
+        BatchTally t;
         try {
-          BatchTally t = WorkflowStub.fromTyped(stub).getResult(BatchTally.class);
-          ok += t.succeeded();
-          failed += t.failed();
-          stopped += t.cancelled();
+          t = WorkflowStub.fromTyped(stub).getResult(BatchTally.class);
         } catch (RuntimeException e) {
-          BatchTally t = failUnfinished(todo, e);
-          ok += t.succeeded();
-          failed += t.failed();
-          stopped += t.cancelled();
+          t = failUnfinished(todo, e);
         }
+        ok += t.succeeded();
+        failed += t.failed();
+        stopped += t.cancelled();
       }
       tally.complete(new BatchTally(ok, failed, stopped));
     } catch (RuntimeException e) {

@@ -35,7 +35,7 @@ public record JobRecord(
 
   /** This job, ended unfinished for the reason given. */
   public JobOutcome interrupted(Instant now, String why) {
-    return endedBefore(JobState.CANCELLED, "CANCELLED", why, now);
+    return endedBefore(JobState.CANCELLED, io.spool.media.ErrorCode.CANCELLED.name(), why, now);
   }
 
   /** This job, ended from outside its run (no attempt finished, nothing measured). */
