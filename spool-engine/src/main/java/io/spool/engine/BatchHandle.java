@@ -49,6 +49,9 @@ public final class BatchHandle {
   /** Jobs asked to stop; those of chunks not yet started never start. */
   private final Set<String> cancelledJobs = ConcurrentHashMap.newKeySet();
   private volatile boolean cancelAll;
+  /** On cancelling the batch: the jobs whose outcomes were already on their way. */
+  private volatile List<String> endingAtCancel = List.of();
+  private final Object cancelLock = new Object();
   /** The chunk's workflow running now, and its id. */
   private volatile BatchWorkflow workflow;
   private volatile String workflowId;
@@ -131,7 +134,7 @@ public final class BatchHandle {
         workflowId = id;
         // A cancel that came while this chunk was starting is passed on now.
         if (cancelAll) {
-          signal(stub, BatchWorkflow::cancelAll);
+          signal(stub, w -> w.cancelAll(endingAtCancel));
         }
         todo.stream().filter(j -> cancelledJobs.contains(j.jobId())).forEach(j -> signal(stub, w -> w.cancelJob(j.jobId())));
         BatchTally t;
@@ -150,6 +153,7 @@ public final class BatchHandle {
     } finally {
       cancelWatcher.interrupt();
       forgetCancelRequests();
+      engine.gate().forget(batchId, jobIds);
     }
   }
 
@@ -285,17 +289,30 @@ public final class BatchHandle {
     return out;
   }
 
-  /** Cancels every unfinished job; running ffmpeg processes are ended. */
+  /**
+   * Cancels every unfinished job; running ffmpeg processes are ended. A job that was handing in
+   * its outcome at that moment keeps it.
+   */
   public void cancel() {
-    cancelAll = true;
+    synchronized (cancelLock) {
+      if (cancelAll || tally.isDone()) {
+        return;
+      }
+      endingAtCancel = engine.gate().cancelBatch(batchId);
+      cancelAll = true;
+    }
     BatchWorkflow w = workflow;
     if (w != null) {
-      signal(w, BatchWorkflow::cancelAll);
+      List<String> except = endingAtCancel;
+      signal(w, x -> x.cancelAll(except));
     }
   }
 
-  /** Cancels one job of this batch. */
+  /** Cancels one job of this batch, unless it is handing in its outcome already. */
   public void cancel(String jobId) {
+    if (tally.isDone() || !jobIds.contains(jobId) || !engine.gate().cancel(jobId)) {
+      return;
+    }
     cancelledJobs.add(jobId);
     BatchWorkflow w = workflow;
     if (w != null) {

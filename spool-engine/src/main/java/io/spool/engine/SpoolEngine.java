@@ -2,6 +2,7 @@ package io.spool.engine;
 
 import io.spool.engine.internal.BatchPlan;
 import io.spool.engine.internal.BatchWorkflowImpl;
+import io.spool.engine.internal.CancelGate;
 import io.spool.engine.internal.JobOptions;
 import io.spool.engine.internal.JobRequest;
 import io.spool.engine.internal.MediaActivitiesImpl;
@@ -60,6 +61,7 @@ public final class SpoolEngine implements AutoCloseable {
   private final TestWorkflowEnvironment env;
   private final Duration startTime;
   private final MediaActivitiesImpl media;
+  private final CancelGate gate = new CancelGate();
 
   private SpoolEngine(EngineConfig config) {
     long t0 = System.nanoTime();
@@ -75,7 +77,7 @@ public final class SpoolEngine implements AutoCloseable {
     control.registerWorkflowImplementationTypes(BatchWorkflowImpl.class);
     control.registerActivitiesImplementations(new RecordActivitiesImpl(store, config.prices()));
     this.media = new MediaActivitiesImpl(config.jobTypes(), config.tools(), volumes,
-        config.scratchDir(), config.minScratchBytes(), config.cpuCores(), config.gpuEncode());
+        config.scratchDir(), config.minScratchBytes(), config.cpuCores(), config.gpuEncode(), gate);
     // Heartbeats carry progress: forward each one (a second apart) rather than the SDK's default of
     // at most one per 0.8 x heartbeat timeout, which left progress bars 4 s behind.
     WorkerOptions mediaOptions = WorkerOptions.newBuilder()
@@ -147,6 +149,11 @@ public final class SpoolEngine implements AutoCloseable {
 
   public EngineConfig config() {
     return config;
+  }
+
+  /** Where this engine's batches ask its worker to stop jobs. */
+  CancelGate gate() {
+    return gate;
   }
 
   public JobStore store() {

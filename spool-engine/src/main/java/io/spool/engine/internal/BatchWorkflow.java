@@ -3,6 +3,7 @@ package io.spool.engine.internal;
 import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
+import java.util.List;
 
 /** Fans a batch of jobs out over the media workers with bounded concurrency. One job is a batch of one. */
 @WorkflowInterface
@@ -14,7 +15,10 @@ public interface BatchWorkflow {
   @SignalMethod
   void cancelJob(String jobId);
 
-  /** Cancels every job not yet finished. */
+  /**
+   * Cancels every job not yet finished, except the given ones, whose outcomes are on their way
+   * (see {@link CancelGate}).
+   */
   @SignalMethod
-  void cancelAll();
+  void cancelAll(List<String> except);
 }

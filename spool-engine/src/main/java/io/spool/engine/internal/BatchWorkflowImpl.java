@@ -136,8 +136,9 @@ public class BatchWorkflowImpl implements BatchWorkflow {
   }
 
   @Override
-  public void cancelAll() {
+  public void cancelAll(List<String> except) {
     cancelAll = true;
-    running.values().forEach(r -> r.scope().cancel("batch cancelled"));
+    Set<String> ending = new HashSet<>(except);
+    running.values().stream().filter(r -> !ending.contains(r.job().jobId())).forEach(r -> r.scope().cancel("batch cancelled"));
   }
 }

@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -47,9 +48,10 @@ public final class MediaActivitiesImpl implements MediaActivities {
   private final int cores;
   private final Semaphore cpu;
   private final boolean gpuEncode;
+  private final CancelGate gate;
 
   public MediaActivitiesImpl(Map<String, JobType> types, Toolchain tools, VolumeStore volumes, Path scratchRoot,
-      long minScratchBytes, int cores, boolean gpuEncode) {
+      long minScratchBytes, int cores, boolean gpuEncode, CancelGate gate) {
     this.types = Map.copyOf(types);
     this.tools = tools;
     this.volumes = volumes;
@@ -59,6 +61,7 @@ public final class MediaActivitiesImpl implements MediaActivities {
     this.cores = cores;
     this.cpu = new Semaphore(cores, true);
     this.gpuEncode = gpuEncode;
+    this.gate = gate;
   }
 
   /**
@@ -84,6 +87,35 @@ public final class MediaActivitiesImpl implements MediaActivities {
     ActivityExecutionContext activity = Activity.getExecutionContext();
     int attempt = activity.getInfo().getAttempt();
     Instant started = Instant.now();
+    Heartbeat beat = new Heartbeat(activity, request, attempt, Thread.currentThread());
+    try {
+      JobOutcome outcome;
+      try {
+        if (!gate.begin(request.jobId(), beat)) {
+          throw failure(new CancelledException("cancelled"), attempt, Metrics.ZERO, started);
+        }
+        outcome = attempt(request, attempt, started, beat);
+      } catch (ApplicationFailure f) {
+        boolean last = f.isNonRetryable() || attempt > request.spec().resources().retries().maxRetries();
+        if (gate.end(request.jobId(), request.batchId(), last)) {
+          throw f;
+        }
+        beat.awaitTemporalCancel();
+        throw ErrorCode.CANCELLED.name().equals(f.getType()) ? f
+            : failure(new CancelledException("cancelled"), attempt, Metrics.ZERO, started);
+      }
+      if (!gate.end(request.jobId(), request.batchId(), true)) {
+        // Cancelled after its work was done: the outcome stands, once the cancel cannot cross it.
+        beat.awaitTemporalCancel();
+      }
+      return outcome;
+    } finally {
+      beat.stopTicking();
+      Thread.interrupted();
+    }
+  }
+
+  private JobOutcome attempt(JobRequest request, int attempt, Instant started, Heartbeat beat) {
     Resources res = request.spec().resources();
     JobType type = types.get(request.spec().type());
     if (type == null) {
@@ -91,7 +123,6 @@ public final class MediaActivitiesImpl implements MediaActivities {
           attempt, Metrics.ZERO, started);
     }
     int permits = Math.min(res.cpu(), cores);
-    Heartbeat beat = new Heartbeat(activity, request.jobId(), attempt, Thread.currentThread());
     try {
       acquire(permits, beat);
       Instant runStart = Instant.now();
@@ -115,9 +146,6 @@ public final class MediaActivitiesImpl implements MediaActivities {
       }
       LOG.warn("job {} failed in its own code", request.jobId(), e);
       throw failure(new SpoolException(ErrorCode.JOB_FAILED, "job failed: " + e), attempt, Metrics.ZERO, started);
-    } finally {
-      beat.stop();
-      Thread.interrupted();
     }
   }
 
@@ -138,11 +166,14 @@ public final class MediaActivitiesImpl implements MediaActivities {
    * Heartbeats progress once a second from its own thread, and interrupts the job when Temporal
    * says it is cancelled or when its time is up; the interrupt ends ffmpeg.
    */
-  private static final class Heartbeat {
+  private static final class Heartbeat implements CancelGate.Attempt {
     enum Ending { CANCELLED, TIMEOUT }
 
     private final ActivityExecutionContext activity;
     private final String jobId;
+    private final String batchId;
+    /** Counted down when Temporal says the attempt is cancelled. */
+    private final CountDownLatch temporalCancel = new CountDownLatch(1);
     private final int attempt;
     private final Thread worker;
     private final AtomicReference<HeartbeatDetails> latest = new AtomicReference<>();
@@ -151,9 +182,10 @@ public final class MediaActivitiesImpl implements MediaActivities {
     private volatile Duration timeout;
     private final Thread ticker;
 
-    Heartbeat(ActivityExecutionContext activity, String jobId, int attempt, Thread worker) {
+    Heartbeat(ActivityExecutionContext activity, JobRequest request, int attempt, Thread worker) {
       this.activity = activity;
-      this.jobId = jobId;
+      this.jobId = request.jobId();
+      this.batchId = request.batchId();
       this.attempt = attempt;
       this.worker = worker;
       latest.set(new HeartbeatDetails(jobId, attempt, 0, 0, -1));
@@ -184,7 +216,33 @@ public final class MediaActivitiesImpl implements MediaActivities {
       try {
         activity.heartbeat(latest.get());
       } catch (ActivityCompletionException e) {
+        temporalCancel.countDown();
         end(Ending.CANCELLED);
+      }
+    }
+
+    @Override
+    public String batchId() {
+      return batchId;
+    }
+
+    @Override
+    public void stop() {
+      end(Ending.CANCELLED);
+    }
+
+    /**
+     * Waits until Temporal has told this attempt it is cancelled (the next heartbeat, a second
+     * at most after the workflow asked), or {@link CancelGate#UNANSWERED} has passed.
+     */
+    void awaitTemporalCancel() {
+      Thread.interrupted(); // the stop's own interrupt
+      try {
+        if (!temporalCancel.await(CancelGate.UNANSWERED.toMillis(), TimeUnit.MILLISECONDS)) {
+          LOG.warn("job {} was cancelled but Temporal did not say so within {} s", jobId, CancelGate.UNANSWERED.toSeconds());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt(); // the worker is shutting down
       }
     }
 
@@ -221,7 +279,7 @@ public final class MediaActivitiesImpl implements MediaActivities {
       return e;
     }
 
-    void stop() {
+    void stopTicking() {
       ticker.interrupt();
       try {
         ticker.join(2000);
