@@ -122,6 +122,26 @@ class EngineTest {
   }
 
   @Test
+  void aJobCancelledWhileWaitingToBeRetriedIsNotTriedAgain() throws Exception {
+    JobSpec slow = new JobSpec("flaky", Map.of(), Resources.newBuilder()
+        .retries(new RetryPolicy(3, Duration.ofSeconds(20), 2.0)).build(), null, null);
+    BatchHandle b = engine.submit("flaky", List.of(slow), 0);
+    for (int i = 0; i < 200 && flakyAttempts.isEmpty(); i++) {
+      Thread.sleep(20);
+    }
+    Thread.sleep(300); // its first attempt has failed; the next is 20 s away
+
+    b.cancel();
+    BatchRecord r = java.util.concurrent.CompletableFuture.supplyAsync(b::await).get(60, java.util.concurrent.TimeUnit.SECONDS);
+
+    assertThat(r.state()).isEqualTo(JobState.CANCELLED);
+    assertThat(flakyAttempts).hasSize(1);
+    // It ended with the cancel, not when the retry came 20 s later.
+    assertThat(Duration.between(flakyAttempts.get(0), engine.store().requireJob(b.jobIds().get(0)).outcome().finishedAt()))
+        .isLessThan(Duration.ofSeconds(10));
+  }
+
+  @Test
   void timeoutEndsFfmpegAndIsRetriedPerPolicy() throws Exception {
     Path in = MediaFixtures.sample(dir, "long.mp4", 1280, 720, 20);
     Resources r = Resources.newBuilder().timeout(Duration.ofSeconds(1))
