@@ -312,17 +312,8 @@ class EngineTest {
   void onAProvenGpuHostAnyGpuJobRunsOnTheGpuQueueAndIsPricedAsThatGpu() {
     // A job type that reports ten seconds of use, on an engine configured as a host whose NVENC
     // test encode passed on an L40S (the probe itself needs such a GPU; CapabilityProbeTest runs it).
-    JobType tenSeconds = new JobType() {
-      @Override
-      public String name() {
-        return "ten-seconds";
-      }
-
-      @Override
-      public JobResult run(JobContext ctx, Map<String, Object> params) {
-        return new JobResult(List.of(), new io.spool.media.Metrics(10, 1, 0, 0), 10, Map.of());
-      }
-    };
+    JobType tenSeconds = jobType("ten-seconds",
+        (ctx, params) -> new JobResult(List.of(), new io.spool.media.Metrics(10, 1, 0, 0), 10, Map.of()));
     try (SpoolEngine gpuHost = SpoolEngine.embedded(EngineConfig.newBuilder(dir.resolve("gpu-home")).cpuCores(2)
         .gpuEncode(true).gpuKind("l40s").jobType(tenSeconds).build())) {
       JobOutcome o = gpuHost.remote(new JobSpec("ten-seconds", Map.of(), Resources.newBuilder().gpu("any").build(), null, null));
@@ -342,22 +333,29 @@ class EngineTest {
   }
 
   /** Sleeps for its {@code ms} parameter; stops when cancelled. */
-  private static final JobType SLEEPY = new JobType() {
-    @Override
-    public String name() {
-      return "sleepy";
+  private static final JobType SLEEPY = jobType("sleepy", (ctx, params) -> {
+    try {
+      Thread.sleep(((Number) params.get("ms")).longValue());
+    } catch (InterruptedException e) {
+      throw new io.spool.media.CancelledException("cancelled while sleeping");
     }
+    return new JobResult(List.of(), io.spool.media.Metrics.ZERO, 0, Map.of());
+  });
 
-    @Override
-    public JobResult run(JobContext ctx, Map<String, Object> params) {
-      try {
-        Thread.sleep(((Number) params.get("ms")).longValue());
-      } catch (InterruptedException e) {
-        throw new io.spool.media.CancelledException("cancelled while sleeping");
+  /** A job type from its name and what it does. */
+  private static JobType jobType(String name, java.util.function.BiFunction<JobContext, Map<String, Object>, JobResult> run) {
+    return new JobType() {
+      @Override
+      public String name() {
+        return name;
       }
-      return new JobResult(List.of(), io.spool.media.Metrics.ZERO, 0, Map.of());
-    }
-  };
+
+      @Override
+      public JobResult run(JobContext ctx, Map<String, Object> params) {
+        return run.apply(ctx, params);
+      }
+    };
+  }
 
   private static List<JobSpec> sleepy(int n, long ms) {
     List<JobSpec> specs = new ArrayList<>();
@@ -395,25 +393,17 @@ class EngineTest {
   /** A job that does not stop when told (here: it ignores interrupts) and finishes its work. */
   @Test
   void aJobThatFinishesItsWorkAsItIsCancelledKeepsItsOutcome() throws Exception {
-    JobType stubborn = new JobType() {
-      @Override
-      public String name() {
-        return "stubborn";
-      }
-
-      @Override
-      public JobResult run(JobContext ctx, Map<String, Object> params) {
-        long end = System.nanoTime() + 1_500_000_000L;
-        while (System.nanoTime() < end) {
-          try {
-            Thread.sleep(50);
-          } catch (InterruptedException ignored) {
-            // carries on
-          }
+    JobType stubborn = jobType("stubborn", (ctx, params) -> {
+      long end = System.nanoTime() + 1_500_000_000L;
+      while (System.nanoTime() < end) {
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException ignored) {
+          // carries on
         }
-        return new JobResult(List.of(), io.spool.media.Metrics.ZERO, 0, Map.of("done", "yes"));
       }
-    };
+      return new JobResult(List.of(), io.spool.media.Metrics.ZERO, 0, Map.of("done", "yes"));
+    });
     try (SpoolEngine e = SpoolEngine.embedded(EngineConfig.newBuilder(dir.resolve("stubborn")).cpuCores(2).jobType(stubborn).build())) {
       BatchHandle b = e.submit("stubborn", List.of(new JobSpec("stubborn", Map.of(), Resources.DEFAULT, null, null)), 0);
       for (int i = 0; i < 100 && b.running().isEmpty(); i++) {
