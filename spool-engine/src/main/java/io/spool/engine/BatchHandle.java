@@ -68,6 +68,7 @@ public final class BatchHandle {
     this.chunks = List.copyOf(chunks);
     this.listener = r -> {
       if (batchId.equals(r.batchId()) && r.state().terminal() && r.outcome() != null) {
+        engine.gate().settled(r.id());
         synchronized (seen) {
           if (seen.add(r.id())) {
             finished.add(r.outcome());

@@ -20,7 +20,8 @@ import java.util.Set;
  *       of it hands in an outcome until Temporal has delivered the workflow's cancel to it (or
  *       {@link #UNANSWERED} has passed), so the workflow's cancel never meets a finished activity.
  * </ul>
- * A batch is let go with {@link #forget} when it ends.
+ * A job is let go with {@link #settled} once its outcome is recorded, a batch with {@link #forget}
+ * when it ends.
  */
 public final class CancelGate {
   /** How long an attempt of a cancelled job waits for Temporal's cancel before it ends anyway. */
@@ -30,7 +31,10 @@ public final class CancelGate {
   private final Set<String> cancelledBatches = new HashSet<>();
   /** Running attempts: job id to the attempt, which stops when told. */
   private final Map<String, Attempt> running = new HashMap<>();
-  /** Jobs whose last attempt is handing in its outcome, with their batch. */
+  /**
+   * Jobs whose last attempt is handing in its outcome, with their batch, until the workflow has
+   * recorded it ({@link #settled}): a handful at a time, however large the batch.
+   */
   private final Map<String, String> ending = new HashMap<>();
 
   /** An attempt on this engine's worker. */
@@ -89,6 +93,11 @@ public final class CancelGate {
       ending.put(jobId, batchId);
     }
     return true;
+  }
+
+  /** The workflow has recorded the job's outcome: no cancel of it can reach Temporal any more. */
+  public synchronized void settled(String jobId) {
+    ending.remove(jobId);
   }
 
   /** The batch has ended: nothing of it is remembered any longer. */
