@@ -20,15 +20,19 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.Spliterators;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -46,31 +50,39 @@ public final class BatchHandle {
   private final Set<String> seen = new HashSet<>();
   private final Consumer<JobRecord> listener;
   private final List<BatchPlan> chunks;
+  /** Whether the next chunk's workflow may start before the one before has ended. */
+  private final boolean overlap;
   /** Jobs asked to stop; those of chunks not yet started never start. */
   private final Set<String> cancelledJobs = ConcurrentHashMap.newKeySet();
   private volatile boolean cancelAll;
   /** On cancelling the batch: the jobs whose outcomes were already on their way. */
   private volatile List<String> endingAtCancel = List.of();
   private final Object cancelLock = new Object();
-  /** The chunk's workflow running now, and its id. */
-  private volatile BatchWorkflow workflow;
-  private volatile String workflowId;
+  /** The chunks' workflows running now, by id (two at a time where chunks overlap). */
+  private final Map<String, BatchWorkflow> live = new ConcurrentHashMap<>();
+  /** Jobs finished per chunk. */
+  private final AtomicIntegerArray finishedIn;
+  private static final long HANDED_OUT_POLL_MILLIS = 20;
   private final CompletableFuture<BatchTally> tally = new CompletableFuture<>();
   private volatile BatchRecord result;
   private final Thread cancelWatcher;
   private final Thread driver;
   private final ExitCleanup.Registration onExit;
 
-  BatchHandle(SpoolEngine engine, String batchId, List<String> jobIds, List<BatchPlan> chunks) {
+  BatchHandle(SpoolEngine engine, String batchId, List<String> jobIds, List<BatchPlan> chunks, boolean overlap) {
     this.engine = engine;
     this.batchId = batchId;
     this.jobIds = List.copyOf(jobIds);
     this.chunks = List.copyOf(chunks);
+    this.overlap = overlap;
+    this.finishedIn = new AtomicIntegerArray(chunks.size());
+    int chunkJobs = chunks.isEmpty() ? 1 : chunks.get(0).jobs().size();
     this.listener = r -> {
       if (batchId.equals(r.batchId()) && r.state().terminal() && r.outcome() != null) {
         engine.gate().settled(r.id());
         synchronized (seen) {
           if (seen.add(r.id())) {
+            finishedIn.incrementAndGet(Math.min(chunks.size() - 1, r.index() / chunkJobs));
             finished.add(r.outcome());
           }
         }
@@ -104,46 +116,59 @@ public final class BatchHandle {
   }
 
   /**
-   * Runs the chunks' workflows one after another (a batch of up to one chunk is one workflow, with
-   * the batch's id). A chunk whose workflow fails has its unfinished jobs failed with it rather
-   * than waiting forever; the next chunk still runs.
+   * Runs the chunks' workflows in turn (a batch of up to one chunk is one workflow, with the
+   * batch's id). Where the worker's capacity is the limit (jobs wait in the task queue for free
+   * worker slots), the next chunk starts as soon as every job left in the one before has been
+   * handed out, so that its jobs are queued behind the last ones of that chunk and no core idles
+   * while those finish (two chunks at a time at most). Otherwise (a {@code --concurrency} limit, which two workflows would
+   * exceed together, or jobs of several cores) a chunk starts when the one before has ended. A
+   * chunk whose workflow fails has its unfinished jobs failed with it rather than waiting forever;
+   * the next chunk still runs.
    */
   private void drive() {
-    int ok = 0;
-    int failed = 0;
-    int stopped = 0;
+    List<CompletableFuture<BatchTally>> ends = new ArrayList<>();
+    int stoppedBeforeStart = 0;
     try {
       for (int k = 0; k < chunks.size(); k++) {
+        if (k > 1) {
+          ends.get(k - 2).join(); // two workflows at a time at most
+        }
+        if (k > 0) {
+          awaitHandedOut(k - 1, ends.get(k - 1));
+        }
         BatchPlan plan = chunks.get(k);
         List<JobRequest> todo = new ArrayList<>();
         for (JobRequest j : plan.jobs()) {
           if (cancelAll || cancelledJobs.contains(j.jobId())) {
             recordCancelledBeforeStart(j.jobId());
-            stopped++;
+            stoppedBeforeStart++;
           } else {
             todo.add(j);
           }
         }
         if (todo.isEmpty()) {
+          ends.add(CompletableFuture.completedFuture(new BatchTally(0, 0, 0)));
           continue;
         }
         String id = k == 0 ? batchId : batchId + "." + (k + 1);
         BatchWorkflow stub = engine.client().newWorkflowStub(BatchWorkflow.class,
             WorkflowOptions.newBuilder().setTaskQueue(SpoolEngine.CONTROL_QUEUE).setWorkflowId(id).build());
         WorkflowClient.start(stub::run, new BatchPlan(batchId, todo, plan.concurrency(), plan.window(), plan.marked()));
-        workflow = stub;
-        workflowId = id;
+        live.put(id, stub);
         // A cancel that came while this chunk was starting is passed on now.
         if (cancelAll) {
           signal(stub, w -> w.cancelAll(endingAtCancel));
         }
         todo.stream().filter(j -> cancelledJobs.contains(j.jobId())).forEach(j -> signal(stub, w -> w.cancelJob(j.jobId())));
-        BatchTally t;
-        try {
-          t = WorkflowStub.fromTyped(stub).getResult(BatchTally.class);
-        } catch (RuntimeException e) {
-          t = failUnfinished(todo, e);
-        }
+        ends.add(WorkflowStub.fromTyped(stub).getResultAsync(BatchTally.class)
+            .handle((t, e) -> e == null ? t : failUnfinished(todo, e instanceof CompletionException ce ? ce.getCause() : e))
+            .whenComplete((t, e) -> live.remove(id)));
+      }
+      int ok = 0;
+      int failed = 0;
+      int stopped = stoppedBeforeStart;
+      for (CompletableFuture<BatchTally> end : ends) {
+        BatchTally t = end.join();
         ok += t.succeeded();
         failed += t.failed();
         stopped += t.cancelled();
@@ -156,6 +181,25 @@ public final class BatchHandle {
       forgetCancelRequests();
       engine.gate().forget(batchId, jobIds);
     }
+  }
+
+  /**
+   * Waits until chunk {@code k} has ended or, where chunks overlap, until none of its jobs is left
+   * to hand out (as many are unfinished as its window).
+   */
+  private void awaitHandedOut(int k, CompletableFuture<BatchTally> end) {
+    BatchPlan plan = chunks.get(k);
+    if (overlap) {
+      try {
+        while (!end.isDone() && plan.jobs().size() - finishedIn.get(k) > plan.window()) {
+          Thread.sleep(HANDED_OUT_POLL_MILLIS);
+        }
+        return;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    end.join();
   }
 
   /** Requests that came for jobs of this batch after they had ended are void now. */
@@ -268,24 +312,23 @@ public final class BatchHandle {
   public List<RunningJob> running() {
     WorkflowClient client = engine.client();
     List<RunningJob> out = new ArrayList<>();
-    if (workflowId == null) {
-      return out;
-    }
-    try {
-      DescribeWorkflowExecutionResponse r = client.getWorkflowServiceStubs().blockingStub()
-          .describeWorkflowExecution(DescribeWorkflowExecutionRequest.newBuilder()
-              .setNamespace(client.getOptions().getNamespace())
-              .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId).build())
-              .build());
-      for (PendingActivityInfo pa : r.getPendingActivitiesList()) {
-        if (pa.hasHeartbeatDetails()) {
-          HeartbeatDetails d = GlobalDataConverter.get().fromPayloads(0, Optional.of(pa.getHeartbeatDetails()),
-              HeartbeatDetails.class, HeartbeatDetails.class);
-          out.add(new RunningJob(d.jobId(), Math.max(d.attempt(), pa.getAttempt()), d.fraction(), d.speed(), d.etaMillis()));
+    for (String workflowId : new TreeSet<>(live.keySet())) {
+      try {
+        DescribeWorkflowExecutionResponse r = client.getWorkflowServiceStubs().blockingStub()
+            .describeWorkflowExecution(DescribeWorkflowExecutionRequest.newBuilder()
+                .setNamespace(client.getOptions().getNamespace())
+                .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId).build())
+                .build());
+        for (PendingActivityInfo pa : r.getPendingActivitiesList()) {
+          if (pa.hasHeartbeatDetails()) {
+            HeartbeatDetails d = GlobalDataConverter.get().fromPayloads(0, Optional.of(pa.getHeartbeatDetails()),
+                HeartbeatDetails.class, HeartbeatDetails.class);
+            out.add(new RunningJob(d.jobId(), Math.max(d.attempt(), pa.getAttempt()), d.fraction(), d.speed(), d.etaMillis()));
+          }
         }
+      } catch (RuntimeException e) {
+        // that workflow has ended or the service is shutting down: nothing of it is running
       }
-    } catch (RuntimeException e) {
-      // the batch has ended or the service is shutting down: nothing is running
     }
     return out;
   }
@@ -302,11 +345,8 @@ public final class BatchHandle {
       endingAtCancel = engine.gate().cancelBatch(batchId);
       cancelAll = true;
     }
-    BatchWorkflow w = workflow;
-    if (w != null) {
-      List<String> except = endingAtCancel;
-      signal(w, x -> x.cancelAll(except));
-    }
+    List<String> except = endingAtCancel;
+    live.values().forEach(w -> signal(w, x -> x.cancelAll(except)));
   }
 
   /** Cancels one job of this batch, unless it is handing in its outcome already. */
@@ -315,10 +355,7 @@ public final class BatchHandle {
       return;
     }
     cancelledJobs.add(jobId);
-    BatchWorkflow w = workflow;
-    if (w != null) {
-      signal(w, x -> x.cancelJob(jobId));
-    }
+    live.values().forEach(w -> signal(w, x -> x.cancelJob(jobId)));
   }
 
   /** Waits for the batch to end and returns its final record. */

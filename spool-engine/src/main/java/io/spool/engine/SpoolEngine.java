@@ -251,28 +251,30 @@ public final class SpoolEngine implements AutoCloseable {
           running ? JobState.RUNNING : JobState.QUEUED, spec.resources(), now, running ? now : null, pid, null));
     }
     store.putBatch(new BatchRecord(batchId, type, JobState.RUNNING, now, null, ids, 0, 0, 0, null, pid));
-    int window = window(requests, concurrency, limit);
+    boolean queueAhead = queueAhead(requests, concurrency);
+    int window = queueAhead ? Math.min(MAX_CONCURRENCY, 2 * limit) : limit;
     List<BatchPlan> chunks = new ArrayList<>();
     for (int from = 0; from < requests.size(); from += config.batchChunkJobs()) {
       List<JobRequest> chunk = requests.subList(from, Math.min(requests.size(), from + config.batchChunkJobs()));
       chunks.add(new BatchPlan(batchId, List.copyOf(chunk), limit, window,
           from == 0 ? ids.subList(0, Math.min(first, ids.size())) : List.of()));
     }
-    BatchHandle handle = new BatchHandle(this, batchId, ids, chunks);
+    BatchHandle handle = new BatchHandle(this, batchId, ids, chunks, queueAhead);
     handle.start();
     return handle;
   }
 
   /**
-   * How many jobs a batch may hand to the task queue at once. Where the worker's own capacity is
-   * the limit (no --concurrency, one-core jobs on one queue), twice the limit: the worker runs
-   * only as many as it has cores, and the rest wait in the queue for the next free slot. Anything
-   * else is handed over only as it may run, since a job the worker took would wait inside it.
+   * Whether a batch's jobs may wait in the task queue ahead of free worker slots: where the
+   * worker's own capacity is the limit (no --concurrency, one-core jobs on one queue), the worker
+   * runs only as many as it has cores and the rest wait in the queue for the next free slot. The
+   * batch then hands twice its limit to the queue at once, and the next 1000-job workflow starts
+   * while the last jobs of the one before run. Anything else is handed over only as it may run,
+   * since a job the worker took would wait inside it, and a --concurrency limit holds per workflow.
    */
-  private int window(List<JobRequest> jobs, int concurrency, int limit) {
-    boolean oneCoreOneQueue = jobs.stream().allMatch(j -> j.spec().resources().cpu() == 1)
+  private static boolean queueAhead(List<JobRequest> jobs, int concurrency) {
+    return concurrency <= 0 && jobs.stream().allMatch(j -> j.spec().resources().cpu() == 1)
         && jobs.stream().map(j -> j.spec().resources().queue()).distinct().count() == 1;
-    return concurrency <= 0 && oneCoreOneQueue ? Math.min(MAX_CONCURRENCY, 2 * limit) : limit;
   }
 
   /**

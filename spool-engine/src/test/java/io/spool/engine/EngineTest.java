@@ -451,6 +451,38 @@ class EngineTest {
   }
 
   @Test
+  void theNextWorkflowsJobsRunBesideTheLastJobOfTheOneBefore() {
+    try (SpoolEngine chunked = SpoolEngine.embedded(EngineConfig.newBuilder(dir.resolve("chunked")).cpuCores(2)
+        .batchChunkJobs(3).jobType(SLEEPY).build())) {
+      List<JobSpec> specs = sleepy(6, 50);
+      specs.set(2, new JobSpec("sleepy", Map.of("ms", 3000), Resources.DEFAULT, "long", null));
+      BatchHandle b = chunked.submit("sleepy", specs, 0);
+
+      assertThat(b.await().succeeded()).isEqualTo(6);
+      Instant longEnd = chunked.store().requireJob(b.jobIds().get(2)).outcome().finishedAt();
+      for (String later : b.jobIds().subList(3, 6)) {
+        assertThat(chunked.store().requireJob(later).outcome().finishedAt()).as("job of the second workflow").isBefore(longEnd);
+      }
+    }
+  }
+
+  @Test
+  void withAConcurrencyLimitTheNextWorkflowWaitsForTheOneBefore() {
+    try (SpoolEngine chunked = SpoolEngine.embedded(EngineConfig.newBuilder(dir.resolve("chunked")).cpuCores(2)
+        .batchChunkJobs(3).jobType(SLEEPY).build())) {
+      List<JobSpec> specs = sleepy(6, 50);
+      specs.set(2, new JobSpec("sleepy", Map.of("ms", 1000), Resources.DEFAULT, "long", null));
+      BatchHandle b = chunked.submit("sleepy", specs, 2);
+
+      assertThat(b.await().succeeded()).isEqualTo(6);
+      Instant longEnd = chunked.store().requireJob(b.jobIds().get(2)).outcome().finishedAt();
+      for (String later : b.jobIds().subList(3, 6)) {
+        assertThat(chunked.store().requireJob(later).outcome().startedAt()).as("job of the second workflow").isAfter(longEnd);
+      }
+    }
+  }
+
+  @Test
   void cancellingALargeBatchStopsTheRunningJobAndNeverStartsLaterWorkflows() throws Exception {
     try (SpoolEngine chunked = SpoolEngine.embedded(EngineConfig.newBuilder(dir.resolve("chunked")).cpuCores(2)
         .batchChunkJobs(3).jobType(SLEEPY).build())) {
