@@ -120,10 +120,10 @@ public final class BatchHandle {
    * batch's id). Where the worker's capacity is the limit (jobs wait in the task queue for free
    * worker slots), the next chunk starts as soon as every job left in the one before has been
    * handed out, so that its jobs are queued behind the last ones of that chunk and no core idles
-   * while those finish (two chunks at a time at most). Otherwise (a {@code --concurrency} limit, which two workflows would
-   * exceed together, or jobs of several cores) a chunk starts when the one before has ended. A
-   * chunk whose workflow fails has its unfinished jobs failed with it rather than waiting forever;
-   * the next chunk still runs.
+   * while those finish (two chunks at a time at most). Otherwise (a {@code --concurrency} limit,
+   * which two workflows would exceed together, or jobs of several cores) a chunk starts when the
+   * one before has ended. A chunk whose workflow fails has its unfinished jobs failed with it
+   * rather than waiting forever; the next chunk still runs.
    */
   private void drive() {
     List<CompletableFuture<BatchTally>> ends = new ArrayList<>();
