@@ -118,9 +118,9 @@ public final class BatchHandle {
   /**
    * Runs the chunks' workflows in turn (a batch of up to one chunk is one workflow, with the
    * batch's id). Where the worker's capacity is the limit (jobs wait in the task queue for free
-   * worker slots), the next chunk starts as soon as every job left in the one before has been
-   * handed out, so that its jobs are queued behind the last ones of that chunk and no core idles
-   * while those finish (two chunks at a time at most). Otherwise (a {@code --concurrency} limit,
+   * worker slots), the next chunk starts as soon as every job left in the one before is running,
+   * so that its jobs are queued behind the last ones of that chunk and no core idles while those
+   * finish (two chunks at a time at most). Otherwise (a {@code --concurrency} limit,
    * which two workflows would exceed together, or jobs of several cores) a chunk starts when the
    * one before has ended. A chunk whose workflow fails has its unfinished jobs failed with it
    * rather than waiting forever; the next chunk still runs.
@@ -184,14 +184,16 @@ public final class BatchHandle {
   }
 
   /**
-   * Waits until chunk {@code k} has ended or, where chunks overlap, until none of its jobs is left
-   * to hand out (as many are unfinished as its window).
+   * Waits until chunk {@code k} has ended or, where chunks overlap, until none of its jobs waits
+   * for a worker slot any more (as many are unfinished as run at once): the next chunk's first
+   * jobs then take the slots these free. (Its records say those jobs run from its start, a job's
+   * length early at most.)
    */
   private void awaitHandedOut(int k, CompletableFuture<BatchTally> end) {
     BatchPlan plan = chunks.get(k);
     if (overlap) {
       try {
-        while (!end.isDone() && plan.jobs().size() - finishedIn.get(k) > plan.window()) {
+        while (!end.isDone() && plan.jobs().size() - finishedIn.get(k) > plan.concurrency()) {
           Thread.sleep(HANDED_OUT_POLL_MILLIS);
         }
         return;
