@@ -453,33 +453,31 @@ class EngineTest {
 
   @Test
   void theNextWorkflowsJobsRunBesideTheLastJobOfTheOneBefore() {
-    try (SpoolEngine chunked = SpoolEngine.embedded(EngineConfig.newBuilder(dir.resolve("chunked")).cpuCores(2)
-        .batchChunkJobs(3).jobType(SLEEPY).build())) {
-      List<JobSpec> specs = sleepy(6, 50);
-      specs.set(2, new JobSpec("sleepy", Map.of("ms", 3000), Resources.DEFAULT, "long", null));
-      BatchHandle b = chunked.submit("sleepy", specs, 0);
+    List<JobOutcome> o = sixJobsInWorkflowsOfThreeTheThirdLong(3000, 0);
 
-      assertThat(b.await().succeeded()).isEqualTo(6);
-      Instant longEnd = chunked.store().requireJob(b.jobIds().get(2)).outcome().finishedAt();
-      for (String later : b.jobIds().subList(3, 6)) {
-        assertThat(chunked.store().requireJob(later).outcome().finishedAt()).as("job of the second workflow").isBefore(longEnd);
-      }
+    for (JobOutcome later : o.subList(3, 6)) {
+      assertThat(later.finishedAt()).as("job of the second workflow").isBefore(o.get(2).finishedAt());
     }
   }
 
   @Test
   void withAConcurrencyLimitTheNextWorkflowWaitsForTheOneBefore() {
+    List<JobOutcome> o = sixJobsInWorkflowsOfThreeTheThirdLong(1000, 2);
+
+    for (JobOutcome later : o.subList(3, 6)) {
+      assertThat(later.startedAt()).as("job of the second workflow").isAfter(o.get(2).finishedAt());
+    }
+  }
+
+  /** Runs six short sleepy jobs as two workflows of three, the third job {@code longMs} long. */
+  private List<JobOutcome> sixJobsInWorkflowsOfThreeTheThirdLong(long longMs, int concurrency) {
     try (SpoolEngine chunked = SpoolEngine.embedded(EngineConfig.newBuilder(dir.resolve("chunked")).cpuCores(2)
         .batchChunkJobs(3).jobType(SLEEPY).build())) {
       List<JobSpec> specs = sleepy(6, 50);
-      specs.set(2, new JobSpec("sleepy", Map.of("ms", 1000), Resources.DEFAULT, "long", null));
-      BatchHandle b = chunked.submit("sleepy", specs, 2);
-
+      specs.set(2, new JobSpec("sleepy", Map.of("ms", longMs), Resources.DEFAULT, "long", null));
+      BatchHandle b = chunked.submit("sleepy", specs, concurrency);
       assertThat(b.await().succeeded()).isEqualTo(6);
-      Instant longEnd = chunked.store().requireJob(b.jobIds().get(2)).outcome().finishedAt();
-      for (String later : b.jobIds().subList(3, 6)) {
-        assertThat(chunked.store().requireJob(later).outcome().startedAt()).as("job of the second workflow").isAfter(longEnd);
-      }
+      return b.jobIds().stream().map(id -> chunked.store().requireJob(id).outcome()).toList();
     }
   }
 
