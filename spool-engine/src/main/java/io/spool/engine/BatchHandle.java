@@ -153,7 +153,7 @@ public final class BatchHandle {
         String id = k == 0 ? batchId : batchId + "." + (k + 1);
         BatchWorkflow stub = engine.client().newWorkflowStub(BatchWorkflow.class,
             WorkflowOptions.newBuilder().setTaskQueue(SpoolEngine.CONTROL_QUEUE).setWorkflowId(id).build());
-        WorkflowClient.start(stub::run, new BatchPlan(batchId, todo, plan.concurrency(), plan.window(), plan.marked()));
+        WorkflowClient.start(stub::run, new BatchPlan(batchId, todo, plan.concurrency(), plan.window(), plan.cores(), plan.marked()));
         live.put(id, stub);
         // A cancel that came while this chunk was starting is passed on now.
         if (cancelAll) {

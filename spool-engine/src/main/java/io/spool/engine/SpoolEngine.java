@@ -224,25 +224,33 @@ public final class SpoolEngine implements AutoCloseable {
   }
 
   /**
-   * Submits a batch; {@code concurrency <= 0} means as many as this worker's capacity allows
-   * (cores divided by the largest job's CPU).
+   * Submits a batch, whose jobs start in the order given; {@code concurrency <= 0} means as many
+   * as this worker's cores allow (jobs of different CPU run side by side as long as their CPU
+   * adds up to the cores at most).
    */
   public BatchHandle submit(String type, List<JobSpec> jobs, int concurrency) {
     if (jobs.size() > MAX_BATCH_JOBS) {
       throw new BadArgumentException("a batch holds at most " + MAX_BATCH_JOBS + " jobs; split " + jobs.size() + " into several");
     }
-    int widest = jobs.stream().mapToInt(j -> j.resources().cpu()).max().orElse(1);
-    int limit = Math.min(MAX_CONCURRENCY,
-        concurrency > 0 ? concurrency : Math.max(1, config.cpuCores() / Math.min(widest, config.cpuCores())));
+    List<JobSpec> specs = jobs.stream().map(this::route).toList();
+    int cores = config.cpuCores();
+    int narrowest = specs.stream().mapToInt(j -> j.resources().cpu()).min().orElse(1);
+    int limit = Math.min(MAX_CONCURRENCY, concurrency > 0 ? concurrency : Math.max(1, cores / Math.min(narrowest, cores)));
+    boolean queueAhead = queueAhead(specs, concurrency);
+    int window = queueAhead ? Math.min(MAX_CONCURRENCY, 2 * limit) : limit;
+    // Jobs of several widths on this worker's cores are handed out by the cores they ask for
+    // (with one width, their number says as much).
+    boolean oneQueue = specs.stream().map(j -> j.resources().queue()).distinct().count() == 1;
+    int coreBudget = !queueAhead && concurrency <= 0 && oneQueue ? cores : 0;
     Instant now = Instant.now();
     String batchId = newId("b", now);
     long pid = ProcessHandle.current().pid();
     List<JobRequest> requests = new ArrayList<>();
     List<String> ids = new ArrayList<>();
     // The first jobs go to the task queue as the workflow starts; their records say so already.
-    int first = Math.min(limit, config.batchChunkJobs());
-    for (int i = 0; i < jobs.size(); i++) {
-      JobSpec spec = route(jobs.get(i));
+    int first = Math.min(Math.min(limit, config.batchChunkJobs()), jobsThatFit(specs, coreBudget));
+    for (int i = 0; i < specs.size(); i++) {
+      JobSpec spec = specs.get(i);
       String id = newId("j", now);
       ids.add(id);
       requests.add(new JobRequest(id, batchId, i, spec));
@@ -251,17 +259,30 @@ public final class SpoolEngine implements AutoCloseable {
           running ? JobState.RUNNING : JobState.QUEUED, spec.resources(), now, running ? now : null, pid, null));
     }
     store.putBatch(new BatchRecord(batchId, type, JobState.RUNNING, now, null, ids, 0, 0, 0, null, pid));
-    boolean queueAhead = queueAhead(requests, concurrency);
-    int window = queueAhead ? Math.min(MAX_CONCURRENCY, 2 * limit) : limit;
     List<BatchPlan> chunks = new ArrayList<>();
     for (int from = 0; from < requests.size(); from += config.batchChunkJobs()) {
       List<JobRequest> chunk = requests.subList(from, Math.min(requests.size(), from + config.batchChunkJobs()));
-      chunks.add(new BatchPlan(batchId, List.copyOf(chunk), limit, window,
+      chunks.add(new BatchPlan(batchId, List.copyOf(chunk), limit, window, coreBudget,
           from == 0 ? ids.subList(0, Math.min(first, ids.size())) : List.of()));
     }
     BatchHandle handle = new BatchHandle(this, batchId, ids, chunks, queueAhead);
     handle.start();
     return handle;
+  }
+
+  /** How many of the first jobs ask for no more than {@code cores} together (all for no limit). */
+  private static int jobsThatFit(List<JobSpec> jobs, int cores) {
+    int n = 0;
+    int busy = 0;
+    for (JobSpec j : jobs) {
+      int c = Math.min(j.resources().cpu(), cores);
+      if (cores > 0 && busy > 0 && busy + c > cores) {
+        break;
+      }
+      busy += c;
+      n++;
+    }
+    return n;
   }
 
   /**
@@ -272,9 +293,9 @@ public final class SpoolEngine implements AutoCloseable {
    * while the last jobs of the one before run. Anything else is handed over only as it may run,
    * since a job the worker took would wait inside it, and a --concurrency limit holds per workflow.
    */
-  private static boolean queueAhead(List<JobRequest> jobs, int concurrency) {
-    return concurrency <= 0 && jobs.stream().allMatch(j -> j.spec().resources().cpu() == 1)
-        && jobs.stream().map(j -> j.spec().resources().queue()).distinct().count() == 1;
+  private static boolean queueAhead(List<JobSpec> jobs, int concurrency) {
+    return concurrency <= 0 && jobs.stream().allMatch(j -> j.resources().cpu() == 1)
+        && jobs.stream().map(j -> j.resources().queue()).distinct().count() == 1;
   }
 
   /**

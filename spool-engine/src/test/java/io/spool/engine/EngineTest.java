@@ -333,6 +333,45 @@ class EngineTest {
   }
 
   /** Sleeps for its {@code ms} parameter; stops when cancelled. */
+  @Test
+  void jobsOfDifferentWidthsRunSideBySideAsTheCoresAllow() {
+    AtomicInteger busy = new AtomicInteger();
+    AtomicInteger mostCores = new AtomicInteger();
+    AtomicInteger running = new AtomicInteger();
+    AtomicInteger mostJobs = new AtomicInteger();
+    List<Integer> startOrder = new CopyOnWriteArrayList<>();
+    JobType tracked = jobType("tracked", (ctx, params) -> {
+      startOrder.add(((Number) params.get("i")).intValue());
+      mostCores.accumulateAndGet(busy.addAndGet(ctx.resources().cpu()), Math::max);
+      mostJobs.accumulateAndGet(running.incrementAndGet(), Math::max);
+      try {
+        Thread.sleep(400);
+      } catch (InterruptedException e) {
+        throw new io.spool.media.CancelledException("cancelled while sleeping");
+      } finally {
+        running.decrementAndGet();
+        busy.addAndGet(-ctx.resources().cpu());
+      }
+      return new JobResult(List.of(), io.spool.media.Metrics.ZERO, 0, Map.of());
+    });
+    int[] widths = {2, 1, 1, 2, 1, 1, 3, 1};
+    List<JobSpec> specs = new ArrayList<>();
+    for (int i = 0; i < widths.length; i++) {
+      specs.add(new JobSpec("tracked", Map.of("i", i), Resources.newBuilder().cpu(widths[i]).build(), "in" + i, null));
+    }
+    try (SpoolEngine four = SpoolEngine.embedded(EngineConfig.newBuilder(dir.resolve("four")).cpuCores(4).jobType(tracked).build())) {
+      BatchHandle b = four.submit("tracked", specs, 0);
+
+      assertThat(b.asCompleted().map(JobOutcome::state).toList()).hasSize(widths.length).containsOnly(JobState.SUCCEEDED);
+    }
+    assertThat(mostCores).as("cores in use at once").hasValue(4);
+    assertThat(mostJobs).as("a 2-core job beside two 1-core ones, not two jobs at a time").hasValue(3);
+    // Jobs handed out together start in any order; each group only once the one before has ended.
+    assertThat(startOrder.subList(0, 3)).containsExactlyInAnyOrder(0, 1, 2);
+    assertThat(startOrder.subList(3, 6)).containsExactlyInAnyOrder(3, 4, 5);
+    assertThat(startOrder.subList(6, 8)).containsExactlyInAnyOrder(6, 7);
+  }
+
   private static final JobType SLEEPY = jobType("sleepy", (ctx, params) -> {
     try {
       Thread.sleep(((Number) params.get("ms")).longValue());

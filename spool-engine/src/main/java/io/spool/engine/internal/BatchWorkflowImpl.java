@@ -22,8 +22,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Runs the jobs of a batch, at most {@code concurrency} at a time, from one workflow thread: it
- * hands jobs to the task queue (up to the plan's window), waits for any to finish, records what
+ * Runs the jobs of a batch in order, at most {@code concurrency} at a time, from one workflow
+ * thread: it hands jobs to the task queue (up to the plan's window and cores), waits for any to
+ * finish, records what
  * changed in one local activity per step, and repeats. (A thread per job would make every step
  * cost as much as the number of running jobs.)
  */
@@ -34,11 +35,15 @@ public class BatchWorkflowImpl implements BatchWorkflow {
   /** Jobs whose records say running. */
   private final Set<String> marked = new HashSet<>();
   private boolean cancelAll;
+  private BatchPlan plan;
+  /** The cores that the jobs handed over ask for together. */
+  private int busyCores;
 
   private record Running(JobRequest job, Promise<JobOutcome> outcome, CancellationScope scope) {}
 
   @Override
   public BatchTally run(BatchPlan plan) {
+    this.plan = plan;
     Deque<JobRequest> queue = new ArrayDeque<>(plan.jobs());
     marked.addAll(plan.marked());
     int ok = 0;
@@ -48,11 +53,13 @@ public class BatchWorkflowImpl implements BatchWorkflow {
       List<String> started = new ArrayList<>();
       List<JobOutcome> ended = new ArrayList<>();
       while (!queue.isEmpty() && running.size() < plan.window()) {
-        JobRequest job = queue.poll();
+        JobRequest job = queue.peek();
         if (cancelAll || cancelled.contains(job.jobId())) {
-          ended.add(ended(job, JobState.CANCELLED, ErrorCode.CANCELLED.name(), "cancelled before it started", 0, null));
+          ended.add(ended(queue.poll(), JobState.CANCELLED, ErrorCode.CANCELLED.name(), "cancelled before it started", 0, null));
+        } else if (plan.fits(busyCores, job)) {
+          start(queue.poll());
         } else {
-          start(job);
+          break;
         }
       }
       // The queue hands jobs out in the order they were given to it, so the first `concurrency`
@@ -70,6 +77,7 @@ public class BatchWorkflowImpl implements BatchWorkflow {
         for (Running r : new ArrayList<>(running.values())) {
           if (r.outcome().isCompleted()) {
             running.remove(r.job().jobId());
+            busyCores -= plan.coresOf(r.job());
             ended.add(r.outcome().get());
           }
         }
@@ -97,6 +105,7 @@ public class BatchWorkflowImpl implements BatchWorkflow {
     scope.run();
     Promise<JobOutcome> outcome = holder.get(0).handle((o, failure) -> failure == null ? o : failed(job, failure, startedAt));
     running.put(job.jobId(), new Running(job, outcome, scope));
+    busyCores += plan.coresOf(job);
   }
 
   private JobOutcome failed(JobRequest job, RuntimeException failure, long started) {
