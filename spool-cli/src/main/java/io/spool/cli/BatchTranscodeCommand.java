@@ -68,7 +68,8 @@ final class BatchTranscodeCommand extends SpoolSubcommand {
       }
       Resources resources = job.resources(coresPerJob(engine.config().cpuCores(), rows.size()), ITEM_TIMEOUT);
       List<TranscodeBatch.Item> items = items(rows, resources);
-      try (TranscodeBatch.Run run = TranscodeBatch.start(engine, items, TranscodeBatch.resultsFile(engine, out), resume, concurrency)) {
+      try (TranscodeBatch.Run run = TranscodeBatch.start(engine, items, TranscodeBatch.resultsFile(engine, out), resume, concurrency,
+          job.cpu == null)) {
         List<ResultsManifest.Line> lines = BatchProgress.drain(err(), run, items.size(), common);
         Report report = report(run, lines, items.size(), (System.nanoTime() - t0) / 1e9);
         print(report, BatchReport.human(report.items(), report.skipped(), report.wallSeconds(), report.results()));

@@ -51,7 +51,7 @@ final class DemoCommand extends SpoolSubcommand {
     }
     long t0 = System.nanoTime();
     try (SpoolEngine engine = startEngine();
-        TranscodeBatch.Run run = TranscodeBatch.start(engine, items, TranscodeBatch.resultsFile(engine, out), false, 0)) {
+        TranscodeBatch.Run run = TranscodeBatch.start(engine, items, TranscodeBatch.resultsFile(engine, out), false, 0, true)) {
       if (!common.json && !common.quiet) {
         out().printf("engine started in %d ms; running %d transcode jobs (web preset, 1 CPU each)%n",
             engine.startTime().toMillis(), items.size());

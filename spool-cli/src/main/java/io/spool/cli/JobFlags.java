@@ -9,7 +9,8 @@ import picocli.CommandLine.Option;
 public final class JobFlags {
   @Option(names = {"--cpu", "--threads"}, paramLabel = "N",
       description = "Cores per job: ffmpeg's decoder, filter and encoder threads (default: all cores for one file;"
-          + " in a batch, the cores shared out among the jobs that run at once, at least 1).")
+          + " in a batch, the cores shared out among the jobs that run at once, at least 1, and more for a job"
+          + " that would run on alone at the end).")
   Integer cpu;
 
   @Option(names = "--memory", paramLabel = "MiB",

@@ -57,6 +57,29 @@ class BatchCommandTest {
   }
 
   @Test
+  void theLongestInputStartsFirstAndGetsTheCoresTheShortOnesLeave() throws Exception {
+    Path in = dir.resolve("in");
+    MediaFixtures.sample(in, "a-short.mp4", 320, 240, 1);
+    MediaFixtures.sample(in, "b-short.mp4", 320, 240, 1);
+    MediaFixtures.sample(in, "c-long.mp4", 320, 240, 6);
+
+    Cli.Result r = Cli.run("batch", "transcode", in.toString(), "--out", dir.resolve("out").toString(), "--quiet");
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    Map<String, JsonNode> byInput = new java.util.HashMap<>();
+    Json.MAPPER.readTree(Cli.run("jobs", "ls", "--json").out()).forEach(j -> byInput.put(
+        Path.of(j.get("input").asText()).getFileName().toString(), j));
+    JsonNode longest = byInput.get("c-long.mp4");
+    assertThat(longest.get("index").asInt()).as("handed out first").isZero();
+    assertThat(byInput.get("a-short.mp4").get("index").asInt()).isEqualTo(1);
+    int cores = Runtime.getRuntime().availableProcessors();
+    if (cores >= 2) {
+      // One core each, it would run on alone for most of the batch.
+      assertThat(longest.get("resources").get("cpu").asInt()).isBetween(2, cores);
+    }
+  }
+
+  @Test
   void manifestGivesPerItemOptions() throws Exception {
     Path a = MediaFixtures.sample(dir, "a.mp4", 640, 480, 2);
     Path b = MediaFixtures.sample(dir, "b.mp4", 640, 480, 2);

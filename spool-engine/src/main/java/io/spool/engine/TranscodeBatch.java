@@ -1,8 +1,10 @@
 package io.spool.engine;
 
+import io.spool.engine.internal.LongestFirst;
 import io.spool.engine.internal.Refs;
 import io.spool.media.BadArgumentException;
 import io.spool.media.TranscodeOptions;
+import io.spool.media.Transcoder;
 import io.spool.media.internal.AtomicOutput;
 import io.spool.media.internal.ExitCleanup;
 import io.spool.volumes.LocalVolume;
@@ -14,6 +16,8 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -159,9 +163,14 @@ public final class TranscodeBatch {
 
   /**
    * Starts a batch. With {@code resume}, items whose last manifest line says succeeded and whose
-   * output exists are skipped, and temporary files left by a killed run are removed first.
+   * output exists are skipped, and temporary files left by a killed run are removed first. Jobs
+   * start longest first, as far as the inputs' own headers say how much work they are (MP4s on
+   * this host; the others start first, in the order given), and, with {@code shareCores} (cores
+   * not asked for, no {@code concurrency}) and every input's work known, the jobs that would run
+   * on at the end while cores idle get more cores.
    */
-  public static Run start(SpoolEngine engine, List<Item> items, Path resultsFile, boolean resume, int concurrency) {
+  public static Run start(SpoolEngine engine, List<Item> items, Path resultsFile, boolean resume, int concurrency,
+      boolean shareCores) {
     if (items.isEmpty()) {
       throw new BadArgumentException("no inputs to transcode");
     }
@@ -185,6 +194,7 @@ public final class TranscodeBatch {
     if (todo.isEmpty()) {
       return new Run(skipped, null, manifest, Map.of());
     }
+    todo = longestFirst(engine, todo, shareCores && concurrency <= 0);
     List<JobSpec> specs = todo.stream()
         .map(i -> TranscodeJob.spec(i.input(), i.output(), i.options(), i.resources())).toList();
     BatchHandle handle = engine.submit(TranscodeJob.NAME, specs, concurrency);
@@ -195,6 +205,27 @@ public final class TranscodeBatch {
     return new Run(skipped, handle, manifest, byJob);
   }
 
+  /** The items in the order, and with the cores, that {@link LongestFirst} plans. */
+  private static List<Item> longestFirst(SpoolEngine engine, List<Item> items, boolean shareCores) {
+    double[] work = new double[items.size()];
+    int[] cores = new int[items.size()];
+    for (int i = 0; i < items.size(); i++) {
+      OptionalDouble w = localFile(engine, items.get(i).input()).map(Transcoder::estimatedWork).orElse(OptionalDouble.empty());
+      work[i] = w.orElse(Double.POSITIVE_INFINITY);
+      cores[i] = items.get(i).resources().cpu();
+    }
+    LongestFirst.Plan plan = LongestFirst.plan(work, cores, engine.config().cpuCores(), shareCores);
+    List<Item> planned = new ArrayList<>(items.size());
+    for (int i : plan.order()) {
+      Item item = items.get(i);
+      Resources r = item.resources();
+      int c = plan.cores()[i];
+      planned.add(c == r.cpu() ? item : new Item(item.input(), item.output(), item.options(), r.toBuilder().cpu(c)
+          .memoryMiB(r.memoryMiB() == Resources.defaultMemoryMiB(r.cpu()) ? null : r.memoryMiB()).build()));
+    }
+    return planned;
+  }
+
   private static boolean exists(SpoolEngine engine, String ref) {
     if (Refs.isVolume(ref, engine.volumes())) {
       VolumePath vp = VolumePath.parse(ref);
@@ -203,15 +234,16 @@ public final class TranscodeBatch {
     return java.nio.file.Files.isRegularFile(Path.of(ref));
   }
 
-  private static java.util.Optional<Path> localFolder(SpoolEngine engine, String ref) {
+  private static Optional<Path> localFolder(SpoolEngine engine, String ref) {
+    return localFile(engine, ref).map(f -> f.toAbsolutePath().getParent());
+  }
+
+  /** Where {@code ref} (a local file, or a file in a volume kept on this host) lies. */
+  private static Optional<Path> localFile(SpoolEngine engine, String ref) {
     if (Refs.isVolume(ref, engine.volumes())) {
       VolumePath vp = VolumePath.parse(ref);
-      if (engine.volumes().volumeOf(vp) instanceof LocalVolume lv) {
-        Path f = lv.root().resolve(vp.path());
-        return java.util.Optional.ofNullable(f.getParent());
-      }
-      return java.util.Optional.empty();
+      return engine.volumes().volumeOf(vp) instanceof LocalVolume lv ? Optional.of(lv.root().resolve(vp.path())) : Optional.empty();
     }
-    return java.util.Optional.ofNullable(Path.of(ref).toAbsolutePath().getParent());
+    return Optional.of(Path.of(ref));
   }
 }
