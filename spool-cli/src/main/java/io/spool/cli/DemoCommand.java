@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -53,8 +54,10 @@ final class DemoCommand extends SpoolSubcommand {
     try (SpoolEngine engine = startEngine();
         TranscodeBatch.Run run = TranscodeBatch.start(engine, items, TranscodeBatch.resultsFile(engine, out), false, 0, true)) {
       if (!common.json && !common.quiet) {
-        out().printf("engine started in %d ms; running %d transcode jobs (web preset, 1 CPU each)%n",
-            engine.startTime().toMillis(), items.size());
+        String cpus = run.handle().jobIds().stream().map(id -> String.valueOf(run.itemOf(id).resources().cpu()))
+            .collect(Collectors.joining(", "));
+        out().printf("engine started in %d ms; running %d transcode jobs (web preset, longest first, CPUs %s)%n",
+            engine.startTime().toMillis(), items.size(), cpus);
         out().flush();
       }
       List<ResultsManifest.Line> lines = BatchProgress.drain(err(), run, items.size(), common);
