@@ -24,9 +24,8 @@ import java.util.Set;
 /**
  * Runs the jobs of a batch in order, at most {@code concurrency} at a time, from one workflow
  * thread: it hands jobs to the task queue (up to the plan's window and cores), waits for any to
- * finish, records what
- * changed in one local activity per step, and repeats. (A thread per job would make every step
- * cost as much as the number of running jobs.)
+ * finish, records what changed in one local activity per step, and repeats. (A thread per job
+ * would make every step cost as much as the number of running jobs.)
  */
 public class BatchWorkflowImpl implements BatchWorkflow {
   private final RecordActivities records = Workflow.newLocalActivityStub(RecordActivities.class, JobOptions.records());
