@@ -9,7 +9,9 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalDouble;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.DoubleAdder;
 
 /**
  * Terminal progress of a batch: one overall bar (items done, failures, ETA) and a line per
@@ -23,6 +25,8 @@ final class BatchProgress {
   private final int total;
   private final AtomicInteger done;
   private final AtomicInteger failed = new AtomicInteger();
+  /** The estimated work of the jobs that ended. */
+  private final DoubleAdder doneWork = new DoubleAdder();
   private final long startNanos = System.nanoTime();
   private final int skipped;
   private Thread painter;
@@ -60,6 +64,7 @@ final class BatchProgress {
   }
 
   private void finished(JobOutcome o) {
+    doneWork.add(run.workOf(o.jobId()).orElse(0));
     done.incrementAndGet();
     if (o.state() != JobState.SUCCEEDED) {
       failed.incrementAndGet();
@@ -105,14 +110,28 @@ final class BatchProgress {
     drawnLines = 0;
   }
 
+  /**
+   * The time left when {@code done} of {@code total} took {@code elapsed} seconds: by the
+   * estimated work of the jobs (finished ones, and the part of each running one that its progress
+   * says is done) where every input's headers told it, else by items, which misleads when they
+   * differ in length (the longest start first). None before 2% is done: until then the start-up
+   * weighs too much.
+   */
+  static OptionalDouble secondsLeft(double elapsed, double done, double total) {
+    return done > 0 && done >= 0.02 * total ? OptionalDouble.of(elapsed * Math.max(0, total - done) / done) : OptionalDouble.empty();
+  }
+
   List<String> lines(List<RunningJob> running) {
     List<String> out = new ArrayList<>();
     int d = done.get();
     double frac = total == 0 ? 1 : (double) d / total;
     int filled = (int) Math.round(frac * WIDTH);
     double elapsed = (System.nanoTime() - startNanos) / 1e9;
-    int ran = d - skipped;
-    String eta = ran > 0 ? "  ETA " + Units.seconds(elapsed / ran * (total - d)) : "";
+    OptionalDouble left = run.totalWork().isPresent()
+        ? secondsLeft(elapsed, doneWork.sum() + running.stream()
+            .mapToDouble(r -> Math.max(0, r.fraction()) * run.workOf(r.jobId()).orElse(0)).sum(), run.totalWork().getAsDouble())
+        : secondsLeft(elapsed, d - skipped, total - skipped);
+    String eta = left.isPresent() ? "  ETA " + Units.seconds(left.getAsDouble()) : "";
     out.add(String.format(Locale.ROOT, "[%s%s] %d/%d done%s%s", "#".repeat(filled), "-".repeat(WIDTH - filled), d, total,
         failed.get() > 0 ? ", " + failed.get() + " failed" : "", eta));
     for (RunningJob r : running) {

@@ -81,14 +81,17 @@ public final class TranscodeBatch {
     private final BatchHandle handle;
     private final ResultsManifest manifest;
     private final Map<String, Item> byJob;
+    private final Map<String, Double> workByJob;
     private final Set<String> written = new HashSet<>();
     private final ExitCleanup.Registration onExit;
 
-    private Run(List<ResultsManifest.Line> skipped, BatchHandle handle, ResultsManifest manifest, Map<String, Item> byJob) {
+    private Run(List<ResultsManifest.Line> skipped, BatchHandle handle, ResultsManifest manifest, Map<String, Item> byJob,
+        Map<String, Double> workByJob) {
       this.skipped = skipped;
       this.handle = handle;
       this.manifest = manifest;
       this.byJob = byJob;
+      this.workByJob = workByJob;
       this.onExit = ExitCleanup.register(ExitCleanup.Phase.RECORD_STATE, this::recordInterrupted);
     }
 
@@ -109,6 +112,21 @@ public final class TranscodeBatch {
     /** The item a job of this run works on. */
     public Item itemOf(String jobId) {
       return byJob.get(jobId);
+    }
+
+    /**
+     * How much work a job of this run is estimated to be ({@link Transcoder#estimatedWork}, a
+     * relative figure), where its input's headers said.
+     */
+    public OptionalDouble workOf(String jobId) {
+      Double w = workByJob.get(jobId);
+      return w == null ? OptionalDouble.empty() : OptionalDouble.of(w);
+    }
+
+    /** The estimated work of all the jobs this run runs, where every input's headers said. */
+    public OptionalDouble totalWork() {
+      return handle == null || workByJob.size() < handle.jobIds().size() ? OptionalDouble.empty()
+          : OptionalDouble.of(workByJob.values().stream().mapToDouble(Double::doubleValue).sum());
     }
 
     /**
@@ -192,26 +210,37 @@ public final class TranscodeBatch {
     }
     ResultsManifest manifest = ResultsManifest.open(resultsFile, resume);
     if (todo.isEmpty()) {
-      return new Run(skipped, null, manifest, Map.of());
+      return new Run(skipped, null, manifest, Map.of(), Map.of());
     }
-    todo = longestFirst(engine, todo, shareCores && concurrency <= 0);
+    Map<String, Double> workByInput = new HashMap<>();
+    for (Item item : todo) {
+      localFile(engine, item.input()).map(Transcoder::estimatedWork).orElse(OptionalDouble.empty())
+          .ifPresent(w -> workByInput.put(item.input(), w));
+    }
+    todo = longestFirst(engine, todo, workByInput, shareCores && concurrency <= 0);
     List<JobSpec> specs = todo.stream()
         .map(i -> TranscodeJob.spec(i.input(), i.output(), i.options(), i.resources())).toList();
     BatchHandle handle = engine.submit(TranscodeJob.NAME, specs, concurrency);
     Map<String, Item> byJob = new HashMap<>();
+    Map<String, Double> workByJob = new HashMap<>();
     for (int i = 0; i < todo.size(); i++) {
-      byJob.put(handle.jobIds().get(i), todo.get(i));
+      String id = handle.jobIds().get(i);
+      byJob.put(id, todo.get(i));
+      Double w = workByInput.get(todo.get(i).input());
+      if (w != null) {
+        workByJob.put(id, w);
+      }
     }
-    return new Run(skipped, handle, manifest, byJob);
+    return new Run(skipped, handle, manifest, byJob, workByJob);
   }
 
   /** The items in the order, and with the cores, that {@link LongestFirst} plans. */
-  private static List<Item> longestFirst(SpoolEngine engine, List<Item> items, boolean shareCores) {
+  private static List<Item> longestFirst(SpoolEngine engine, List<Item> items, Map<String, Double> workByInput,
+      boolean shareCores) {
     double[] work = new double[items.size()];
     int[] cores = new int[items.size()];
     for (int i = 0; i < items.size(); i++) {
-      OptionalDouble w = localFile(engine, items.get(i).input()).map(Transcoder::estimatedWork).orElse(OptionalDouble.empty());
-      work[i] = w.orElse(Double.POSITIVE_INFINITY);
+      work[i] = workByInput.getOrDefault(items.get(i).input(), Double.POSITIVE_INFINITY);
       cores[i] = items.get(i).resources().cpu();
     }
     LongestFirst.Plan plan = LongestFirst.plan(work, cores, engine.config().cpuCores(), shareCores);
