@@ -182,8 +182,8 @@ public final class TranscodeBatch {
   /**
    * Starts a batch. With {@code resume}, items whose last manifest line says succeeded and whose
    * output exists are skipped, and temporary files left by a killed run are removed first. Jobs
-   * start longest first, as far as the inputs' own headers say how much work they are (MP4s on
-   * this host; the others start first, in the order given), and, with {@code shareCores} (cores
+   * start longest first, as far as the inputs' own headers say how much work they are (MP4, MOV,
+   * Matroska and WebM files on this host; the others start first, in the order given), and, with {@code shareCores} (cores
    * not asked for, no {@code concurrency}) and every input's work known, the jobs that would run
    * on at the end while cores idle get more cores.
    */

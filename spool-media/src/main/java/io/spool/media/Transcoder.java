@@ -1,6 +1,7 @@
 package io.spool.media;
 
 import io.spool.media.internal.AtomicOutput;
+import io.spool.media.internal.MatroskaHeaders;
 import io.spool.media.internal.Mp4Check;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,24 +37,36 @@ public final class Transcoder {
    * How much work transcoding {@code input} is, read from its own headers without a process: the
    * pixels of its main video (width x height x frames) plus, with audio, as many as encoding its
    * audio costs as much as (about 1/30 of 720p at 30 fps). Relative only: for putting a batch's
-   * longest jobs first and sharing out its cores. Empty where the headers cannot say (not an MP4,
-   * a damaged one, a fragmented one); reading them is no check of the file.
+   * longest jobs first and sharing out its cores. MP4 and MOV files (from their movie header), and
+   * Matroska and WebM (from their segment information and track headers; 30 fps where a video
+   * track gives no frame duration); empty for other files and where the headers cannot say.
+   * Reading them is no check of the file.
    */
   public static OptionalDouble estimatedWork(Path input) {
+    if (!Files.isRegularFile(input)) {
+      return OptionalDouble.empty();
+    }
+    if (MatroskaHeaders.looksLike(input)) {
+      return MatroskaHeaders.read(input).map(m -> OptionalDouble.of(work(m.durationSeconds(), m.width(), m.height(),
+          m.frameRate(), m.audio()))).orElse(OptionalDouble.empty());
+    }
     try {
-      Optional<MediaInfo> in = Files.isRegularFile(input) ? Mp4Check.read(input) : Optional.empty();
-      return in.isEmpty() || in.get().durationSeconds() <= 0 ? OptionalDouble.empty() : OptionalDouble.of(work(in.get()));
+      Optional<MediaInfo> in = Mp4Check.read(input);
+      if (in.isEmpty() || !(in.get().durationSeconds() > 0)) {
+        return OptionalDouble.empty();
+      }
+      Optional<MediaStream> v = in.get().primaryVideo();
+      Rational rate = v.map(s -> s.averageFrameRate().isKnown() ? s.averageFrameRate() : s.frameRate()).orElse(Rational.UNKNOWN);
+      return OptionalDouble.of(work(in.get().durationSeconds(), v.map(MediaStream::width).orElse(0),
+          v.map(MediaStream::height).orElse(0), rate.isKnown() ? rate.toDouble() : 0, in.get().hasAudio()));
     } catch (SpoolException e) {
       return OptionalDouble.empty();
     }
   }
 
-  private static double work(MediaInfo in) {
-    double pixelsPerSecond = in.primaryVideo().map(v -> {
-      Rational rate = v.averageFrameRate().isKnown() ? v.averageFrameRate() : v.frameRate();
-      return (double) v.width() * v.height() * (rate.isKnown() ? rate.toDouble() : 30);
-    }).orElse(0.0);
-    return in.durationSeconds() * (pixelsPerSecond + (in.hasAudio() ? AUDIO_PIXELS_PER_SECOND : 0));
+  private static double work(double seconds, int width, int height, double frameRate, boolean audio) {
+    double pixelsPerSecond = (double) width * height * (frameRate > 0 ? frameRate : 30);
+    return seconds * (pixelsPerSecond + (audio ? AUDIO_PIXELS_PER_SECOND : 0));
   }
 
   /** Transcodes {@code input} to {@code output}, which appears only when the result is verified. */

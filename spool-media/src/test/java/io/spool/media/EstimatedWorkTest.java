@@ -44,6 +44,23 @@ class EstimatedWorkTest {
   }
 
   @Test
+  void aMatroskaOrWebmFilesWorkComesFromItsSegmentAndTrackHeaders() {
+    for (String name : List.of("interlaced_tff_mpeg2_ac3_480i.mkv", "mkv_h264_444_aac_chapters.mkv",
+        "vp9_profile2_10bit.webm", "webm_opus_audioonly_bbb.webm", "webm_vp8_vorbis6ch_bbb_1080p60.webm",
+        "webm_vp8_vorbis_music_video_45s.webm", "webm_vp9_videoonly_bear.webm")) {
+      Path file = corpus(name);
+      OptionalDouble work = Transcoder.estimatedWork(file);
+
+      assertThat(work).as(name).isPresent();
+      assertThat(work.getAsDouble()).as(name).isCloseTo(fromFfprobe(file), within(fromFfprobe(file) * 0.02));
+    }
+    // No frame duration in its track header: 30 fps is assumed (ffprobe finds 60 by reading frames).
+    Path noRate = corpus("mkv_h264_ac3_ass.mkv");
+    assertThat(Transcoder.estimatedWork(noRate).getAsDouble())
+        .isCloseTo(MediaFixtures.independentDuration(noRate) * (1080 * 720 * 30 + 1280 * 720), within(1e5));
+  }
+
+  @Test
   void aLongLowBitrateFileIsMoreWorkThanABiggerShortOne() {
     Path sixMinutes = corpus("h264_aac_1080p_6min_lowbitrate.mp4");
     Path seventeenSeconds = corpus("h264_aac_stereo_360p_17s.mp4");
@@ -56,9 +73,30 @@ class EstimatedWorkTest {
   @Test
   void whatTheHeadersCannotTellIsNotEstimated() throws Exception {
     Path text = Files.writeString(dir.resolve("notes.mp4"), "not a video");
-    for (Path file : List.of(corpus("interlaced_tff_mpeg2_ac3_480i.mkv"), corpus("damaged_mp4_malformed_free_box.mp4"),
-        corpus("damaged_mp4_mdat_too_long.mp4"), text, dir.resolve("missing.mp4"), dir)) {
+    byte[] mkv = Files.readAllBytes(corpus("mkv_h264_444_aac_chapters.mkv"));
+    Path cut = Files.write(dir.resolve("cut.mkv"), java.util.Arrays.copyOf(mkv, 60));
+    for (Path file : List.of(corpus("avi_rawvideo_pal8_320x240.avi"), corpus("telecined_soft_mpeg2_ac3_480.ts"),
+        corpus("jfk.mp3"), corpus("damaged_mp4_malformed_free_box.mp4"), corpus("damaged_mp4_mdat_too_long.mp4"), cut, text,
+        dir.resolve("missing.mp4"), dir)) {
       assertThat(Transcoder.estimatedWork(file)).as(file.getFileName().toString()).isEmpty();
+    }
+  }
+
+  @Test
+  void aCutOrGarbledMatroskaHeaderGivesAnEstimateOrNoneButNeverAnError() throws Exception {
+    byte[] mkv = Files.readAllBytes(corpus("webm_vp8_vorbis_music_video_45s.webm"));
+    java.util.Random random = new java.util.Random(7);
+    Path file = dir.resolve("bad.webm");
+    for (int n = 4; n < 4096; n += 13) {
+      Files.write(file, java.util.Arrays.copyOf(mkv, n));
+      Transcoder.estimatedWork(file);
+      byte[] garbled = java.util.Arrays.copyOf(mkv, 8192);
+      for (int k = 0; k < 8; k++) {
+        garbled[4 + random.nextInt(4092)] = (byte) random.nextInt(256);
+      }
+      Files.write(file, garbled);
+      OptionalDouble work = Transcoder.estimatedWork(file);
+      assertThat(work.isEmpty() || work.getAsDouble() >= 0).isTrue();
     }
   }
 }
