@@ -236,12 +236,16 @@ public final class SpoolEngine implements AutoCloseable {
     int cores = config.cpuCores();
     int narrowest = specs.stream().mapToInt(j -> j.resources().cpu()).min().orElse(1);
     int limit = Math.min(MAX_CONCURRENCY, concurrency > 0 ? concurrency : Math.max(1, cores / Math.min(narrowest, cores)));
-    boolean queueAhead = queueAhead(specs, concurrency);
+    // Where the worker's own cores are the limit (no --concurrency, one queue) and every job asks
+    // for one core, the worker runs only as many as it has cores and the rest wait in the task
+    // queue for the next free slot: the batch then hands twice its limit to the queue at once, and
+    // the next 1000-job workflow starts while the last jobs of the one before run. Jobs of several
+    // widths are handed out as the cores they ask for allow, since a job the worker took would
+    // wait inside it; under a --concurrency limit (which holds per workflow), by their number.
+    boolean ownCores = concurrency <= 0 && specs.stream().map(j -> j.resources().queue()).distinct().count() == 1;
+    boolean queueAhead = ownCores && specs.stream().allMatch(j -> j.resources().cpu() == 1);
     int window = queueAhead ? Math.min(MAX_CONCURRENCY, 2 * limit) : limit;
-    // Jobs of several widths on this worker's cores are handed out by the cores they ask for
-    // (with one width, their number says as much).
-    boolean oneQueue = specs.stream().map(j -> j.resources().queue()).distinct().count() == 1;
-    int coreBudget = !queueAhead && concurrency <= 0 && oneQueue ? cores : 0;
+    int coreBudget = ownCores && !queueAhead ? cores : 0;
     Instant now = Instant.now();
     String batchId = newId("b", now);
     long pid = ProcessHandle.current().pid();
@@ -283,19 +287,6 @@ public final class SpoolEngine implements AutoCloseable {
       n++;
     }
     return n;
-  }
-
-  /**
-   * Whether a batch's jobs may wait in the task queue ahead of free worker slots: where the
-   * worker's own capacity is the limit (no --concurrency, one-core jobs on one queue), the worker
-   * runs only as many as it has cores and the rest wait in the queue for the next free slot. The
-   * batch then hands twice its limit to the queue at once, and the next 1000-job workflow starts
-   * while the last jobs of the one before run. Anything else is handed over only as it may run,
-   * since a job the worker took would wait inside it, and a --concurrency limit holds per workflow.
-   */
-  private static boolean queueAhead(List<JobSpec> jobs, int concurrency) {
-    return concurrency <= 0 && jobs.stream().allMatch(j -> j.resources().cpu() == 1)
-        && jobs.stream().map(j -> j.resources().queue()).distinct().count() == 1;
   }
 
   /**

@@ -82,6 +82,7 @@ public final class TranscodeBatch {
     private final ResultsManifest manifest;
     private final Map<String, Item> byJob;
     private final Map<String, Double> workByJob;
+    private final OptionalDouble totalWork;
     private final Set<String> written = new HashSet<>();
     private final ExitCleanup.Registration onExit;
 
@@ -92,6 +93,8 @@ public final class TranscodeBatch {
       this.manifest = manifest;
       this.byJob = byJob;
       this.workByJob = workByJob;
+      this.totalWork = handle == null || workByJob.size() < handle.jobIds().size() ? OptionalDouble.empty()
+          : OptionalDouble.of(workByJob.values().stream().mapToDouble(Double::doubleValue).sum());
       this.onExit = ExitCleanup.register(ExitCleanup.Phase.RECORD_STATE, this::recordInterrupted);
     }
 
@@ -125,8 +128,7 @@ public final class TranscodeBatch {
 
     /** The estimated work of all the jobs this run runs, where every input's headers said. */
     public OptionalDouble totalWork() {
-      return handle == null || workByJob.size() < handle.jobIds().size() ? OptionalDouble.empty()
-          : OptionalDouble.of(workByJob.values().stream().mapToDouble(Double::doubleValue).sum());
+      return totalWork;
     }
 
     /**
