@@ -183,11 +183,12 @@ public final class TranscodeBatch {
 
   /**
    * Starts a batch. With {@code resume}, items whose last manifest line says succeeded and whose
-   * output exists are skipped, and temporary files left by a killed run are removed first. Jobs
-   * start longest first, as far as the inputs' own headers say how much work they are (MP4, MOV,
-   * Matroska and WebM files on this host; the others start first, in the order given), and, with {@code shareCores} (cores
-   * not asked for, no {@code concurrency}) and every input's work known, the jobs that would run
-   * on at the end while cores idle get more cores.
+   * output exists are skipped, and temporary files left by a killed run are removed first. Up to
+   * {@link LongestFirst#MAX_PLANNED_BATCH} jobs start longest first, as far as the inputs' own
+   * headers say how much work they are (MP4, MOV, Matroska and WebM files on this host; the others
+   * start first, in the order given), and, with {@code shareCores} (cores not asked for, no
+   * {@code concurrency}) and every input's work known, the jobs that would run on at the end while
+   * cores idle get more cores. Larger batches run in the order given.
    */
   public static Run start(SpoolEngine engine, List<Item> items, Path resultsFile, boolean resume, int concurrency,
       boolean shareCores) {
@@ -215,11 +216,13 @@ public final class TranscodeBatch {
       return new Run(skipped, null, manifest, Map.of(), Map.of());
     }
     Map<String, Double> workByInput = new HashMap<>();
-    for (Item item : todo) {
-      localFile(engine, item.input()).map(Transcoder::estimatedWork).orElse(OptionalDouble.empty())
-          .ifPresent(w -> workByInput.put(item.input(), w));
+    if (todo.size() <= LongestFirst.MAX_PLANNED_BATCH) {
+      for (Item item : todo) {
+        localFile(engine, item.input()).map(Transcoder::estimatedWork).orElse(OptionalDouble.empty())
+            .ifPresent(w -> workByInput.put(item.input(), w));
+      }
+      todo = longestFirst(engine, todo, workByInput, shareCores && concurrency <= 0);
     }
-    todo = longestFirst(engine, todo, workByInput, shareCores && concurrency <= 0);
     List<JobSpec> specs = todo.stream()
         .map(i -> TranscodeJob.spec(i.input(), i.output(), i.options(), i.resources())).toList();
     BatchHandle handle = engine.submit(TranscodeJob.NAME, specs, concurrency);

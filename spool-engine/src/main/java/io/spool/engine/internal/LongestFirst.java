@@ -17,8 +17,11 @@ public final class LongestFirst {
    * job ran 1.8 times as fast on 2 threads as on 1 on a 2-core host.
    */
   static final double SERIAL = 0.1;
-  /** Beyond this many jobs a batch is long enough for its last jobs not to matter much. */
-  static final int MAX_WIDENED_BATCH = 1000;
+  /**
+   * Beyond this many jobs a batch is long enough for its last jobs not to matter much, and reading
+   * every input's headers before the first job starts would cost more than planning saves.
+   */
+  public static final int MAX_PLANNED_BATCH = 1000;
 
   /**
    * The order to run jobs in (indexes into {@code work}) and each job's cores (by the job's index).
@@ -41,7 +44,7 @@ public final class LongestFirst {
         .mapToInt(Integer::intValue).toArray();
     int[] planned = cores.clone();
     boolean known = Arrays.stream(work).allMatch(Double::isFinite);
-    if (widen && known && n > 0 && n <= MAX_WIDENED_BATCH && machineCores > 1) {
+    if (widen && known && n > 0 && n <= MAX_PLANNED_BATCH && machineCores > 1) {
       widen(order, work, planned, machineCores);
     }
     return new Plan(order, planned);
