@@ -372,6 +372,29 @@ class EngineTest {
     assertThat(startOrder.subList(6, 8)).containsExactlyInAnyOrder(6, 7);
   }
 
+  @Test
+  void aBatchOfUpTo1000InputsStartsTheLongestFirstAndALargerOneRunsAsGiven() throws Exception {
+    Path shortClip = MediaFixtures.sample(dir, "short.mp4", 160, 120, 1);
+    Path longClip = MediaFixtures.sample(dir, "long.mp4", 160, 120, 3);
+    for (int n : new int[] {1000, 1001}) {
+      List<TranscodeBatch.Item> items = new ArrayList<>();
+      for (int i = 0; i < n - 1; i++) {
+        items.add(new TranscodeBatch.Item(shortClip.toString(), dir.resolve("out" + n + "/s" + i + ".mp4").toString(),
+            TranscodeOptions.newBuilder().build(), Resources.DEFAULT));
+      }
+      items.add(new TranscodeBatch.Item(longClip.toString(), dir.resolve("out" + n + "/long.mp4").toString(),
+          TranscodeOptions.newBuilder().build(), Resources.DEFAULT));
+
+      try (TranscodeBatch.Run run = TranscodeBatch.start(engine, items, dir.resolve("results" + n + ".jsonl"), false, 0, true)) {
+        String first = run.itemOf(run.handle().jobIds().get(0)).input();
+        run.handle().cancel();
+        run.handle().await();
+
+        assertThat(first).as("first of %d", n).isEqualTo(n <= 1000 ? longClip.toString() : shortClip.toString());
+      }
+    }
+  }
+
   private static final JobType SLEEPY = jobType("sleepy", (ctx, params) -> {
     try {
       Thread.sleep(((Number) params.get("ms")).longValue());
