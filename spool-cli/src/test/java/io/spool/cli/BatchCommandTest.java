@@ -80,6 +80,20 @@ class BatchCommandTest {
   }
 
   @Test
+  void aBadInputReferenceFailsItsOwnItemNotTheBatch() throws Exception {
+    Path good = MediaFixtures.sample(dir, "good.mp4", 320, 240, 1);
+    assertThat(Cli.run("volume", "create", "media").exitCode()).isZero();
+    Path csv = Files.writeString(dir.resolve("jobs.csv"), "input\n" + good + "\nmedia:../escape.mp4\n");
+
+    Cli.Result r = Cli.run("batch", "transcode", "--manifest", csv.toString(), "--out", dir.resolve("out").toString(), "--json");
+
+    assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCodes.FAILED);
+    Map<String, ResultsManifest.Line> lines = ResultsManifest.latestByInput(dir.resolve("out/spool-results.jsonl"));
+    assertThat(lines.get(good.toString()).status()).isEqualTo("succeeded");
+    assertThat(lines.get("media:../escape.mp4").errorCode()).isEqualTo("BAD_ARGUMENT");
+  }
+
+  @Test
   void manifestGivesPerItemOptions() throws Exception {
     Path a = MediaFixtures.sample(dir, "a.mp4", 640, 480, 2);
     Path b = MediaFixtures.sample(dir, "b.mp4", 640, 480, 2);

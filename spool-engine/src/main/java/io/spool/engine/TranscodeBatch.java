@@ -3,12 +3,14 @@ package io.spool.engine;
 import io.spool.engine.internal.LongestFirst;
 import io.spool.engine.internal.Refs;
 import io.spool.media.BadArgumentException;
+import io.spool.media.SpoolException;
 import io.spool.media.TranscodeOptions;
 import io.spool.media.Transcoder;
 import io.spool.media.internal.AtomicOutput;
 import io.spool.media.internal.ExitCleanup;
 import io.spool.volumes.LocalVolume;
 import io.spool.volumes.VolumePath;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -218,8 +220,7 @@ public final class TranscodeBatch {
     Map<String, Double> workByInput = new HashMap<>();
     if (todo.size() <= LongestFirst.MAX_PLANNED_BATCH) {
       for (Item item : todo) {
-        localFile(engine, item.input()).map(Transcoder::estimatedWork).orElse(OptionalDouble.empty())
-            .ifPresent(w -> workByInput.put(item.input(), w));
+        estimatedWork(engine, item.input()).ifPresent(w -> workByInput.put(item.input(), w));
       }
       todo = longestFirst(engine, todo, workByInput, shareCores && concurrency <= 0);
     }
@@ -237,6 +238,18 @@ public final class TranscodeBatch {
       }
     }
     return new Run(skipped, handle, manifest, byJob, workByJob);
+  }
+
+  /**
+   * The work {@link Transcoder#estimatedWork} sees in an input that is a file on this host, or
+   * none. Never throws: a reference that is no good fails its own job, not the batch.
+   */
+  private static OptionalDouble estimatedWork(SpoolEngine engine, String ref) {
+    try {
+      return localFile(engine, ref).map(Transcoder::estimatedWork).orElse(OptionalDouble.empty());
+    } catch (SpoolException | InvalidPathException e) {
+      return OptionalDouble.empty();
+    }
   }
 
   /** The items in the order, and with the cores, that {@link LongestFirst} plans. */
