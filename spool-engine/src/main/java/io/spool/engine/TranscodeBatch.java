@@ -189,8 +189,8 @@ public final class TranscodeBatch {
    * {@link LongestFirst#MAX_PLANNED_BATCH} jobs start longest first, as far as the inputs' own
    * headers say how much work they are (MP4, MOV, Matroska and WebM files on this host; the others
    * start first, in the order given), and, with {@code shareCores} (cores not asked for, no
-   * {@code concurrency}) and every input's work known, the jobs that would run on at the end while
-   * cores idle get more cores. Larger batches run in the order given.
+   * {@code concurrency}, no GPU) and every input's work known, the jobs that would run on at the
+   * end while cores idle get more cores. Larger batches run in the order given.
    */
   public static Run start(SpoolEngine engine, List<Item> items, Path resultsFile, boolean resume, int concurrency,
       boolean shareCores) {
@@ -222,7 +222,9 @@ public final class TranscodeBatch {
       for (Item item : todo) {
         estimatedWork(engine, item.input()).ifPresent(w -> workByInput.put(item.input(), w));
       }
-      todo = longestFirst(engine, todo, workByInput, shareCores && concurrency <= 0);
+      // GPU jobs' speed is the GPU's; the plan's cores are for CPU encoders.
+      boolean cpuOnly = todo.stream().allMatch(i -> i.resources().queue().equals(Resources.CPU_QUEUE));
+      todo = longestFirst(engine, todo, workByInput, shareCores && concurrency <= 0 && cpuOnly);
     }
     List<JobSpec> specs = todo.stream()
         .map(i -> TranscodeJob.spec(i.input(), i.output(), i.options(), i.resources())).toList();
