@@ -104,10 +104,15 @@ public final class BatchHandle {
   private void recordInterrupted() {
     Instant now = Instant.now();
     for (String id : jobIds) {
-      engine.store().update(id, r -> r.state().terminal() ? r : r.withOutcome(r.interrupted(now)));
+      engine.store().update(id, r -> r.state().terminal() ? r : r.withOutcome(interrupted(r, now)));
     }
     engine.store().batch(batchId).filter(b -> !b.state().terminal())
         .ifPresent(b -> engine.store().putBatch(b.interrupted(now)));
+  }
+
+  /** The job of {@code r}, ended because this process is stopping, with the attempts it began here. */
+  JobOutcome interrupted(JobRecord r, Instant now) {
+    return r.interrupted(now, engine.gate().attempts(r.id()));
   }
 
   void start() {

@@ -28,9 +28,12 @@ public record JobRecord(
         started == null ? startedAt : started, coordinatorPid, outcome);
   }
 
-  /** This job, ended because the process driving it was stopped (Ctrl-C, SIGTERM). */
-  public JobOutcome interrupted(Instant now) {
-    return interrupted(now, "interrupted: Spool was stopped");
+  /**
+   * This job, ended because the process driving it was stopped (Ctrl-C, SIGTERM) after
+   * {@code attempts} attempts had begun.
+   */
+  public JobOutcome interrupted(Instant now, int attempts) {
+    return ended(JobState.CANCELLED, io.spool.media.ErrorCode.CANCELLED.name(), "interrupted: Spool was stopped", attempts, now);
   }
 
   /** This job, ended unfinished for the reason given. */
@@ -40,7 +43,11 @@ public record JobRecord(
 
   /** This job, ended from outside its run (no attempt finished, nothing measured). */
   public JobOutcome endedBefore(JobState state, String errorCode, String why, Instant now) {
-    return new JobOutcome(id, batchId, index, type, input, output, state, errorCode, why, 0, startedAt, now, null, 0,
+    return ended(state, errorCode, why, 0, now);
+  }
+
+  private JobOutcome ended(JobState state, String errorCode, String why, int attempts, Instant now) {
+    return new JobOutcome(id, batchId, index, type, input, output, state, errorCode, why, attempts, startedAt, now, null, 0,
         null, java.util.Map.of());
   }
 

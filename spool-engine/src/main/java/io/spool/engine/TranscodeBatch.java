@@ -172,7 +172,7 @@ public final class TranscodeBatch {
           }
         }
         handle.engine().store().job(id).ifPresent(r ->
-            manifest.append(ResultsManifest.Line.of(r.outcome() != null ? r.outcome() : r.interrupted(now))));
+            manifest.append(ResultsManifest.Line.of(r.outcome() != null ? r.outcome() : handle.interrupted(r, now))));
       }
     }
 

@@ -36,10 +36,15 @@ public final class CancelGate {
    * recorded it ({@link #settled}): a handful at a time, however large the batch.
    */
   private final Map<String, String> ending = new HashMap<>();
+  /** The number of the latest attempt begun, for jobs not yet settled. */
+  private final Map<String, Integer> attempts = new HashMap<>();
 
   /** An attempt on this engine's worker. */
   public interface Attempt {
     String batchId();
+
+    /** Which attempt of its job this is, from 1. */
+    int number();
 
     /** Ends the attempt's work now (its processes end); its outcome follows. */
     void stop();
@@ -77,7 +82,13 @@ public final class CancelGate {
       return false;
     }
     running.put(jobId, attempt);
+    attempts.merge(jobId, attempt.number(), Math::max);
     return true;
+  }
+
+  /** How many attempts of a job not yet settled have begun on this engine (0 when none). */
+  public synchronized int attempts(String jobId) {
+    return attempts.getOrDefault(jobId, 0);
   }
 
   /**
@@ -98,12 +109,14 @@ public final class CancelGate {
   /** The workflow has recorded the job's outcome: no cancel of it can reach Temporal any more. */
   public synchronized void settled(String jobId) {
     ending.remove(jobId);
+    attempts.remove(jobId);
   }
 
   /** The batch has ended: nothing of it is remembered any longer. */
   public synchronized void forget(String batchId, List<String> jobIds) {
     cancelledBatches.remove(batchId);
     jobIds.forEach(cancelledJobs::remove);
+    jobIds.forEach(attempts::remove);
     ending.values().removeIf(batchId::equals);
   }
 

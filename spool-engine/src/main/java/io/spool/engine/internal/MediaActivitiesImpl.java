@@ -227,6 +227,11 @@ public final class MediaActivitiesImpl implements MediaActivities {
     }
 
     @Override
+    public int number() {
+      return attempt;
+    }
+
+    @Override
     public void stop() {
       end(Ending.CANCELLED);
     }

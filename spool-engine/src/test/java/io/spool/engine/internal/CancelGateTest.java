@@ -24,6 +24,11 @@ class CancelGateTest {
     }
 
     @Override
+    public int number() {
+      return 1;
+    }
+
+    @Override
     public void stop() {
       stops.incrementAndGet();
     }
@@ -92,5 +97,16 @@ class CancelGateTest {
 
     assertThat(gate.begin("j1", new Attempt("b1"))).isTrue();
     assertThat(gate.cancel("j2")).isTrue();
+  }
+
+  @Test
+  void itCountsTheAttemptsBegunUntilTheJobIsSettled() {
+    assertThat(gate.attempts("j1")).isZero();
+    assertThat(gate.begin("j1", new Attempt("b1"))).isTrue();
+    assertThat(gate.end("j1", "b1", false)).isTrue();
+
+    assertThat(gate.attempts("j1")).as("between attempts").isEqualTo(1);
+    gate.settled("j1");
+    assertThat(gate.attempts("j1")).isZero();
   }
 }
