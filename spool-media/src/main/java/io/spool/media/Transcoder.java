@@ -51,7 +51,7 @@ public final class Transcoder {
           m.frameRate(), m.audio()))).orElse(OptionalDouble.empty());
     }
     try {
-      Optional<MediaInfo> in = Mp4Check.read(input);
+      Optional<MediaInfo> in = Mp4Check.readHeaders(input);
       if (in.isEmpty() || !(in.get().durationSeconds() > 0)) {
         return OptionalDouble.empty();
       }

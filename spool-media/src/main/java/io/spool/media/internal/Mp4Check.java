@@ -43,7 +43,18 @@ public final class Mp4Check {
    * @throws InvalidInputException when the file is incomplete or inconsistent, naming the fault
    */
   public static Optional<MediaInfo> read(Path file) {
-    return scan(file, false);
+    return scan(file, Use.CHECK);
+  }
+
+  /**
+   * The file's description from its headers alone, without checking that its samples lie inside
+   * it: for estimating how much work it is, where no more is needed and the check would cost as
+   * much as the rest (in the coordinating process, before any job starts).
+   *
+   * @throws InvalidInputException when the headers themselves are incomplete or inconsistent
+   */
+  public static Optional<MediaInfo> readHeaders(Path file) {
+    return scan(file, Use.ESTIMATE);
   }
 
   /**
@@ -56,13 +67,16 @@ public final class Mp4Check {
    */
   public static Optional<MediaInfo> readInput(Path file) {
     try {
-      return scan(file, true);
+      return scan(file, Use.PLAN);
     } catch (InvalidInputException e) {
       return Optional.empty();
     }
   }
 
-  private static Optional<MediaInfo> scan(Path file, boolean forPlanning) {
+  /** What a file is read for: a check of the whole file, a transcode's plan, or an estimate. */
+  private enum Use { CHECK, PLAN, ESTIMATE }
+
+  private static Optional<MediaInfo> scan(Path file, Use use) {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = ch.size();
       List<long[]> mediaData = new ArrayList<>();
@@ -97,7 +111,7 @@ public final class Mp4Check {
       if (movie == null) {
         throw broken(file, size == 0 ? "it is empty" : "it has no movie header (it was not finished)");
       }
-      return Optional.ofNullable(describe(file, size, movie, mediaData, forPlanning));
+      return Optional.ofNullable(describe(file, size, movie, mediaData, use));
     } catch (BrokenBox e) {
       throw broken(file, e.getMessage());
     } catch (IndexOutOfBoundsException e) {
@@ -113,7 +127,8 @@ public final class Mp4Check {
    * The description, or null for a fragmented movie (its samples live in fragments, not here) and,
    * {@code forPlanning}, for one that {@link #readInput} leaves to ffprobe.
    */
-  private static MediaInfo describe(Path file, long size, ByteBuffer movie, List<long[]> mediaData, boolean forPlanning) {
+  private static MediaInfo describe(Path file, long size, ByteBuffer movie, List<long[]> mediaData, Use use) {
+    boolean forPlanning = use == Use.PLAN;
     long timescale = 0;
     long duration = 0;
     List<MediaStream> streams = new ArrayList<>();
@@ -130,7 +145,9 @@ public final class Mp4Check {
         }
         case "trak" -> {
           Track t = Track.read(file, movie, b);
-          t.checkSamplesInside(file, mediaData);
+          if (use != Use.ESTIMATE) {
+            t.checkSamplesInside(file, mediaData);
+          }
           if (forPlanning && !t.plainForPlanning()) {
             return null;
           }
