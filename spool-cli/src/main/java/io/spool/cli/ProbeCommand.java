@@ -79,8 +79,7 @@ final class ProbeCommand extends SpoolSubcommand {
         if (s.pixelFormat() != null) {
           sb.append(' ').append(s.pixelFormat());
         }
-        sb.append(String.format(Locale.ROOT, " %.3f fps", s.averageFrameRate().isKnown()
-            ? s.averageFrameRate().toDouble() : s.frameRate().toDouble()));
+        sb.append(String.format(Locale.ROOT, " %.3f fps", s.effectiveFrameRate().toDouble()));
         if (s.variableFrameRate()) {
           sb.append(" (variable)");
         }

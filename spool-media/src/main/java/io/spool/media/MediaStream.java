@@ -87,6 +87,11 @@ public record MediaStream(
     return fieldOrder != null && Set.of("tt", "bb", "tb", "bt").contains(fieldOrder);
   }
 
+  /** Frames a second on average, or the stream's own rate where the average is not known. */
+  public Rational effectiveFrameRate() {
+    return averageFrameRate.isKnown() ? averageFrameRate : frameRate;
+  }
+
   /** Turned a quarter (90 or 270 degrees) for display: width and height swap. */
   public boolean quarterTurned() {
     return rotation == 90 || rotation == 270;

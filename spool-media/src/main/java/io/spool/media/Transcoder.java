@@ -56,7 +56,7 @@ public final class Transcoder {
         return OptionalDouble.empty();
       }
       Optional<MediaStream> v = in.get().primaryVideo();
-      Rational rate = v.map(s -> s.averageFrameRate().isKnown() ? s.averageFrameRate() : s.frameRate()).orElse(Rational.UNKNOWN);
+      Rational rate = v.map(MediaStream::effectiveFrameRate).orElse(Rational.UNKNOWN);
       return OptionalDouble.of(work(in.get().durationSeconds(), v.map(MediaStream::width).orElse(0),
           v.map(MediaStream::height).orElse(0), rate.isKnown() ? rate.toDouble() : 0, in.get().hasAudio()));
     } catch (SpoolException e) {
