@@ -7,7 +7,6 @@ import io.spool.media.SpoolException;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -32,12 +31,6 @@ public final class SpoolCommand {
    * is added, so a command line built for one run adds only the subcommand that run names.
    */
   static final Map<String, Supplier<Object>> SUBCOMMANDS = subcommands();
-  /**
-   * The subcommands that run their jobs on the embedded engine, whose Temporal service
-   * {@link Main} starts before anything else. ({@code doctor} is not one: it reports how long the
-   * engine takes to start.)
-   */
-  static final Set<String> ENGINE_COMMANDS = Set.of("transcode", "batch", "demo");
 
   private static Map<String, Supplier<Object>> subcommands() {
     Map<String, Supplier<Object>> m = new LinkedHashMap<>();
