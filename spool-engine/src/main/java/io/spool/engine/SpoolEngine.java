@@ -62,37 +62,60 @@ public final class SpoolEngine implements AutoCloseable {
   private final EngineConfig config;
   private final JobStore store;
   private final VolumeStore volumes;
-  private final TestWorkflowEnvironment env;
-  private final Duration startTime;
   private final MediaActivitiesImpl media;
   private final CancelGate gate = new CancelGate();
+  /** The service {@link #prestart} began, until {@link #temporal} has taken it; null otherwise. */
+  private CompletableFuture<Service> prestarted; // guarded by this
+  private Temporal temporal; // guarded by this
+  private boolean closed; // guarded by this
+
+  /** The started Temporal side of this engine: the service with its workers polling. */
+  private record Temporal(TestWorkflowEnvironment env, Duration startTime) {}
 
   private SpoolEngine(EngineConfig config) {
-    long t0 = System.nanoTime();
     this.config = config;
     this.store = JobStore.at(config.home());
     this.volumes = VolumeStore.at(config.volumesDir());
-    long waitStart = System.nanoTime();
-    Service service = takeService();
-    long waited = System.nanoTime() - waitStart;
-    this.env = service.env();
-    Worker control = env.newWorker(CONTROL_QUEUE, WorkerOptions.newBuilder()
-        .setMaxConcurrentLocalActivityExecutionSize(64).build());
-    control.registerWorkflowImplementationTypes(BatchWorkflowImpl.class);
-    control.registerActivitiesImplementations(new RecordActivitiesImpl(store, config.prices()));
     this.media = new MediaActivitiesImpl(config.jobTypes(), config.tools(), volumes,
         config.scratchDir(), config.minScratchBytes(), config.cpuCores(), config.gpuEncode(), gate);
-    // Heartbeats carry progress: forward each one (a second apart) rather than the SDK's default of
-    // at most one per 0.8 x heartbeat timeout, which left progress bars 4 s behind.
-    WorkerOptions mediaOptions = WorkerOptions.newBuilder()
-        .setMaxConcurrentActivityExecutionSize(config.cpuCores())
-        .setMaxHeartbeatThrottleInterval(JobOptions.HEARTBEAT_INTERVAL).build();
-    env.newWorker(Resources.CPU_QUEUE, mediaOptions).registerActivitiesImplementations(media);
-    if (config.gpuEncode()) {
-      env.newWorker(Resources.GPU_QUEUE, mediaOptions).registerActivitiesImplementations(media);
+    this.prestarted = PRESTARTED.getAndSet(null);
+    if (prestarted == null) {
+      temporal(); // nothing started the service ahead: start it now, as a caller of embedded() expects
     }
-    env.start();
-    this.startTime = Duration.ofNanos(System.nanoTime() - t0 - waited).plus(service.startTime());
+  }
+
+  /**
+   * The service and the workers, started on first use. Where {@link #prestart} began the service,
+   * the engine is made without waiting for it, so that a command prepares its jobs (reads the
+   * inputs, plans the batch, writes the job records: ~70 ms of an 8-clip batch) while the service
+   * starts; the first submit then waits for what is left of the start and starts the workers.
+   */
+  private synchronized Temporal temporal() {
+    if (closed) {
+      throw new IllegalStateException("the engine is closed");
+    }
+    if (temporal == null) {
+      Service service = takeService(prestarted);
+      prestarted = null;
+      long t0 = System.nanoTime();
+      TestWorkflowEnvironment env = service.env();
+      Worker control = env.newWorker(CONTROL_QUEUE, WorkerOptions.newBuilder()
+          .setMaxConcurrentLocalActivityExecutionSize(64).build());
+      control.registerWorkflowImplementationTypes(BatchWorkflowImpl.class);
+      control.registerActivitiesImplementations(new RecordActivitiesImpl(store, config.prices()));
+      // Heartbeats carry progress: forward each one (a second apart) rather than the SDK's default of
+      // at most one per 0.8 x heartbeat timeout, which left progress bars 4 s behind.
+      WorkerOptions mediaOptions = WorkerOptions.newBuilder()
+          .setMaxConcurrentActivityExecutionSize(config.cpuCores())
+          .setMaxHeartbeatThrottleInterval(JobOptions.HEARTBEAT_INTERVAL).build();
+      env.newWorker(Resources.CPU_QUEUE, mediaOptions).registerActivitiesImplementations(media);
+      if (config.gpuEncode()) {
+        env.newWorker(Resources.GPU_QUEUE, mediaOptions).registerActivitiesImplementations(media);
+      }
+      env.start();
+      temporal = new Temporal(env, Duration.ofNanos(System.nanoTime() - t0).plus(service.startTime()));
+    }
+    return temporal;
   }
 
   /**
@@ -122,8 +145,7 @@ public final class SpoolEngine implements AutoCloseable {
   }
 
   /** The prestarted service if there is one (a failed start is tried again here), else a new one. */
-  private static Service takeService() {
-    CompletableFuture<Service> service = PRESTARTED.getAndSet(null);
+  private static Service takeService(CompletableFuture<Service> service) {
     if (service != null) {
       try {
         return service.join();
@@ -164,7 +186,10 @@ public final class SpoolEngine implements AutoCloseable {
     return ProcessHandle.current().pid() + "@" + host;
   }
 
-  /** Starts an embedded engine: in-process Temporal service and workers. */
+  /**
+   * An embedded engine: an in-process Temporal service and workers, started here, or at the first
+   * submit where {@link #prestart} began the service.
+   */
   public static SpoolEngine embedded(EngineConfig config) {
     return new SpoolEngine(config);
   }
@@ -193,14 +218,15 @@ public final class SpoolEngine implements AutoCloseable {
 
   /**
    * How long starting the engine took: its Temporal service and its workers, also when the
-   * service was started ahead by {@link #prestart} while the command did other work.
+   * service was started ahead by {@link #prestart} while the command did other work. Starts the
+   * engine if nothing has yet.
    */
   public Duration startTime() {
-    return startTime;
+    return temporal().startTime();
   }
 
   WorkflowClient client() {
-    return env.getWorkflowClient();
+    return temporal().env().getWorkflowClient();
   }
 
   /** Runs one job and waits for its outcome (the guide's {@code f.remote(x)}). */
@@ -229,6 +255,11 @@ public final class SpoolEngine implements AutoCloseable {
    * adds up to the cores at most).
    */
   public BatchHandle submit(String type, List<JobSpec> jobs, int concurrency) {
+    synchronized (this) {
+      if (closed) {
+        throw new IllegalStateException("the engine is closed");
+      }
+    }
     if (jobs.size() > MAX_BATCH_JOBS) {
       throw new BadArgumentException("a batch holds at most " + MAX_BATCH_JOBS + " jobs; split " + jobs.size() + " into several");
     }
@@ -270,6 +301,9 @@ public final class SpoolEngine implements AutoCloseable {
           from == 0 ? ids.subList(0, Math.min(first, ids.size())) : List.of()));
     }
     BatchHandle handle = new BatchHandle(this, batchId, ids, chunks, queueAhead);
+    // A prestarted service may still be starting: the records above were written meanwhile. (Should
+    // it fail to start, the handle's exit hook records these jobs as interrupted when the process ends.)
+    temporal();
     handle.start();
     return handle;
   }
@@ -320,11 +354,29 @@ public final class SpoolEngine implements AutoCloseable {
    */
   @Override
   public void close() {
-    env.shutdownNow();
+    Temporal t;
+    CompletableFuture<Service> unused;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      t = temporal;
+      unused = prestarted;
+      prestarted = null;
+    }
+    if (t == null) {
+      // Never used: no job ran. A service still starting is ended once it has started.
+      if (unused != null) {
+        unused.thenAcceptAsync(s -> s.env().close());
+      }
+      return;
+    }
+    t.env().shutdownNow();
     if (!media.awaitIdle(CLOSE_WAIT)) {
       LOG.warn("jobs still running {} s after the engine was asked to stop", CLOSE_WAIT.toSeconds());
     }
-    Thread closer = new Thread(env::close, "spool-engine-close");
+    Thread closer = new Thread(t.env()::close, "spool-engine-close");
     closer.setDaemon(true);
     closer.start();
   }

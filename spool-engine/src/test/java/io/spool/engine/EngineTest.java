@@ -244,6 +244,19 @@ class EngineTest {
   }
 
   @Test
+  void anEngineOnAPrestartedServiceClosedBeforeAnyJobTakesNoMore() {
+    SpoolEngine.prestart();
+    Path unusedHome = home.resolve("unused");
+    SpoolEngine unused = SpoolEngine.embedded(EngineConfig.newBuilder(unusedHome).cpuCores(1).jobType(new FlakyJob()).build());
+    unused.close();
+    assertThat(SpoolEngine.prestartPending()).as("taken").isFalse();
+    assertThatThrownBy(() -> unused.submit("flaky", List.of(new JobSpec("flaky", Map.of(), Resources.DEFAULT, null, null)), 0))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    assertThat(unused.store().jobs(null)).as("nothing recorded").isEmpty();
+    unused.close(); // a second close does nothing
+  }
+
+  @Test
   void jobOverItsMemoryAllowanceFailsOnceWithAClearReason() throws Exception {
     Path in = MediaFixtures.sample(dir, "big.mp4", 1280, 720, 10);
     JobOutcome o = engine.remote(TranscodeJob.spec(in.toString(), dir.resolve("o.mp4").toString(),
