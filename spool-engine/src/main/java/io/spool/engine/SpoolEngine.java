@@ -87,13 +87,11 @@ public final class SpoolEngine implements AutoCloseable {
   /**
    * The service and the workers, started on first use. Where {@link #prestart} began the service,
    * the engine is made without waiting for it, so that a command prepares its jobs (reads the
-   * inputs, plans the batch, writes the job records: ~70 ms of an 8-clip batch) while the service
+   * inputs, plans the batch, writes the job records: ~90 ms of cold code) while the service
    * starts; the first submit then waits for what is left of the start and starts the workers.
    */
   private synchronized Temporal temporal() {
-    if (closed) {
-      throw new IllegalStateException("the engine is closed");
-    }
+    checkOpen();
     if (temporal == null) {
       Service service = takeService(prestarted);
       prestarted = null;
@@ -116,6 +114,12 @@ public final class SpoolEngine implements AutoCloseable {
       temporal = new Temporal(env, Duration.ofNanos(System.nanoTime() - t0).plus(service.startTime()));
     }
     return temporal;
+  }
+
+  private synchronized void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("the engine is closed");
+    }
   }
 
   /**
@@ -255,11 +259,7 @@ public final class SpoolEngine implements AutoCloseable {
    * adds up to the cores at most).
    */
   public BatchHandle submit(String type, List<JobSpec> jobs, int concurrency) {
-    synchronized (this) {
-      if (closed) {
-        throw new IllegalStateException("the engine is closed");
-      }
-    }
+    checkOpen();
     if (jobs.size() > MAX_BATCH_JOBS) {
       throw new BadArgumentException("a batch holds at most " + MAX_BATCH_JOBS + " jobs; split " + jobs.size() + " into several");
     }

@@ -246,8 +246,8 @@ class EngineTest {
   @Test
   void anEngineOnAPrestartedServiceClosedBeforeAnyJobTakesNoMore() {
     SpoolEngine.prestart();
-    Path unusedHome = home.resolve("unused");
-    SpoolEngine unused = SpoolEngine.embedded(EngineConfig.newBuilder(unusedHome).cpuCores(1).jobType(new FlakyJob()).build());
+    SpoolEngine unused = SpoolEngine.embedded(EngineConfig.newBuilder(home.resolve("unused")).cpuCores(1)
+        .jobType(new FlakyJob()).build());
     unused.close();
     assertThat(SpoolEngine.prestartPending()).as("taken").isFalse();
     assertThatThrownBy(() -> unused.submit("flaky", List.of(new JobSpec("flaky", Map.of(), Resources.DEFAULT, null, null)), 0))
