@@ -43,7 +43,7 @@ class InfoCommandsTest {
 
   @Test
   void probePrintsTheTypedModelAsJson() throws Exception {
-    Path file = MediaFixtures.corpus().resolve("h264_aac_rot270_720p_5s.mp4");
+    Path file = MediaFixtures.media("h264_aac_rot270_720p_5s.mp4");
     Cli.Result r = Cli.run("probe", file.toString(), "--json");
 
     assertThat(r.exitCode()).as(r.err()).isZero();
@@ -57,8 +57,8 @@ class InfoCommandsTest {
 
   @Test
   void probeOfSeveralFilesReportsEachAndExitsOneIfAnyFailed() throws Exception {
-    Path good = MediaFixtures.corpus().resolve("bear.flac");
-    Path bad = MediaFixtures.corpus().resolve("damaged_mp4_malformed_free_box.mp4");
+    Path good = MediaFixtures.media("bear.flac");
+    Path bad = MediaFixtures.media("damaged_mp4_malformed_free_box.mp4");
 
     Cli.Result r = Cli.run("probe", good.toString(), bad.toString(), "--json");
 
@@ -71,7 +71,7 @@ class InfoCommandsTest {
 
   @Test
   void probeOfOneBadFileUsesItsExitCode() {
-    Cli.Result r = Cli.run("probe", MediaFixtures.corpus().resolve("damaged_mp4_malformed_free_box.mp4").toString());
+    Cli.Result r = Cli.run("probe", MediaFixtures.media("damaged_mp4_malformed_free_box.mp4").toString());
     assertThat(r.exitCode()).isEqualTo(ExitCodes.INVALID_INPUT);
     assertThat(r.errLines()).singleElement().asString().contains("moov atom not found");
   }

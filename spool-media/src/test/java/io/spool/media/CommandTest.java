@@ -55,7 +55,7 @@ class CommandTest {
   @Test
   void webPresetIsTheReferenceGuidesCommand() {
     FFmpegCommand cmd = Transcoder.plan(
-        FFprobe.using(MediaFixtures.tools()).probe(MediaFixtures.corpus().resolve("h264_aac_stereo_360p_17s.mp4")),
+        FFprobe.using(MediaFixtures.tools()).probe(MediaFixtures.media("h264_aac_stereo_360p_17s.mp4")),
         TranscodeOptions.newBuilder().build(), Path.of("/tmp/out.mp4"));
     String joined = String.join(" ", cmd.arguments());
     assertThat(joined).contains("-c:v libx264 -preset veryfast -crf 23", "-c:a aac -b:a 128k", "-movflags +faststart");
@@ -65,8 +65,7 @@ class CommandTest {
   @Test
   void scalingKeepsDisplayAspectEvenSizesAndNeverUpscales() {
     FFprobe probe = FFprobe.using(MediaFixtures.tools());
-    Path corpus = MediaFixtures.corpus();
-    MediaStream rotated = probe.probe(corpus.resolve("h264_aac_rot270_720p_5s.mp4")).primaryVideo().orElseThrow();
+    MediaStream rotated = probe.probe(MediaFixtures.media("h264_aac_rot270_720p_5s.mp4")).primaryVideo().orElseThrow();
     VideoEncoding web = Preset.WEB.video();
 
     // Shown 720x1280 (portrait): height 640 gives 360x640.
@@ -77,21 +76,21 @@ class CommandTest {
     assertThat(Transcoder.videoFilters(rotated, TranscodeOptions.newBuilder().height(1920).allowUpscale(true).build(), web)
         .render()).isEqualTo("scale=w=1080:h=1920,setsar=sar=1");
 
-    MediaStream small = probe.probe(corpus.resolve("mpeg1_mp2_160x120_zelda_commercial.mpeg")).primaryVideo().orElseThrow();
+    MediaStream small = probe.probe(MediaFixtures.media("mpeg1_mp2_160x120_zelda_commercial.mpeg")).primaryVideo().orElseThrow();
     // 160x120 at 33 lines high: 44x33 becomes even 44x32.
     assertThat(Transcoder.videoFilters(small, TranscodeOptions.newBuilder().height(33).build(), web).render())
         .isEqualTo("scale=w=44:h=32,setsar=sar=1");
 
-    MediaStream interlaced = probe.probe(corpus.resolve("interlaced_tff_mpeg2_ac3_480i.mkv")).primaryVideo().orElseThrow();
+    MediaStream interlaced = probe.probe(MediaFixtures.media("interlaced_tff_mpeg2_ac3_480i.mkv")).primaryVideo().orElseThrow();
     assertThat(Transcoder.videoFilters(interlaced, TranscodeOptions.newBuilder().build(), web).render()).startsWith("bwdif=");
 
-    MediaStream hdr = probe.probe(corpus.resolve("hevc10_hdr10_aac_1080p.mp4")).primaryVideo().orElseThrow();
+    MediaStream hdr = probe.probe(MediaFixtures.media("hevc10_hdr10_aac_1080p.mp4")).primaryVideo().orElseThrow();
     assertThat(Transcoder.videoFilters(hdr, TranscodeOptions.newBuilder().build(), web).render()).contains("tonemap=");
   }
 
   @Test
   void hevcIsTaggedForApplePlayersFromEitherEncoder() {
-    MediaInfo in = FFprobe.using(MediaFixtures.tools()).probe(MediaFixtures.corpus().resolve("h264_aac_mono_1s.mp4"));
+    MediaInfo in = FFprobe.using(MediaFixtures.tools()).probe(MediaFixtures.media("h264_aac_mono_1s.mp4"));
     for (String codec : new String[] {"libx265", "hevc_nvenc"}) {
       List<String> args = Transcoder.plan(in, TranscodeOptions.newBuilder().preset(Preset.HEVC).videoCodec(codec).build(),
           Path.of("/tmp/o.mp4")).arguments();
@@ -105,7 +104,7 @@ class CommandTest {
   @Test
   void threadsFollowTheCpuAllowance() {
     FFmpegCommand cmd = Transcoder.plan(
-        FFprobe.using(MediaFixtures.tools()).probe(MediaFixtures.corpus().resolve("h264_aac_mono_1s.mp4")),
+        FFprobe.using(MediaFixtures.tools()).probe(MediaFixtures.media("h264_aac_mono_1s.mp4")),
         TranscodeOptions.newBuilder().threads(3).build(), Path.of("/tmp/o.mp4"));
     List<String> args = cmd.arguments();
     int input = args.indexOf("-i");

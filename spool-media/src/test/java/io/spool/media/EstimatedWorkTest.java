@@ -17,7 +17,7 @@ class EstimatedWorkTest {
   @TempDir Path dir;
 
   private static Path corpus(String name) {
-    return MediaFixtures.corpus().resolve(name);
+    return MediaFixtures.media(name);
   }
 
   /** The same estimate from plain ffprobe's fields. */
@@ -47,7 +47,7 @@ class EstimatedWorkTest {
   void aMatroskaOrWebmFilesWorkComesFromItsSegmentAndTrackHeaders() {
     for (String name : List.of("interlaced_tff_mpeg2_ac3_480i.mkv", "mkv_h264_444_aac_chapters.mkv",
         "vp9_profile2_10bit.webm", "webm_opus_audioonly_bbb.webm", "webm_vp8_vorbis6ch_bbb_1080p60.webm",
-        "webm_vp8_vorbis_music_video_45s.webm", "webm_vp9_videoonly_bear.webm")) {
+        "webm_vp9_vorbis6ch_bbb_540p60.webm", "webm_vp9_videoonly_bear.webm")) {
       Path file = corpus(name);
       OptionalDouble work = Transcoder.estimatedWork(file);
 
@@ -84,7 +84,7 @@ class EstimatedWorkTest {
 
   @Test
   void aCutOrGarbledMatroskaHeaderGivesAnEstimateOrNoneButNeverAnError() throws Exception {
-    byte[] mkv = Files.readAllBytes(corpus("webm_vp8_vorbis_music_video_45s.webm"));
+    byte[] mkv = Files.readAllBytes(corpus("webm_vp8_vorbis6ch_bbb_1080p60.webm"));
     java.util.Random random = new java.util.Random(7);
     Path file = dir.resolve("bad.webm");
     for (int n = 4; n < 4096; n += 13) {

@@ -61,39 +61,37 @@ class ProbeCorpusTest {
 
   @Test
   void rotationAndDisplaySizeOfKnownFiles() {
-    Path corpus = MediaFixtures.corpus();
-    MediaStream rot270 = probe.probe(corpus.resolve("h264_aac_rot270_720p_5s.mp4")).primaryVideo().orElseThrow();
+    MediaStream rot270 = probe.probe(MediaFixtures.media("h264_aac_rot270_720p_5s.mp4")).primaryVideo().orElseThrow();
     assertThat(rot270.rotation()).isEqualTo(270);
     assertThat(rot270.displayWidth()).isEqualTo(720);
     assertThat(rot270.displayHeight()).isEqualTo(1280);
 
-    MediaStream rot180 = probe.probe(corpus.resolve("pixel7_h264_rot180_videoonly.mp4")).primaryVideo().orElseThrow();
+    MediaStream rot180 = probe.probe(MediaFixtures.media("pixel7_h264_rot180_videoonly.mp4")).primaryVideo().orElseThrow();
     assertThat(rot180.rotation()).isEqualTo(180);
     assertThat(rot180.displayWidth()).isEqualTo(1920);
 
-    MediaStream portrait = probe.probe(corpus.resolve("h264_aac_portrait_720x1080_norotation.mp4")).primaryVideo().orElseThrow();
+    MediaStream portrait = probe.probe(MediaFixtures.media("h264_aac_portrait_720x1080_norotation.mp4")).primaryVideo().orElseThrow();
     assertThat(portrait.rotation()).isZero();
     assertThat(portrait.displayHeight()).isGreaterThan(portrait.displayWidth());
   }
 
   @Test
   void frameRatesVariabilityAndInterlacing() {
-    Path corpus = MediaFixtures.corpus();
-    MediaStream bbb = probe.probe(corpus.resolve("h264_aac51_bbb_720p_5s.mp4")).primaryVideo().orElseThrow();
+    MediaStream bbb = probe.probe(MediaFixtures.media("h264_aac51_bbb_720p_5s.mp4")).primaryVideo().orElseThrow();
     assertThat(bbb.frameRate()).isEqualTo(Rational.of(25, 1));
     assertThat(bbb.variableFrameRate()).isFalse();
 
-    MediaStream iphone = probe.probe(corpus.resolve("iphone_120fps_vfr_h264_videoonly.mp4")).primaryVideo().orElseThrow();
+    MediaStream iphone = probe.probe(MediaFixtures.media("iphone_120fps_vfr_h264_videoonly.mp4")).primaryVideo().orElseThrow();
     assertThat(iphone.variableFrameRate()).isTrue();
 
-    MediaStream interlaced = probe.probe(corpus.resolve("interlaced_tff_mpeg2_ac3_480i.mkv")).primaryVideo().orElseThrow();
+    MediaStream interlaced = probe.probe(MediaFixtures.media("interlaced_tff_mpeg2_ac3_480i.mkv")).primaryVideo().orElseThrow();
     assertThat(interlaced.interlaced()).isTrue();
     assertThat(interlaced.fieldOrder()).isEqualTo("tt");
   }
 
   @Test
   void coverArtIsNotAVideoTrack() {
-    MediaInfo mp3 = probe.probe(MediaFixtures.corpus().resolve("bear_id3_coverart.mp3"));
+    MediaInfo mp3 = probe.probe(MediaFixtures.media("bear_id3_coverart.mp3"));
     assertThat(mp3.streams()).anyMatch(MediaStream::attachedPicture);
     assertThat(mp3.hasVideo()).isFalse();
     assertThat(mp3.primaryAudio()).isPresent();
@@ -101,27 +99,26 @@ class ProbeCorpusTest {
 
   @Test
   void chaptersColourLanguageAndChannels() {
-    Path corpus = MediaFixtures.corpus();
-    MediaInfo chapters = probe.probe(corpus.resolve("mkv_h264_444_aac_chapters.mkv"));
+    MediaInfo chapters = probe.probe(MediaFixtures.media("mkv_h264_444_aac_chapters.mkv"));
     assertThat(chapters.chapters()).extracting(Chapter::title).containsExactly("Chapter 1", "Chapter 2");
     assertThat(chapters.chapters().get(1).startSeconds()).isCloseTo(2.0, within(0.01));
     assertThat(chapters.primaryVideo().orElseThrow().pixelFormat()).isEqualTo("yuv444p");
 
-    MediaStream hdr = probe.probe(corpus.resolve("hevc10_hdr10_aac_1080p.mp4")).primaryVideo().orElseThrow();
+    MediaStream hdr = probe.probe(MediaFixtures.media("hevc10_hdr10_aac_1080p.mp4")).primaryVideo().orElseThrow();
     assertThat(hdr.color().transfer()).isEqualTo("smpte2084");
     assertThat(hdr.color().isHdr()).isTrue();
 
-    MediaInfo srt = probe.probe(corpus.resolve("mkv_h264_ac3_srt_eng.mkv"));
+    MediaInfo srt = probe.probe(MediaFixtures.media("mkv_h264_ac3_srt_eng.mkv"));
     assertThat(srt.streams()).anyMatch(s -> s.type() == StreamType.SUBTITLE && "eng".equals(s.language()));
 
-    MediaStream surround = probe.probe(corpus.resolve("h264_aac51_bbb_720p_5s.mp4")).primaryAudio().orElseThrow();
+    MediaStream surround = probe.probe(MediaFixtures.media("h264_aac51_bbb_720p_5s.mp4")).primaryAudio().orElseThrow();
     assertThat(surround.channels()).isEqualTo(6);
     assertThat(surround.sampleRate()).isEqualTo(48000);
   }
 
   @Test
   void unreadableFileIsInvalidInput() {
-    assertThatThrownBy(() -> probe.probe(MediaFixtures.corpus().resolve("damaged_mp4_malformed_free_box.mp4")))
+    assertThatThrownBy(() -> probe.probe(MediaFixtures.media("damaged_mp4_malformed_free_box.mp4")))
         .isInstanceOfSatisfying(InvalidInputException.class, e -> {
           assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT);
           assertThat(e.getMessage()).contains("moov atom not found").doesNotContain("\n");
@@ -131,7 +128,7 @@ class ProbeCorpusTest {
   /** An MP3 whose start is garbage is only guessed to be raw AMR: refused, not read as 70 s of noise. */
   @Test
   void aGuessThatContradictsTheNameIsInvalidInput() {
-    assertThatThrownBy(() -> probe.probe(MediaFixtures.corpus().resolve("damaged_mp3_100kB_garbage_prefix.mp3")))
+    assertThatThrownBy(() -> probe.probe(MediaFixtures.media("damaged_mp3_100kB_garbage_prefix.mp3")))
         .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.getMessage())
             .contains("does not read as mp3", "amrnb", "probe score 26").doesNotContain("\n"));
   }
@@ -139,7 +136,7 @@ class ProbeCorpusTest {
   /** MPEG-PS is also only recognised at score 26; its usual names agree with it or say nothing. */
   @Test
   void aWeakGuessThatTheNameDoesNotContradictStands(@TempDir Path dir) throws Exception {
-    Path mpeg = MediaFixtures.corpus().resolve("mpeg1_mp2_160x120_zelda_commercial.mpeg");
+    Path mpeg = MediaFixtures.media("mpeg1_mp2_160x120_zelda_commercial.mpeg");
     assertThat(probe.probe(mpeg).formatName()).isEqualTo("mpeg");
     Path mpg = Files.copy(mpeg, dir.resolve("zelda.mpg"));
     assertThat(probe.probe(mpg).hasVideo()).isTrue();

@@ -101,7 +101,7 @@ class TranscodeCorpusTest {
 
   @org.junit.jupiter.api.Test
   void brokenBitstreamIsReportedWithTheDecodersReason() {
-    Path file = MediaFixtures.corpus().resolve("damaged_vp9_invalid_bitstream.webm");
+    Path file = MediaFixtures.media("damaged_vp9_invalid_bitstream.webm");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> Transcoder.using(MediaFixtures.tools())
             .transcode(file, dir.resolve("o.mp4"), TranscodeOptions.newBuilder().build(), ProgressListener.NONE))
         .isInstanceOfSatisfying(InvalidInputException.class,

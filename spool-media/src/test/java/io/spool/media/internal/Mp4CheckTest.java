@@ -106,7 +106,7 @@ class Mp4CheckTest {
 
   @Test
   void damagedCorpusFileIsRejected() {
-    Path file = MediaFixtures.corpus().resolve("damaged_mp4_mdat_too_long.mp4");
+    Path file = MediaFixtures.media("damaged_mp4_mdat_too_long.mp4");
     assertThatThrownBy(() -> Mp4Check.read(file)).isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("not a whole MP4");
   }

@@ -77,7 +77,7 @@ class Mp4InputTest {
       MediaFixtures.run(List.of(ffmpeg, "-v", "error", "-nostdin", "-y", "-f", "lavfi", "-i", "sine=duration=1",
           "-c:a", "aac", dir.resolve("audio_only.m4a").toString()));
       MediaFixtures.run(List.of(ffmpeg, "-v", "error", "-nostdin", "-y", "-i", dir.resolve("plain.mp4").toString(),
-          "-i", MediaFixtures.corpus().resolve("bear_id3_coverart.mp3").toString(), "-map", "0", "-map", "1:v",
+          "-i", MediaFixtures.media("bear_id3_coverart.mp3").toString(), "-map", "0", "-map", "1:v",
           "-c", "copy", "-disposition:v:1", "attached_pic", dir.resolve("cover_art.mp4").toString()));
       Path meta = Files.writeString(dir.resolve("chapters.txt"),
           ";FFMETADATA1\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=0\nEND=500\ntitle=one\n");
@@ -152,7 +152,7 @@ class Mp4InputTest {
       assertThat(Mp4Check.readInput(VARIANTS.resolve(doubtful))).as(doubtful).isEmpty();
     }
     for (String turned : List.of("h264_aac_rot270_720p_5s.mp4", "pixel7_h264_rot180_videoonly.mp4")) {
-      assertThat(Mp4Check.readInput(MediaFixtures.corpus().resolve(turned))).as(turned).isEmpty();
+      assertThat(Mp4Check.readInput(MediaFixtures.media(turned))).as(turned).isEmpty();
     }
     for (Path damaged : MediaFixtures.corpusFiles().stream().filter(MediaFixtures::damaged).toList()) {
       assertThat(Mp4Check.readInput(damaged)).as(damaged.getFileName().toString()).isEmpty();

@@ -1,7 +1,5 @@
 package io.spool.media.testing;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import io.spool.media.SampleMedia;
 import io.spool.media.Toolchain;
 import java.io.IOException;
@@ -29,25 +27,33 @@ public final class MediaFixtures {
   }
 
   /**
-   * The corpus folder. Missing corpus fails under CI and skips elsewhere (a fresh clone without the
-   * shared folder beside it).
+   * The repository's test media folder ({@code testdata/media}, see its SOURCES.md), named by the
+   * build in {@code spool.testdata}. A missing folder fails the test: tests never skip for want of
+   * a fixture.
    */
   public static Path corpus() {
-    String prop = System.getProperty("spool.corpus");
+    String prop = System.getProperty("spool.testdata");
     Path dir = prop != null ? Path.of(prop) : null;
-    if (dir == null || !Files.isDirectory(dir)) {
+    if (dir == null) {
       Path here = Path.of("").toAbsolutePath();
-      while (here != null && !Files.isDirectory(here.resolve("shared/corpus"))) {
+      while (here != null && !Files.isDirectory(here.resolve("testdata/media"))) {
         here = here.getParent();
       }
-      dir = here == null ? null : here.resolve("shared/corpus");
+      dir = here == null ? Path.of("testdata/media") : here.resolve("testdata/media");
     }
-    boolean present = dir != null && Files.isDirectory(dir);
-    if (!present && System.getenv("CI") != null) {
-      throw new IllegalStateException("the media corpus (../shared/corpus) is missing");
+    if (!Files.isDirectory(dir)) {
+      throw new AssertionError("test media folder missing: " + dir + " (the repository's testdata/media)");
     }
-    assumeTrue(present, "media corpus not found beside the checkout; skipping corpus tests");
-    return dir.normalize();
+    return dir.toAbsolutePath().normalize();
+  }
+
+  /** One file of the test media folder; a missing file fails the test with its name. */
+  public static Path media(String name) {
+    Path file = corpus().resolve(name);
+    if (!Files.isRegularFile(file)) {
+      throw new AssertionError("test media file missing: testdata/media/" + name);
+    }
+    return file;
   }
 
   /** Every media file in the corpus (not the text files). */
