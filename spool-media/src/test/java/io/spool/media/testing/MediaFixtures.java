@@ -59,7 +59,7 @@ public final class MediaFixtures {
   /** Every media file in the corpus (not the text files). */
   public static List<Path> corpusFiles() {
     try (Stream<Path> s = Files.list(corpus())) {
-      return s.filter(p -> !p.getFileName().toString().matches("(?i).*\\.(md|txt|srt)|SHA256SUMS"))
+      return s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().matches("(?i).*\\.(md|txt|srt)|SHA256SUMS"))
           .sorted().toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
