@@ -93,7 +93,7 @@ public final class CapabilityProbe {
     CommandRunner.Result r = CommandRunner.run(List.of(tools.ffmpeg().toString(),
         "-hide_banner", "-nostdin", "-loglevel", "level+error",
         "-f", "lavfi", "-i", "color=c=black:s=256x256:r=25:d=0.04",
-        "-frames:v", "1", "-c:v", encoder, "-f", "null", "-"), TIMEOUT);
+        "-frames:v", "1", "-c:v", encoder, "-f", "null", "-"), TIMEOUT, tools.meter());
     if (r.ok()) {
       return new GpuEncoderCheck(encoder, true, true, "test encode succeeded");
     }
@@ -102,7 +102,7 @@ public final class CapabilityProbe {
   }
 
   private String ffmpeg(String flag) {
-    CommandRunner.Result r = CommandRunner.run(List.of(tools.ffmpeg().toString(), "-hide_banner", flag), TIMEOUT);
+    CommandRunner.Result r = CommandRunner.run(List.of(tools.ffmpeg().toString(), "-hide_banner", flag), TIMEOUT, tools.meter());
     if (!r.ok()) {
       throw new EnvironmentException("ffmpeg " + flag + " failed: " + r.lastErrorLine());
     }

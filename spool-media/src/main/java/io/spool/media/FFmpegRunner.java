@@ -1,5 +1,6 @@
 package io.spool.media;
 
+import io.spool.media.internal.ChildUsage;
 import io.spool.media.internal.ExitCleanup;
 import io.spool.media.internal.ParentDeath;
 import java.util.ArrayList;
@@ -24,11 +25,12 @@ public final class FFmpegRunner {
 
   /** Starts ffmpeg and returns at once. */
   public RunHandle start(FFmpegCommand command, RunOptions options) {
-    List<String> argv = new ArrayList<>(ParentDeath.wrapper());
+    List<String> argv = new ArrayList<>();
     argv.add(tools.ffmpeg().toString());
     argv.addAll(command.arguments());
-    return ExitCleanup.starting(() -> new RunHandle(ParentDeath.start(new ProcessBuilder(argv)
-        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))), tools.ffmpeg()), options));
+    return ExitCleanup.starting(() -> new RunHandle(ParentDeath.start(new ProcessBuilder(ChildUsage.command(argv))
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))), tools.ffmpeg()), options,
+        tools.meter()));
   }
 
   /**

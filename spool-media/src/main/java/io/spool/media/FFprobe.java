@@ -48,7 +48,7 @@ public final class FFprobe {
         List.of(tools.ffprobe().toString(), "-loglevel", "level+error", "-hide_banner",
             "-print_format", "json", "-show_format", "-show_streams", "-show_chapters",
             Arguments.fileUrl(file)),
-        TIMEOUT);
+        TIMEOUT, tools.meter());
     if (!r.ok()) {
       List<String> stderr = List.of(r.stderr().strip().split("\\R"));
       throw new InvalidInputException(
@@ -91,7 +91,7 @@ public final class FFprobe {
     }
     String named = m.group(1);
     CommandRunner.Result known = CommandRunner.run(
-        List.of(tools.ffmpeg().toString(), "-hide_banner", "-h", "demuxer=" + named), TIMEOUT);
+        List.of(tools.ffmpeg().toString(), "-hide_banner", "-h", "demuxer=" + named), TIMEOUT, tools.meter());
     if (known.ok() && known.stdout().startsWith("Demuxer " + named + " ")) {
       throw new InvalidInputException(String.format(Locale.ROOT,
           "%s does not read as %s: ffmpeg can only guess %s (probe score %d of 100); it is damaged or misnamed",

@@ -30,7 +30,7 @@ public final class GpuDevices {
     CommandRunner.Result r;
     try {
       r = CommandRunner.run(List.of("nvidia-smi", "--query-gpu=name,driver_version,memory.total",
-          "--format=csv,noheader,nounits"), TIMEOUT);
+          "--format=csv,noheader,nounits"), TIMEOUT, io.spool.media.UsageMeter.NONE);
     } catch (EnvironmentException e) {
       return new Found(List.of(), "nvidia-smi is not installed");
     } catch (TimeoutExceededException e) {

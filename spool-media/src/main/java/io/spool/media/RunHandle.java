@@ -1,5 +1,6 @@
 package io.spool.media;
 
+import io.spool.media.internal.ChildUsage;
 import io.spool.media.internal.ExitCleanup;
 import io.spool.media.internal.FailureClassifier;
 import io.spool.media.internal.ProcStat;
@@ -39,15 +40,21 @@ public final class RunHandle {
   private final Thread stderrReader;
   private final Thread monitor;
   private final ExitCleanup.Registration onExit;
+  private final UsageMeter meter;
+  private final ChildUsage.Report usage = new ChildUsage.Report();
+  private final java.util.concurrent.atomic.AtomicBoolean recorded = new java.util.concurrent.atomic.AtomicBoolean();
+  /** The tool's own pid once known: the wrapper's child, or the process itself when unwrapped. */
+  private volatile long toolPid = -1;
   private volatile ProcStat.Sample lastSample = ProcStat.Sample.NONE;
   private volatile long peakRss;
   private volatile double benchUser = -1;
   private volatile double benchSystem = -1;
   private volatile long benchRss = -1;
 
-  RunHandle(Process process, RunOptions options) {
+  RunHandle(Process process, RunOptions options, UsageMeter meter) {
     this.process = process;
     this.options = options;
+    this.meter = meter;
     this.stdoutReader = daemon("ffmpeg-progress-" + process.pid(), this::readProgress);
     this.stderrReader = daemon("ffmpeg-stderr-" + process.pid(), this::readStderr);
     this.monitor = daemon("ffmpeg-monitor-" + process.pid(), this::watch);
@@ -62,9 +69,43 @@ public final class RunHandle {
     return process.isAlive();
   }
 
-  /** Ends the process tree; {@link #await()} then throws {@link CancelledException}. */
+  /**
+   * Ends the process tree and returns once it is gone and what it used is recorded;
+   * {@link #await()} then throws {@link CancelledException}.
+   */
   public void cancel() {
     end(Ending.CANCEL);
+    boolean interrupted = Thread.interrupted();
+    try {
+      while (true) {
+        try {
+          finish();
+          return;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
+   * Once the process has exited: waits for its output to be read, stops watching it, and records
+   * what it used with the meter, once.
+   */
+  private Metrics finish() throws InterruptedException {
+    stdoutReader.join();
+    stderrReader.join();
+    monitor.interrupt();
+    monitor.join();
+    Metrics metrics = metrics();
+    if (recorded.compareAndSet(false, true)) {
+      meter.add(metrics);
+    }
+    return metrics;
   }
 
   /**
@@ -78,11 +119,7 @@ public final class RunHandle {
   public RunResult await() throws InterruptedException {
     int status = process.waitFor();
     onExit.close();
-    stdoutReader.join();
-    stderrReader.join();
-    monitor.interrupt();
-    monitor.join();
-    Metrics metrics = metrics();
+    Metrics metrics = finish();
     Ending why = ending.get();
     if (why == Ending.CANCEL) {
       throw new CancelledException("cancelled; ffmpeg was ended");
@@ -102,20 +139,41 @@ public final class RunHandle {
     return new RunResult(metrics, tail.lines());
   }
 
-  /** What the run has used so far (or in total, once it has exited). */
+  /**
+   * What the run has used so far (or in total, once it has exited): the kernel's accounting of the
+   * whole process once it has ended, else the latest sample of it (or, where neither is to be had,
+   * ffmpeg's own {@code -benchmark} report, which leaves out its start).
+   */
   public Metrics metrics() {
     double wall = (System.nanoTime() - startNanos) / 1e9;
     ProcStat.Sample s = lastSample;
-    double user = benchUser >= 0 ? benchUser : s.userSeconds();
-    double sys = benchSystem >= 0 ? benchSystem : s.systemSeconds();
+    double user = usage.userSeconds().orElse(Math.max(benchUser, s.userSeconds()));
+    double sys = usage.systemSeconds().orElse(Math.max(benchSystem, s.systemSeconds()));
     long rss = Math.max(peakRss, benchRss);
     return new Metrics(wall, user, sys, Math.max(0, rss));
+  }
+
+  /** The tool's pid, or -1 while the wrapper has not started it yet. */
+  private long toolPid() {
+    long pid = toolPid;
+    if (pid < 0) {
+      pid = ChildUsage.wraps() ? process.children().mapToLong(ProcessHandle::pid).findFirst().orElse(-1) : process.pid();
+      toolPid = pid;
+    }
+    return pid;
   }
 
   /** Records why the run ends (the first reason wins) and returns only once ffmpeg is gone. */
   private void end(Ending why) {
     ending.compareAndSet(null, why);
-    peakRss = Math.max(peakRss, ProcStat.peakRss(process.pid()));
+    long pid = toolPid();
+    if (pid > 0) {
+      ProcStat.Sample s = ProcStat.read(pid);
+      if (s != ProcStat.Sample.NONE) {
+        lastSample = s;
+      }
+      peakRss = Math.max(peakRss, ProcStat.peakRss(pid));
+    }
     ProcessTree.end(process, GRACE);
   }
 
@@ -124,7 +182,8 @@ public final class RunHandle {
         : startNanos + options.timeout().toNanos();
     try {
       while (process.isAlive()) {
-        ProcStat.Sample s = ProcStat.read(process.pid());
+        long pid = toolPid();
+        ProcStat.Sample s = pid > 0 ? ProcStat.read(pid) : ProcStat.Sample.NONE;
         if (s != ProcStat.Sample.NONE) {
           lastSample = s;
           peakRss = Math.max(peakRss, s.rssBytes());
@@ -197,6 +256,9 @@ public final class RunHandle {
         new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = r.readLine()) != null) {
+        if (usage.accept(line)) {
+          continue;
+        }
         Matcher t = BENCH_TIMES.matcher(line);
         Matcher m = BENCH_RSS.matcher(line);
         if (t.find()) {

@@ -8,14 +8,25 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Where ffmpeg and ffprobe live on this host. Found from {@code SPOOL_FFMPEG} and
- * {@code SPOOL_FFPROBE}, then from {@code PATH}.
+ * Where ffmpeg and ffprobe live on this host, found from {@code SPOOL_FFMPEG} and
+ * {@code SPOOL_FFPROBE}, then from {@code PATH}; and the meter that every process started with
+ * these tools reports its use to ({@link UsageMeter#NONE} unless {@link #metered} says otherwise).
  */
-public record Toolchain(Path ffmpeg, Path ffprobe) {
+public record Toolchain(Path ffmpeg, Path ffprobe, UsageMeter meter) {
 
   public Toolchain {
     Objects.requireNonNull(ffmpeg, "ffmpeg");
     Objects.requireNonNull(ffprobe, "ffprobe");
+    meter = meter == null ? UsageMeter.NONE : meter;
+  }
+
+  public Toolchain(Path ffmpeg, Path ffprobe) {
+    this(ffmpeg, ffprobe, UsageMeter.NONE);
+  }
+
+  /** The same tools, with the processes they start recorded by {@code meter}. */
+  public Toolchain metered(UsageMeter meter) {
+    return new Toolchain(ffmpeg, ffprobe, meter);
   }
 
   /** Locates both tools from the process environment. */

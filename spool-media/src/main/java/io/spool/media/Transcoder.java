@@ -72,9 +72,11 @@ public final class Transcoder {
   /** Transcodes {@code input} to {@code output}, which appears only when the result is verified. */
   public TranscodeResult transcode(Path input, Path output, TranscodeOptions options, ProgressListener listener) {
     checkDistinct(input, output);
-    MediaInfo in = describe(input);
+    UsageMeter meter = tools.meter().child();
+    Transcoder metered = new Transcoder(tools.metered(meter));
+    MediaInfo in = metered.describe(input);
     try (AtomicOutput out = AtomicOutput.beside(output)) {
-      TranscodeResult r = write(in, out.temporary(), out.target(), options, listener);
+      TranscodeResult r = metered.write(in, out.temporary(), out.target(), options, listener, meter);
       out.publish();
       return r;
     }
@@ -87,7 +89,9 @@ public final class Transcoder {
    */
   public TranscodeResult transcodeStaged(Path input, Path staged, TranscodeOptions options, ProgressListener listener) {
     checkDistinct(input, staged);
-    return write(describe(input), staged, staged, options, listener);
+    UsageMeter meter = tools.meter().child();
+    Transcoder metered = new Transcoder(tools.metered(meter));
+    return metered.write(metered.describe(input), staged, staged, options, listener, meter);
   }
 
   /**
@@ -100,19 +104,25 @@ public final class Transcoder {
     return Mp4Check.readInput(input).orElseGet(() -> FFprobe.using(tools).probe(input));
   }
 
-  private TranscodeResult write(MediaInfo in, Path written, Path reportedAs, TranscodeOptions options, ProgressListener listener) {
+  /**
+   * Runs ffmpeg and checks what it wrote. The result's CPU time is that of every process the
+   * transcode ran ({@code meter}: ffprobe, ffmpeg and their start-up); its wall time is ffmpeg's.
+   */
+  private TranscodeResult write(MediaInfo in, Path written, Path reportedAs, TranscodeOptions options,
+      ProgressListener listener, UsageMeter meter) {
     FFmpegCommand command = plan(in, options, written);
     RunOptions run = new RunOptions(options.timeout(), in.durationSeconds(), options.memoryLimitBytes(), listener);
     RunResult result = FFmpegRunner.using(tools).run(command, run);
     MediaInfo produced = verify(in, command.outputs().get(0), written, result);
     MediaStream v = produced.primaryVideo().orElse(null);
     double wall = result.metrics().wallSeconds();
+    Metrics used = meter.total(wall);
     return new TranscodeResult(
         in.path(), reportedAs, options.preset().id(),
         command.outputs().get(0).video() == null ? null : command.outputs().get(0).video().codec(),
         in.sizeBytes(), produced.sizeBytes(), produced.durationSeconds(),
         v == null ? 0 : v.displayWidth(), v == null ? 0 : v.displayHeight(),
-        wall > 0 ? in.durationSeconds() / wall : 0, result.metrics(),
+        wall > 0 ? in.durationSeconds() / wall : 0, used,
         withPath(produced, reportedAs));
   }
 

@@ -3,6 +3,7 @@ package io.spool.engine.internal;
 import io.spool.engine.JobOutcome;
 import io.spool.engine.JobState;
 import io.spool.media.ErrorCode;
+import io.spool.media.Metrics;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
@@ -54,7 +55,7 @@ public class BatchWorkflowImpl implements BatchWorkflow {
       while (!queue.isEmpty() && running.size() < plan.window()) {
         JobRequest job = queue.peek();
         if (cancelAll || cancelled.contains(job.jobId())) {
-          ended.add(ended(queue.poll(), JobState.CANCELLED, ErrorCode.CANCELLED.name(), "cancelled before it started", 0, null));
+          ended.add(ended(queue.poll(), JobState.CANCELLED, ErrorCode.CANCELLED.name(), "cancelled before it started", 0, null, null));
         } else if (plan.fits(busyCores, job)) {
           start(queue.poll());
         } else {
@@ -111,27 +112,29 @@ public class BatchWorkflowImpl implements BatchWorkflow {
     Instant startedAt = Instant.ofEpochMilli(started);
     Throwable cause = failure instanceof ActivityFailure f ? f.getCause() : failure;
     if (cause instanceof CanceledFailure) {
-      return ended(job, JobState.CANCELLED, ErrorCode.CANCELLED.name(), "cancelled", 0, startedAt);
+      return ended(job, JobState.CANCELLED, ErrorCode.CANCELLED.name(), "cancelled", 0, startedAt, null);
     }
     if (cause instanceof ApplicationFailure af) {
       FailureDetails d = af.getDetails().getSize() == 0 ? null : af.getDetails().get(FailureDetails.class);
       String code = af.getType();
       JobState state = ErrorCode.CANCELLED.name().equals(code) ? JobState.CANCELLED : JobState.FAILED;
       return ended(job, state, code, af.getOriginalMessage(), d == null ? 0 : d.attempt(),
-          d == null || d.startedAt() == null ? startedAt : Instant.parse(d.startedAt()));
+          d == null || d.startedAt() == null ? startedAt : Instant.parse(d.startedAt()), d == null ? null : d.metrics());
     }
     if (cause instanceof TimeoutFailure t) {
       return ended(job, JobState.FAILED, ErrorCode.TIMEOUT.name(),
-          "worker stopped responding (" + t.getTimeoutType() + ")", 0, startedAt);
+          "worker stopped responding (" + t.getTimeoutType() + ")", 0, startedAt, null);
     }
     return ended(job, JobState.FAILED, ErrorCode.JOB_FAILED.name(),
-        String.valueOf(cause == null ? failure.getMessage() : cause.getMessage()), 0, startedAt);
+        String.valueOf(cause == null ? failure.getMessage() : cause.getMessage()), 0, startedAt, null);
   }
 
-  private static JobOutcome ended(JobRequest job, JobState state, String code, String message, int attempts, Instant started) {
+  /** A job that ended without a result; {@code used} is what its attempts used, where they said. */
+  private static JobOutcome ended(JobRequest job, JobState state, String code, String message, int attempts, Instant started,
+      Metrics used) {
     return new JobOutcome(job.jobId(), job.batchId(), job.index(), job.spec().type(), job.spec().input(),
         job.spec().output(), state, code, message, attempts, started, Instant.ofEpochMilli(Workflow.currentTimeMillis()),
-        null, 0, null, Map.of());
+        used, 0, null, Map.of());
   }
 
   @Override

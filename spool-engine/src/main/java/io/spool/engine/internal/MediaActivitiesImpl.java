@@ -14,6 +14,7 @@ import io.spool.media.Progress;
 import io.spool.media.SpoolException;
 import io.spool.media.TimeoutExceededException;
 import io.spool.media.Toolchain;
+import io.spool.media.UsageMeter;
 import io.spool.volumes.Volume;
 import io.spool.volumes.VolumeStore;
 import io.temporal.activity.Activity;
@@ -87,14 +88,16 @@ public final class MediaActivitiesImpl implements MediaActivities {
     ActivityExecutionContext activity = Activity.getExecutionContext();
     int attempt = activity.getInfo().getAttempt();
     Instant started = Instant.now();
-    Heartbeat beat = new Heartbeat(activity, request, attempt, Thread.currentThread());
+    Metrics before = activity.getHeartbeatDetails(HeartbeatDetails.class).map(HeartbeatDetails::spent).orElse(Metrics.ZERO);
+    Spending spending = new Spending(before);
+    Heartbeat beat = new Heartbeat(activity, request, attempt, Thread.currentThread(), before);
     try {
       JobOutcome outcome;
       try {
         if (!gate.begin(request.jobId(), beat)) {
-          throw failure(new CancelledException("cancelled"), attempt, Metrics.ZERO, started);
+          throw failure(new CancelledException("cancelled"), attempt, spending, beat, started);
         }
-        outcome = attempt(request, attempt, started, beat);
+        outcome = attempt(request, attempt, started, beat, spending);
       } catch (ApplicationFailure f) {
         boolean last = f.isNonRetryable() || attempt > request.spec().resources().retries().maxRetries();
         if (gate.end(request.jobId(), request.batchId(), last)) {
@@ -102,7 +105,7 @@ public final class MediaActivitiesImpl implements MediaActivities {
         }
         beat.awaitTemporalCancel();
         throw ErrorCode.CANCELLED.name().equals(f.getType()) ? f
-            : failure(new CancelledException("cancelled"), attempt, Metrics.ZERO, started);
+            : failure(new CancelledException("cancelled"), attempt, spending, beat, started);
       }
       if (!gate.end(request.jobId(), request.batchId(), true)) {
         // Cancelled after its work was done: the outcome stands, once the cancel cannot cross it.
@@ -115,37 +118,38 @@ public final class MediaActivitiesImpl implements MediaActivities {
     }
   }
 
-  private JobOutcome attempt(JobRequest request, int attempt, Instant started, Heartbeat beat) {
+  private JobOutcome attempt(JobRequest request, int attempt, Instant started, Heartbeat beat, Spending spending) {
     Resources res = request.spec().resources();
     JobType type = types.get(request.spec().type());
     if (type == null) {
       throw failure(new BadArgumentException("no job type named '" + request.spec().type() + "' on this worker"),
-          attempt, Metrics.ZERO, started);
+          attempt, spending, beat, started);
     }
     int permits = Math.min(res.cpu(), cores);
     try {
       acquire(permits, beat);
       Instant runStart = Instant.now();
+      spending.start();
       beat.deadline(runStart, res.timeout());
       try (Scratch scratch = Scratch.create(scratchRoot, scratchStore, request.jobId() + "-a" + attempt, minScratchBytes)) {
-        JobResult result = type.run(new Context(request, attempt, scratch.dir(), beat), request.spec().params());
+        JobResult result = type.run(new Context(request, attempt, scratch.dir(), beat, spending.meter), request.spec().params());
         return new JobOutcome(request.jobId(), request.batchId(), request.index(), request.spec().type(),
             request.spec().input(), request.spec().output(), JobState.SUCCEEDED, null, null, attempt, runStart,
-            Instant.now(), result.metrics(), result.mediaSeconds(), null, result.details());
+            Instant.now(), spending.total(result.metrics()), result.mediaSeconds(), null, result.details());
       } finally {
         cpu.release(permits);
       }
     } catch (SpoolException e) {
-      throw failure(beat.translate(e), attempt, Metrics.ZERO, started);
+      throw failure(beat.translate(e), attempt, spending, beat, started);
     } catch (InterruptedException e) {
       throw failure(beat.translate(new CancelledException("interrupted while waiting for CPU capacity")),
-          attempt, Metrics.ZERO, started);
+          attempt, spending, beat, started);
     } catch (RuntimeException e) {
       if (beat.ended() != null) {
-        throw failure(beat.translate(new CancelledException("cancelled")), attempt, Metrics.ZERO, started);
+        throw failure(beat.translate(new CancelledException("cancelled")), attempt, spending, beat, started);
       }
       LOG.warn("job {} failed in its own code", request.jobId(), e);
-      throw failure(new SpoolException(ErrorCode.JOB_FAILED, "job failed: " + e), attempt, Metrics.ZERO, started);
+      throw failure(new SpoolException(ErrorCode.JOB_FAILED, "job failed: " + e), attempt, spending, beat, started);
     }
   }
 
@@ -155,11 +159,46 @@ public final class MediaActivitiesImpl implements MediaActivities {
     }
   }
 
-  private static ApplicationFailure failure(SpoolException e, int attempt, Metrics m, Instant started) {
+  /**
+   * The Temporal failure for {@code e}, carrying what this and the earlier attempts used; the same
+   * figure goes out in a last heartbeat, which Temporal hands to the next attempt, if any.
+   */
+  private static ApplicationFailure failure(SpoolException e, int attempt, Spending spending, Heartbeat beat,
+      Instant started) {
+    Metrics m = spending.total(Metrics.ZERO);
+    beat.spent(m);
     FailureDetails d = new FailureDetails(e.code().name(), e.getMessage(), attempt, m, started.toString());
     return e.retryable()
         ? ApplicationFailure.newFailureWithCause(e.getMessage(), e.code().name(), null, d)
         : ApplicationFailure.newNonRetryableFailureWithCause(e.getMessage(), e.code().name(), null, d);
+  }
+
+  /**
+   * What a job's attempts used: the earlier attempts' total, as the last heartbeat handed it on,
+   * plus every process this attempt runs (its job context's tools report to {@link #meter}) from
+   * the moment it has its cores.
+   */
+  private static final class Spending {
+    private final Metrics before;
+    private final UsageMeter meter = UsageMeter.create();
+    private volatile long startNanos;
+
+    Spending(Metrics before) {
+      this.before = before;
+    }
+
+    void start() {
+      startNanos = System.nanoTime();
+    }
+
+    /** Everything used so far; {@code reported} is what the job type itself said it used. */
+    Metrics total(Metrics reported) {
+      double wall = startNanos == 0 ? 0 : (System.nanoTime() - startNanos) / 1e9;
+      Metrics mine = meter.total(wall);
+      return before.plus(new Metrics(wall, Math.max(mine.userSeconds(), reported.userSeconds()),
+          Math.max(mine.systemSeconds(), reported.systemSeconds()),
+          Math.max(mine.peakRssBytes(), reported.peakRssBytes())));
+    }
   }
 
   /**
@@ -182,13 +221,13 @@ public final class MediaActivitiesImpl implements MediaActivities {
     private volatile Duration timeout;
     private final Thread ticker;
 
-    Heartbeat(ActivityExecutionContext activity, JobRequest request, int attempt, Thread worker) {
+    Heartbeat(ActivityExecutionContext activity, JobRequest request, int attempt, Thread worker, Metrics spentBefore) {
       this.activity = activity;
       this.jobId = request.jobId();
       this.batchId = request.batchId();
       this.attempt = attempt;
       this.worker = worker;
-      latest.set(new HeartbeatDetails(jobId, attempt, 0, 0, -1));
+      latest.set(new HeartbeatDetails(jobId, attempt, 0, 0, -1, spentBefore));
       this.ticker = new Thread(this::tick, "spool-heartbeat-" + jobId);
       ticker.setDaemon(true);
       ticker.start();
@@ -205,7 +244,17 @@ public final class MediaActivitiesImpl implements MediaActivities {
     }
 
     void progress(Progress p) {
-      latest.set(new HeartbeatDetails(jobId, attempt, p.fraction(), p.speed(), p.eta() == null ? -1 : p.eta().toMillis()));
+      latest.updateAndGet(d -> new HeartbeatDetails(jobId, attempt, p.fraction(), p.speed(),
+          p.eta() == null ? -1 : p.eta().toMillis(), d.spent()));
+    }
+
+    /** Records, and heartbeats at once, what the job has used in all, as the attempt ends in failure. */
+    void spent(Metrics total) {
+      try {
+        activity.heartbeat(latest.updateAndGet(d -> d.withSpent(total)));
+      } catch (ActivityCompletionException e) {
+        temporalCancel.countDown();
+      }
     }
 
     Ending ended() {
@@ -299,12 +348,14 @@ public final class MediaActivitiesImpl implements MediaActivities {
     private final int attempt;
     private final Path scratch;
     private final Heartbeat beat;
+    private final Toolchain meteredTools;
 
-    Context(JobRequest request, int attempt, Path scratch, Heartbeat beat) {
+    Context(JobRequest request, int attempt, Path scratch, Heartbeat beat, UsageMeter meter) {
       this.request = request;
       this.attempt = attempt;
       this.scratch = scratch;
       this.beat = beat;
+      this.meteredTools = tools.metered(meter);
     }
 
     @Override
@@ -324,7 +375,7 @@ public final class MediaActivitiesImpl implements MediaActivities {
 
     @Override
     public Toolchain tools() {
-      return tools;
+      return meteredTools;
     }
 
     @Override
