@@ -50,11 +50,11 @@ final class VolumeCommand {
       }
       VolumePath vp = target.contains(":") ? VolumePath.parse(target) : new VolumePath(target, "");
       List<VolumeEntry> entries = store().open(vp.volume()).list(vp.path());
-      StringBuilder sb = new StringBuilder();
-      for (VolumeEntry e : entries) {
-        sb.append(String.format(Locale.ROOT, "%10s  %s  %s%n", Units.bytes(e.sizeBytes()), e.modified(), e.path()));
-      }
-      print(entries, entries.isEmpty() ? "(empty)" : sb.toString().stripTrailing());
+      // Paths are printed as they are, to the end of the line: VOLUME:PATH with any of them is accepted by get and rm.
+      List<String> lines = entries.stream()
+          .map(e -> String.format(Locale.ROOT, "%10s  %s  %s", Units.bytes(e.sizeBytes()), e.modified(), e.path()))
+          .toList();
+      print(entries, entries.isEmpty() ? "(empty)" : String.join("\n", lines));
       return ExitCodes.OK;
     }
   }

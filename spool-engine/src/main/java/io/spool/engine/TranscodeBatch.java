@@ -291,7 +291,7 @@ public final class TranscodeBatch {
   private static Optional<Path> localFile(SpoolEngine engine, String ref) {
     if (Refs.isVolume(ref, engine.volumes())) {
       VolumePath vp = VolumePath.parse(ref);
-      return engine.volumes().volumeOf(vp) instanceof LocalVolume lv ? Optional.of(lv.root().resolve(vp.path())) : Optional.empty();
+      return engine.volumes().volumeOf(vp) instanceof LocalVolume lv ? Optional.of(lv.locate(vp.path())) : Optional.empty();
     }
     return Optional.of(Path.of(ref));
   }

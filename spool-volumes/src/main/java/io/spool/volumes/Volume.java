@@ -5,14 +5,16 @@ import java.util.List;
 
 /**
  * A named place for job inputs and outputs. Writes become visible only when committed, whole and
- * at once: a reader never sees half a file, and a failed job publishes nothing.
+ * at once: a reader never sees half a file, and a failed job publishes nothing. Paths are
+ * {@link VolumePath} paths; none reads or writes outside the volume (such a path is refused with
+ * {@link io.spool.media.ErrorCode#BAD_ARGUMENT}).
  */
 public interface Volume {
   String name();
 
   boolean exists(String path);
 
-  /** Files under {@code prefix} (all files for ""), in path order. */
+  /** Files under {@code prefix} (all files for ""), in path order; each path is accepted back as it is. */
   List<VolumeEntry> list(String prefix);
 
   /** Copies a local file into the volume, atomically replacing what was at {@code path}. */

@@ -6,7 +6,9 @@ import java.util.regex.Pattern;
 /**
  * A file inside a named volume, written {@code VOLUME:path/in/volume}. Paths are relative, use
  * '/', and can never climb out of the volume ({@code ..}, absolute paths and control characters are
- * refused).
+ * refused). Every other character belongs to a name, backslashes and colons included, so a path
+ * that a listing shows is accepted as it is. Where links in the volume lead is checked where the
+ * path is resolved to a file ({@link LocalVolume}).
  */
 public record VolumePath(String volume, String path) {
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");

@@ -4,6 +4,7 @@ import io.spool.media.BadArgumentException;
 import io.spool.media.internal.FileTrees;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
@@ -62,13 +63,22 @@ public final class VolumeStore {
   /** Deletes a volume; a non-empty one only with {@code force}. */
   public void delete(String name, boolean force) {
     LocalVolume v = open(name);
-    if (!force && !v.list("").isEmpty()) {
+    if (!force && holdsFiles(v)) {
       throw new BadArgumentException("volume '" + name + "' is not empty; use --force to delete it with its files");
     }
     try {
       FileTrees.delete(v.root());
     } catch (IOException e) {
       throw LocalVolume.io("delete volume " + name, e);
+    }
+  }
+
+  /** Whether anything but folders is stored in the volume, listed or not. */
+  private static boolean holdsFiles(LocalVolume v) {
+    try (Stream<Path> walk = Files.walk(v.root().toRealPath())) {
+      return walk.anyMatch(p -> !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS));
+    } catch (IOException e) {
+      throw LocalVolume.io("read volume " + v.name(), e);
     }
   }
 

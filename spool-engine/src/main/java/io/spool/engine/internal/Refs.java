@@ -6,7 +6,10 @@ import io.spool.volumes.VolumePath;
 import io.spool.volumes.VolumeStore;
 import java.nio.file.Path;
 
-/** Input and output references: a local path, or {@code VOLUME:path} when that volume exists. */
+/**
+ * Input and output references: a local path, or {@code VOLUME:path} when that volume exists. A
+ * volume path is read and written only inside its volume ({@link io.spool.volumes.LocalVolume}).
+ */
 public final class Refs {
   private Refs() {}
 
