@@ -89,23 +89,59 @@ final class BatchTranscodeCommand extends SpoolSubcommand {
   }
 
   private List<TranscodeBatch.Item> items(List<BatchInputs.Row> rows, Resources resources) {
-    Set<String> taken = new HashSet<>();
+    Set<String> taken = inputsInOut(rows);
     List<TranscodeBatch.Item> items = new ArrayList<>();
-    for (BatchInputs.Row row : rows) {
+    for (int i = 0; i < rows.size(); i++) {
+      BatchInputs.Row row = rows.get(i);
       TranscodeOptions options = withOverrides(row.options());
       String output = row.output() == null ? TranscodeBatch.outputFor(row.input(), out, options, taken)
-          : explicitOutput(row.output(), taken);
-      items.add(new TranscodeBatch.Item(row.input(), output, options, resources));
+          : explicitOutput(row.output(), taken, i + 1);
+      items.add(new TranscodeBatch.Item(row.input(), output, options, resources, job.overwrite));
     }
     return items;
   }
 
-  private String explicitOutput(String output, Set<String> taken) {
-    if (output.startsWith("/") || output.contains(":")) {
-      return output;
+  /**
+   * The names of inputs that lie in the --out folder itself: an output named after another input
+   * must not take one of them (a.mp4 and a.web.mp4 both in the folder).
+   */
+  private Set<String> inputsInOut(List<BatchInputs.Row> rows) {
+    Set<String> names = new HashSet<>();
+    if (out.contains(":")) {
+      return names;
     }
-    taken.add(output);
-    return out.endsWith("/") || out.endsWith(":") ? out + output : out + "/" + output;
+    Path folder = Path.of(out).toAbsolutePath().normalize();
+    for (BatchInputs.Row row : rows) {
+      try {
+        Path in = Path.of(row.input()).toAbsolutePath().normalize();
+        if (folder.equals(in.getParent())) {
+          names.add(in.getFileName().toString());
+        }
+      } catch (java.nio.file.InvalidPathException e) {
+        // not a local path: it cannot lie in the folder
+      }
+    }
+    return names;
+  }
+
+  /**
+   * A manifest's own output name, which stays inside --out: a relative path without {@code ..}
+   * steps that lead out of it.
+   */
+  private String explicitOutput(String output, Set<String> taken, int item) {
+    Path rel;
+    try {
+      rel = Path.of(output).normalize();
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new BadArgumentException("manifest item " + item + ": output '" + output + "' is not a path");
+    }
+    if (rel.isAbsolute() || rel.startsWith("..") || rel.toString().isEmpty()) {
+      throw new BadArgumentException("manifest item " + item + ": output '" + output
+          + "' must be a path inside --out " + out + " (relative, without .. leading out of it)");
+    }
+    String name = rel.toString();
+    taken.add(name);
+    return out.endsWith("/") || out.endsWith(":") ? out + name : out + "/" + name;
   }
 
   private TranscodeOptions withOverrides(Map<String, String> o) {

@@ -48,7 +48,7 @@ final class DemoCommand extends SpoolSubcommand {
       Path clip = in.resolve("sample-" + s[0] + "x" + s[1] + ".mp4");
       SampleMedia.write(tools, clip, s[0], s[1], 30, seconds);
       items.add(new TranscodeBatch.Item(clip.toString(), TranscodeBatch.outputFor(clip.toString(), out, web, taken), web,
-          Resources.DEFAULT));
+          Resources.DEFAULT, true)); // the demo's own outputs, remade on every run
     }
     long t0 = System.nanoTime();
     try (SpoolEngine engine = startEngine();

@@ -21,7 +21,7 @@ public final class ExitCodes {
   /** The one mapping from failure codes to exit codes. */
   public static int of(ErrorCode code) {
     return switch (code) {
-      case BAD_ARGUMENT -> USAGE;
+      case BAD_ARGUMENT, OUTPUT_EXISTS -> USAGE;
       case INVALID_INPUT, INPUT_NOT_FOUND -> INVALID_INPUT;
       case ENVIRONMENT -> ENVIRONMENT;
       case CANCELLED -> CANCELLED;

@@ -29,6 +29,10 @@ public final class JobFlags {
       description = "Retries of retryable failures, 1 s then doubling (default: ${DEFAULT-VALUE}).")
   int retries;
 
+  @Option(names = "--overwrite",
+      description = "Replace a file already at an output path (default: the job fails with OUTPUT_EXISTS and leaves it alone).")
+  boolean overwrite;
+
   /** The resources asked for, with the command's own defaults for cores and time limit. */
   Resources resources(int defaultCpu, Duration defaultTimeout) {
     return Resources.newBuilder().cpu(cpu != null ? cpu : defaultCpu).memoryMiB(memory).gpu(gpu)

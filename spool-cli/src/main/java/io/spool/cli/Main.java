@@ -2,6 +2,7 @@ package io.spool.cli;
 
 import io.spool.engine.SpoolEngine;
 import java.util.Set;
+import picocli.CommandLine;
 
 /** Entry point of the {@code spool} command. */
 public final class Main {
@@ -20,6 +21,8 @@ public final class Main {
     if (args.length > 0 && ENGINE_COMMANDS.contains(args[0])) {
       SpoolEngine.prestart();
     }
-    System.exit(SpoolCommand.commandLine(args).execute(args));
+    CommandLine cl = SpoolCommand.commandLine(args);
+    Signals.install(cl.getOut(), cl.getErr(), java.util.Arrays.asList(args).contains("--json"));
+    System.exit(cl.execute(args));
   }
 }

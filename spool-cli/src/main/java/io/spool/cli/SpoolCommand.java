@@ -73,21 +73,28 @@ public final class SpoolCommand {
 
   /** The one place where failures become a one-line message, JSON and an exit code. */
   private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+    if (Signals.stopping()) {
+      return ExitCodes.CANCELLED; // the signal's own report stands; what fails as the jobs end adds nothing
+    }
     CommonOptions common = cl.getCommand() instanceof SpoolSubcommand s ? s.common : new CommonOptions();
+    return report(e, cl.getOut(), cl.getErr(), common.json, common.verbose);
+  }
+
+  /** Reports a failure: one line on stderr, the JSON error on stdout with --json; returns its exit code. */
+  static int report(Exception e, PrintWriter out, PrintWriter err, boolean json, boolean verbose) {
     ErrorCode code = e instanceof SpoolException se ? se.code() : ErrorCode.FFMPEG_FAILED;
     String message = e instanceof SpoolException ? e.getMessage() : "internal error: " + e;
-    PrintWriter err = cl.getErr();
     err.println("spool: " + message + " [" + code + "]");
-    if (common.verbose) {
+    if (verbose) {
       if (e instanceof SpoolException se) {
         se.evidence().forEach(line -> err.println("  | " + line));
       }
       e.printStackTrace(err);
     }
     err.flush();
-    if (common.json) {
-      cl.getOut().println(Json.write(Map.of("error", errorJson(e, code, message))));
-      cl.getOut().flush();
+    if (json) {
+      out.println(Json.write(Map.of("error", errorJson(e, code, message))));
+      out.flush();
     }
     return ExitCodes.of(code);
   }

@@ -43,7 +43,7 @@ final class TranscodeCommand extends SpoolSubcommand {
       String in = ref(engine, input);
       String out = output != null ? ref(engine, output) : defaultOutput(engine, in, options.preset());
       JobHandle handle = engine.spawn(TranscodeJob.spec(in, out, options,
-          job.resources(engine.config().cpuCores(), FILE_TIMEOUT)));
+          job.resources(engine.config().cpuCores(), FILE_TIMEOUT), job.overwrite));
       JobOutcome outcome = awaitWithProgress(handle, fileName(in));
       if (outcome.state() != JobState.SUCCEEDED) {
         throw JobFailure.of(outcome);

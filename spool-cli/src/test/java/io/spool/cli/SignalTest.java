@@ -53,8 +53,42 @@ class SignalTest {
     assertThat(jobs.get(0).get("state").asText()).isEqualTo("CANCELLED");
     assertThat(jobs.get(0).at("/outcome/error").asText())
         .contains(signal.equals("KILL") ? "abandoned" : "interrupted: Spool was stopped");
-    if (signal.equals("INT")) {
+    if (!signal.equals("KILL")) {
       assertThat(cli.exitValue()).isEqualTo(ExitCodes.CANCELLED);
+      assertThat(spoolLines(log)).containsExactly("spool: cancelled by " + (signal.equals("INT") ? "Ctrl-C" : "SIGTERM")
+          + ": running jobs were ended and nothing was published [CANCELLED]");
+    }
+  }
+
+  /** The lines Spool itself wrote (its logs and ffmpeg's are not among them). */
+  private static List<String> spoolLines(Path log) throws Exception {
+    return Files.readAllLines(log).stream().filter(l -> l.startsWith("spool:")).toList();
+  }
+
+  @Test
+  void sigtermCancelsABatchWithOneLineAndExit130() throws Exception {
+    Path in = dir.resolve("in");
+    for (int i = 0; i < 3; i++) {
+      MediaFixtures.sample(in, "clip" + i + ".mp4", 1280, 720, 20);
+    }
+    Path out = dir.resolve("out");
+    Path log = logs.resolve("batch.log");
+    Process cli = CliProcess.start(home, log, "batch", "transcode", in.toString(), "--out", out.toString(),
+        "--preset", "archive", "--json");
+    assertThat(CliProcess.awaitFfmpeg(in.toString(), 1)).isNotEmpty();
+
+    CliProcess.signal(cli, "TERM");
+
+    assertThat(cli.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(cli.exitValue()).isEqualTo(ExitCodes.CANCELLED);
+    assertThat(spoolLines(log)).containsExactly(
+        "spool: cancelled by SIGTERM: running jobs were ended and nothing was published [CANCELLED]");
+    assertThat(Files.readString(log)).contains("\"code\":\"CANCELLED\"");
+    assertThat(MediaFixtures.ffmpegProcessesMentioning(in.toString())).isEmpty();
+    List<String> results = Files.readAllLines(out.resolve("spool-results.jsonl"));
+    assertThat(results).hasSize(3).allSatisfy(line -> assertThat(line).contains("\"status\":\"cancelled\""));
+    try (Stream<Path> files = Files.list(out)) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("spool-results.jsonl");
     }
   }
 

@@ -32,6 +32,12 @@ public interface JobContext {
    */
   Volume.Write output(String ref);
 
+  /**
+   * Whether something is stored at a reference (a local path, a link included, or
+   * {@code VOLUME:path}): an output that exists is replaced only when the job was told to.
+   */
+  boolean exists(String ref);
+
   /** Reports progress (travels to the coordinator in Temporal heartbeats). */
   void progress(Progress progress);
 

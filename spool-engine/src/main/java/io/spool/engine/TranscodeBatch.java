@@ -32,8 +32,19 @@ public final class TranscodeBatch {
   /** The manifest's file name inside a local output folder. */
   public static final String RESULTS_FILE = "spool-results.jsonl";
 
-  /** One item: input, output, and its own options and resources. */
-  public record Item(String input, String output, TranscodeOptions options, Resources resources) {}
+  /**
+   * One item: input, output, its own options and resources, and whether a file already at its
+   * output may be replaced ({@code overwrite}; otherwise the item fails with OUTPUT_EXISTS).
+   */
+  public record Item(String input, String output, TranscodeOptions options, Resources resources, boolean overwrite) {
+    Item withResources(Resources r) {
+      return new Item(input, output, options, r, overwrite);
+    }
+
+    Item overwriting() {
+      return new Item(input, output, options, resources, true);
+    }
+  }
 
   private TranscodeBatch() {}
 
@@ -184,8 +195,11 @@ public final class TranscodeBatch {
   }
 
   /**
-   * Starts a batch. With {@code resume}, items whose last manifest line says succeeded and whose
-   * output exists are skipped, and temporary files left by a killed run are removed first. Up to
+   * Starts a batch. No item may write another item's input or the same output as another item
+   * (refused as a whole: nothing runs). With {@code resume}, items whose last manifest line says
+   * succeeded and whose output passes the read-back check are skipped; an output of this batch
+   * that fails it is made again, in its place; and temporary files left by a killed run are
+   * removed first. Up to
    * {@link LongestFirst#MAX_PLANNED_BATCH} jobs start longest first, as far as the inputs' own
    * headers say how much work they are (MP4, MOV, Matroska and WebM files on this host; the others
    * start first, in the order given), and, with {@code shareCores} (cores not asked for, no
@@ -197,16 +211,18 @@ public final class TranscodeBatch {
     if (items.isEmpty()) {
       throw new BadArgumentException("no inputs to transcode");
     }
+    checkNoItemOverwritesAnother(engine, items);
     Map<String, ResultsManifest.Line> before = resume ? ResultsManifest.latestByInput(resultsFile) : Map.of();
     List<ResultsManifest.Line> skipped = new ArrayList<>();
     List<Item> todo = new ArrayList<>();
     Set<Path> folders = new HashSet<>();
     for (Item item : items) {
       ResultsManifest.Line done = before.get(item.input());
-      if (done != null && done.succeeded() && item.output().equals(done.output()) && exists(engine, item.output())) {
+      boolean ours = done != null && done.succeeded() && item.output().equals(done.output());
+      if (ours && complete(engine, item)) {
         skipped.add(done);
       } else {
-        todo.add(item);
+        todo.add(ours ? item.overwriting() : item);
         localFolder(engine, item.output()).ifPresent(folders::add);
       }
     }
@@ -227,7 +243,7 @@ public final class TranscodeBatch {
       todo = longestFirst(engine, todo, workByInput, shareCores && concurrency <= 0 && cpuOnly);
     }
     List<JobSpec> specs = todo.stream()
-        .map(i -> TranscodeJob.spec(i.input(), i.output(), i.options(), i.resources())).toList();
+        .map(i -> TranscodeJob.spec(i.input(), i.output(), i.options(), i.resources(), i.overwrite())).toList();
     BatchHandle handle = engine.submit(TranscodeJob.NAME, specs, concurrency);
     Map<String, Item> byJob = new HashMap<>();
     Map<String, Double> workByJob = new HashMap<>();
@@ -269,18 +285,72 @@ public final class TranscodeBatch {
       Item item = items.get(i);
       Resources r = item.resources();
       int c = plan.cores()[i];
-      planned.add(c == r.cpu() ? item : new Item(item.input(), item.output(), item.options(), r.toBuilder().cpu(c)
+      planned.add(c == r.cpu() ? item : item.withResources(r.toBuilder().cpu(c)
           .memoryMiB(r.memoryMiB() == Resources.defaultMemoryMiB(r.cpu()) ? null : r.memoryMiB()).build()));
     }
     return planned;
   }
 
-  private static boolean exists(SpoolEngine engine, String ref) {
-    if (Refs.isVolume(ref, engine.volumes())) {
-      VolumePath vp = VolumePath.parse(ref);
-      return engine.volumes().volumeOf(vp).exists(vp.path());
+  /**
+   * Whether an item's output is there and whole: for files on this host, the read-back check a
+   * transcode passes before it publishes; elsewhere, that it exists.
+   */
+  private static boolean complete(SpoolEngine engine, Item item) {
+    if (!Refs.exists(item.output(), engine.volumes())) {
+      return false;
     }
-    return java.nio.file.Files.isRegularFile(Path.of(ref));
+    Optional<Path> in = localFile(engine, item.input());
+    Optional<Path> out = localFile(engine, item.output());
+    if (in.isEmpty() || out.isEmpty()) {
+      return true;
+    }
+    return Transcoder.using(engine.config().tools()).isComplete(in.get(), out.get(), item.options());
+  }
+
+  /**
+   * Refuses a batch in which one item would replace another's input, or two items write the same
+   * output: whichever ran second would destroy the other's file.
+   */
+  private static void checkNoItemOverwritesAnother(SpoolEngine engine, List<Item> items) {
+    Map<String, Integer> inputs = new HashMap<>();
+    Map<String, Integer> outputs = new HashMap<>();
+    for (int i = 0; i < items.size(); i++) {
+      inputs.putIfAbsent(identity(engine, items.get(i).input()), i);
+    }
+    for (int i = 0; i < items.size(); i++) {
+      Item item = items.get(i);
+      String out = identity(engine, item.output());
+      Integer reader = inputs.get(out);
+      if (reader != null && reader != i) {
+        throw new BadArgumentException(String.format(java.util.Locale.ROOT,
+            "item %d writes %s, which item %d reads; give it another output (nothing was run)",
+            i + 1, item.output(), reader + 1));
+      }
+      Integer writer = outputs.putIfAbsent(out, i);
+      if (writer != null) {
+        throw new BadArgumentException(String.format(java.util.Locale.ROOT,
+            "items %d and %d both write %s; give one of them another output (nothing was run)",
+            writer + 1, i + 1, item.output()));
+      }
+    }
+  }
+
+  /** One name per stored file: a volume path as the volume resolves it, a local path made absolute, links resolved. */
+  private static String identity(SpoolEngine engine, String ref) {
+    try {
+      Optional<Path> local = localFile(engine, ref);
+      if (local.isEmpty()) {
+        return ref;
+      }
+      Path p = local.get().toAbsolutePath().normalize();
+      Path parent = p.getParent();
+      if (parent != null && java.nio.file.Files.isDirectory(parent)) {
+        p = parent.toRealPath().resolve(p.getFileName());
+      }
+      return java.nio.file.Files.exists(p) ? p.toRealPath().toString() : p.toString();
+    } catch (java.io.IOException | SpoolException | InvalidPathException e) {
+      return ref; // a reference that is no good fails its own job
+    }
   }
 
   private static Optional<Path> localFolder(SpoolEngine engine, String ref) {

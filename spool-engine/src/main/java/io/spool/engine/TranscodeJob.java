@@ -2,6 +2,7 @@ package io.spool.engine;
 
 import io.spool.media.BadArgumentException;
 import io.spool.media.MediaStream;
+import io.spool.media.OutputExistsException;
 import io.spool.media.Preset;
 import io.spool.media.TranscodeOptions;
 import io.spool.media.TranscodeResult;
@@ -27,10 +28,17 @@ public final class TranscodeJob implements JobType {
   }
 
   /**
-   * A transcode job. {@code input} and {@code output} are local paths or {@code VOLUME:path};
-   * the options' threads and timeout come from {@code resources}.
+   * A transcode job that fails with {@link io.spool.media.ErrorCode#OUTPUT_EXISTS} rather than
+   * replace a file already at {@code output}. {@code input} and {@code output} are local paths or
+   * {@code VOLUME:path}; the options' threads and timeout come from {@code resources}.
    */
   public static JobSpec spec(String input, String output, TranscodeOptions options, Resources resources) {
+    return spec(input, output, options, resources, false);
+  }
+
+  /** A transcode job; with {@code overwrite}, a file already at {@code output} is replaced when it succeeds. */
+  public static JobSpec spec(String input, String output, TranscodeOptions options, Resources resources,
+      boolean overwrite) {
     checkDistinct(input, output);
     if (resources != null && resources.wantsGpu() && options.videoCodec() == null) {
       Preset preset = options.preset();
@@ -48,6 +56,9 @@ public final class TranscodeJob implements JobType {
     put(p, "videoCodec", options.videoCodec());
     put(p, "audioBitrateKbps", options.audioBitrateKbps());
     p.put("allowUpscale", options.allowUpscale());
+    if (overwrite) {
+      p.put("overwrite", true);
+    }
     return new JobSpec(NAME, p, resources, input, output);
   }
 
@@ -104,6 +115,9 @@ public final class TranscodeJob implements JobType {
     }
     Path in = ctx.input((String) params.get("input"));
     String outRef = (String) params.get("output");
+    if (!Boolean.TRUE.equals(params.get("overwrite")) && ctx.exists(outRef)) {
+      throw new OutputExistsException(outRef);
+    }
     try (Volume.Write out = ctx.output(outRef)) {
       TranscodeResult r = Transcoder.using(ctx.tools()).transcodeStaged(in, out.file(), b.build(), ctx::progress);
       out.commit();

@@ -393,10 +393,10 @@ class EngineTest {
       List<TranscodeBatch.Item> items = new ArrayList<>();
       for (int i = 0; i < n - 1; i++) {
         items.add(new TranscodeBatch.Item(shortClip.toString(), dir.resolve("out" + n + "/s" + i + ".mp4").toString(),
-            TranscodeOptions.newBuilder().build(), Resources.DEFAULT));
+            TranscodeOptions.newBuilder().build(), Resources.DEFAULT, false));
       }
       items.add(new TranscodeBatch.Item(longClip.toString(), dir.resolve("out" + n + "/long.mp4").toString(),
-          TranscodeOptions.newBuilder().build(), Resources.DEFAULT));
+          TranscodeOptions.newBuilder().build(), Resources.DEFAULT, false));
 
       try (TranscodeBatch.Run run = TranscodeBatch.start(engine, items, dir.resolve("results" + n + ".jsonl"), false, 0, true)) {
         String first = run.itemOf(run.handle().jobIds().get(0)).input();

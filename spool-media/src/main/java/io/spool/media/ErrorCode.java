@@ -11,6 +11,11 @@ public enum ErrorCode {
   INPUT_NOT_FOUND(false),
   /** An option or argument is wrong (unknown preset, crf out of range, output equals input). */
   BAD_ARGUMENT(false),
+  /**
+   * The output path already holds a file that the job was not told to replace ({@code --overwrite}).
+   * Not retryable.
+   */
+  OUTPUT_EXISTS(false),
   /** ffmpeg, ffprobe or a needed encoder is missing from this host. Not retryable here. */
   ENVIRONMENT(false),
   /** The job ran past its time limit and was ended. Retryable. */

@@ -127,6 +127,23 @@ public final class Transcoder {
   }
 
   /**
+   * Whether {@code output} is a complete transcode of {@code input} with {@code options}, by the
+   * same read-back check that a transcode passes before its output is published (the planned
+   * streams are there, the length is the input's, and an MP4's samples all lie inside the file).
+   * For resuming: an output that fails it is made again.
+   */
+  public boolean isComplete(Path input, Path output, TranscodeOptions options) {
+    try {
+      FFprobe.checkReadableFile(output);
+      MediaInfo in = describe(input);
+      verify(in, plan(in, options, output).outputs().get(0), output, new RunResult(Metrics.ZERO, List.of()));
+      return true;
+    } catch (SpoolException e) {
+      return false;
+    }
+  }
+
+  /**
    * The ffmpeg command for transcoding {@code in} to {@code target}: which streams (the main video
    * and audio tracks, and text subtitles converted for the container; bitmap subtitles and data
    * tracks are dropped), the encoders, deinterlacing, tone mapping and scaling. Pure: nothing runs.

@@ -195,7 +195,7 @@ public final class MediaActivitiesImpl implements MediaActivities {
     Metrics total(Metrics reported) {
       double wall = startNanos == 0 ? 0 : (System.nanoTime() - startNanos) / 1e9;
       Metrics mine = meter.total(wall);
-      return before.plus(new Metrics(wall, Math.max(mine.userSeconds(), reported.userSeconds()),
+      return before.plus(new Metrics(Math.max(wall, reported.wallSeconds()), Math.max(mine.userSeconds(), reported.userSeconds()),
           Math.max(mine.systemSeconds(), reported.systemSeconds()),
           Math.max(mine.peakRssBytes(), reported.peakRssBytes())));
     }
@@ -395,6 +395,11 @@ public final class MediaActivitiesImpl implements MediaActivities {
     @Override
     public Path input(String ref) {
       return Refs.readable(ref, volumes, scratch);
+    }
+
+    @Override
+    public boolean exists(String ref) {
+      return Refs.exists(ref, volumes);
     }
 
     @Override

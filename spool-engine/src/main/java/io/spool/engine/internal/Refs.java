@@ -28,6 +28,15 @@ public final class Refs {
     return Path.of(ref);
   }
 
+  /** Whether a file (or a link) is stored at {@code ref}. */
+  public static boolean exists(String ref, VolumeStore volumes) {
+    if (isVolume(ref, volumes)) {
+      VolumePath vp = VolumePath.parse(ref);
+      return volumes.volumeOf(vp).exists(vp.path());
+    }
+    return java.nio.file.Files.exists(Path.of(ref), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+  }
+
   public static Volume.Write writable(String ref, VolumeStore volumes, Path scratch) {
     if (isVolume(ref, volumes)) {
       VolumePath vp = VolumePath.parse(ref);

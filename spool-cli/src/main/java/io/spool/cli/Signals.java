@@ -1,0 +1,60 @@
+package io.spool.cli;
+
+import io.spool.media.CancelledException;
+import java.io.PrintWriter;
+import java.lang.reflect.Proxy;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Ctrl-C and SIGTERM stop a command the same way: one line saying it was cancelled, the JSON error
+ * with {@code --json}, then exit 130 while the exit cleanup ends ffmpeg, records what was cut short
+ * and removes temporary files. Without this the JVM would exit 143 on SIGTERM, silently.
+ */
+final class Signals {
+  private static final AtomicBoolean STOPPING = new AtomicBoolean();
+
+  private Signals() {}
+
+  /** Whether a signal is stopping this process (its cancellation is already reported). */
+  static boolean stopping() {
+    return STOPPING.get();
+  }
+
+  /**
+   * Handles SIGINT and SIGTERM from now on. Through reflection: {@code sun.misc.Signal} is the
+   * JDK's supported-but-unexported way, and naming it would warn at compile time. Where it is
+   * missing the JVM's default handling stays.
+   */
+  static void install(PrintWriter out, PrintWriter err, boolean json) {
+    for (String name : List.of("INT", "TERM")) {
+      try {
+        Class<?> signal = Class.forName("sun.misc.Signal");
+        Class<?> handlerType = Class.forName("sun.misc.SignalHandler");
+        Object handler = Proxy.newProxyInstance(handlerType.getClassLoader(), new Class<?>[] {handlerType},
+            (proxy, method, args) -> switch (method.getName()) {
+              case "handle" -> {
+                stop(name, out, err, json);
+                yield null;
+              }
+              case "hashCode" -> System.identityHashCode(proxy);
+              case "equals" -> proxy == args[0];
+              default -> "spool-signal-" + name;
+            });
+        signal.getMethod("handle", signal, handlerType).invoke(null, signal.getConstructor(String.class).newInstance(name), handler);
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        // keep the JVM's own handling of this signal
+      }
+    }
+  }
+
+  private static void stop(String signal, PrintWriter out, PrintWriter err, boolean json) {
+    if (!STOPPING.compareAndSet(false, true)) {
+      return;
+    }
+    String what = signal.equals("INT") ? "Ctrl-C" : "SIG" + signal;
+    SpoolCommand.report(new CancelledException("cancelled by " + what + ": running jobs were ended and nothing was published"),
+        out, err, json, false);
+    System.exit(ExitCodes.CANCELLED);
+  }
+}
