@@ -5,7 +5,7 @@ import io.spool.media.ErrorCode;
 /** The documented exit codes of every spool command. */
 public final class ExitCodes {
   public static final int OK = 0;
-  /** The command ran but the job (or some items of a batch) failed. */
+  /** The command ran but the job (or some items of a batch) failed, or Spool failed unexpectedly. */
   public static final int FAILED = 1;
   /** Wrong usage: unknown option, bad value. */
   public static final int USAGE = 2;
@@ -25,7 +25,7 @@ public final class ExitCodes {
       case INVALID_INPUT, INPUT_NOT_FOUND -> INVALID_INPUT;
       case ENVIRONMENT -> ENVIRONMENT;
       case CANCELLED -> CANCELLED;
-      case TIMEOUT, OUT_OF_MEMORY, MEMORY_LIMIT, FFMPEG_FAILED, IO_ERROR, JOB_FAILED -> FAILED;
+      case TIMEOUT, OUT_OF_MEMORY, MEMORY_LIMIT, FFMPEG_FAILED, IO_ERROR, JOB_FAILED, INTERNAL -> FAILED;
     };
   }
 }

@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
     description = "Run FFmpeg media jobs like serverless functions.",
     footerHeading = "%nExit codes:%n",
     footer = {
-      "  0  ok", "  1  the job (or some items) failed", "  2  usage error",
+      "  0  ok", "  1  the job (or some items) failed, or an internal error", "  2  usage error",
       "  3  invalid input (missing, empty, corrupt, truncated, not media)",
       "  4  environment (ffmpeg, ffprobe or an encoder missing)", "  130  cancelled"
     })
@@ -74,7 +74,7 @@ public final class SpoolCommand {
   /** The one place where failures become a one-line message, JSON and an exit code. */
   private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
     CommonOptions common = cl.getCommand() instanceof SpoolSubcommand s ? s.common : new CommonOptions();
-    ErrorCode code = e instanceof SpoolException se ? se.code() : ErrorCode.FFMPEG_FAILED;
+    ErrorCode code = e instanceof SpoolException se ? se.code() : ErrorCode.INTERNAL;
     String message = e instanceof SpoolException ? e.getMessage() : "internal error: " + e;
     PrintWriter err = cl.getErr();
     err.println("spool: " + message + " [" + code + "]");

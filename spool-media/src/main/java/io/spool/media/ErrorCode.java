@@ -26,7 +26,9 @@ public enum ErrorCode {
   /** Reading or writing files failed (disk full, permissions). Retryable. */
   IO_ERROR(true),
   /** A job's own code failed in a way not classified above. Retryable. */
-  JOB_FAILED(true);
+  JOB_FAILED(true),
+  /** Spool itself failed unexpectedly (a bug); the message names the exception. Not retryable. */
+  INTERNAL(false);
 
   private final boolean retryable;
 
