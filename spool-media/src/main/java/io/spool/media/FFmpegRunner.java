@@ -27,15 +27,17 @@ public final class FFmpegRunner {
     List<String> argv = new ArrayList<>(ParentDeath.wrapper());
     argv.add(tools.ffmpeg().toString());
     argv.addAll(command.arguments());
+    List<java.nio.file.Path> outputs = command.outputs().stream()
+        .filter(o -> !"null".equals(o.format())).map(Output::path).toList();
     return ExitCleanup.starting(() -> new RunHandle(ParentDeath.start(new ProcessBuilder(argv)
-        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))), tools.ffmpeg()), options));
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))), tools.ffmpeg()), options, outputs));
   }
 
   /**
    * Runs to completion. Interrupting the calling thread cancels the run.
    *
    * @throws SpoolException classified: invalid input, environment, timeout, memory, cancelled,
-   *     or a retryable ffmpeg failure
+   *     an output that cannot be written, or a retryable ffmpeg failure
    */
   public RunResult run(FFmpegCommand command, RunOptions options) {
     RunHandle handle = start(command, options);

@@ -72,11 +72,12 @@ public final class LocalVolume implements Volume {
     if (!Files.isRegularFile(source)) {
       throw new InputNotFoundException("not a file: " + source);
     }
-    try (Write w = write(path, null)) {
+    Path target = file(path);
+    try (Write w = writeFile(target)) {
       Files.copy(source, w.file(), StandardCopyOption.REPLACE_EXISTING);
       w.commit();
     } catch (IOException e) {
-      throw io("put " + source + " into " + name + ":" + path, e);
+      throw AtomicOutput.failure(target, "cannot put " + source + " into " + name + ":" + path, e);
     }
   }
 
@@ -87,7 +88,7 @@ public final class LocalVolume implements Volume {
       Files.copy(src, out.temporary(), StandardCopyOption.REPLACE_EXISTING);
       out.publish();
     } catch (IOException e) {
-      throw io("get " + name + ":" + path, e);
+      throw AtomicOutput.failure(target, "cannot get " + name + ":" + path, e);
     }
   }
 
