@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
     footerHeading = "%nExit codes:%n",
     footer = {
       "  0  ok", "  1  the job (or some items) failed, or an internal error", "  2  usage error",
-      "  3  invalid input (missing, empty, corrupt, truncated, not media)",
+      "  3  invalid input (missing, empty, not a regular file, corrupt, truncated, not media)",
       "  4  environment (ffmpeg, ffprobe or an encoder missing)",
       "  5  output not writable (read-only file system, a file in its path, no permission, disk full)",
       "  130  cancelled"

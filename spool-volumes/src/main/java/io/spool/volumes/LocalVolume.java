@@ -70,7 +70,7 @@ public final class LocalVolume implements Volume {
   @Override
   public void put(Path source, String path) {
     if (!Files.isRegularFile(source)) {
-      throw new InputNotFoundException("not a file: " + source);
+      throw new InputNotFoundException("not a regular file: " + source);
     }
     Path target = file(path);
     try (Write w = writeFile(target)) {
