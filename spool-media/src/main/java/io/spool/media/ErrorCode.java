@@ -33,6 +33,11 @@ public enum ErrorCode {
   IO_ERROR(true),
   /** A job's own code failed in a way not classified above. Retryable. */
   JOB_FAILED(true),
+  /**
+   * A job or batch record under the Spool home cannot be read: not JSON, cut short, or missing
+   * what every record has. Lists skip it with a warning. Not retryable.
+   */
+  RECORD_DAMAGED(false),
   /** Spool itself failed unexpectedly (a bug); the message names the exception. Not retryable. */
   INTERNAL(false);
 
