@@ -87,7 +87,7 @@ final class CostCommand extends SpoolSubcommand {
     if (videos < 1 || seconds <= 0 || cpu < 1) {
       throw new BadArgumentException("--videos, --seconds and --cpu must be positive");
     }
-    JobStore store = JobStore.at(SpoolHome.dir());
+    JobStore store = jobStore();
     List<JobOutcome> measured = measured(store, false);
     String basis;
     if (measured.isEmpty()) {

@@ -16,8 +16,8 @@ import picocli.CommandLine.Parameters;
 final class JobsCommand {
 
   /** The records, with those that a process which is gone left unfinished closed first. */
-  static JobStore store() {
-    JobStore store = JobStore.at(SpoolHome.dir());
+  static JobStore store(SpoolSubcommand command) {
+    JobStore store = command.jobStore();
     store.closeAbandoned();
     return store;
   }
@@ -40,7 +40,7 @@ final class JobsCommand {
           throw new BadArgumentException("unknown state '" + state + "'; use queued, running, succeeded, failed or cancelled");
         }
       }
-      List<JobRecord> jobs = store().jobs(s).stream().limit(limit).toList();
+      List<JobRecord> jobs = store(this).jobs(s).stream().limit(limit).toList();
       StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-32s %-10s %-10s %4s %8s %11s  %s%n",
           "ID", "STATE", "TYPE", "TRY", "SPEED", "COST", "INPUT"));
       for (JobRecord r : jobs) {
@@ -63,7 +63,7 @@ final class JobsCommand {
 
     @Override
     public Integer call() {
-      JobRecord r = store().requireJob(id);
+      JobRecord r = store(this).requireJob(id);
       String human = Json.write(r);
       print(r, human);
       return ExitCodes.OK;
@@ -77,7 +77,7 @@ final class JobsCommand {
 
     @Override
     public Integer call() {
-      JobStore store = store();
+      JobStore store = store(this);
       JobRecord r = store.requireJob(id);
       if (r.state().terminal()) {
         print(r, id + " already " + r.state().name().toLowerCase(Locale.ROOT));

@@ -20,9 +20,11 @@ import picocli.CommandLine.Command;
     description = "Run FFmpeg media jobs like serverless functions.",
     footerHeading = "%nExit codes:%n",
     footer = {
-      "  0  ok", "  1  the job (or some items) failed", "  2  usage error",
-      "  3  invalid input (missing, empty, corrupt, truncated, not media)",
-      "  4  environment (ffmpeg, ffprobe or an encoder missing)", "  130  cancelled"
+      "  0  ok", "  1  the job (or some items) failed, or an internal error", "  2  usage error",
+      "  3  invalid input (missing, empty, not a regular file, corrupt, truncated, not media)",
+      "  4  environment (ffmpeg, ffprobe or an encoder missing)",
+      "  5  output not writable (read-only file system, a file in its path, no permission, disk full)",
+      "  130  cancelled"
     })
 public final class SpoolCommand {
 
@@ -82,7 +84,7 @@ public final class SpoolCommand {
 
   /** Reports a failure: one line on stderr, the JSON error on stdout with --json; returns its exit code. */
   static int report(Exception e, PrintWriter out, PrintWriter err, boolean json, boolean verbose) {
-    ErrorCode code = e instanceof SpoolException se ? se.code() : ErrorCode.FFMPEG_FAILED;
+    ErrorCode code = e instanceof SpoolException se ? se.code() : ErrorCode.INTERNAL;
     String message = e instanceof SpoolException ? e.getMessage() : "internal error: " + e;
     err.println("spool: " + message + " [" + code + "]");
     if (verbose) {

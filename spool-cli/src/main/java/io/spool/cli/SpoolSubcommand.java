@@ -1,6 +1,7 @@
 package io.spool.cli;
 
 import io.spool.engine.EngineConfig;
+import io.spool.engine.JobStore;
 import io.spool.engine.SpoolEngine;
 import io.spool.media.Capabilities;
 import io.spool.media.CapabilityProbe;
@@ -47,6 +48,19 @@ abstract class SpoolSubcommand implements Callable<Integer> {
       caps.gpuDevices().gpus().stream().findFirst().flatMap(g -> prices.kindOf(g.name())).ifPresent(config::gpuKind);
     }
     return SpoolEngine.embedded(config.build());
+  }
+
+  /** A warning that does not stop the command: one line on stderr. */
+  void warn(String message) {
+    err().println("spool: warning: " + message);
+    err().flush();
+  }
+
+  /** The job records under the Spool home, warning on stderr about each damaged one that a list skips. */
+  JobStore jobStore() {
+    JobStore store = JobStore.at(SpoolHome.dir());
+    store.onSkippedRecord(this::warn);
+    return store;
   }
 
   /** Prints {@code value} as JSON with {@code --json}, else the given human text. */

@@ -118,4 +118,31 @@ class InfoCommandsTest {
     });
     assertThat(SpoolCommand.commandLine(new String[] {"--help"}).getSubcommands()).hasSameSizeAs(full.getSubcommands());
   }
+
+  /** A command whose own code fails in a way Spool did not foresee, as a bug would. */
+  @picocli.CommandLine.Command(name = "broken")
+  static final class Broken extends SpoolSubcommand {
+    @Override
+    public Integer call() {
+      throw new IllegalStateException("a bug");
+    }
+  }
+
+  @Test
+  void anUnforeseenFailureIsAnInternalErrorNotAnFfmpegFailure() throws Exception {
+    picocli.CommandLine cl = SpoolCommand.commandLine(new String[] {"broken"});
+    cl.addSubcommand("broken", new Broken());
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    cl.setOut(new java.io.PrintWriter(out, true));
+    cl.setErr(new java.io.PrintWriter(err, true));
+
+    int code = cl.execute("broken", "--json");
+
+    assertThat(code).isEqualTo(ExitCodes.FAILED);
+    assertThat(err.toString()).isEqualTo("spool: internal error: java.lang.IllegalStateException: a bug [INTERNAL]\n");
+    JsonNode error = Json.MAPPER.readTree(out.toString()).get("error");
+    assertThat(error.get("code").asText()).isEqualTo("INTERNAL");
+    assertThat(error.get("retryable").asBoolean()).isFalse();
+  }
 }

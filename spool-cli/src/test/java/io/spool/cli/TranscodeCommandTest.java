@@ -1,12 +1,14 @@
 package io.spool.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.spool.media.testing.MediaFixtures;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class TranscodeCommandTest {
@@ -159,6 +162,30 @@ class TranscodeCommandTest {
   private static void cut(Path whole, Path half) throws Exception {
     byte[] b = Files.readAllBytes(whole);
     Files.write(half, java.util.Arrays.copyOf(b, b.length / 2));
+  }
+
+  /**
+   * A device or a named pipe is refused from its file type alone, by transcode and probe alike:
+   * opening a pipe to look at it would block until something writes to it.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"/dev/zero,a device", "fifo,a named pipe"})
+  void anInputThatIsNotARegularFileIsRefusedWithoutOpeningIt(String given, String what) throws Exception {
+    Path in = given.equals("fifo") ? dir.resolve("pipe.mp4") : Path.of(given);
+    if (given.equals("fifo")) {
+      MediaFixtures.run(java.util.List.of("mkfifo", in.toString()));
+    }
+    Path out = dir.resolve("out.mp4");
+    String expected = "spool: input is not a regular file (" + what + "): " + in + " [INVALID_INPUT]\n";
+
+    Cli.Result r = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> Cli.run("transcode", in.toString(), out.toString()));
+    Cli.Result probe = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> Cli.run("probe", in.toString()));
+
+    assertThat(r.exitCode()).isEqualTo(ExitCodes.INVALID_INPUT);
+    assertThat(r.err()).isEqualTo(expected);
+    assertThat(probe.exitCode()).isEqualTo(ExitCodes.INVALID_INPUT);
+    assertThat(probe.err()).isEqualTo(expected);
+    assertThat(out).doesNotExist();
   }
 
   @Test

@@ -18,6 +18,11 @@ public record BatchRecord(
     long coordinatorPid) {
 
   public BatchRecord {
+    String missing = id == null ? "id" : state == null ? "state" : createdAt == null ? "createdAt"
+        : jobIds == null ? "jobIds" : null;
+    if (missing != null) {
+      throw new IllegalArgumentException((id == null ? "a batch record" : "batch record " + id) + " has no " + missing);
+    }
     jobIds = List.copyOf(jobIds);
     cost = cost == null ? JobCost.ZERO : cost;
   }

@@ -23,6 +23,14 @@ public record JobRecord(
     long coordinatorPid,
     JobOutcome outcome) {
 
+  public JobRecord {
+    String missing = id == null ? "id" : type == null ? "type" : state == null ? "state" : createdAt == null ? "createdAt" : null;
+    if (missing != null) {
+      throw new IllegalArgumentException((id == null ? "a job record" : "job record " + id) + " has no " + missing);
+    }
+    resources = resources == null ? Resources.DEFAULT : resources;
+  }
+
   public JobRecord withState(JobState s, Instant started) {
     return new JobRecord(id, batchId, index, type, input, output, s, resources, createdAt,
         started == null ? startedAt : started, coordinatorPid, outcome);

@@ -1,5 +1,7 @@
 package io.spool.engine;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import io.spool.media.BadArgumentException;
 import io.spool.media.ErrorCode;
 import io.spool.media.SpoolException;
@@ -22,12 +24,17 @@ import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Job and batch records as JSON files under {@code HOME/jobs} and {@code HOME/batches}, each
- * replaced atomically on every change, so a crash never leaves a half-written record.
+ * replaced atomically on every change, so a crash never leaves a half-written record. A record
+ * damaged all the same (by hand, by a disk) is skipped by every list, with a warning; reading it
+ * alone fails with {@link ErrorCode#RECORD_DAMAGED}, naming its file.
  */
 public final class JobStore {
+  private static final Logger LOG = LoggerFactory.getLogger(JobStore.class);
 
   private static final java.time.Duration START_SLACK = java.time.Duration.ofSeconds(5);
 
@@ -36,6 +43,9 @@ public final class JobStore {
   private final Path cancels;
   private final Map<String, Object> locks = new ConcurrentHashMap<>();
   private final List<Consumer<JobRecord>> listeners = new CopyOnWriteArrayList<>();
+  /** The record files a list has skipped and warned about, so that each is warned about once. */
+  private final Set<Path> skipped = ConcurrentHashMap.newKeySet();
+  private volatile Consumer<String> warnings = LOG::warn;
 
   private JobStore(Path home) {
     this.jobs = home.resolve("jobs");
@@ -63,6 +73,14 @@ public final class JobStore {
     listeners.remove(listener);
   }
 
+  /**
+   * Where the warnings go that lists give when they skip a damaged or unreadable record: one line
+   * naming the file, once per file. By default they are logged.
+   */
+  public void onSkippedRecord(Consumer<String> warn) {
+    this.warnings = java.util.Objects.requireNonNull(warn, "warn");
+  }
+
   public void put(JobRecord r) {
     write(jobs.resolve(checkId(r.id()) + ".json"), r);
     listeners.forEach(l -> l.accept(r));
@@ -77,6 +95,11 @@ public final class JobStore {
     }
   }
 
+  /**
+   * The job's record, if there is one.
+   *
+   * @throws SpoolException {@link ErrorCode#RECORD_DAMAGED} naming the file if it is damaged
+   */
   public Optional<JobRecord> job(String id) {
     return read(jobs.resolve(checkId(id) + ".json"), JobRecord.class);
   }
@@ -86,7 +109,7 @@ public final class JobStore {
     return job(id).orElseThrow(() -> new BadArgumentException("no job with id " + id));
   }
 
-  /** Jobs newest first, optionally only in one state. */
+  /** Jobs newest first, optionally only in one state; damaged records are skipped with a warning. */
   public List<JobRecord> jobs(JobState state) {
     return readAll(jobs, JobRecord.class).stream()
         .filter(r -> state == null || r.state() == state)
@@ -102,6 +125,7 @@ public final class JobStore {
     return read(batches.resolve(checkId(id) + ".json"), BatchRecord.class);
   }
 
+  /** Batches newest first; damaged records are skipped with a warning. */
   public List<BatchRecord> batches() {
     return readAll(batches, BatchRecord.class).stream()
         .sorted(Comparator.comparing(BatchRecord::createdAt).reversed()).toList();
@@ -124,7 +148,7 @@ public final class JobStore {
       }
       String why = "abandoned: its spool process (pid " + b.coordinatorPid() + ") ended without finishing it";
       for (String id : b.jobIds()) {
-        Optional<JobRecord> r = job(id);
+        Optional<JobRecord> r = readOrSkip(jobs.resolve(checkId(id) + ".json"), JobRecord.class);
         if (r.isPresent() && !r.get().state().terminal()) {
           update(id, x -> x.state().terminal() ? x : x.withOutcome(x.interrupted(now, why)));
           closed++;
@@ -201,23 +225,57 @@ public final class JobStore {
     }
   }
 
+  /**
+   * The record in {@code file}, if there is one.
+   *
+   * @throws SpoolException {@link ErrorCode#RECORD_DAMAGED} if it is not JSON, is cut short or
+   *     lacks what every record has; {@link ErrorCode#IO_ERROR} if it cannot be read
+   */
   private static <T> Optional<T> read(Path file, Class<T> type) {
     if (!Files.isRegularFile(file)) {
       return Optional.empty();
     }
+    String what = (type == BatchRecord.class ? "batch" : "job") + " record " + file;
+    T value;
     try {
-      return Optional.of(Json.MAPPER.readValue(file.toFile(), type));
+      if (Files.size(file) == 0) {
+        throw damaged(what, "the file is empty", null);
+      }
+      value = Json.MAPPER.readValue(file.toFile(), type);
+    } catch (JsonProcessingException e) {
+      throw damaged(what, e instanceof ValueInstantiationException && e.getCause() != null
+          ? e.getCause().getMessage() : e.getOriginalMessage(), e);
     } catch (IOException e) {
-      throw io("read " + file, e);
+      throw new SpoolException(ErrorCode.IO_ERROR, "unreadable " + what + ": " + e.getMessage(), List.of(), e);
+    }
+    if (value == null) {
+      throw damaged(what, "it holds null, not a record", null);
+    }
+    return Optional.of(value);
+  }
+
+  private static SpoolException damaged(String what, String why, Throwable cause) {
+    return new SpoolException(ErrorCode.RECORD_DAMAGED, "damaged " + what + ": " + why, List.of(), cause);
+  }
+
+  /** The record in {@code file}; none, with a warning, when it is damaged or cannot be read. */
+  private <T> Optional<T> readOrSkip(Path file, Class<T> type) {
+    try {
+      return read(file, type);
+    } catch (SpoolException e) {
+      if (skipped.add(file)) {
+        warnings.accept("skipped " + e.getMessage());
+      }
+      return Optional.empty();
     }
   }
 
-  private static <T> List<T> readAll(Path dir, Class<T> type) {
+  private <T> List<T> readAll(Path dir, Class<T> type) {
     List<T> all = new ArrayList<>();
     try (Stream<Path> s = Files.list(dir)) {
       for (Path p : (Iterable<Path>) s.filter(p -> p.getFileName().toString().endsWith(".json")
           && !p.getFileName().toString().startsWith("."))::iterator) {
-        read(p, type).ifPresent(all::add);
+        readOrSkip(p, type).ifPresent(all::add);
       }
     } catch (IOException e) {
       throw io("list " + dir, e);

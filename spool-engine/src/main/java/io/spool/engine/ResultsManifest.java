@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.spool.media.ErrorCode;
 import io.spool.media.Metrics;
 import io.spool.media.SpoolException;
+import io.spool.media.internal.AtomicOutput;
 import io.spool.media.internal.Json;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -85,7 +86,7 @@ public final class ResultsManifest implements AutoCloseable {
     try {
       return new ResultsManifest(file, append);
     } catch (IOException e) {
-      throw new SpoolException(ErrorCode.IO_ERROR, "cannot open results " + file + ": " + e.getMessage(), List.of(), e);
+      throw AtomicOutput.failure(file, "cannot open results " + file, e);
     }
   }
 
@@ -100,7 +101,7 @@ public final class ResultsManifest implements AutoCloseable {
       out.flush();
       channel.force(false);
     } catch (IOException e) {
-      throw new SpoolException(ErrorCode.IO_ERROR, "cannot write results " + file + ": " + e.getMessage(), List.of(), e);
+      throw AtomicOutput.failure(file, "cannot write results " + file, e);
     }
   }
 

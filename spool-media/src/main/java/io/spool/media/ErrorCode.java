@@ -28,10 +28,23 @@ public enum ErrorCode {
   CANCELLED(false),
   /** ffmpeg failed for a reason not classified above. Retryable. */
   FFMPEG_FAILED(true),
-  /** Reading or writing files failed (disk full, permissions). Retryable. */
+  /**
+   * The output cannot be written where it was asked for: its folder is on a read-only file
+   * system, a file stands where a folder of its path should be, writing there is not permitted,
+   * or the device is full. The same place fails the same way again. Not retryable.
+   */
+  OUTPUT_NOT_WRITABLE(false),
+  /** Reading or writing files failed for a reason not classified above. Retryable. */
   IO_ERROR(true),
   /** A job's own code failed in a way not classified above. Retryable. */
-  JOB_FAILED(true);
+  JOB_FAILED(true),
+  /**
+   * A job or batch record under the Spool home cannot be read: not JSON, cut short, or missing
+   * what every record has. Lists skip it with a warning. Not retryable.
+   */
+  RECORD_DAMAGED(false),
+  /** Spool itself failed unexpectedly (a bug); the message names the exception. Not retryable. */
+  INTERNAL(false);
 
   private final boolean retryable;
 

@@ -28,8 +28,10 @@ public final class FFmpegRunner {
     List<String> argv = new ArrayList<>();
     argv.add(tools.ffmpeg().toString());
     argv.addAll(command.arguments());
+    List<java.nio.file.Path> outputs = command.outputs().stream()
+        .filter(o -> !"null".equals(o.format())).map(Output::path).toList();
     return ExitCleanup.starting(() -> new RunHandle(ParentDeath.start(new ProcessBuilder(ChildUsage.command(argv))
-        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))), tools.ffmpeg()), options,
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))), tools.ffmpeg()), options, outputs,
         tools.meter()));
   }
 
@@ -37,7 +39,7 @@ public final class FFmpegRunner {
    * Runs to completion. Interrupting the calling thread cancels the run.
    *
    * @throws SpoolException classified: invalid input, environment, timeout, memory, cancelled,
-   *     or a retryable ffmpeg failure
+   *     an output that cannot be written, or a retryable ffmpeg failure
    */
   public RunResult run(FFmpegCommand command, RunOptions options) {
     RunHandle handle = start(command, options);

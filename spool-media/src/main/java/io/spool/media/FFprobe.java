@@ -39,8 +39,8 @@ public final class FFprobe {
    * Probes a local file.
    *
    * @throws InputNotFoundException if the file is missing or unreadable
-   * @throws InvalidInputException if it is empty, a directory, not media, or has no audio or
-   *     video stream
+   * @throws InvalidInputException if it is empty, a directory, not a regular file (a device, a
+   *     named pipe), not media, or has no audio or video stream
    */
   public MediaInfo probe(Path file) {
     checkReadableFile(file);
@@ -99,13 +99,19 @@ public final class FFprobe {
     }
   }
 
-  /** The checks every operation makes before handing a path to ffmpeg. */
+  /**
+   * The checks every operation makes before handing a path to ffmpeg. They read the file's
+   * attributes only: a named pipe is never opened, as opening one waits for a writer.
+   */
   static void checkReadableFile(Path file) {
     if (!Files.exists(file)) {
       throw new InputNotFoundException("input not found: " + file);
     }
     if (Files.isDirectory(file)) {
       throw new InvalidInputException("input is a directory, not a media file: " + file);
+    }
+    if (!Files.isRegularFile(file)) {
+      throw new InvalidInputException("input is not a regular file (" + kindOf(file) + "): " + file);
     }
     if (!Files.isReadable(file)) {
       throw new InputNotFoundException("input is not readable (permissions): " + file);
@@ -117,5 +123,21 @@ public final class FFprobe {
     } catch (IOException e) {
       throw new InputNotFoundException("cannot read input " + file + ": " + e.getMessage());
     }
+  }
+
+  /** What a file that is neither a regular file nor a folder is, from the type bits of its mode. */
+  private static String kindOf(Path file) {
+    int mode;
+    try {
+      mode = (Integer) Files.getAttribute(file, "unix:mode");
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+      return "a special file";
+    }
+    return switch (mode & 0170000) {
+      case 0010000 -> "a named pipe";
+      case 0020000, 0060000 -> "a device";
+      case 0140000 -> "a socket";
+      default -> "a special file";
+    };
   }
 }

@@ -1,6 +1,6 @@
 package io.spool.media;
 
-/** The input path does not exist, is not a regular file, or cannot be read. Not retryable. */
+/** The input path does not exist or cannot be read. Not retryable. */
 public class InputNotFoundException extends InvalidInputException {
   private static final long serialVersionUID = 1L;
 

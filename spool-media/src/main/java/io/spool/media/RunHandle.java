@@ -10,8 +10,10 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
@@ -33,6 +35,7 @@ public final class RunHandle {
 
   private final Process process;
   private final RunOptions options;
+  private final List<Path> outputs;
   private final long startNanos = System.nanoTime();
   private final StderrTail tail = new StderrTail(40);
   private final AtomicReference<Ending> ending = new AtomicReference<>();
@@ -51,9 +54,10 @@ public final class RunHandle {
   private volatile double benchSystem = -1;
   private volatile long benchRss = -1;
 
-  RunHandle(Process process, RunOptions options, UsageMeter meter) {
+  RunHandle(Process process, RunOptions options, List<Path> outputs, UsageMeter meter) {
     this.process = process;
     this.options = options;
+    this.outputs = List.copyOf(outputs);
     this.meter = meter;
     this.stdoutReader = daemon("ffmpeg-progress-" + process.pid(), this::readProgress);
     this.stderrReader = daemon("ffmpeg-stderr-" + process.pid(), this::readStderr);
@@ -133,8 +137,8 @@ public final class RunHandle {
           "needs more memory: ffmpeg grew past the %d MiB limit", options.memoryLimitBytes() >> 20),
           tail.lines());
     }
-    if (status != 0) {
-      throw FailureClassifier.classify("ffmpeg", status, tail.lines());
+    if (status != 0 || FailureClassifier.outputCutShort(tail.lines())) {
+      throw FailureClassifier.classify("ffmpeg", status, tail.lines(), outputs);
     }
     return new RunResult(metrics, tail.lines());
   }

@@ -100,7 +100,7 @@ public final class Transcoder {
    * (ffprobe spends ~60 ms of CPU loading its libraries); otherwise, and for every bad file, ffprobe.
    */
   private MediaInfo describe(Path input) {
-    FFprobe.checkReadableFile(input); // before opening it: a pipe or device reads as empty here
+    FFprobe.checkReadableFile(input); // before opening it: opening a named pipe would wait for a writer
     return Mp4Check.readInput(input).orElseGet(() -> FFprobe.using(tools).probe(input));
   }
 

@@ -135,13 +135,14 @@ public final class LocalVolume implements Volume {
   @Override
   public void put(Path source, String path) {
     if (!Files.isRegularFile(source)) {
-      throw new InputNotFoundException("not a file: " + source);
+      throw new InputNotFoundException("not a regular file: " + source);
     }
+    Path target = locate(VolumePath.normalize(path));
     try (Write w = write(path, null)) {
       Files.copy(source, w.file(), StandardCopyOption.REPLACE_EXISTING);
       w.commit();
     } catch (IOException e) {
-      throw io("put " + source + " into " + name + ":" + path, e);
+      throw AtomicOutput.failure(target, "cannot put " + source + " into " + name + ":" + path, e);
     }
   }
 
@@ -152,7 +153,7 @@ public final class LocalVolume implements Volume {
       Files.copy(src, out.temporary(), StandardCopyOption.REPLACE_EXISTING);
       out.publish();
     } catch (IOException e) {
-      throw io("get " + name + ":" + path, e);
+      throw AtomicOutput.failure(target, "cannot get " + name + ":" + path, e);
     }
   }
 

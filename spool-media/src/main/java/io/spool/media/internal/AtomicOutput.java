@@ -2,6 +2,7 @@ package io.spool.media.internal;
 
 import io.spool.media.BadArgumentException;
 import io.spool.media.ErrorCode;
+import io.spool.media.OutputNotWritableException;
 import io.spool.media.SpoolException;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -10,6 +11,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * An output file written under a hidden temporary name beside its target and renamed over it
@@ -17,6 +20,8 @@ import java.util.UUID;
  * whatever was at the target before stays untouched.
  */
 public final class AtomicOutput implements AutoCloseable {
+  private static final Pattern TEMPORARY = Pattern.compile("\\.(.+)\\.spool-[0-9a-f]{8}\\.partial");
+
   private final Path target;
   private final Path temporary;
   private final ExitCleanup.Registration onExit;
@@ -30,7 +35,13 @@ public final class AtomicOutput implements AutoCloseable {
     this.onExit = ExitCleanup.register(ExitCleanup.Phase.REMOVE_FILES, this::removeTemporary);
   }
 
-  /** Prepares to write {@code target}, creating its folder if needed. */
+  /**
+   * Prepares to write {@code target}, creating its folder if needed and its temporary file, so
+   * that a place which cannot take the output fails here, before any work is done.
+   *
+   * @throws OutputNotWritableException if the folder is on a read-only file system, below a file,
+   *     not writable, or its device is full
+   */
   public static AtomicOutput beside(Path target) {
     Path abs = target.toAbsolutePath().normalize();
     if (abs.getFileName() == null) {
@@ -42,10 +53,33 @@ public final class AtomicOutput implements AutoCloseable {
     try {
       Files.createDirectories(abs.getParent());
     } catch (IOException e) {
-      throw new SpoolException(ErrorCode.IO_ERROR,
-          "cannot create output folder " + abs.getParent() + ": " + e.getMessage(), List.of(), e);
+      throw failure(abs, "cannot create output folder " + abs.getParent(), e);
     }
-    return new AtomicOutput(abs);
+    AtomicOutput out = new AtomicOutput(abs);
+    try {
+      Files.createFile(out.temporary);
+    } catch (IOException e) {
+      out.onExit.close();
+      throw failure(abs, "cannot write " + abs, e);
+    }
+    return out;
+  }
+
+  /**
+   * The failure to report when writing {@code target} failed with {@code e}: one that retrying
+   * cannot fix ({@link OutputNotWritableException}) where it is one, else a retryable I/O error
+   * saying {@code what} failed.
+   */
+  public static SpoolException failure(Path target, String what, IOException e) {
+    return OutputNotWritableException.of(target, e).map(SpoolException.class::cast)
+        .orElseGet(() -> new SpoolException(ErrorCode.IO_ERROR, what + ": " + e.getMessage(), List.of(), e));
+  }
+
+  /** The file that {@code written} is published as: its target when it is one of these temporary files. */
+  public static Path targetOf(Path written) {
+    Path name = written.getFileName();
+    Matcher m = TEMPORARY.matcher(name == null ? "" : name.toString());
+    return m.matches() ? written.resolveSibling(m.group(1)) : written;
   }
 
   /**
@@ -89,7 +123,7 @@ public final class AtomicOutput implements AutoCloseable {
       }
       published = true;
     } catch (IOException e) {
-      throw new SpoolException(ErrorCode.IO_ERROR, "cannot publish " + target + ": " + e.getMessage(), List.of(), e);
+      throw failure(target, "cannot publish " + target, e);
     }
   }
 

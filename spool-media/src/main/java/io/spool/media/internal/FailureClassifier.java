@@ -5,10 +5,13 @@ import io.spool.media.ErrorCode;
 import io.spool.media.InputNotFoundException;
 import io.spool.media.InvalidInputException;
 import io.spool.media.OutOfMemoryException;
+import io.spool.media.OutputNotWritableException;
 import io.spool.media.ProcessFailedException;
 import io.spool.media.SpoolException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * Decides what an ffmpeg failure means from its exit status and what it logged, so that
@@ -59,10 +62,26 @@ public final class FailureClassifier {
   private FailureClassifier() {}
 
   public static SpoolException classify(String tool, int exitStatus, List<String> stderrTail) {
+    return classify(tool, exitStatus, stderrTail, List.of());
+  }
+
+  /**
+   * What a failed run of {@code tool} means; {@code outputs} are the files it was writing, named
+   * in the message when they could not be written (as the files they are published as).
+   */
+  public static SpoolException classify(String tool, int exitStatus, List<String> stderrTail, List<Path> outputs) {
     String reason = reason(stderrTail);
     String lower = String.join("\n", stderrTail).toLowerCase(Locale.ROOT);
+    String written = outputs.isEmpty() ? "the output of " + tool
+        : outputs.stream().map(AtomicOutput::targetOf).map(Path::toString).collect(Collectors.joining(", "));
     if (lower.contains("no space left on device")) {
-      return new SpoolException(ErrorCode.IO_ERROR, tool + " failed: no space left on device", stderrTail, null);
+      return OutputNotWritableException.noSpace(written, stderrTail, null);
+    }
+    if (lower.contains("disk quota exceeded")) {
+      return OutputNotWritableException.overQuota(written, stderrTail, null);
+    }
+    if (lower.contains("read-only file system") && !outputs.isEmpty()) {
+      return OutputNotWritableException.readOnly(AtomicOutput.targetOf(outputs.get(0)).getParent(), stderrTail, null);
     }
     if (lower.contains("cannot allocate memory") || exitStatus == 137) {
       return new OutOfMemoryException(tool + " ran out of memory: " + reason, stderrTail, null);
@@ -82,6 +101,15 @@ public final class FailureClassifier {
     }
     return new ProcessFailedException(
         tool + " failed (exit status " + exitStatus + "): " + reason, exitStatus, stderrTail);
+  }
+
+  /**
+   * Whether ffmpeg says it could not finish writing its output for lack of space, which it may do
+   * and still exit 0: the WebM muxer only logs that its trailer could not be written.
+   */
+  public static boolean outputCutShort(List<String> stderrTail) {
+    String lower = String.join("\n", stderrTail).toLowerCase(Locale.ROOT);
+    return lower.contains("no space left on device") || lower.contains("disk quota exceeded");
   }
 
   /**
