@@ -65,6 +65,9 @@ abstract class SpoolSubcommand implements Callable<Integer> {
 
   /** Prints {@code value} as JSON with {@code --json}, else the given human text. */
   void print(Object value, String human) {
+    if (Signals.stopping()) {
+      return; // cancelled by a signal, which has said so: a result now would be a second answer
+    }
     out().println(common.json ? Json.write(value) : human);
     out().flush();
   }

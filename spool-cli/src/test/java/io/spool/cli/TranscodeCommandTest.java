@@ -107,7 +107,10 @@ class TranscodeCommandTest {
     }
   }
 
-  /** The bad inputs of the contract: each gives exit 3, one line, and leaves the output alone. */
+  /**
+   * The bad inputs of the contract: each gives exit 3, one line, and leaves the output alone, even
+   * when told it may replace it.
+   */
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"empty", "truncated-moov-at-end", "truncated-faststart", "random-bytes", "text", "missing", "directory"})
   void badInputFailsCleanlyWithoutTouchingTheOutput(String kind) throws Exception {
@@ -116,7 +119,7 @@ class TranscodeCommandTest {
     Files.write(out, PRECIOUS);
     Set<String> before = filesIn(dir);
 
-    Cli.Result r = Cli.run("transcode", in.toString(), out.toString());
+    Cli.Result r = Cli.run("transcode", in.toString(), out.toString(), "--overwrite");
 
     assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCodes.INVALID_INPUT);
     assertThat(r.errLines()).hasSize(1);

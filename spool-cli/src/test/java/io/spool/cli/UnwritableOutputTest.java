@@ -121,8 +121,10 @@ class UnwritableOutputTest {
     Path a = MediaFixtures.sample(dir, "a.mp4", 320, 240, 2);
     Path b = MediaFixtures.sample(dir, "b.mp4", 320, 240, 2);
     Path ro = tmpfs("ro", "1m", true);
-    Path csv = Files.writeString(dir.resolve("jobs.csv"), "input,output\n" + a + "," + ro.resolve("a.mp4") + "\n" + b + ",\n");
-    Path out = dir.resolve("out");
+    // A manifest's outputs lie inside --out: the read-only mount is a folder of it.
+    Path csv = Files.writeString(dir.resolve("jobs.csv"), "input,output\n" + a + "," + dir.relativize(ro.resolve("a.mp4"))
+        + "\n" + b + ",\n");
+    Path out = dir;
 
     Cli.Result r = Cli.run("batch", "transcode", "--manifest", csv.toString(), "--out", out.toString(), "--json");
 

@@ -116,6 +116,7 @@ public final class TranscodeJob implements JobType {
     Path in = ctx.input((String) params.get("input"));
     String outRef = (String) params.get("output");
     if (!Boolean.TRUE.equals(params.get("overwrite")) && ctx.exists(outRef)) {
+      Transcoder.using(ctx.tools()).checkInput(in); // a bad input is the first thing to say
       throw new OutputExistsException(outRef);
     }
     try (Volume.Write out = ctx.output(outRef)) {

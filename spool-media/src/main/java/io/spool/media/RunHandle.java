@@ -126,7 +126,8 @@ public final class RunHandle {
     Metrics metrics = finish();
     Ending why = ending.get();
     if (why == Ending.CANCEL) {
-      throw new CancelledException("cancelled; ffmpeg was ended");
+      throw new CancelledException(ExitCleanup.exiting() ? "interrupted: Spool was stopped; ffmpeg was ended"
+          : "cancelled; ffmpeg was ended");
     }
     if (why == Ending.TIMEOUT) {
       throw new TimeoutExceededException(

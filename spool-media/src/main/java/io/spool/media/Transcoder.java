@@ -127,6 +127,16 @@ public final class Transcoder {
   }
 
   /**
+   * Checks that {@code input} can be transcoded at all, as a transcode does first: it is a
+   * readable media file with audio or video. For reporting a bad input before anything else.
+   *
+   * @throws SpoolException what is wrong with it (INVALID_INPUT, INPUT_NOT_FOUND)
+   */
+  public void checkInput(Path input) {
+    describe(input);
+  }
+
+  /**
    * Whether {@code output} is a complete transcode of {@code input} with {@code options}, by the
    * same read-back check that a transcode passes before its output is published (the planned
    * streams are there, the length is the input's, and an MP4's samples all lie inside the file).

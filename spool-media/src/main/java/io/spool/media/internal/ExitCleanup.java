@@ -41,6 +41,17 @@ public final class ExitCleanup {
     void close();
   }
 
+  /** Whether the JVM is going down (Ctrl-C, SIGTERM, exit) and the cleanup has begun. */
+  public static boolean exiting() {
+    Lock read = JVM.gate.readLock();
+    read.lock();
+    try {
+      return JVM.exiting;
+    } finally {
+      read.unlock();
+    }
+  }
+
   /**
    * Registers an action; close the returned handle once the action is no longer needed.
    * Register before making what the action cleans up (a file, a folder).
