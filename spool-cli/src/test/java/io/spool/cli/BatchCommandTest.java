@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.spool.engine.ResultsManifest;
+import io.spool.media.testing.Eventually;
 import io.spool.media.testing.MediaFixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -146,17 +148,17 @@ class BatchCommandTest {
     Process first = CliProcess.start(home, logs.resolve("first.log"), "batch", "transcode", in.toString(),
         "--out", out.toString(), "--preset", "archive", "--quiet");
     Path results = out.resolve("spool-results.jsonl");
-    for (int i = 0; i < 300 && ResultsManifest.read(results).isEmpty(); i++) {
-      Thread.sleep(100);
-    }
+    Eventually.await(Duration.ofSeconds(30), "a first result line or the end of the batch",
+        () -> !ResultsManifest.read(results).isEmpty() || !first.isAlive());
     assertThat(ResultsManifest.read(results)).as(Files.readString(logs.resolve("first.log"))).isNotEmpty();
     CliProcess.awaitFfmpeg(in.toString(), 1);
     CliProcess.signal(first, "KILL");
     assertThat(first.waitFor(10, TimeUnit.SECONDS)).isTrue();
     int doneBefore = (int) ResultsManifest.read(results).stream().filter(ResultsManifest.Line::succeeded).count();
     assertThat(doneBefore).isBetween(1, 5);
-    Thread.sleep(500);
-    assertThat(MediaFixtures.ffmpegProcessesMentioning(in.toString())).isEmpty();
+    // The kernel ends ffmpeg once its parent is gone (parent-death signal).
+    Eventually.await(Duration.ofSeconds(10), "the killed batch's ffmpeg processes to end",
+        () -> MediaFixtures.ffmpegProcessesMentioning(in.toString()).isEmpty());
     // Nothing will finish the killed run's jobs: the records say so instead of claiming to run.
     JsonNode records = Json.MAPPER.readTree(Cli.run("jobs", "ls", "--json").out());
     assertThat(records).hasSize(6);

@@ -1,8 +1,10 @@
 package io.spool.cli;
 
+import io.spool.media.testing.Eventually;
 import io.spool.media.testing.MediaFixtures;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,14 +20,13 @@ final class CliProcess {
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
 
-  /** Waits until {@code count} ffmpeg processes mention {@code marker}; returns their pids. */
-  static List<Long> awaitFfmpeg(String marker, int count) throws InterruptedException {
-    List<Long> pids = List.of();
-    for (int i = 0; i < 200 && pids.size() < count; i++) {
-      Thread.sleep(100);
-      pids = MediaFixtures.ffmpegProcessesMentioning(marker);
-    }
-    return pids;
+  /**
+   * Waits until at least {@code count} ffmpeg processes mention {@code marker}; returns their pids.
+   * Fails the test when they do not appear within 20 s.
+   */
+  static List<Long> awaitFfmpeg(String marker, int count) {
+    return Eventually.await(Duration.ofSeconds(20), count + " ffmpeg processes mentioning " + marker,
+        () -> MediaFixtures.ffmpegProcessesMentioning(marker), pids -> pids.size() >= count);
   }
 
   /** Sends a signal with bash's built-in kill (no procps needed). */

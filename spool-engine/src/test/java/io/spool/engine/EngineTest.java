@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.spool.media.ErrorCode;
 import io.spool.media.TranscodeOptions;
+import io.spool.media.testing.Eventually;
 import io.spool.media.testing.MediaFixtures;
+import io.temporal.activity.Activity;
+import io.temporal.api.workflow.v1.PendingActivityInfo;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +29,13 @@ class EngineTest {
   @TempDir Path home;
   @TempDir Path dir;
   private SpoolEngine engine;
-  private final List<Instant> flakyAttempts = new CopyOnWriteArrayList<>();
+  private final List<FlakyAttempt> flakyAttempts = new CopyOnWriteArrayList<>();
+
+  /**
+   * One attempt of the flaky job: when Temporal started it (handed it to the worker), and when it
+   * failed (null for the one that succeeded).
+   */
+  private record FlakyAttempt(int number, Instant started, Instant failed) {}
 
   /** Fails twice with a retryable error, then succeeds. */
   private final class FlakyJob implements JobType {
@@ -36,10 +46,12 @@ class EngineTest {
 
     @Override
     public JobResult run(JobContext ctx, Map<String, Object> params) {
-      flakyAttempts.add(Instant.now());
+      Instant started = Instant.ofEpochMilli(Activity.getExecutionContext().getInfo().getStartedTimestamp());
       if (ctx.attempt() < 3) {
+        flakyAttempts.add(new FlakyAttempt(ctx.attempt(), started, Instant.now()));
         throw new io.spool.media.SpoolException(ErrorCode.FFMPEG_FAILED, "transient failure " + ctx.attempt());
       }
+      flakyAttempts.add(new FlakyAttempt(ctx.attempt(), started, null));
       return new JobResult(List.of(), io.spool.media.Metrics.ZERO, 0, Map.of("attempt", "" + ctx.attempt()));
     }
   }
@@ -114,11 +126,16 @@ class EngineTest {
 
     assertThat(o.state()).isEqualTo(JobState.SUCCEEDED);
     assertThat(o.attempts()).isEqualTo(3);
-    assertThat(flakyAttempts).hasSize(3);
-    long first = Duration.between(flakyAttempts.get(0), flakyAttempts.get(1)).toMillis();
-    long second = Duration.between(flakyAttempts.get(1), flakyAttempts.get(2)).toMillis();
-    assertThat(first).as("first retry delay").isBetween(900L, 1900L);
-    assertThat(second).as("second retry delay").isBetween(1900L, 3200L);
+    assertThat(flakyAttempts).extracting(FlakyAttempt::number).containsExactly(1, 2, 3);
+    // From an attempt's failure to Temporal's start of the next: the backoff (1 s, then doubled),
+    // plus only the failure's way to Temporal and the hand-over to the waiting worker.
+    for (int i = 0; i < 2; i++) {
+      FlakyAttempt failed = flakyAttempts.get(i);
+      FlakyAttempt retry = flakyAttempts.get(i + 1);
+      long backoff = 1000L << i;
+      assertThat(Duration.between(failed.failed(), retry.started()).toMillis())
+          .as("backoff before attempt %d", retry.number()).isBetween(backoff - 5, backoff + 500);
+    }
   }
 
   @Test
@@ -126,10 +143,10 @@ class EngineTest {
     JobSpec slow = new JobSpec("flaky", Map.of(), Resources.newBuilder()
         .retries(new RetryPolicy(3, Duration.ofSeconds(20), 2.0)).build(), null, null);
     BatchHandle b = engine.submit("flaky", List.of(slow), 0);
-    for (int i = 0; i < 200 && flakyAttempts.isEmpty(); i++) {
-      Thread.sleep(20);
-    }
-    Thread.sleep(300); // its first attempt has failed; the next is 20 s away
+    // Its first attempt has failed and Temporal holds the retry, 20 s away.
+    PendingActivityInfo waiting = Eventually.await(Duration.ofSeconds(10), "Temporal to hold the job's second attempt",
+        () -> pendingActivities(engine, b.id()), pending -> pending.stream().anyMatch(pa -> pa.getAttempt() == 2)).get(0);
+    assertThat(waiting.getLastFailure().getMessage()).isEqualTo("transient failure 1");
 
     b.cancel();
     BatchRecord r = java.util.concurrent.CompletableFuture.supplyAsync(b::await).get(60, java.util.concurrent.TimeUnit.SECONDS);
@@ -137,7 +154,7 @@ class EngineTest {
     assertThat(r.state()).isEqualTo(JobState.CANCELLED);
     assertThat(flakyAttempts).hasSize(1);
     // It ended with the cancel, not when the retry came 20 s later.
-    assertThat(Duration.between(flakyAttempts.get(0), engine.store().requireJob(b.jobIds().get(0)).outcome().finishedAt()))
+    assertThat(Duration.between(flakyAttempts.get(0).failed(), engine.store().requireJob(b.jobIds().get(0)).outcome().finishedAt()))
         .isLessThan(Duration.ofSeconds(10));
   }
 
@@ -167,16 +184,11 @@ class EngineTest {
           TranscodeOptions.newBuilder().preset(io.spool.media.Preset.ARCHIVE).build(), Resources.DEFAULT));
     }
     BatchHandle b = engine.submit("transcode", jobs, 2);
-    for (int i = 0; i < 100 && MediaFixtures.ffmpegProcessesMentioning(dir.toString()).size() < 2; i++) {
-      Thread.sleep(100);
-    }
-    assertThat(MediaFixtures.ffmpegProcessesMentioning(dir.toString())).hasSize(2);
-    AtomicInteger progressSeen = new AtomicInteger();
-    for (int i = 0; i < 30 && progressSeen.get() == 0; i++) {
-      Thread.sleep(200);
-      progressSeen.set((int) b.running().stream().filter(r -> r.fraction() > 0).count());
-    }
-    assertThat(progressSeen.get()).as("heartbeat progress").isPositive();
+    List<Long> ffmpeg = Eventually.await(Duration.ofSeconds(10), "two ffmpeg processes",
+        () -> MediaFixtures.ffmpegProcessesMentioning(dir.toString()), pids -> pids.size() >= 2);
+    assertThat(ffmpeg).hasSize(2);
+    Eventually.await(Duration.ofSeconds(10), "heartbeat progress",
+        () -> b.running().stream().anyMatch(r -> r.fraction() > 0));
 
     b.cancel();
     BatchRecord rec = b.await();
@@ -202,26 +214,26 @@ class EngineTest {
     BatchHandle b = engine.submit("transcode", jobs, 0);
     // The first two go to the task queue as the workflow starts, and their records say so at once.
     List<JobState> submitted = b.jobIds().stream().map(id -> engine.store().job(id).orElseThrow().state()).toList();
-    int most = 0;
-    for (int i = 0; i < 30; i++) {
-      Thread.sleep(100);
-      most = Math.max(most, MediaFixtures.ffmpegProcessesMentioning(dir.toString()).size());
-    }
+    // Until two jobs have got far enough to report progress, a third would have had every chance to
+    // start beside them: count the ffmpeg processes all along.
+    AtomicInteger most = new AtomicInteger();
+    Eventually.await(Duration.ofSeconds(20), "two jobs reporting progress", () -> {
+      most.accumulateAndGet(MediaFixtures.ffmpegProcessesMentioning(dir.toString()).size(), Math::max);
+      return b.running().stream().filter(r -> r.fraction() > 0).count() >= 2;
+    });
+    most.accumulateAndGet(MediaFixtures.ffmpegProcessesMentioning(dir.toString()).size(), Math::max);
     // All three are in the task queue (a freed slot takes the next at once); the records and the
     // progress say which two run.
     List<JobState> states = b.jobIds().stream().map(id -> engine.store().job(id).orElseThrow().state()).toList();
     List<RunningJob> reported = b.running();
     String waiting = b.jobIds().get(2);
     b.cancel(waiting);
-    JobState waitingEnd = null;
-    for (int i = 0; i < 50 && (waitingEnd == null || !waitingEnd.terminal()); i++) {
-      Thread.sleep(100);
-      waitingEnd = engine.store().job(waiting).orElseThrow().state();
-    }
+    JobState waitingEnd = Eventually.await(Duration.ofSeconds(10), "the waiting job's record to end",
+        () -> engine.store().job(waiting).orElseThrow().state(), JobState::terminal);
     int runningAfter = MediaFixtures.ffmpegProcessesMentioning(dir.toString()).size();
     b.cancel();
     b.await();
-    assertThat(most).isEqualTo(2);
+    assertThat(most).hasValue(2);
     assertThat(submitted).containsExactly(JobState.RUNNING, JobState.RUNNING, JobState.QUEUED);
     assertThat(states).containsExactly(JobState.RUNNING, JobState.RUNNING, JobState.QUEUED);
     assertThat(reported).hasSize(2);
@@ -482,10 +494,8 @@ class EngineTest {
     });
     try (SpoolEngine e = SpoolEngine.embedded(EngineConfig.newBuilder(dir.resolve("stubborn")).cpuCores(2).jobType(stubborn).build())) {
       BatchHandle b = e.submit("stubborn", List.of(new JobSpec("stubborn", Map.of(), Resources.DEFAULT, null, null)), 0);
-      for (int i = 0; i < 100 && b.running().isEmpty(); i++) {
-        Thread.sleep(20);
-      }
-      assertThat(b.running()).hasSize(1);
+      assertThat(Eventually.await(Duration.ofSeconds(10), "the job's first heartbeat", b::running, r -> !r.isEmpty()))
+          .hasSize(1);
 
       b.cancel();
       BatchRecord r = b.await();
@@ -498,14 +508,32 @@ class EngineTest {
     }
   }
 
+  private static DescribeWorkflowExecutionResponse describe(SpoolEngine e, String workflowId) {
+    return e.client().getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
+        io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest.newBuilder().setNamespace("default")
+            .setExecution(io.temporal.api.common.v1.WorkflowExecution.newBuilder().setWorkflowId(workflowId)).build());
+  }
+
   private static String workflowStatus(SpoolEngine e, String workflowId) {
     try {
-      return e.client().getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
-          io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest.newBuilder().setNamespace("default")
-              .setExecution(io.temporal.api.common.v1.WorkflowExecution.newBuilder().setWorkflowId(workflowId)).build())
-          .getWorkflowExecutionInfo().getStatus().name();
+      return describe(e, workflowId).getWorkflowExecutionInfo().getStatus().name();
     } catch (io.grpc.StatusRuntimeException ex) {
       return ex.getStatus().getCode().name();
+    }
+  }
+
+  /**
+   * The activities Temporal holds for a workflow: attempts running or waiting to be retried; none
+   * while the workflow has not started yet.
+   */
+  private static List<PendingActivityInfo> pendingActivities(SpoolEngine e, String workflowId) {
+    try {
+      return describe(e, workflowId).getPendingActivitiesList();
+    } catch (io.grpc.StatusRuntimeException ex) {
+      if (ex.getStatus().getCode() == io.grpc.Status.Code.NOT_FOUND) {
+        return List.of();
+      }
+      throw ex;
     }
   }
 
@@ -563,9 +591,8 @@ class EngineTest {
       BatchHandle b = chunked.submit("sleepy", sleepy(8, 60_000), 1);
       String first = b.jobIds().get(0);
       // Its record says running from the start; its heartbeat says its worker has it.
-      for (int i = 0; i < 200 && b.running().stream().noneMatch(j -> j.jobId().equals(first)); i++) {
-        Thread.sleep(50);
-      }
+      Eventually.await(Duration.ofSeconds(10), "the first job's heartbeat",
+          () -> b.running().stream().anyMatch(j -> j.jobId().equals(first)));
       String later = b.jobIds().get(4);
       b.cancel(later);
 

@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.spool.media.internal.ProcessTree;
+import io.spool.media.testing.Eventually;
 import io.spool.media.testing.MediaFixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,9 +70,10 @@ class RunnerTest {
 
   @Test
   void cancelEndsFfmpegAndLeavesNoProcess() throws Exception {
+    List<Progress> seen = new CopyOnWriteArrayList<>();
     RunHandle handle = FFmpegRunner.using(MediaFixtures.tools())
-        .start(endlessEncode(dir.resolve("c.mp4")), RunOptions.DEFAULT);
-    Thread.sleep(500);
+        .start(endlessEncode(dir.resolve("c.mp4")), RunOptions.DEFAULT.withListener(seen::add));
+    Eventually.await(Duration.ofSeconds(10), "ffmpeg's first progress report", () -> !seen.isEmpty());
     assertThat(handle.isAlive()).isTrue();
 
     handle.cancel();
@@ -81,15 +85,27 @@ class RunnerTest {
 
   @Test
   void interruptingTheCallerCancelsTheRun() throws Exception {
-    Thread caller = new Thread(() -> assertThatThrownBy(() -> FFmpegRunner.using(MediaFixtures.tools())
-        .run(endlessEncode(dir.resolve("i.mp4")), RunOptions.DEFAULT)).isInstanceOf(CancelledException.class));
+    // What the run ends with is handed back to the test thread: an assertion in the caller's
+    // thread would die with it unseen.
+    CompletableFuture<Throwable> ended = new CompletableFuture<>();
+    Thread caller = new Thread(() -> {
+      try {
+        FFmpegRunner.using(MediaFixtures.tools()).run(endlessEncode(dir.resolve("i.mp4")), RunOptions.DEFAULT);
+        ended.complete(null);
+      } catch (Throwable t) {
+        ended.complete(t);
+      }
+    });
     caller.start();
-    Thread.sleep(700);
-    assertThat(MediaFixtures.ffmpegProcessesMentioning(dir.toString())).hasSize(1);
+    List<Long> ffmpeg = Eventually.await(Duration.ofSeconds(10), "the run's ffmpeg process",
+        () -> MediaFixtures.ffmpegProcessesMentioning(dir.toString()), pids -> !pids.isEmpty());
+    assertThat(ffmpeg).hasSize(1);
 
     caller.interrupt();
+    Throwable thrown = ended.get(10, TimeUnit.SECONDS);
     caller.join(10_000);
 
+    assertThat(thrown).as("what the interrupted run threw").isInstanceOf(CancelledException.class);
     assertThat(caller.isAlive()).isFalse();
     assertThat(MediaFixtures.ffmpegProcessesMentioning(dir.toString())).isEmpty();
   }
@@ -111,8 +127,8 @@ class RunnerTest {
   @Test
   void processTreeEndsChildrenToo() throws Exception {
     Process shell = new ProcessBuilder("bash", "-c", "sleep 300 & sleep 300 & wait").start();
-    Thread.sleep(300);
-    List<ProcessHandle> children = shell.descendants().toList();
+    List<ProcessHandle> children = Eventually.await(Duration.ofSeconds(10), "the shell's two children",
+        () -> shell.descendants().toList(), found -> found.size() >= 2);
     assertThat(children).hasSize(2);
 
     ProcessTree.end(shell, Duration.ofSeconds(2));

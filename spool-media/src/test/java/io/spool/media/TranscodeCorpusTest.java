@@ -7,6 +7,8 @@ import io.spool.media.testing.MediaFixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -74,25 +76,80 @@ class TranscodeCorpusTest {
     }
   }
 
-  static List<Path> damagedFiles() {
-    return MediaFixtures.corpusFiles().stream().filter(MediaFixtures::damaged).toList();
+  /** How transcoding a corpus file ends: it succeeds, or fails as invalid input for the reason named. */
+  private record Outcome(boolean succeeds, String reason) {
+    static final Outcome SUCCEEDS = new Outcome(true, null);
+
+    static Outcome invalidInput(String reason) {
+      return new Outcome(false, reason);
+    }
   }
 
-  /** A broken file either yields a valid output or fails as invalid input, never half-written. */
+  /**
+   * What each file broken on purpose (see testdata/media/SOURCES.md) comes to, as ffmpeg reads it.
+   * Every other corpus file succeeds.
+   */
+  private static final Map<String, Outcome> BROKEN_ON_PURPOSE = Map.of(
+      // 100 kB of garbage before the MP3 data: ffmpeg can only guess AMR-NB, which the name contradicts.
+      "damaged_mp3_100kB_garbage_prefix.mp3", Outcome.invalidInput("does not read as mp3"),
+      "damaged_mp4_malformed_free_box.mp4", Outcome.invalidInput("moov atom not found"),
+      // Not one frame decodes, so the video stream has no format.
+      "damaged_vp9_invalid_bitstream.webm", Outcome.invalidInput("Cannot determine format of input stream 0:0"),
+      // The mdat claims more bytes than the file has, but every sample the index names is there.
+      "damaged_mp4_mdat_too_long.mp4", Outcome.SUCCEEDS,
+      // Only the last packet is bad: ffmpeg reports it and reads the rest.
+      "damaged_ogg_opus_buggy.ogg", Outcome.SUCCEEDS,
+      // MP4/AAC named .mpeg: read by its content.
+      "misnamed_aac_in_mp4_named.mpeg", Outcome.SUCCEEDS);
+
+  private static Optional<Outcome> expectedOutcome(Path file) {
+    return MediaFixtures.damaged(file)
+        ? Optional.ofNullable(BROKEN_ON_PURPOSE.get(file.getFileName().toString()))
+        : Optional.of(Outcome.SUCCEEDS);
+  }
+
+  @org.junit.jupiter.api.Test
+  void everyCorpusFileHasOneExpectedOutcome() {
+    List<Path> files = MediaFixtures.corpusFiles();
+    assertThat(files).allSatisfy(f -> assertThat(expectedOutcome(f))
+        .as("expected outcome of testdata/media/%s (add it to BROKEN_ON_PURPOSE)", f.getFileName()).isPresent());
+    assertThat(files.stream().map(f -> f.getFileName().toString()))
+        .as("files named in BROKEN_ON_PURPOSE").containsAll(BROKEN_ON_PURPOSE.keySet());
+  }
+
+  /** The corpus files the web preset test leaves out: those broken on purpose and those without video. */
+  static List<Path> filesWithoutAPlainVideo() {
+    List<Path> videos = MediaFixtures.corpusVideos();
+    return MediaFixtures.corpusFiles().stream().filter(f -> !videos.contains(f)).toList();
+  }
+
+  /** Each file ends one way only: a whole output, or invalid input with nothing left behind. */
   @ParameterizedTest(name = "{0}")
-  @MethodSource("damagedFiles")
-  void damagedInputGivesValidOutputOrInvalidInputError(Path file) throws Exception {
+  @MethodSource("filesWithoutAPlainVideo")
+  void eachFileComesToItsExpectedOutcome(Path file) throws Exception {
+    Outcome expected = expectedOutcome(file).orElseThrow(() -> new AssertionError("no expected outcome for " + file));
     Toolchain tools = MediaFixtures.tools();
     Path out = dir.resolve("out.mp4");
-    try {
-      Transcoder.using(tools).transcode(file, out, TranscodeOptions.newBuilder().height(240).build(), ProgressListener.NONE);
+    TranscodeOptions options = TranscodeOptions.newBuilder().height(240).build();
+
+    if (expected.succeeds()) {
+      Transcoder.using(tools).transcode(file, out, options, ProgressListener.NONE);
+      MediaInfo in = FFprobe.using(tools).probe(file);
       MediaInfo o = FFprobe.using(tools).probe(out);
-      assertThat(o.hasVideo() || o.hasAudio()).isTrue();
-      assertThat(o.durationSeconds()).isPositive();
-    } catch (SpoolException e) {
-      assertThat(e.code()).as(e.getMessage()).isEqualTo(ErrorCode.INVALID_INPUT);
-      assertThat(e.retryable()).isFalse();
-      assertThat(e.getMessage()).doesNotContain("\n");
+      assertThat(o.hasVideo()).as("video").isEqualTo(in.hasVideo());
+      assertThat(o.hasAudio()).as("audio").isEqualTo(in.hasAudio());
+      assertThat(MediaFixtures.independentDuration(out)).as("all of the input")
+          .isCloseTo(MediaFixtures.independentDuration(file), within(0.15));
+      try (Stream<Path> left = Files.list(dir)) {
+        assertThat(left).containsExactly(out);
+      }
+    } else {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> Transcoder.using(tools).transcode(file, out, options, ProgressListener.NONE))
+          .isInstanceOfSatisfying(InvalidInputException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT);
+            assertThat(e.retryable()).isFalse();
+            assertThat(e.getMessage()).contains(expected.reason()).doesNotContain("\n");
+          });
       try (Stream<Path> left = Files.list(dir)) {
         assertThat(left).isEmpty();
       }

@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.spool.media.CancelledException;
+import io.spool.media.testing.Eventually;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -53,8 +56,13 @@ class ExitCleanupTest {
     }));
     assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
 
-    CompletableFuture<Void> exit = CompletableFuture.runAsync(cleanup::run);
-    Thread.sleep(200);
+    FutureTask<Void> exit = new FutureTask<>(cleanup::run, null);
+    Thread exiting = new Thread(exit, "exit");
+    exiting.start();
+    // The exit either waits for the start under way (its thread parks) or wrongly runs on.
+    Thread.State state = Eventually.await(Duration.ofSeconds(10), "the exit to wait or end", exiting::getState,
+        s -> s == Thread.State.WAITING || s == Thread.State.TERMINATED);
+    assertThat(state).as("the exit waits for the start under way").isEqualTo(Thread.State.WAITING);
     assertThat(exit).isNotDone();
     release.countDown();
     exit.get(10, TimeUnit.SECONDS);
