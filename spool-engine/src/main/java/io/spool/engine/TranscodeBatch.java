@@ -198,7 +198,8 @@ public final class TranscodeBatch {
    * Starts a batch. No item may write another item's input or the same output as another item
    * (refused as a whole: nothing runs). With {@code resume}, items whose last manifest line says
    * succeeded and whose output passes the read-back check are skipped; an output of this batch
-   * that fails it is made again, in its place; and temporary files left by a killed run are
+   * that fails it, or one that passes it but has no line (published by a run killed before it
+   * wrote the line), is made again in its place; and temporary files left by a killed run are
    * removed first. Up to
    * {@link LongestFirst#MAX_PLANNED_BATCH} jobs start longest first, as far as the inputs' own
    * headers say how much work they are (MP4, MOV, Matroska and WebM files on this host; the others
@@ -218,11 +219,14 @@ public final class TranscodeBatch {
     Set<Path> folders = new HashSet<>();
     for (Item item : items) {
       ResultsManifest.Line done = before.get(item.input());
-      boolean ours = done != null && done.succeeded() && item.output().equals(done.output());
-      if (ours && complete(engine, item)) {
+      boolean recorded = done != null && done.succeeded() && item.output().equals(done.output());
+      boolean complete = resume && complete(engine, item);
+      if (recorded && complete) {
         skipped.add(done);
       } else {
-        todo.add(ours ? item.overwriting() : item);
+        // Made again in place: an output this batch recorded that is not whole, or a whole
+        // transcode of this very input that a killed run published without recording it.
+        todo.add(recorded || complete ? item.overwriting() : item);
         localFolder(engine, item.output()).ifPresent(folders::add);
       }
     }

@@ -65,6 +65,7 @@ public final class RunHandle {
     this.onExit = ExitCleanup.register(ExitCleanup.Phase.END_PROCESSES, this::cancel);
   }
 
+  /** The pid of the process started: on Linux the small wrapper that measures ffmpeg, its parent. */
   public long pid() {
     return process.pid();
   }
