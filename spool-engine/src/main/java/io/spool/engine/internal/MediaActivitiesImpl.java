@@ -89,15 +89,15 @@ public final class MediaActivitiesImpl implements MediaActivities {
     int attempt = activity.getInfo().getAttempt();
     Instant started = Instant.now();
     Metrics before = activity.getHeartbeatDetails(HeartbeatDetails.class).map(HeartbeatDetails::spent).orElse(Metrics.ZERO);
-    Spending spending = new Spending(before);
+    AttemptUsage usage = new AttemptUsage(before);
     Heartbeat beat = new Heartbeat(activity, request, attempt, Thread.currentThread(), before);
     try {
       JobOutcome outcome;
       try {
         if (!gate.begin(request.jobId(), beat)) {
-          throw failure(new CancelledException("cancelled"), attempt, spending, beat, started);
+          throw failure(new CancelledException("cancelled"), attempt, usage, beat, started);
         }
-        outcome = attempt(request, attempt, started, beat, spending);
+        outcome = attempt(request, attempt, started, beat, usage);
       } catch (ApplicationFailure f) {
         boolean last = f.isNonRetryable() || attempt > request.spec().resources().retries().maxRetries();
         if (gate.end(request.jobId(), request.batchId(), last)) {
@@ -105,7 +105,7 @@ public final class MediaActivitiesImpl implements MediaActivities {
         }
         beat.awaitTemporalCancel();
         throw ErrorCode.CANCELLED.name().equals(f.getType()) ? f
-            : failure(new CancelledException("cancelled"), attempt, spending, beat, started);
+            : failure(new CancelledException("cancelled"), attempt, usage, beat, started);
       }
       if (!gate.end(request.jobId(), request.batchId(), true)) {
         // Cancelled after its work was done: the outcome stands, once the cancel cannot cross it.
@@ -118,38 +118,38 @@ public final class MediaActivitiesImpl implements MediaActivities {
     }
   }
 
-  private JobOutcome attempt(JobRequest request, int attempt, Instant started, Heartbeat beat, Spending spending) {
+  private JobOutcome attempt(JobRequest request, int attempt, Instant started, Heartbeat beat, AttemptUsage usage) {
     Resources res = request.spec().resources();
     JobType type = types.get(request.spec().type());
     if (type == null) {
       throw failure(new BadArgumentException("no job type named '" + request.spec().type() + "' on this worker"),
-          attempt, spending, beat, started);
+          attempt, usage, beat, started);
     }
     int permits = Math.min(res.cpu(), cores);
     try {
       acquire(permits, beat);
       Instant runStart = Instant.now();
-      spending.start();
+      usage.start();
       beat.deadline(runStart, res.timeout());
       try (Scratch scratch = Scratch.create(scratchRoot, scratchStore, request.jobId() + "-a" + attempt, minScratchBytes)) {
-        JobResult result = type.run(new Context(request, attempt, scratch.dir(), beat, spending.meter), request.spec().params());
+        JobResult result = type.run(new Context(request, attempt, scratch.dir(), beat, usage.meter()), request.spec().params());
         return new JobOutcome(request.jobId(), request.batchId(), request.index(), request.spec().type(),
             request.spec().input(), request.spec().output(), JobState.SUCCEEDED, null, null, attempt, runStart,
-            Instant.now(), spending.total(result.metrics()), result.mediaSeconds(), null, result.details());
+            Instant.now(), usage.total(result.metrics()), result.mediaSeconds(), null, result.details());
       } finally {
         cpu.release(permits);
       }
     } catch (SpoolException e) {
-      throw failure(beat.translate(e), attempt, spending, beat, started);
+      throw failure(beat.translate(e), attempt, usage, beat, started);
     } catch (InterruptedException e) {
       throw failure(beat.translate(new CancelledException("interrupted while waiting for CPU capacity")),
-          attempt, spending, beat, started);
+          attempt, usage, beat, started);
     } catch (RuntimeException e) {
       if (beat.ended() != null) {
-        throw failure(beat.translate(new CancelledException("cancelled")), attempt, spending, beat, started);
+        throw failure(beat.translate(new CancelledException("cancelled")), attempt, usage, beat, started);
       }
       LOG.warn("job {} failed in its own code", request.jobId(), e);
-      throw failure(new SpoolException(ErrorCode.JOB_FAILED, "job failed: " + e), attempt, spending, beat, started);
+      throw failure(new SpoolException(ErrorCode.JOB_FAILED, "job failed: " + e), attempt, usage, beat, started);
     }
   }
 
@@ -163,42 +163,14 @@ public final class MediaActivitiesImpl implements MediaActivities {
    * The Temporal failure for {@code e}, carrying what this and the earlier attempts used; the same
    * figure goes out in a last heartbeat, which Temporal hands to the next attempt, if any.
    */
-  private static ApplicationFailure failure(SpoolException e, int attempt, Spending spending, Heartbeat beat,
+  private static ApplicationFailure failure(SpoolException e, int attempt, AttemptUsage usage, Heartbeat beat,
       Instant started) {
-    Metrics m = spending.total(Metrics.ZERO);
+    Metrics m = usage.total(Metrics.ZERO);
     beat.spent(m);
     FailureDetails d = new FailureDetails(e.code().name(), e.getMessage(), attempt, m, started.toString());
     return e.retryable()
         ? ApplicationFailure.newFailureWithCause(e.getMessage(), e.code().name(), null, d)
         : ApplicationFailure.newNonRetryableFailureWithCause(e.getMessage(), e.code().name(), null, d);
-  }
-
-  /**
-   * What a job's attempts used: the earlier attempts' total, as the last heartbeat handed it on,
-   * plus every process this attempt runs (its job context's tools report to {@link #meter}) from
-   * the moment it has its cores.
-   */
-  private static final class Spending {
-    private final Metrics before;
-    private final UsageMeter meter = UsageMeter.create();
-    private volatile long startNanos;
-
-    Spending(Metrics before) {
-      this.before = before;
-    }
-
-    void start() {
-      startNanos = System.nanoTime();
-    }
-
-    /** Everything used so far; {@code reported} is what the job type itself said it used. */
-    Metrics total(Metrics reported) {
-      double wall = startNanos == 0 ? 0 : (System.nanoTime() - startNanos) / 1e9;
-      Metrics mine = meter.total(wall);
-      return before.plus(new Metrics(Math.max(wall, reported.wallSeconds()), Math.max(mine.userSeconds(), reported.userSeconds()),
-          Math.max(mine.systemSeconds(), reported.systemSeconds()),
-          Math.max(mine.peakRssBytes(), reported.peakRssBytes())));
-    }
   }
 
   /**
