@@ -9,7 +9,7 @@ public final class Main {
    * The subcommands that run their jobs on the embedded engine, whose Temporal service starts
    * before anything else. ({@code doctor} is not one: it reports how long the engine takes to
    * start.) Kept here rather than in {@link SpoolCommand}, whose class initialisation loads every
-   * command class (~30 ms) and would hold up the service's start.
+   * command class and would hold up the service's start.
    */
   private static final Set<String> ENGINE_COMMANDS = Set.of("transcode", "batch", "demo");
 
