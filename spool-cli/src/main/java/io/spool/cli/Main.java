@@ -16,6 +16,11 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    // Picocli looks for Groovy's closure class when it starts; a class that is on no jar is looked
+    // for in every jar of the class path, which opens them all.
+    if (System.getProperty("picocli.disable.closures") == null) {
+      System.setProperty("picocli.disable.closures", "true");
+    }
     LogSetup.install();
     if (args.length > 0 && ENGINE_COMMANDS.contains(args[0])) {
       SpoolEngine.prestart();
