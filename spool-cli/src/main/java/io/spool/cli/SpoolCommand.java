@@ -109,14 +109,18 @@ public final class SpoolCommand {
     return m;
   }
 
+  /**
+   * {@code --verbose} lowers the level to DEBUG. Otherwise logging keeps {@link LogSetup}'s levels
+   * and starts only when something logs, which most commands never do.
+   */
   private static void configureLogging(CommandLine.ParseResult parsed) {
     CommandLine.ParseResult leaf = parsed;
     while (leaf.hasSubcommand()) {
       leaf = leaf.subcommand();
     }
     boolean verbose = leaf.commandSpec().userObject() instanceof SpoolSubcommand s && s.common.verbose;
-    if (LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME) instanceof Logger root) {
-      root.setLevel(verbose ? Level.DEBUG : Level.WARN);
+    if (verbose && LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME) instanceof Logger root) {
+      root.setLevel(Level.DEBUG);
     }
   }
 
