@@ -63,14 +63,31 @@ public final class SpoolCommand {
     if (SUBCOMMANDS.containsKey(first) && !first.equals("help")) {
       cl.addSubcommand(first, SUBCOMMANDS.get(first));
     } else if (!(args.length == 1 && (first.equals("--version") || first.equals("-V")))) {
-      SUBCOMMANDS.forEach(cl::addSubcommand);
+      SUBCOMMANDS.forEach((name, command) -> cl.addSubcommand(name, command));
     }
-    cl.setExecutionExceptionHandler(SpoolCommand::handle);
-    cl.setExecutionStrategy(parsed -> {
+    // Classes, not lambdas or method references, for picocli's interfaces and methods: the JVM
+    // cannot keep a picocli class that a lambda links in the launcher's class-data archive (its
+    // class files are of an old version), and then loads and verifies it from the jar at each run.
+    cl.setExecutionExceptionHandler(new Failures());
+    cl.setExecutionStrategy(new Run());
+    return cl;
+  }
+
+  /** Runs the command a parse names, with logging set up for it. */
+  private static final class Run implements CommandLine.IExecutionStrategy {
+    @Override
+    public int execute(CommandLine.ParseResult parsed) {
       configureLogging(parsed);
       return new CommandLine.RunLast().execute(parsed);
-    });
-    return cl;
+    }
+  }
+
+  /** Failures of a command, handled by {@link #handle}. */
+  private static final class Failures implements CommandLine.IExecutionExceptionHandler {
+    @Override
+    public int handleExecutionException(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+      return handle(e, cl, parsed);
+    }
   }
 
   /** The one place where failures become a one-line message, JSON and an exit code. */
