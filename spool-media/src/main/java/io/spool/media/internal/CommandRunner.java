@@ -3,8 +3,10 @@ package io.spool.media.internal;
 import io.spool.media.EnvironmentException;
 import io.spool.media.TimeoutExceededException;
 import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -40,17 +42,44 @@ public final class CommandRunner {
   }
 
   public static Result run(List<String> command, Duration timeout) {
+    Read<String> r = run(command, timeout, CommandRunner::text);
+    return new Result(r.exitStatus(), r.stdout(), r.stderr());
+  }
+
+  /** Reads a command's standard output as it arrives. */
+  @FunctionalInterface
+  public interface OutputReader<T> {
+    T read(InputStream stdout) throws IOException;
+  }
+
+  /**
+   * What a finished command printed: its standard output as {@link #run(List, Duration,
+   * OutputReader)}'s reader read it, or why the reader could not, and its standard error.
+   */
+  public record Read<T>(int exitStatus, T stdout, IOException unreadable, String stderr) {
+    public boolean ok() {
+      return exitStatus == 0;
+    }
+  }
+
+  /**
+   * Runs a command to completion, its standard output read by {@code reader} on another thread
+   * while it runs, so that the reading and whatever the reader readies first (a parser) overlap
+   * the command's own start. Output the reader leaves is read and dropped.
+   */
+  public static <T> Read<T> run(List<String> command, Duration timeout, OutputReader<T> reader) {
     Running running = ExitCleanup.starting(() -> start(command));
     Process process = running.process();
     try {
-      CompletableFuture<String> out = drain(process.getInputStream());
+      CompletableFuture<Read<T>> out = read(process.getInputStream(), reader);
       CompletableFuture<String> err = drain(process.getErrorStream());
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         ProcessTree.end(process, GRACE);
         throw new TimeoutExceededException(
             command.get(0) + " did not finish within " + timeout.toSeconds() + " s");
       }
-      return new Result(process.exitValue(), out.join(), err.join());
+      Read<T> stdout = out.join();
+      return new Read<>(process.exitValue(), stdout.stdout(), stdout.unreadable(), err.join());
     } catch (InterruptedException e) {
       ProcessTree.end(process, GRACE);
       Thread.currentThread().interrupt();
@@ -78,12 +107,40 @@ public final class CommandRunner {
   private static CompletableFuture<String> drain(InputStream in) {
     return CompletableFuture.supplyAsync(() -> {
       try (in) {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        in.transferTo(buf);
-        return buf.toString(StandardCharsets.UTF_8);
+        return text(in);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
     }, Daemon.EXECUTOR);
+  }
+
+  /** The reader's result or failure (exit status and stderr left out). */
+  private static <T> CompletableFuture<Read<T>> read(InputStream in, OutputReader<T> reader) {
+    return CompletableFuture.supplyAsync(() -> {
+      try (in) {
+        T value = null;
+        IOException unreadable = null;
+        try {
+          value = reader.read(new FilterInputStream(in) {
+            @Override
+            public void close() {
+              // the rest is drained below, so that the command never writes into a closed pipe
+            }
+          });
+        } catch (IOException e) {
+          unreadable = e;
+        }
+        in.transferTo(OutputStream.nullOutputStream());
+        return new Read<>(0, value, unreadable, "");
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }, Daemon.EXECUTOR);
+  }
+
+  private static String text(InputStream in) throws IOException {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    in.transferTo(buf);
+    return buf.toString(StandardCharsets.UTF_8);
   }
 }
