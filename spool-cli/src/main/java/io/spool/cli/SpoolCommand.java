@@ -7,7 +7,6 @@ import io.spool.media.SpoolException;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -30,21 +29,23 @@ public final class SpoolCommand {
 
   /**
    * The subcommands, in the order help lists them. Picocli reads a command's annotations when it
-   * is added, so a command line built for one run adds only the subcommand that run names.
+   * is added, so a command line built for one run adds only the subcommand that run names. They
+   * are classes, which picocli instantiates, rather than constructor references, each of which
+   * would be linked at start whether the run uses it or not.
    */
-  static final Map<String, Supplier<Object>> SUBCOMMANDS = subcommands();
+  static final Map<String, Class<?>> SUBCOMMANDS = subcommands();
 
-  private static Map<String, Supplier<Object>> subcommands() {
-    Map<String, Supplier<Object>> m = new LinkedHashMap<>();
-    m.put("doctor", DoctorCommand::new);
-    m.put("probe", ProbeCommand::new);
-    m.put("transcode", TranscodeCommand::new);
-    m.put("batch", BatchCommand::new);
-    m.put("jobs", JobsCommand::new);
-    m.put("volume", VolumeCommand::new);
-    m.put("cost", CostCommand::new);
-    m.put("demo", DemoCommand::new);
-    m.put("help", CommandLine.HelpCommand::new);
+  private static Map<String, Class<?>> subcommands() {
+    Map<String, Class<?>> m = new LinkedHashMap<>();
+    m.put("doctor", DoctorCommand.class);
+    m.put("probe", ProbeCommand.class);
+    m.put("transcode", TranscodeCommand.class);
+    m.put("batch", BatchCommand.class);
+    m.put("jobs", JobsCommand.class);
+    m.put("volume", VolumeCommand.class);
+    m.put("cost", CostCommand.class);
+    m.put("demo", DemoCommand.class);
+    m.put("help", CommandLine.HelpCommand.class);
     return m;
   }
 
@@ -55,22 +56,40 @@ public final class SpoolCommand {
 
   /**
    * A command line for running {@code args}: when they start with a subcommand's name (and do
-   * not ask for general help), only that subcommand is added, which saves reading all the others.
+   * not ask for general help), only that subcommand is added, and when they ask only for the
+   * version, none, which saves reading the others.
    */
   public static CommandLine commandLine(String[] args) {
     CommandLine cl = new CommandLine(new SpoolCommand());
     String first = args.length > 0 ? args[0] : "";
     if (SUBCOMMANDS.containsKey(first) && !first.equals("help")) {
-      cl.addSubcommand(first, SUBCOMMANDS.get(first).get());
-    } else {
-      SUBCOMMANDS.forEach((name, command) -> cl.addSubcommand(name, command.get()));
+      cl.addSubcommand(first, SUBCOMMANDS.get(first));
+    } else if (!(args.length == 1 && (first.equals("--version") || first.equals("-V")))) {
+      SUBCOMMANDS.forEach((name, command) -> cl.addSubcommand(name, command));
     }
-    cl.setExecutionExceptionHandler(SpoolCommand::handle);
-    cl.setExecutionStrategy(parsed -> {
+    // Classes, not lambdas or method references, for picocli's interfaces and methods: the JVM
+    // cannot keep a picocli class that a lambda links in the launcher's class-data archive (its
+    // class files are of an old version), and then loads and verifies it from the jar at each run.
+    cl.setExecutionExceptionHandler(new Failures());
+    cl.setExecutionStrategy(new Run());
+    return cl;
+  }
+
+  /** Runs the command a parse names, with logging set up for it. */
+  private static final class Run implements CommandLine.IExecutionStrategy {
+    @Override
+    public int execute(CommandLine.ParseResult parsed) {
       configureLogging(parsed);
       return new CommandLine.RunLast().execute(parsed);
-    });
-    return cl;
+    }
+  }
+
+  /** Failures of a command, handled by {@link #handle}. */
+  private static final class Failures implements CommandLine.IExecutionExceptionHandler {
+    @Override
+    public int handleExecutionException(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+      return handle(e, cl, parsed);
+    }
   }
 
   /** The one place where failures become a one-line message, JSON and an exit code. */
@@ -116,14 +135,18 @@ public final class SpoolCommand {
     return m;
   }
 
+  /**
+   * {@code --verbose} lowers the level to DEBUG. Otherwise logging keeps {@link LogSetup}'s levels
+   * and starts only when something logs, which most commands never do.
+   */
   private static void configureLogging(CommandLine.ParseResult parsed) {
     CommandLine.ParseResult leaf = parsed;
     while (leaf.hasSubcommand()) {
       leaf = leaf.subcommand();
     }
     boolean verbose = leaf.commandSpec().userObject() instanceof SpoolSubcommand s && s.common.verbose;
-    if (LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME) instanceof Logger root) {
-      root.setLevel(verbose ? Level.DEBUG : Level.WARN);
+    if (verbose && LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME) instanceof Logger root) {
+      root.setLevel(Level.DEBUG);
     }
   }
 

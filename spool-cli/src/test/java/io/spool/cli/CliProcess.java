@@ -13,9 +13,14 @@ final class CliProcess {
   private CliProcess() {}
 
   static Process start(Path home, Path log, String... args) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "-Dspool.home=" + home, Main.class.getName()));
+    return start(home, log, List.of(), args);
+  }
+
+  /** The same, with options for the JVM. */
+  static Process start(Path home, Path log, List<String> jvmOptions, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    cmd.addAll(jvmOptions);
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "-Dspool.home=" + home, Main.class.getName()));
     cmd.addAll(List.of(args));
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }

@@ -107,6 +107,17 @@ class InfoCommandsTest {
   }
 
   @Test
+  void aVersionRequestReadsNoSubcommand() {
+    assertThat(SpoolCommand.commandLine(new String[] {"--version"}).getSubcommands()).isEmpty();
+    assertThat(SpoolCommand.commandLine(new String[] {"-V"}).getSubcommands()).isEmpty();
+    assertThat(SpoolCommand.commandLine(new String[] {"--version", "--help"}).getSubcommands()).isNotEmpty();
+
+    Cli.Result r = Cli.run("--version");
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out()).startsWith("spool ");
+  }
+
+  @Test
   void aCommandLineForOneRunHoldsJustTheSubcommandItNames() {
     picocli.CommandLine full = SpoolCommand.commandLine();
     assertThat(full.getSubcommands().keySet()).containsExactlyElementsOf(SpoolCommand.SUBCOMMANDS.keySet());

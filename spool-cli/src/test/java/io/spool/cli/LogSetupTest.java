@@ -6,9 +6,29 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.LoggingEvent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class LogSetupTest {
+  @Test
+  void aCommandThatLogsNothingLeavesLoggingUnstarted(@TempDir Path dir) throws Exception {
+    Path log = dir.resolve("out.txt");
+    Process p = CliProcess.start(dir.resolve("home"), log, List.of("-verbose:class"), "jobs", "ls");
+    try {
+      assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      p.destroyForcibly();
+    }
+
+    String out = Files.readString(log);
+    assertThat(p.exitValue()).as(out).isZero();
+    assertThat(out).contains("io.spool.cli.JobsCommand", "ID ").doesNotContain("ch.qos.logback.classic.LoggerContext");
+  }
+
   @Test
   void aLineHasTheTimeTheLevelTheShortenedLoggerAndTheStackTrace() {
     LoggerContext context = new LoggerContext();

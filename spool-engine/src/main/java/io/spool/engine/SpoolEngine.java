@@ -87,7 +87,7 @@ public final class SpoolEngine implements AutoCloseable {
   /**
    * The service and the workers, started on first use. Where {@link #prestart} began the service,
    * the engine is made without waiting for it, so that a command prepares its jobs (reads the
-   * inputs, plans the batch, writes the job records: ~90 ms of cold code) while the service
+   * inputs, plans the batch, writes the job records, all of it cold code) while the service
    * starts; the first submit then waits for what is left of the start and starts the workers.
    */
   private synchronized Temporal temporal() {
@@ -102,7 +102,7 @@ public final class SpoolEngine implements AutoCloseable {
       control.registerWorkflowImplementationTypes(BatchWorkflowImpl.class);
       control.registerActivitiesImplementations(new RecordActivitiesImpl(store, config.prices()));
       // Heartbeats carry progress: forward each one (a second apart) rather than the SDK's default of
-      // at most one per 0.8 x heartbeat timeout, which left progress bars 4 s behind.
+      // at most one per 0.8 x heartbeat timeout, which left progress bars seconds behind.
       WorkerOptions mediaOptions = WorkerOptions.newBuilder()
           .setMaxConcurrentActivityExecutionSize(config.cpuCores())
           .setMaxHeartbeatThrottleInterval(JobOptions.HEARTBEAT_INTERVAL).build();
@@ -175,7 +175,8 @@ public final class SpoolEngine implements AutoCloseable {
 
   /**
    * This process as Temporal names its workers ({@code pid@host}). Temporal finds its default
-   * through Java's management beans, whose start cost ~25 ms of the engine's.
+   * through Java's management beans, which are slow to start; the pid and the host name can be
+   * read directly.
    */
   private static String identity() {
     String host;
@@ -350,7 +351,7 @@ public final class SpoolEngine implements AutoCloseable {
    * ffmpeg) instead of draining, which would only add shutdown time. Returns once every job
    * attempt on this engine has returned (its processes ended, its scratch removed); Temporal's own
    * threads and the in-process service are released in the background, since their shutdown
-   * checks in 250 ms steps and nothing of Spool's waits on it.
+   * polls in steps and nothing of Spool's waits on it.
    */
   @Override
   public void close() {

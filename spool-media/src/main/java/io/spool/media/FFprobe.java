@@ -44,11 +44,13 @@ public final class FFprobe {
    */
   public MediaInfo probe(Path file) {
     checkReadableFile(file);
-    CommandRunner.Result r = CommandRunner.run(
+    // The JSON is read as ffprobe writes it, so that the JSON reader gets ready (in a process that
+    // has not used it yet, its first use) while ffprobe starts, on the thread that reads.
+    CommandRunner.Read<JsonNode> r = CommandRunner.run(
         List.of(tools.ffprobe().toString(), "-loglevel", "level+error", "-hide_banner",
             "-print_format", "json", "-show_format", "-show_streams", "-show_chapters",
             Arguments.fileUrl(file)),
-        TIMEOUT, tools.meter());
+        TIMEOUT, tools.meter(), stdout -> Json.MAPPER.readTree(stdout));
     if (!r.ok()) {
       List<String> stderr = List.of(r.stderr().strip().split("\\R"));
       throw new InvalidInputException(
@@ -57,7 +59,10 @@ public final class FFprobe {
     MediaInfo info;
     int score;
     try {
-      JsonNode root = Json.MAPPER.readTree(r.stdout());
+      if (r.unreadable() != null) {
+        throw r.unreadable();
+      }
+      JsonNode root = r.stdout();
       info = ProbeParser.parse(file, root);
       score = ProbeParser.probeScore(root);
     } catch (IOException | IllegalArgumentException e) {

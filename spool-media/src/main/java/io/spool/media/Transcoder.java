@@ -97,7 +97,8 @@ public final class Transcoder {
   /**
    * The input as a plan needs it: read from its own headers when it is a plain MP4 that
    * {@link Mp4Check#readInput} describes exactly as ffprobe would, which saves a process per job
-   * (ffprobe spends ~60 ms of CPU loading its libraries); otherwise, and for every bad file, ffprobe.
+   * (most of an ffprobe run is the loading of ffmpeg's libraries); otherwise, and for every bad
+   * file, ffprobe.
    */
   private MediaInfo describe(Path input) {
     FFprobe.checkReadableFile(input); // before opening it: opening a named pipe would wait for a writer

@@ -13,8 +13,8 @@ import java.util.stream.IntStream;
  */
 public final class LongestFirst {
   /**
-   * The share of a job's time that more threads do not shorten (Amdahl): an 8-job batch's x264
-   * job ran 1.8 times as fast on 2 threads as on 1 on a 2-core host.
+   * The share of a job's time that more threads do not shorten (Amdahl), as measured for x264 on a
+   * 2-core host (bench/README.md).
    */
   static final double SERIAL = 0.1;
   /**

@@ -5,8 +5,10 @@ import io.spool.media.Metrics;
 import io.spool.media.TimeoutExceededException;
 import io.spool.media.UsageMeter;
 import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -46,6 +48,34 @@ public final class CommandRunner {
    * {@code meter}, also when it fails or is ended.
    */
   public static Result run(List<String> command, Duration timeout, UsageMeter meter) {
+    Read<String> r = run(command, timeout, meter, CommandRunner::text);
+    return new Result(r.exitStatus(), r.stdout(), r.stderr(), r.metrics());
+  }
+
+  /** Reads a command's standard output as it arrives. */
+  @FunctionalInterface
+  public interface OutputReader<T> {
+    T read(InputStream stdout) throws IOException;
+  }
+
+  /**
+   * What a finished command printed: its standard output as the reader of
+   * {@link #run(List, Duration, UsageMeter, OutputReader)} read it, or why the reader could not,
+   * its standard error, and what it used.
+   */
+  public record Read<T>(int exitStatus, T stdout, IOException unreadable, String stderr, Metrics metrics) {
+    public boolean ok() {
+      return exitStatus == 0;
+    }
+  }
+
+  /**
+   * Runs a command to completion, its standard output read by {@code reader} on another thread
+   * while it runs, so that the reading and whatever the reader readies first (a parser) overlap
+   * the command's own start. Output the reader leaves is read and dropped. What the command used
+   * is recorded by {@code meter}, also when it fails or is ended.
+   */
+  public static <T> Read<T> run(List<String> command, Duration timeout, UsageMeter meter, OutputReader<T> reader) {
     long started = System.nanoTime();
     Running running = ExitCleanup.starting(() -> start(command));
     Process process = running.process();
@@ -53,14 +83,15 @@ public final class CommandRunner {
     CompletableFuture<String> err = drain(process.getErrorStream());
     String stderr = null;
     try {
-      CompletableFuture<String> out = drain(process.getInputStream());
+      CompletableFuture<Read<T>> out = read(process.getInputStream(), reader);
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         ProcessTree.end(process, GRACE);
         throw new TimeoutExceededException(
             command.get(0) + " did not finish within " + timeout.toSeconds() + " s");
       }
+      Read<T> stdout = out.join();
       stderr = ChildUsage.toolOutput(err.join(), usage);
-      return new Result(process.exitValue(), out.join(), stderr, used(usage, started));
+      return new Read<>(process.exitValue(), stdout.stdout(), stdout.unreadable(), stderr, used(usage, started));
     } catch (InterruptedException e) {
       ProcessTree.end(process, GRACE);
       Thread.currentThread().interrupt();
@@ -113,12 +144,40 @@ public final class CommandRunner {
   private static CompletableFuture<String> drain(InputStream in) {
     return CompletableFuture.supplyAsync(() -> {
       try (in) {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        in.transferTo(buf);
-        return buf.toString(StandardCharsets.UTF_8);
+        return text(in);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
     }, Daemon.EXECUTOR);
+  }
+
+  /** The reader's result or failure (exit status, stderr and usage left out). */
+  private static <T> CompletableFuture<Read<T>> read(InputStream in, OutputReader<T> reader) {
+    return CompletableFuture.supplyAsync(() -> {
+      try (in) {
+        T value = null;
+        IOException unreadable = null;
+        try {
+          value = reader.read(new FilterInputStream(in) {
+            @Override
+            public void close() {
+              // the rest is drained below, so that the command never writes into a closed pipe
+            }
+          });
+        } catch (IOException e) {
+          unreadable = e;
+        }
+        in.transferTo(OutputStream.nullOutputStream());
+        return new Read<>(0, value, unreadable, "", Metrics.ZERO);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }, Daemon.EXECUTOR);
+  }
+
+  private static String text(InputStream in) throws IOException {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    in.transferTo(buf);
+    return buf.toString(StandardCharsets.UTF_8);
   }
 }
