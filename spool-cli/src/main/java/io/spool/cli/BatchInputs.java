@@ -33,7 +33,11 @@ final class BatchInputs {
 
   private BatchInputs() {}
 
-  static List<Row> expand(List<String> args, SpoolEngine engine) {
+  /**
+   * The inputs named by {@code args}; files found in folders, volume folders and globs are left out
+   * when {@code made} says an earlier run of the batch wrote them (outputs inside the input folder).
+   */
+  static List<Row> expand(List<String> args, SpoolEngine engine, java.util.function.Predicate<String> made) {
     List<Row> rows = new ArrayList<>();
     for (String arg : args) {
       if (engine.isVolumeRef(arg)) {
@@ -43,7 +47,7 @@ final class BatchInputs {
           rows.add(new Row(arg, null, Map.of()));
         } else {
           for (VolumeEntry e : volume.list(vp.path())) {
-            if (isMedia(e.path())) {
+            if (isMedia(e.path()) && !made.test(vp.volume() + ":" + e.path())) {
               rows.add(new Row(vp.volume() + ":" + e.path(), null, Map.of()));
             }
           }
@@ -53,13 +57,13 @@ final class BatchInputs {
       Path p = Path.of(arg);
       if (Files.isDirectory(p)) {
         try (Stream<Path> walk = Files.walk(p)) {
-          walk.filter(Files::isRegularFile).filter(f -> isMedia(f.toString())).sorted()
+          walk.filter(Files::isRegularFile).filter(f -> isMedia(f.toString())).filter(f -> !made.test(f.toString())).sorted()
               .forEach(f -> rows.add(new Row(f.toString(), null, Map.of())));
         } catch (IOException e) {
           throw new BadArgumentException("cannot read folder " + p + ": " + e.getMessage());
         }
       } else if (arg.matches(".*[*?\\[].*") && !Files.exists(p)) {
-        rows.addAll(glob(p));
+        rows.addAll(glob(p).stream().filter(r -> !made.test(r.input())).toList());
       } else {
         rows.add(new Row(arg, null, Map.of()));
       }

@@ -7,6 +7,7 @@ import io.spool.engine.TranscodeBatch;
 import io.spool.media.BadArgumentException;
 import io.spool.media.Preset;
 import io.spool.media.TranscodeOptions;
+import io.spool.volumes.VolumePath;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,19 +63,47 @@ final class BatchTranscodeCommand extends SpoolSubcommand {
     }
     long t0 = System.nanoTime();
     try (SpoolEngine engine = startEngine()) {
-      List<BatchInputs.Row> rows = manifest != null ? BatchInputs.manifest(manifest) : BatchInputs.expand(inputs, engine);
+      Path results = TranscodeBatch.resultsFile(engine, out);
+      List<BatchInputs.Row> rows = manifest != null ? BatchInputs.manifest(manifest)
+          : BatchInputs.expand(inputs, engine, madeBefore(results));
       if (rows.isEmpty()) {
         throw new BadArgumentException("no media files found in " + inputs);
       }
       Resources resources = job.resources(coresPerJob(engine.config().cpuCores(), rows.size()), ITEM_TIMEOUT);
       List<TranscodeBatch.Item> items = items(rows, resources);
-      try (TranscodeBatch.Run run = TranscodeBatch.start(engine, items, TranscodeBatch.resultsFile(engine, out), resume, concurrency,
+      try (TranscodeBatch.Run run = TranscodeBatch.start(engine, items, results, resume, concurrency,
           job.cpu == null)) {
         List<ResultsManifest.Line> lines = BatchProgress.drain(err(), run, items.size(), common);
         Report report = report(run, lines, items.size(), (System.nanoTime() - t0) / 1e9);
         print(report, BatchReport.human(report.items(), report.skipped(), report.wallSeconds(), report.results()));
         return report.failed() + report.cancelled() > 0 ? ExitCodes.FAILED : ExitCodes.OK;
       }
+    }
+  }
+
+  /**
+   * Whether a file is an output an earlier run of this batch recorded: with --out inside (or equal
+   * to) an input folder, those outputs must not become inputs of the next run.
+   */
+  private static java.util.function.Predicate<String> madeBefore(Path results) {
+    Set<String> made = new HashSet<>();
+    for (ResultsManifest.Line l : ResultsManifest.read(results)) {
+      if (l.output() != null) {
+        made.add(key(l.output()));
+      }
+    }
+    return ref -> !made.isEmpty() && made.contains(key(ref));
+  }
+
+  /** A local path made absolute and normal; a volume reference as it is. */
+  private static String key(String ref) {
+    if (VolumePath.looksLike(ref)) {
+      return ref;
+    }
+    try {
+      return Path.of(ref).toAbsolutePath().normalize().toString();
+    } catch (java.nio.file.InvalidPathException e) {
+      return ref;
     }
   }
 

@@ -2,7 +2,6 @@ package io.spool.cli;
 
 import io.spool.engine.SpoolEngine;
 import java.util.Set;
-import picocli.CommandLine;
 
 /** Entry point of the {@code spool} command. */
 public final class Main {
@@ -17,6 +16,9 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    // First, so that a signal during start-up is answered like one later on.
+    Signals.install(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true),
+        java.util.Arrays.asList(args).contains("--json"));
     // Picocli looks for Groovy's closure class when it starts; a class that is on no jar is looked
     // for in every jar of the class path, which opens them all.
     if (System.getProperty("picocli.disable.closures") == null) {
@@ -26,8 +28,6 @@ public final class Main {
     if (args.length > 0 && ENGINE_COMMANDS.contains(args[0])) {
       SpoolEngine.prestart();
     }
-    CommandLine cl = SpoolCommand.commandLine(args);
-    Signals.install(cl.getOut(), cl.getErr(), java.util.Arrays.asList(args).contains("--json"));
-    System.exit(cl.execute(args));
+    System.exit(SpoolCommand.commandLine(args).execute(args));
   }
 }

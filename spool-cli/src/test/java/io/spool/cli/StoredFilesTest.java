@@ -151,4 +151,58 @@ class StoredFilesTest {
     Map<String, ResultsManifest.Line> lines = ResultsManifest.latestByInput(out.resolve("spool-results.jsonl"));
     assertThat(lines.values()).allSatisfy(l -> assertThat(l.succeeded()).isTrue());
   }
+
+  @Test
+  void aFileThatAppearsAtTheOutputWhileTheJobRunsIsLeftAlone() throws Exception {
+    Path in = MediaFixtures.sample(dir, "long.mp4", 1280, 720, 10);
+    Path out = dir.resolve("race.mp4");
+    java.util.concurrent.CompletableFuture<Cli.Result> run = java.util.concurrent.CompletableFuture.supplyAsync(
+        () -> Cli.run("transcode", in.toString(), out.toString(), "--preset", "archive", "--quiet"));
+    io.spool.media.testing.Eventually.await(java.time.Duration.ofSeconds(30), "ffmpeg to run",
+        () -> !MediaFixtures.ffmpegProcessesMentioning(dir.toString()).isEmpty());
+
+    Files.writeString(out, "precious\n");
+    Cli.Result r = run.get(120, java.util.concurrent.TimeUnit.SECONDS);
+
+    assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCodes.USAGE);
+    assertThat(r.err()).contains("output already exists", "[OUTPUT_EXISTS]");
+    assertThat(Files.readString(out)).isEqualTo("precious\n");
+    try (var files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".partial"));
+    }
+  }
+
+  @Test
+  void aRerunIntoTheSameFolderKeepsEarlierResultsAndClosesATornLine() throws Exception {
+    Path a = MediaFixtures.sample(dir, "a.mp4", 320, 240, 1);
+    Path b = MediaFixtures.sample(dir, "b.mp4", 320, 240, 1);
+    Path out = dir.resolve("out");
+    Path results = out.resolve("spool-results.jsonl");
+    assertThat(Cli.run("batch", "transcode", a.toString(), "--out", out.toString(), "--quiet").exitCode()).isZero();
+    Files.writeString(results, "{\"input\":\"torn", java.nio.file.StandardOpenOption.APPEND);
+
+    assertThat(Cli.run("batch", "transcode", b.toString(), "--out", out.toString(), "--quiet").exitCode()).isZero();
+
+    Map<String, ResultsManifest.Line> lines = ResultsManifest.latestByInput(results);
+    assertThat(lines.keySet()).containsExactlyInAnyOrder(a.toString(), b.toString());
+    assertThat(lines.values()).allSatisfy(l -> assertThat(l.succeeded()).isTrue());
+  }
+
+  @Test
+  void outputsInsideTheInputFolderAreNotTakenForInputsByTheNextRun() throws Exception {
+    for (String sub : List.of("web", "")) {
+      Path in = dir.resolve("in-" + sub);
+      MediaFixtures.sample(in, "a.mp4", 320, 240, 1);
+      MediaFixtures.sample(in, "b.mp4", 320, 240, 1);
+      String out = in.resolve(sub).toString();
+      assertThat(Cli.run("batch", "transcode", in.toString(), "--out", out, "--quiet").exitCode()).isZero();
+
+      Cli.Result r = Cli.run("batch", "transcode", in.toString(), "--out", out, "--resume", "--json");
+
+      assertThat(r.exitCode()).as(r.err()).isZero();
+      JsonNode j = Json.MAPPER.readTree(r.out());
+      assertThat(j.get("total").asInt()).as(out).isEqualTo(2);
+      assertThat(j.get("skipped").asInt()).as(out).isEqualTo(2);
+    }
+  }
 }

@@ -70,21 +70,30 @@ public final class ResultsManifest implements AutoCloseable {
   private final FileChannel channel;
   private final OutputStream out;
 
-  private ResultsManifest(Path file, boolean append) throws IOException {
+  private ResultsManifest(Path file) throws IOException {
     this.file = file;
     Files.createDirectories(file.toAbsolutePath().getParent());
-    this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING);
-    if (append) {
-      channel.position(channel.size());
+    this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
+    long size = channel.size();
+    channel.position(size);
+    if (size > 0) {
+      // A line torn by a crash is closed off, so that the next record starts a line of its own.
+      java.nio.ByteBuffer last = java.nio.ByteBuffer.allocate(1);
+      channel.read(last, size - 1);
+      if (last.get(0) != '\n') {
+        channel.write(java.nio.ByteBuffer.wrap(new byte[] {'\n'}));
+      }
     }
     this.out = java.nio.channels.Channels.newOutputStream(channel);
   }
 
-  /** Opens for writing: appending when resuming, else starting afresh. */
-  public static ResultsManifest open(Path file, boolean append) {
+  /**
+   * Opens for appending. Earlier runs' lines are kept, whether or not this one resumes them: the
+   * last line for an input is the one that counts, and nothing recorded is ever dropped.
+   */
+  public static ResultsManifest open(Path file) {
     try {
-      return new ResultsManifest(file, append);
+      return new ResultsManifest(file);
     } catch (IOException e) {
       throw AtomicOutput.failure(file, "cannot open results " + file, e);
     }

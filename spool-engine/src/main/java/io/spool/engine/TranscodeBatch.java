@@ -233,7 +233,7 @@ public final class TranscodeBatch {
     if (resume) {
       folders.forEach(AtomicOutput::removeAbandoned);
     }
-    ResultsManifest manifest = ResultsManifest.open(resultsFile, resume);
+    ResultsManifest manifest = ResultsManifest.open(resultsFile);
     if (todo.isEmpty()) {
       return new Run(skipped, null, manifest, Map.of(), Map.of());
     }

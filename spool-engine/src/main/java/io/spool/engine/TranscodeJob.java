@@ -115,13 +115,18 @@ public final class TranscodeJob implements JobType {
     }
     Path in = ctx.input((String) params.get("input"));
     String outRef = (String) params.get("output");
-    if (!Boolean.TRUE.equals(params.get("overwrite")) && ctx.exists(outRef)) {
+    boolean overwrite = Boolean.TRUE.equals(params.get("overwrite"));
+    if (!overwrite && ctx.exists(outRef)) {
       Transcoder.using(ctx.tools()).checkInput(in); // a bad input is the first thing to say
       throw new OutputExistsException(outRef);
     }
     try (Volume.Write out = ctx.output(outRef)) {
       TranscodeResult r = Transcoder.using(ctx.tools()).transcodeStaged(in, out.file(), b.build(), ctx::progress);
-      out.commit();
+      if (overwrite) {
+        out.commit();
+      } else {
+        out.commitNew(); // a file that appeared meanwhile is left alone
+      }
       details.put("preset", r.preset());
       details.put("videoCodec", String.valueOf(r.videoCodec()));
       details.put("inputBytes", Long.toString(r.inputBytes()));

@@ -187,15 +187,15 @@ public final class LocalVolume implements Volume {
     String clean = VolumePath.normalize(path);
     Path target = locate(clean);
     folder.createParents(target, clean);
-    return atomicWrite(target, () -> folder.checkStillInside(target, clean));
+    return atomicWrite(target, name + ":" + clean, () -> folder.checkStillInside(target, clean));
   }
 
   /** An atomic write of a local file: a hidden temporary beside it, renamed over it on commit. */
   public static Write writeFile(Path target) {
-    return atomicWrite(target, () -> {});
+    return atomicWrite(target, target.toString(), () -> {});
   }
 
-  private static Write atomicWrite(Path target, Runnable beforeCommit) {
+  private static Write atomicWrite(Path target, String shownAs, Runnable beforeCommit) {
     AtomicOutput out = AtomicOutput.beside(target);
     return new Write() {
       @Override
@@ -207,6 +207,12 @@ public final class LocalVolume implements Volume {
       public void commit() {
         beforeCommit.run();
         out.publish();
+      }
+
+      @Override
+      public void commitNew() {
+        beforeCommit.run();
+        out.publishNew(shownAs);
       }
 
       @Override

@@ -40,8 +40,15 @@ public interface Volume {
     /** Where to write the content. */
     Path file();
 
-    /** Publishes the content at its path in one step. */
+    /** Publishes the content at its path in one step, replacing what was there. */
     void commit();
+
+    /**
+     * Publishes the content at its path in one step only if nothing is there yet.
+     *
+     * @throws io.spool.media.OutputExistsException if something is
+     */
+    void commitNew();
 
     @Override
     void close();

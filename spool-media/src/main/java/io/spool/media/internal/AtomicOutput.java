@@ -127,6 +127,33 @@ public final class AtomicOutput implements AutoCloseable {
     }
   }
 
+  /**
+   * Publishes the temporary file at the target only if nothing is there, in one step (a hard link
+   * that fails when the name is taken): a file that appeared at the target while the work ran is
+   * left alone.
+   *
+   * @throws io.spool.media.OutputExistsException naming {@code shownAs} when the target is taken
+   */
+  public void publishNew(String shownAs) {
+    try {
+      try {
+        Files.createLink(target, temporary);
+        Files.delete(temporary);
+      } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
+        if (e instanceof java.nio.file.FileAlreadyExistsException) {
+          throw e;
+        }
+        // No hard links here: a rename that refuses an existing target (checked just before it).
+        Files.move(temporary, target);
+      }
+      published = true;
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      throw new io.spool.media.OutputExistsException(shownAs);
+    } catch (IOException e) {
+      throw failure(target, "cannot publish " + target, e);
+    }
+  }
+
   @Override
   public void close() {
     if (!published) {
