@@ -24,8 +24,6 @@ import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Job and batch records as JSON files under {@code HOME/jobs} and {@code HOME/batches}, each
@@ -34,7 +32,6 @@ import org.slf4j.LoggerFactory;
  * alone fails with {@link ErrorCode#RECORD_DAMAGED}, naming its file.
  */
 public final class JobStore {
-  private static final Logger LOG = LoggerFactory.getLogger(JobStore.class);
 
   private static final java.time.Duration START_SLACK = java.time.Duration.ofSeconds(5);
 
@@ -45,7 +42,7 @@ public final class JobStore {
   private final List<Consumer<JobRecord>> listeners = new CopyOnWriteArrayList<>();
   /** The record files a list has skipped and warned about, so that each is warned about once. */
   private final Set<Path> skipped = ConcurrentHashMap.newKeySet();
-  private volatile Consumer<String> warnings = LOG::warn;
+  private volatile Consumer<String> warnings = message -> org.slf4j.LoggerFactory.getLogger(JobStore.class).warn(message);
 
   private JobStore(Path home) {
     this.jobs = home.resolve("jobs");
