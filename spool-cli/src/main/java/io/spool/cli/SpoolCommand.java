@@ -2,6 +2,7 @@ package io.spool.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import io.spool.media.BadArgumentException;
 import io.spool.media.ErrorCode;
 import io.spool.media.SpoolException;
 import java.io.PrintWriter;
@@ -71,6 +72,7 @@ public final class SpoolCommand {
     // cannot keep a picocli class that a lambda links in the launcher's class-data archive (its
     // class files are of an old version), and then loads and verifies it from the jar at each run.
     cl.setExecutionExceptionHandler(new Failures());
+    cl.setParameterExceptionHandler(new BadUsage());
     cl.setExecutionStrategy(new Run());
     return cl;
   }
@@ -89,6 +91,21 @@ public final class SpoolCommand {
     @Override
     public int handleExecutionException(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
       return handle(e, cl, parsed);
+    }
+  }
+
+  /**
+   * A command line picocli cannot parse (unknown option, bad value): one line naming the problem
+   * and where help is, the JSON error with --json, exit 2 — like any other failure, not a page of
+   * usage text.
+   */
+  private static final class BadUsage implements CommandLine.IParameterExceptionHandler {
+    @Override
+    public int handleParseException(CommandLine.ParameterException ex, String[] args) {
+      CommandLine cl = ex.getCommandLine();
+      String message = ex.getMessage() + " (see " + cl.getCommandSpec().qualifiedName() + " --help)";
+      return report(new BadArgumentException(message), cl.getOut(), cl.getErr(),
+          java.util.Arrays.asList(args).contains("--json"), false);
     }
   }
 

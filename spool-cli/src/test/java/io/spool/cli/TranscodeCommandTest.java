@@ -218,7 +218,11 @@ class TranscodeCommandTest {
     assertThat(Cli.run("transcode", in.toString(), "--preset", "nope").exitCode()).isEqualTo(ExitCodes.USAGE);
     assertThat(Cli.run("transcode", in.toString(), "--crf", "99").exitCode()).isEqualTo(ExitCodes.USAGE);
     assertThat(Cli.run("transcode", in.toString(), "--timeout", "soon").exitCode()).isEqualTo(ExitCodes.USAGE);
-    assertThat(Cli.run("transcode", in.toString(), "--bogus").exitCode()).isEqualTo(ExitCodes.USAGE);
+    Cli.Result bogus = Cli.run("transcode", in.toString(), "--bogus", "--json");
+    assertThat(bogus.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(bogus.errLines()).singleElement().asString()
+        .startsWith("spool: Unknown option: '--bogus'").endsWith("(see spool transcode --help) [BAD_ARGUMENT]");
+    assertThat(bogus.out()).contains("\"BAD_ARGUMENT\"");
     Cli.Result same = Cli.run("transcode", in.toString(), in.toString());
     assertThat(same.exitCode()).isEqualTo(ExitCodes.USAGE);
     assertThat(same.err()).contains("must not be the input");
