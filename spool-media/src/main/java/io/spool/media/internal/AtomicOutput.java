@@ -136,21 +136,35 @@ public final class AtomicOutput implements AutoCloseable {
    */
   public void publishNew(String shownAs) {
     try {
-      try {
-        Files.createLink(target, temporary);
+      if (linkedAtTarget()) {
+        published = true;
         Files.delete(temporary);
-      } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
-        if (e instanceof java.nio.file.FileAlreadyExistsException) {
-          throw e;
-        }
-        // No hard links here: a rename that refuses an existing target (checked just before it).
+      } else {
+        // No hard links on this file system: a rename that refuses an existing target (checked
+        // just before it).
         Files.move(temporary, target);
+        published = true;
       }
-      published = true;
     } catch (java.nio.file.FileAlreadyExistsException e) {
       throw new io.spool.media.OutputExistsException(shownAs);
     } catch (IOException e) {
       throw failure(target, "cannot publish " + target, e);
+    }
+  }
+
+  /**
+   * Links the temporary file at the target; false where the file system has no hard links.
+   *
+   * @throws java.nio.file.FileAlreadyExistsException if the target is taken
+   */
+  private boolean linkedAtTarget() throws IOException {
+    try {
+      Files.createLink(target, temporary);
+      return true;
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      throw e;
+    } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
+      return false;
     }
   }
 
