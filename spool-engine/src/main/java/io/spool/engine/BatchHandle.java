@@ -389,8 +389,7 @@ public final class BatchHandle {
     BatchRecord before = engine.store().batch(batchId).orElseThrow();
     JobState state = tally.failed() > 0 ? JobState.FAILED
         : tally.cancelled() > 0 ? JobState.CANCELLED : JobState.SUCCEEDED;
-    result = new BatchRecord(batchId, before.type(), state, before.createdAt(), Instant.now(), jobIds,
-        tally.succeeded(), tally.failed(), tally.cancelled(), cost, before.coordinatorPid());
+    result = before.ended(state, Instant.now(), tally.succeeded(), tally.failed(), tally.cancelled(), cost);
     engine.store().putBatch(result);
     return result;
   }

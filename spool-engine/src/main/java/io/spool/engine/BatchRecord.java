@@ -3,7 +3,15 @@ package io.spool.engine;
 import java.time.Instant;
 import java.util.List;
 
-/** The durable record of a batch: its jobs and their tally. */
+/**
+ * The durable record of a batch: its jobs, their tally, and how it runs.
+ *
+ * @param coordinatorPid the process that embeds the engine running it; 0 when a shared Temporal
+ *     service runs it (see {@code coordinator})
+ * @param coordinator {@link #EMBEDDED}, or the Temporal service ({@code host:port}) whose
+ *     coordinator runs the batch and starts it again after a restart
+ * @param plan how its jobs are handed out, so that a coordinator can start it again
+ */
 public record BatchRecord(
     String id,
     String type,
@@ -15,7 +23,22 @@ public record BatchRecord(
     int failed,
     int cancelled,
     JobCost cost,
-    long coordinatorPid) {
+    long coordinatorPid,
+    String coordinator,
+    Plan plan) {
+
+  /** The coordinator of a batch run by an engine inside the submitting process. */
+  public static final String EMBEDDED = "embedded";
+
+  /**
+   * How a batch hands out its jobs: {@code chunkJobs} per workflow, at most {@code concurrency}
+   * running and {@code window} handed to the task queue at once, jobs asking for {@code cores}
+   * together at most (0: no such limit), and whether the next chunk may start while the last
+   * jobs of the one before run ({@code overlap}).
+   */
+  public record Plan(int chunkJobs, int concurrency, int window, int cores, boolean overlap) {
+    public static final Plan DEFAULT = new Plan(1000, 1, 1, 0, false);
+  }
 
   public BatchRecord {
     String missing = id == null ? "id" : state == null ? "state" : createdAt == null ? "createdAt"
@@ -25,11 +48,22 @@ public record BatchRecord(
     }
     jobIds = List.copyOf(jobIds);
     cost = cost == null ? JobCost.ZERO : cost;
+    coordinator = coordinator == null ? EMBEDDED : coordinator;
+    plan = plan == null ? Plan.DEFAULT : plan;
+  }
+
+  /** Whether the submitting process's own engine runs it (it ends when that process does). */
+  public boolean embedded() {
+    return EMBEDDED.equals(coordinator);
   }
 
   /** This batch, ended unfinished (its process was stopped or is gone). */
   public BatchRecord interrupted(Instant now) {
-    return new BatchRecord(id, type, JobState.CANCELLED, createdAt, now, jobIds, succeeded, failed, cancelled, cost,
-        coordinatorPid);
+    return ended(JobState.CANCELLED, now, succeeded, failed, cancelled, cost);
+  }
+
+  /** This batch, ended with the tally given. */
+  public BatchRecord ended(JobState s, Instant now, int ok, int bad, int stopped, JobCost total) {
+    return new BatchRecord(id, type, s, createdAt, now, jobIds, ok, bad, stopped, total, coordinatorPid, coordinator, plan);
   }
 }

@@ -2,6 +2,7 @@ package io.spool.engine;
 
 import io.spool.media.Metrics;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,6 +12,8 @@ import java.util.Map;
  * @param errorCode stable failure code ({@link io.spool.media.ErrorCode} name), null on success
  * @param attempts attempts made (1 = no retry)
  * @param mediaSeconds media duration processed
+ * @param attemptLog every attempt with the worker that ran it, oldest first (empty for a job that
+ *     never started)
  */
 public record JobOutcome(
     String jobId,
@@ -28,12 +31,25 @@ public record JobOutcome(
     Metrics metrics,
     double mediaSeconds,
     JobCost cost,
-    Map<String, String> details) {
+    Map<String, String> details,
+    List<AttemptRecord> attemptLog) {
 
   public JobOutcome {
     metrics = metrics == null ? Metrics.ZERO : metrics;
     cost = cost == null ? JobCost.ZERO : cost;
     details = details == null ? Map.of() : Map.copyOf(details);
+    attemptLog = attemptLog == null ? List.of() : List.copyOf(attemptLog);
+  }
+
+  /** The worker that ran the last attempt, if any attempt began. */
+  public java.util.Optional<WorkerRef> worker() {
+    return attemptLog.isEmpty() ? java.util.Optional.empty() : java.util.Optional.ofNullable(attemptLog.get(attemptLog.size() - 1).worker());
+  }
+
+  /** This outcome with its cost. */
+  public JobOutcome withCost(JobCost c) {
+    return new JobOutcome(jobId, batchId, index, type, input, output, state, errorCode, error, attempts, startedAt,
+        finishedAt, metrics, mediaSeconds, c, details, attemptLog);
   }
 
   /** Media seconds per wall second, 0 when unknown. */

@@ -8,6 +8,7 @@ import java.time.Instant;
  *
  * @param coordinatorPid the process driving the job, to tell abandoned records from live ones
  * @param outcome how it ended; null until it has
+ * @param params the job type's parameters, so that a coordinator can run the job from its record
  */
 public record JobRecord(
     String id,
@@ -21,7 +22,8 @@ public record JobRecord(
     Instant createdAt,
     Instant startedAt,
     long coordinatorPid,
-    JobOutcome outcome) {
+    JobOutcome outcome,
+    java.util.Map<String, Object> params) {
 
   public JobRecord {
     String missing = id == null ? "id" : type == null ? "type" : state == null ? "state" : createdAt == null ? "createdAt" : null;
@@ -29,11 +31,17 @@ public record JobRecord(
       throw new IllegalArgumentException((id == null ? "a job record" : "job record " + id) + " has no " + missing);
     }
     resources = resources == null ? Resources.DEFAULT : resources;
+    params = params == null ? java.util.Map.of() : java.util.Map.copyOf(params);
+  }
+
+  /** The job as it was submitted. */
+  public JobSpec spec() {
+    return new JobSpec(type, params, resources, input, output);
   }
 
   public JobRecord withState(JobState s, Instant started) {
     return new JobRecord(id, batchId, index, type, input, output, s, resources, createdAt,
-        started == null ? startedAt : started, coordinatorPid, outcome);
+        started == null ? startedAt : started, coordinatorPid, outcome, params);
   }
 
   /**
@@ -56,11 +64,11 @@ public record JobRecord(
 
   private JobOutcome ended(JobState state, String errorCode, String why, int attempts, Instant now) {
     return new JobOutcome(id, batchId, index, type, input, output, state, errorCode, why, attempts, startedAt, now, null, 0,
-        null, java.util.Map.of());
+        null, java.util.Map.of(), outcome == null ? java.util.List.of() : outcome.attemptLog());
   }
 
   public JobRecord withOutcome(JobOutcome o) {
     return new JobRecord(id, batchId, index, type, input, output, o.state(), resources, createdAt,
-        startedAt == null ? o.startedAt() : startedAt, coordinatorPid, o);
+        startedAt == null ? o.startedAt() : startedAt, coordinatorPid, o, params);
   }
 }

@@ -292,9 +292,9 @@ public final class SpoolEngine implements AutoCloseable {
       requests.add(new JobRequest(id, batchId, i, spec));
       boolean running = i < first;
       store.put(new JobRecord(id, batchId, i, spec.type(), spec.input(), spec.output(),
-          running ? JobState.RUNNING : JobState.QUEUED, spec.resources(), now, running ? now : null, pid, null));
+          running ? JobState.RUNNING : JobState.QUEUED, spec.resources(), now, running ? now : null, pid, null, spec.params()));
     }
-    store.putBatch(new BatchRecord(batchId, type, JobState.RUNNING, now, null, ids, 0, 0, 0, null, pid));
+    store.putBatch(new BatchRecord(batchId, type, JobState.RUNNING, now, null, ids, 0, 0, 0, null, pid, BatchRecord.EMBEDDED, null));
     List<BatchPlan> chunks = new ArrayList<>();
     for (int from = 0; from < requests.size(); from += config.batchChunkJobs()) {
       List<JobRequest> chunk = requests.subList(from, Math.min(requests.size(), from + config.batchChunkJobs()));

@@ -14,8 +14,8 @@ class JobStoreTest {
 
   private static void running(JobStore store, String batch, String job, long pid, Instant created) {
     store.put(new JobRecord(job, batch, 0, "transcode", "in.mp4", "out.mp4", JobState.RUNNING, Resources.DEFAULT,
-        created, created, pid, null));
-    store.putBatch(new BatchRecord(batch, "transcode", JobState.RUNNING, created, null, List.of(job), 0, 0, 0, null, pid));
+        created, created, pid, null, null));
+    store.putBatch(new BatchRecord(batch, "transcode", JobState.RUNNING, created, null, List.of(job), 0, 0, 0, null, pid, BatchRecord.EMBEDDED, null));
   }
 
   @Test

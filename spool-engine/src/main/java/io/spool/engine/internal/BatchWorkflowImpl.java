@@ -134,7 +134,7 @@ public class BatchWorkflowImpl implements BatchWorkflow {
       Metrics used) {
     return new JobOutcome(job.jobId(), job.batchId(), job.index(), job.spec().type(), job.spec().input(),
         job.spec().output(), state, code, message, attempts, started, Instant.ofEpochMilli(Workflow.currentTimeMillis()),
-        used, 0, null, Map.of());
+        used, 0, null, Map.of(), List.of());
   }
 
   @Override

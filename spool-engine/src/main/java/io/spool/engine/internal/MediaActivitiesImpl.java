@@ -135,7 +135,7 @@ public final class MediaActivitiesImpl implements MediaActivities {
         JobResult result = type.run(new Context(request, attempt, scratch.dir(), beat, usage.meter()), request.spec().params());
         return new JobOutcome(request.jobId(), request.batchId(), request.index(), request.spec().type(),
             request.spec().input(), request.spec().output(), JobState.SUCCEEDED, null, null, attempt, runStart,
-            Instant.now(), usage.total(result.metrics()), result.mediaSeconds(), null, result.details());
+            Instant.now(), usage.total(result.metrics()), result.mediaSeconds(), null, result.details(), java.util.List.of());
       } finally {
         cpu.release(permits);
       }

@@ -37,8 +37,6 @@ public final class RecordActivitiesImpl implements RecordActivities {
   /** Prices the measured usage where the price table lives: in the coordinating process. */
   private JobOutcome priced(JobOutcome o, Resources resources) {
     JobCost cost = JobCost.of(resources, o.metrics(), prices);
-    return new JobOutcome(o.jobId(), o.batchId(), o.index(), o.type(), o.input(), o.output(), o.state(),
-        o.errorCode(), o.error(), o.attempts(), o.startedAt(), o.finishedAt(), o.metrics(), o.mediaSeconds(),
-        cost, o.details());
+    return o.withCost(cost);
   }
 }
