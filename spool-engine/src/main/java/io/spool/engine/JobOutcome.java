@@ -46,6 +46,12 @@ public record JobOutcome(
     return attemptLog.isEmpty() ? java.util.Optional.empty() : java.util.Optional.ofNullable(attemptLog.get(attemptLog.size() - 1).worker());
   }
 
+  /** This outcome with the attempts given. */
+  public JobOutcome withAttemptLog(List<AttemptRecord> log) {
+    return new JobOutcome(jobId, batchId, index, type, input, output, state, errorCode, error, attempts, startedAt,
+        finishedAt, metrics, mediaSeconds, cost, details, log);
+  }
+
   /** This outcome with its cost. */
   public JobOutcome withCost(JobCost c) {
     return new JobOutcome(jobId, batchId, index, type, input, output, state, errorCode, error, attempts, startedAt,

@@ -31,7 +31,46 @@ import java.util.stream.Stream;
  * damaged all the same (by hand, by a disk) is skipped by every list, with a warning; reading it
  * alone fails with {@link ErrorCode#RECORD_DAMAGED}, naming its file.
  */
-public final class JobStore {
+public final class JobStore implements AutoCloseable {
+  /** Jobs of a batch that ended after a cursor, in the order they ended, and the cursor to pass next. */
+  public record Ended(List<JobRecord> jobs, long cursor) {}
+
+  public void submit(BatchRecord batch, List<JobRecord> all) {
+    all.forEach(this::put);
+    putBatch(batch);
+  }
+
+  public List<JobRecord> jobsOfBatch(String batchId, int from, int to) {
+    BatchRecord b = batch(batchId).orElseThrow();
+    List<JobRecord> out = new ArrayList<>();
+    for (int i = from; i < Math.min(to, b.jobIds().size()); i++) {
+      job(b.jobIds().get(i)).ifPresent(out::add);
+    }
+    return out;
+  }
+
+  public void updateEach(Map<String, UnaryOperator<JobRecord>> changes) {
+    changes.forEach(this::update);
+  }
+
+  public Ended endedSince(String batchId, long cursor) {
+    List<JobRecord> done = jobsOfBatch(batchId, 0, Integer.MAX_VALUE).stream().filter(r -> r.state().terminal())
+        .sorted(Comparator.comparing((JobRecord r) -> r.outcome().finishedAt()).thenComparing(JobRecord::index)).toList();
+    return new Ended(done.subList((int) Math.min(cursor, done.size()), done.size()), done.size());
+  }
+
+  public Map<JobState, Integer> tally(String batchId) {
+    Map<JobState, Integer> t = new java.util.EnumMap<>(JobState.class);
+    jobsOfBatch(batchId, 0, Integer.MAX_VALUE).forEach(r -> t.merge(r.state(), 1, Integer::sum));
+    return t;
+  }
+
+  public List<BatchRecord> unfinishedBatches() {
+    return batches().stream().filter(b -> !b.state().terminal()).toList();
+  }
+
+  @Override
+  public void close() {}
 
   private static final java.time.Duration START_SLACK = java.time.Duration.ofSeconds(5);
 

@@ -1,24 +1,14 @@
 package io.spool.engine;
 
-import io.spool.engine.internal.BatchPlan;
-import io.spool.engine.internal.BatchWorkflowImpl;
-import io.spool.engine.internal.CancelGate;
-import io.spool.engine.internal.JobOptions;
-import io.spool.engine.internal.JobRequest;
-import io.spool.engine.internal.MediaActivitiesImpl;
-import io.spool.engine.internal.RecordActivitiesImpl;
+import io.spool.engine.internal.BatchStart;
+import io.spool.engine.internal.TemporalConnection;
 import io.spool.media.BadArgumentException;
 import io.spool.volumes.VolumeStore;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactoryOptions;
-import io.temporal.worker.WorkerOptions;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -34,9 +24,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs jobs on Temporal. {@link #embedded} starts an in-process Temporal service with the
- * coordinating workflow worker and media workers on the {@code cpu} (and, where GPU encoding was
- * proven, {@code gpu}) queues, so nothing needs installing.
+ * Submits and follows jobs on Temporal: the submitter role, and a thin facade over the others.
+ * {@link #embedded} also plays the coordinator and a media worker, on an in-process Temporal
+ * service, so nothing needs installing; {@link #connect} submits to a shared service (a
+ * {@code spool dev-server} or a Temporal cluster) whose coordinator and workers run elsewhere.
  *
  * <p>In the spirit of the reference guide: {@link #remote} runs one job and waits,
  * {@link #spawn} submits one and returns a handle, {@link #map} fans many out and streams their
@@ -62,22 +53,27 @@ public final class SpoolEngine implements AutoCloseable {
   private final EngineConfig config;
   private final JobStore store;
   private final VolumeStore volumes;
-  private final MediaActivitiesImpl media;
-  private final CancelGate gate = new CancelGate();
+  /** The shared service this engine submits to; null for an embedded engine. */
+  private final TemporalSettings shared;
+  private final TemporalConnection connection;
   /** The service {@link #prestart} began, until {@link #temporal} has taken it; null otherwise. */
   private CompletableFuture<Service> prestarted; // guarded by this
   private Temporal temporal; // guarded by this
   private boolean closed; // guarded by this
 
-  /** The started Temporal side of this engine: the service with its workers polling. */
-  private record Temporal(TestWorkflowEnvironment env, Duration startTime) {}
+  /** The started in-process side of an embedded engine: the service, its coordinator and media worker. */
+  private record Temporal(TestWorkflowEnvironment env, Coordinator coordinator, MediaWorker media, Duration startTime) {}
 
-  private SpoolEngine(EngineConfig config) {
+  private SpoolEngine(EngineConfig config, TemporalSettings shared) {
     this.config = config;
     this.store = JobStore.at(config.home());
     this.volumes = VolumeStore.at(config.volumesDir());
-    this.media = new MediaActivitiesImpl(config.jobTypes(), config.tools(), volumes,
-        config.scratchDir(), config.minScratchBytes(), config.cpuCores(), config.gpuEncode(), gate);
+    this.shared = shared;
+    if (shared != null) {
+      this.connection = TemporalConnection.to(shared, WorkerRef.thisProcess("submit").identity());
+      return;
+    }
+    this.connection = null;
     this.prestarted = PRESTARTED.getAndSet(null);
     if (prestarted == null) {
       temporal(); // nothing started the service ahead: start it now, as a caller of embedded() expects
@@ -97,21 +93,11 @@ public final class SpoolEngine implements AutoCloseable {
       prestarted = null;
       long t0 = System.nanoTime();
       TestWorkflowEnvironment env = service.env();
-      Worker control = env.newWorker(CONTROL_QUEUE, WorkerOptions.newBuilder()
-          .setMaxConcurrentLocalActivityExecutionSize(64).build());
-      control.registerWorkflowImplementationTypes(BatchWorkflowImpl.class);
-      control.registerActivitiesImplementations(new RecordActivitiesImpl(store, config.prices()));
-      // Heartbeats carry progress: forward each one (a second apart) rather than the SDK's default of
-      // at most one per 0.8 x heartbeat timeout, which left progress bars seconds behind.
-      WorkerOptions mediaOptions = WorkerOptions.newBuilder()
-          .setMaxConcurrentActivityExecutionSize(config.cpuCores())
-          .setMaxHeartbeatThrottleInterval(JobOptions.HEARTBEAT_INTERVAL).build();
-      env.newWorker(Resources.CPU_QUEUE, mediaOptions).registerActivitiesImplementations(media);
-      if (config.gpuEncode()) {
-        env.newWorker(Resources.GPU_QUEUE, mediaOptions).registerActivitiesImplementations(media);
-      }
+      Coordinator coordinator = Coordinator.register(env.getWorkerFactory(), store, config.prices(), true);
+      MediaWorker media = MediaWorker.register(env.getWorkerFactory(), config, volumes, WorkerRef.thisProcess("embedded"),
+          config.gpuEncode() ? List.of(Resources.CPU_QUEUE, Resources.GPU_QUEUE) : List.of(Resources.CPU_QUEUE));
       env.start();
-      temporal = new Temporal(env, Duration.ofNanos(System.nanoTime() - t0).plus(service.startTime()));
+      temporal = new Temporal(env, coordinator, media, Duration.ofNanos(System.nanoTime() - t0).plus(service.startTime()));
     }
     return temporal;
   }
@@ -174,21 +160,12 @@ public final class SpoolEngine implements AutoCloseable {
   }
 
   /**
-   * This process as Temporal names its workers ({@code pid@host}). Temporal finds its default
+   * This process as Temporal names its clients ({@code pid@host}). Temporal finds its default
    * through Java's management beans, which are slow to start; the pid and the host name can be
    * read directly.
    */
   private static String identity() {
-    String host;
-    try {
-      host = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
-    } catch (IOException | RuntimeException e) {
-      host = "";
-    }
-    if (host.isEmpty()) {
-      host = System.getenv().getOrDefault("HOSTNAME", "localhost");
-    }
-    return ProcessHandle.current().pid() + "@" + host;
+    return ProcessHandle.current().pid() + "@" + WorkerRef.hostName();
   }
 
   /**
@@ -196,16 +173,26 @@ public final class SpoolEngine implements AutoCloseable {
    * submit where {@link #prestart} began the service.
    */
   public static SpoolEngine embedded(EngineConfig config) {
-    return new SpoolEngine(config);
+    return new SpoolEngine(config, null);
+  }
+
+  /**
+   * An engine that submits to a shared Temporal service, whose coordinator ({@code spool dev-server},
+   * {@code spool serve}) and media workers ({@code spool worker}) run the jobs; it shares the job
+   * store with them (the same Spool home on one host, or PostgreSQL). Connecting sends nothing:
+   * an unreachable service fails the first submit.
+   */
+  public static SpoolEngine connect(EngineConfig config, TemporalSettings service) {
+    return new SpoolEngine(config, java.util.Objects.requireNonNull(service, "service"));
+  }
+
+  /** Whether this engine runs its jobs itself, in this process (and they end with it). */
+  public boolean embedded() {
+    return shared == null;
   }
 
   public EngineConfig config() {
     return config;
-  }
-
-  /** Where this engine's batches ask its worker to stop jobs. */
-  CancelGate gate() {
-    return gate;
   }
 
   public JobStore store() {
@@ -224,14 +211,40 @@ public final class SpoolEngine implements AutoCloseable {
   /**
    * How long starting the engine took: its Temporal service and its workers, also when the
    * service was started ahead by {@link #prestart} while the command did other work. Starts the
-   * engine if nothing has yet.
+   * engine if nothing has yet; zero for an engine that submits to a shared service.
    */
   public Duration startTime() {
-    return temporal().startTime();
+    return embedded() ? temporal().startTime() : Duration.ZERO;
   }
 
   WorkflowClient client() {
-    return temporal().env().getWorkflowClient();
+    return embedded() ? temporal().env().getWorkflowClient() : connection.client();
+  }
+
+  /** A batch submitted earlier, by this process or another, to follow, wait for or cancel. */
+  public BatchHandle attach(String batchId) {
+    BatchRecord b = store.batch(batchId).orElseThrow(() -> new BadArgumentException("no batch with id " + batchId));
+    return new BatchHandle(this, batchId, b.jobIds());
+  }
+
+  /**
+   * Cancels one job, whichever process runs it: its batch's workflow is told where this engine
+   * reaches it, and a cancel request is left in the job store for the coordinator that runs it
+   * (another process's embedded engine, or a service's coordinator). Returns false when the job
+   * had ended already.
+   */
+  public boolean cancelJob(String jobId) {
+    JobRecord r = store.requireJob(jobId);
+    if (r.state().terminal()) {
+      return false;
+    }
+    store.requestCancel(jobId);
+    boolean ours = store.batch(r.batchId()).map(b -> b.embedded() ? embedded() && b.coordinatorPid() == ProcessHandle.current().pid()
+        : !embedded()).orElse(false);
+    if (ours) {
+      Coordinator.signalCancel(client(), r);
+    }
+    return true;
   }
 
   /** Runs one job and waits for its outcome (the guide's {@code f.remote(x)}). */
@@ -265,48 +278,77 @@ public final class SpoolEngine implements AutoCloseable {
       throw new BadArgumentException("a batch holds at most " + MAX_BATCH_JOBS + " jobs; split " + jobs.size() + " into several");
     }
     List<JobSpec> specs = jobs.stream().map(this::route).toList();
-    int cores = config.cpuCores();
-    int narrowest = specs.stream().mapToInt(j -> j.resources().cpu()).min().orElse(1);
-    int limit = Math.min(MAX_CONCURRENCY, concurrency > 0 ? concurrency : Math.max(1, cores / Math.min(narrowest, cores)));
-    // Where the worker's own cores are the limit (no --concurrency, one queue) and every job asks
-    // for one core, the worker runs only as many as it has cores and the rest wait in the task
-    // queue for the next free slot: the batch then hands twice its limit to the queue at once, and
-    // the next 1000-job workflow starts while the last jobs of the one before run. Jobs of several
-    // widths are handed out as the cores they ask for allow, since a job the worker took would
-    // wait inside it; under a --concurrency limit (which holds per workflow), by their number.
-    boolean ownCores = concurrency <= 0 && specs.stream().map(j -> j.resources().queue()).distinct().count() == 1;
-    boolean queueAhead = ownCores && specs.stream().allMatch(j -> j.resources().cpu() == 1);
-    int window = queueAhead ? Math.min(MAX_CONCURRENCY, 2 * limit) : limit;
-    int coreBudget = ownCores && !queueAhead ? cores : 0;
+    BatchRecord.Plan plan = plan(specs, concurrency);
     Instant now = Instant.now();
     String batchId = newId("b", now);
-    long pid = ProcessHandle.current().pid();
-    List<JobRequest> requests = new ArrayList<>();
-    List<String> ids = new ArrayList<>();
-    // The first jobs go to the task queue as the workflow starts; their records say so already.
-    int first = Math.min(Math.min(limit, config.batchChunkJobs()), jobsThatFit(specs, coreBudget));
+    long pid = embedded() ? ProcessHandle.current().pid() : 0;
+    List<JobRecord> records = new ArrayList<>(specs.size());
+    List<String> ids = new ArrayList<>(specs.size());
+    // Embedded, the first jobs go to the worker as the workflow starts: their records say so already.
+    // A shared service's workers take jobs as their own capacity allows, which this process cannot see.
+    int first = !embedded() ? 0
+        : Math.min(Math.min(plan.concurrency(), plan.chunkJobs()), jobsThatFit(specs, plan.cores()));
     for (int i = 0; i < specs.size(); i++) {
       JobSpec spec = specs.get(i);
       String id = newId("j", now);
       ids.add(id);
-      requests.add(new JobRequest(id, batchId, i, spec));
       boolean running = i < first;
-      store.put(new JobRecord(id, batchId, i, spec.type(), spec.input(), spec.output(),
+      records.add(new JobRecord(id, batchId, i, spec.type(), spec.input(), spec.output(),
           running ? JobState.RUNNING : JobState.QUEUED, spec.resources(), now, running ? now : null, pid, null, spec.params()));
     }
-    store.putBatch(new BatchRecord(batchId, type, JobState.RUNNING, now, null, ids, 0, 0, 0, null, pid, BatchRecord.EMBEDDED, null));
-    List<BatchPlan> chunks = new ArrayList<>();
-    for (int from = 0; from < requests.size(); from += config.batchChunkJobs()) {
-      List<JobRequest> chunk = requests.subList(from, Math.min(requests.size(), from + config.batchChunkJobs()));
-      chunks.add(new BatchPlan(batchId, List.copyOf(chunk), limit, window, coreBudget,
-          from == 0 ? ids.subList(0, Math.min(first, ids.size())) : List.of()));
-    }
-    BatchHandle handle = new BatchHandle(this, batchId, ids, chunks, queueAhead);
+    store.submit(new BatchRecord(batchId, type, JobState.RUNNING, now, null, ids, 0, 0, 0, null, pid,
+        embedded() ? BatchRecord.EMBEDDED : shared.target(), plan), records);
+    BatchHandle handle = new BatchHandle(this, batchId, ids);
     // A prestarted service may still be starting: the records above were written meanwhile. (Should
     // it fail to start, the handle's exit hook records these jobs as interrupted when the process ends.)
-    temporal();
-    handle.start();
+    try {
+      Coordinator.start(client(), batchId, BatchStart.of(batchId, ids.size(), plan, ids.subList(0, first)));
+    } catch (RuntimeException e) {
+      Instant at = Instant.now();
+      String why = "the batch could not be started: " + e.getMessage();
+      for (String id : ids) {
+        store.update(id, r -> r.state().terminal() ? r : r.withOutcome(r.endedBefore(JobState.FAILED,
+            io.spool.media.ErrorCode.ENVIRONMENT.name(), why, at)));
+      }
+      store.batch(batchId).ifPresent(b -> store.putBatch(b.ended(JobState.FAILED, at, 0, ids.size(), 0, JobCost.ZERO)));
+      throw new io.spool.media.EnvironmentException(embedded() ? why
+          : "the Temporal service at " + shared.target() + " did not take the batch (is spool dev-server running?): "
+              + rootMessage(e));
+    }
     return handle;
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+  }
+
+  /**
+   * How a batch hands out its jobs. Embedded, the limit is this host's cores: where every job asks
+   * for one core (no --concurrency, one queue), the worker runs only as many as it has cores and
+   * the rest wait in the task queue for the next free slot, so the batch hands twice its limit to
+   * the queue at once and the next chunk starts while the last jobs of the one before run. Jobs of
+   * several widths are handed out as the cores they ask for allow, since a job the worker took
+   * would wait inside it; under a --concurrency limit (which holds per chunk), by their number. A
+   * shared service's capacity is its workers', which may come and go: without --concurrency the
+   * batch hands them as many jobs as one workflow runs well, and their own capacity decides.
+   */
+  private BatchRecord.Plan plan(List<JobSpec> specs, int concurrency) {
+    int chunk = config.batchChunkJobs();
+    if (!embedded()) {
+      int limit = concurrency > 0 ? Math.min(MAX_CONCURRENCY, concurrency) : MAX_CONCURRENCY;
+      return new BatchRecord.Plan(chunk, limit, limit, 0, concurrency <= 0);
+    }
+    int cores = config.cpuCores();
+    int narrowest = specs.stream().mapToInt(j -> j.resources().cpu()).min().orElse(1);
+    int limit = Math.min(MAX_CONCURRENCY, concurrency > 0 ? concurrency : Math.max(1, cores / Math.min(narrowest, cores)));
+    boolean ownCores = concurrency <= 0 && specs.stream().map(j -> j.resources().queue()).distinct().count() == 1;
+    boolean queueAhead = ownCores && specs.stream().allMatch(j -> j.resources().cpu() == 1);
+    int window = queueAhead ? Math.min(MAX_CONCURRENCY, 2 * limit) : limit;
+    return new BatchRecord.Plan(chunk, limit, window, ownCores && !queueAhead ? cores : 0, queueAhead);
   }
 
   /** How many of the first jobs ask for no more than {@code cores} together (all for no limit). */
@@ -333,6 +375,9 @@ public final class SpoolEngine implements AutoCloseable {
    */
   private JobSpec route(JobSpec spec) {
     Resources r = spec.resources();
+    if (!embedded()) {
+      return spec; // the shared service's gpu queue is served only by workers that proved a GPU encoder
+    }
     if (r.queue().equals(Resources.GPU_QUEUE) && !config.gpuEncode()) {
       return spec.withResources(r.toBuilder().gpu("none").queue(Resources.CPU_QUEUE).build());
     }
@@ -366,6 +411,11 @@ public final class SpoolEngine implements AutoCloseable {
       unused = prestarted;
       prestarted = null;
     }
+    if (connection != null) {
+      connection.close();
+      store.close();
+      return;
+    }
     if (t == null) {
       // Never used: no job ran. A service still starting is ended once it has started.
       if (unused != null) {
@@ -373,10 +423,12 @@ public final class SpoolEngine implements AutoCloseable {
       }
       return;
     }
+    t.coordinator().close();
     t.env().shutdownNow();
-    if (!media.awaitIdle(CLOSE_WAIT)) {
+    if (!t.media().stopNow(CLOSE_WAIT)) {
       LOG.warn("jobs still running {} s after the engine was asked to stop", CLOSE_WAIT.toSeconds());
     }
+    store.close();
     Thread closer = new Thread(t.env()::close, "spool-engine-close");
     closer.setDaemon(true);
     closer.start();

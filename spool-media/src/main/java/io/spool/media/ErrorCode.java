@@ -34,6 +34,13 @@ public enum ErrorCode {
    * or the device is full. The same place fails the same way again. Not retryable.
    */
   OUTPUT_NOT_WRITABLE(false),
+  /**
+   * The worker running the job was stopped (SIGTERM) and its grace period ran out before the job
+   * finished; another worker runs it again. Retryable.
+   */
+  WORKER_STOPPED(true),
+  /** The worker running the job went silent (killed, or cut off) and Temporal gave the job to another. */
+  WORKER_LOST(true),
   /** Reading or writing files failed for a reason not classified above. Retryable. */
   IO_ERROR(true),
   /** A job's own code failed in a way not classified above. Retryable. */

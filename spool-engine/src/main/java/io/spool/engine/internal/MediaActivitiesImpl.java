@@ -24,8 +24,15 @@ import io.temporal.failure.ApplicationFailure;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import io.spool.engine.AttemptRecord;
+import io.spool.engine.WorkerRef;
+import io.temporal.client.WorkflowClient;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -49,10 +56,14 @@ public final class MediaActivitiesImpl implements MediaActivities {
   private final int cores;
   private final Semaphore cpu;
   private final boolean gpuEncode;
-  private final CancelGate gate;
+  private final WorkerRef self;
+  /** Asks the batch workflows whether a job was cancelled; null until the worker is connected. */
+  private volatile WorkflowClient client;
+  private final Set<Heartbeat> live = ConcurrentHashMap.newKeySet();
+  private volatile boolean stopping;
 
   public MediaActivitiesImpl(Map<String, JobType> types, Toolchain tools, VolumeStore volumes, Path scratchRoot,
-      long minScratchBytes, int cores, boolean gpuEncode, CancelGate gate) {
+      long minScratchBytes, int cores, boolean gpuEncode, WorkerRef self) {
     this.types = Map.copyOf(types);
     this.tools = tools;
     this.volumes = volumes;
@@ -62,7 +73,25 @@ public final class MediaActivitiesImpl implements MediaActivities {
     this.cores = cores;
     this.cpu = new Semaphore(cores, true);
     this.gpuEncode = gpuEncode;
-    this.gate = gate;
+    this.self = self;
+  }
+
+  /** The client through which running attempts ask their workflow whether they were cancelled. */
+  public void connect(WorkflowClient c) {
+    this.client = c;
+  }
+
+  public WorkerRef self() {
+    return self;
+  }
+
+  /**
+   * Ends every running attempt now (its ffmpeg ends); each fails as {@link ErrorCode#WORKER_STOPPED},
+   * which Temporal retries on another worker.
+   */
+  public void stopAll() {
+    stopping = true;
+    live.forEach(b -> b.end(Heartbeat.Ending.STOPPED));
   }
 
   /**
@@ -88,31 +117,24 @@ public final class MediaActivitiesImpl implements MediaActivities {
     ActivityExecutionContext activity = Activity.getExecutionContext();
     int attempt = activity.getInfo().getAttempt();
     Instant started = Instant.now();
-    Metrics before = activity.getHeartbeatDetails(HeartbeatDetails.class).map(HeartbeatDetails::spent).orElse(Metrics.ZERO);
-    AttemptUsage usage = new AttemptUsage(before);
-    Heartbeat beat = new Heartbeat(activity, request, attempt, Thread.currentThread(), before);
+    Optional<HeartbeatDetails> before = activity.getHeartbeatDetails(HeartbeatDetails.class);
+    AttemptUsage usage = new AttemptUsage(before.map(HeartbeatDetails::spent).orElse(Metrics.ZERO));
+    List<AttemptRecord> log = new ArrayList<>();
+    for (AttemptRecord a : before.map(HeartbeatDetails::attempts).orElse(List.of())) {
+      // An earlier attempt that never said how it ended: its worker went silent (killed, or cut off).
+      log.add(a.number() < attempt && a.endedAt() == null && a.errorCode() == null ? a.ended(null, ErrorCode.WORKER_LOST.name()) : a);
+    }
+    log.add(new AttemptRecord(attempt, self, started, null, null));
+    Heartbeat beat = new Heartbeat(activity, request, attempt, Thread.currentThread(), usage, log);
+    live.add(beat);
     try {
-      JobOutcome outcome;
-      try {
-        if (!gate.begin(request.jobId(), beat)) {
-          throw failure(new CancelledException("cancelled"), attempt, usage, beat, started);
-        }
-        outcome = attempt(request, attempt, started, beat, usage);
-      } catch (ApplicationFailure f) {
-        boolean last = f.isNonRetryable() || attempt > request.spec().resources().retries().maxRetries();
-        if (gate.end(request.jobId(), request.batchId(), last)) {
-          throw f;
-        }
-        beat.awaitTemporalCancel();
-        throw ErrorCode.CANCELLED.name().equals(f.getType()) ? f
-            : failure(new CancelledException("cancelled"), attempt, usage, beat, started);
+      if (stopping) {
+        beat.end(Heartbeat.Ending.STOPPED);
       }
-      if (!gate.end(request.jobId(), request.batchId(), true)) {
-        // Cancelled after its work was done: the outcome stands, once the cancel cannot cross it.
-        beat.awaitTemporalCancel();
-      }
-      return outcome;
+      JobOutcome o = attempt(request, attempt, started, beat, usage);
+      return o.withAttemptLog(beat.log(Instant.now(), null));
     } finally {
+      live.remove(beat);
       beat.stopTicking();
       Thread.interrupted();
     }
@@ -160,31 +182,32 @@ public final class MediaActivitiesImpl implements MediaActivities {
   }
 
   /**
-   * The Temporal failure for {@code e}, carrying what this and the earlier attempts used; the same
-   * figure goes out in a last heartbeat, which Temporal hands to the next attempt, if any.
+   * The Temporal failure for {@code e}, carrying what this and the earlier attempts used and where
+   * they ran; the same goes out in a last heartbeat, which Temporal hands to the next attempt, if any.
    */
   private static ApplicationFailure failure(SpoolException e, int attempt, AttemptUsage usage, Heartbeat beat,
       Instant started) {
     Metrics m = usage.total(Metrics.ZERO);
-    beat.spent(m);
-    FailureDetails d = new FailureDetails(e.code().name(), e.getMessage(), attempt, m, started.toString());
+    List<AttemptRecord> log = beat.log(Instant.now(), e.code().name());
+    beat.spent(m, log);
+    FailureDetails d = new FailureDetails(e.code().name(), e.getMessage(), attempt, m, started.toString(), log);
     return e.retryable()
         ? ApplicationFailure.newFailureWithCause(e.getMessage(), e.code().name(), null, d)
         : ApplicationFailure.newNonRetryableFailureWithCause(e.getMessage(), e.code().name(), null, d);
   }
 
   /**
-   * Heartbeats progress once a second from its own thread, and interrupts the job when Temporal
-   * says it is cancelled or when its time is up; the interrupt ends ffmpeg.
+   * Heartbeats progress once a second from its own thread, asks the job's workflow whether the job
+   * was cancelled (at once, then with every heartbeat), and interrupts the job when it was, when
+   * Temporal says the attempt is void, when its time is up or when the worker stops; the interrupt
+   * ends ffmpeg.
    */
-  private static final class Heartbeat implements CancelGate.Attempt {
-    enum Ending { CANCELLED, TIMEOUT }
+  private final class Heartbeat {
+    enum Ending { CANCELLED, TIMEOUT, STOPPED }
 
     private final ActivityExecutionContext activity;
     private final String jobId;
-    private final String batchId;
-    /** Counted down when Temporal says the attempt is cancelled. */
-    private final CountDownLatch temporalCancel = new CountDownLatch(1);
+    private final String workflowId;
     private final int attempt;
     private final Thread worker;
     private final AtomicReference<HeartbeatDetails> latest = new AtomicReference<>();
@@ -193,13 +216,14 @@ public final class MediaActivitiesImpl implements MediaActivities {
     private volatile Duration timeout;
     private final Thread ticker;
 
-    Heartbeat(ActivityExecutionContext activity, JobRequest request, int attempt, Thread worker, Metrics spentBefore) {
+    Heartbeat(ActivityExecutionContext activity, JobRequest request, int attempt, Thread worker, AttemptUsage usage,
+        List<AttemptRecord> log) {
       this.activity = activity;
       this.jobId = request.jobId();
-      this.batchId = request.batchId();
+      this.workflowId = activity.getInfo().getWorkflowId();
       this.attempt = attempt;
       this.worker = worker;
-      latest.set(new HeartbeatDetails(jobId, attempt, 0, 0, -1, spentBefore));
+      latest.set(new HeartbeatDetails(jobId, attempt, 0, 0, -1, usage.total(Metrics.ZERO), log));
       this.ticker = new Thread(this::tick, "spool-heartbeat-" + jobId);
       ticker.setDaemon(true);
       ticker.start();
@@ -217,15 +241,23 @@ public final class MediaActivitiesImpl implements MediaActivities {
 
     void progress(Progress p) {
       latest.updateAndGet(d -> new HeartbeatDetails(jobId, attempt, p.fraction(), p.speed(),
-          p.eta() == null ? -1 : p.eta().toMillis(), d.spent()));
+          p.eta() == null ? -1 : p.eta().toMillis(), d.spent(), d.attempts()));
     }
 
-    /** Records, and heartbeats at once, what the job has used in all, as the attempt ends in failure. */
-    void spent(Metrics total) {
+    /** Every attempt so far, this one ended at {@code at} with {@code code} (null: succeeded). */
+    List<AttemptRecord> log(Instant at, String code) {
+      List<AttemptRecord> log = new ArrayList<>(latest.get().attempts());
+      int last = log.size() - 1;
+      log.set(last, log.get(last).ended(at, code));
+      return log;
+    }
+
+    /** Records, and heartbeats at once, what the job has used in all and its attempts, as the attempt fails. */
+    void spent(Metrics total, List<AttemptRecord> log) {
       try {
-        activity.heartbeat(latest.updateAndGet(d -> d.withSpent(total)));
+        activity.heartbeat(latest.updateAndGet(d -> d.withSpent(total).withAttempts(log)));
       } catch (ActivityCompletionException e) {
-        temporalCancel.countDown();
+        // void already: nothing more to hand on
       }
     }
 
@@ -237,42 +269,26 @@ public final class MediaActivitiesImpl implements MediaActivities {
       try {
         activity.heartbeat(latest.get());
       } catch (ActivityCompletionException e) {
-        temporalCancel.countDown();
-        end(Ending.CANCELLED);
+        end(Ending.CANCELLED); // the workflow is gone, or Temporal gave this attempt up
       }
     }
 
-    @Override
-    public String batchId() {
-      return batchId;
-    }
-
-    @Override
-    public int number() {
-      return attempt;
-    }
-
-    @Override
-    public void stop() {
-      end(Ending.CANCELLED);
-    }
-
-    /**
-     * Waits until Temporal has told this attempt it is cancelled (the next heartbeat, a second
-     * at most after the workflow asked), or {@link CancelGate#UNANSWERED} has passed.
-     */
-    void awaitTemporalCancel() {
-      Thread.interrupted(); // the stop's own interrupt
+    /** Asks the job's workflow whether the job was cancelled; an unanswered question is asked again next time. */
+    private void askCancelled() {
+      WorkflowClient c = client;
+      if (c == null || ending.get() != null) {
+        return;
+      }
       try {
-        if (!temporalCancel.await(CancelGate.UNANSWERED.toMillis(), TimeUnit.MILLISECONDS)) {
-          LOG.warn("job {} was cancelled but Temporal did not say so within {} s", jobId, CancelGate.UNANSWERED.toSeconds());
+        if (Boolean.TRUE.equals(c.newUntypedWorkflowStub(workflowId).query("cancelRequested", Boolean.class, jobId))) {
+          end(Ending.CANCELLED);
         }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt(); // the worker is shutting down
+      } catch (RuntimeException e) {
+        LOG.debug("could not ask workflow {} whether job {} was cancelled", workflowId, jobId, e);
       }
     }
 
-    private void end(Ending why) {
+    void end(Ending why) {
       if (ending.compareAndSet(null, why)) {
         worker.interrupt();
       }
@@ -280,9 +296,11 @@ public final class MediaActivitiesImpl implements MediaActivities {
 
     private void tick() {
       try {
+        askCancelled();
         while (!Thread.currentThread().isInterrupted()) {
           Thread.sleep(JobOptions.HEARTBEAT_INTERVAL.toMillis());
           beat();
+          askCancelled();
           Instant d = deadline;
           if (d != null && Instant.now().isAfter(d)) {
             end(Ending.TIMEOUT);
@@ -298,6 +316,10 @@ public final class MediaActivitiesImpl implements MediaActivities {
       Ending why = ending.get();
       if (why == Ending.TIMEOUT && e.code() == ErrorCode.CANCELLED) {
         return new TimeoutExceededException("timed out after " + timeout.toMillis() / 1000.0 + " s; ffmpeg was ended");
+      }
+      if (why == Ending.STOPPED) {
+        return new SpoolException(ErrorCode.WORKER_STOPPED,
+            "the worker was stopped before the job finished (ffmpeg was ended); another worker runs it again");
       }
       if (why == Ending.CANCELLED) {
         return new CancelledException("cancelled; ffmpeg was ended");

@@ -1,0 +1,91 @@
+package io.spool.engine;
+
+import io.spool.engine.internal.JobOptions;
+import io.spool.engine.internal.MediaActivitiesImpl;
+import io.spool.volumes.VolumeStore;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The media worker role: runs job attempts from the {@code cpu} (and, where this host proved GPU
+ * encoding, {@code gpu}) task queues, as many at once as its cores allow. Cancellation and
+ * progress travel through Temporal only, so it may live in any process on any host that sees the
+ * jobs' files.
+ */
+public final class MediaWorker {
+  private static final Logger LOG = LoggerFactory.getLogger(MediaWorker.class);
+  /** How long jobs ended at the end of a drain have to end their processes. */
+  private static final Duration STOP_WAIT = Duration.ofSeconds(30);
+
+  private final MediaActivitiesImpl media;
+  private final List<Worker> workers;
+
+  private MediaWorker(MediaActivitiesImpl media, List<Worker> workers) {
+    this.media = media;
+    this.workers = workers;
+  }
+
+  /**
+   * Registers a media worker with {@code factory} (whose owner starts it) on {@code queues}, with
+   * the capacity of {@code config.cpuCores()}. The {@code gpu} queue is served only where
+   * {@code config.gpuEncode()} (a real test encode proved it).
+   */
+  public static MediaWorker register(WorkerFactory factory, EngineConfig config, VolumeStore volumes, WorkerRef self,
+      List<String> queues) {
+    MediaActivitiesImpl media = new MediaActivitiesImpl(config.jobTypes(), config.tools(), volumes, config.scratchDir(),
+        config.minScratchBytes(), config.cpuCores(), config.gpuEncode(), self);
+    media.connect(factory.getWorkflowClient());
+    // Heartbeats carry progress: forward each one (a second apart) rather than the SDK's default of
+    // at most one per 0.8 x heartbeat timeout, which left progress bars seconds behind.
+    WorkerOptions options = WorkerOptions.newBuilder()
+        .setMaxConcurrentActivityExecutionSize(config.cpuCores())
+        .setMaxHeartbeatThrottleInterval(JobOptions.HEARTBEAT_INTERVAL).build();
+    List<Worker> workers = new ArrayList<>();
+    for (String q : queues) {
+      if (q.equals(Resources.GPU_QUEUE) && !config.gpuEncode()) {
+        LOG.warn("not serving the gpu queue: no GPU encoder was proven on this host (see spool doctor)");
+        continue;
+      }
+      Worker w = factory.newWorker(q, options);
+      w.registerActivitiesImplementations(media);
+      workers.add(w);
+    }
+    return new MediaWorker(media, workers);
+  }
+
+  public WorkerRef self() {
+    return media.self();
+  }
+
+  /** The queues it serves. */
+  public List<String> queues() {
+    return workers.stream().map(Worker::getTaskQueue).toList();
+  }
+
+  /**
+   * Stops taking work, lets the running jobs finish within {@code grace}, then ends those still
+   * running (their ffmpeg ends; Temporal retries them on another worker). Returns once every
+   * attempt here has returned, or {@link #STOP_WAIT} after ending them.
+   */
+  public boolean drain(Duration grace) {
+    workers.forEach(Worker::suspendPolling);
+    if (media.awaitIdle(grace)) {
+      return true;
+    }
+    LOG.info("jobs still running after the {} s grace period are ended; other workers run them again", grace.toSeconds());
+    media.stopAll();
+    return media.awaitIdle(STOP_WAIT);
+  }
+
+  /** Ends every running attempt now and waits for them to return; for a process that is stopping. */
+  public boolean stopNow(Duration wait) {
+    media.stopAll();
+    return media.awaitIdle(wait);
+  }
+}
