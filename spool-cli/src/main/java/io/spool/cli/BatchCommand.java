@@ -2,6 +2,7 @@ package io.spool.cli;
 
 import picocli.CommandLine.Command;
 
-/** {@code spool batch ...}: many jobs at once on the embedded engine. */
-@Command(name = "batch", description = "Run a job type over many inputs.", subcommands = BatchTranscodeCommand.class)
+/** {@code spool batch ...}: many jobs at once on the embedded engine or a shared service. */
+@Command(name = "batch", description = "Run a job type over many inputs; follow batches.",
+    subcommands = {BatchTranscodeCommand.class, BatchStatusCommand.class, BatchWaitCommand.class})
 final class BatchCommand {}

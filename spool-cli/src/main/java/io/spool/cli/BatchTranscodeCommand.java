@@ -46,6 +46,12 @@ final class BatchTranscodeCommand extends SpoolSubcommand {
   @Option(names = "--resume", description = "Skip items an earlier run of this batch finished; redo the rest.")
   boolean resume;
 
+  @Mixin ServiceOptions service;
+
+  @Option(names = "--detach", description = {"Submit to the shared service, print the batch id and return; follow it with",
+      "`spool batch status|wait ID`. (No results manifest is written for a detached batch.)"})
+  boolean detach;
+
   /** An item's time limit per attempt unless --timeout says otherwise: the reference guide's {@code timeout=600}. */
   static final Duration ITEM_TIMEOUT = Duration.ofMinutes(10);
 
@@ -62,7 +68,12 @@ final class BatchTranscodeCommand extends SpoolSubcommand {
       throw new BadArgumentException("--out must be a folder or VOLUME:path, not a file: " + out);
     }
     long t0 = System.nanoTime();
-    try (SpoolEngine engine = startEngine()) {
+    java.util.Optional<io.spool.engine.TemporalSettings> shared = service.settings();
+    if (detach && shared.isEmpty()) {
+      throw new BadArgumentException("--detach needs a shared service (spool dev-server, with SPOOL_TEMPORAL or --temporal):"
+          + " an embedded batch ends with this command");
+    }
+    try (SpoolEngine engine = startEngine(shared)) {
       Path results = TranscodeBatch.resultsFile(engine, out);
       List<BatchInputs.Row> rows = manifest != null ? BatchInputs.manifest(manifest)
           : BatchInputs.expand(inputs, engine, madeBefore(results));
@@ -73,6 +84,13 @@ final class BatchTranscodeCommand extends SpoolSubcommand {
       List<TranscodeBatch.Item> items = items(rows, resources);
       try (TranscodeBatch.Run run = TranscodeBatch.start(engine, items, results, resume, concurrency,
           job.cpu == null)) {
+        if (detach && run.handle() != null) {
+          run.handle().detach();
+          print(java.util.Map.of("batchId", run.handle().id(), "jobs", run.handle().jobIds().size()),
+              run.handle().id() + "\nFollow it with: spool batch status " + run.handle().id() + "   or   spool batch wait "
+                  + run.handle().id());
+          return ExitCodes.OK;
+        }
         List<ResultsManifest.Line> lines = BatchProgress.drain(err(), run, items.size(), common);
         Report report = report(run, lines, items.size(), (System.nanoTime() - t0) / 1e9);
         print(report, BatchReport.human(report.items(), report.skipped(), report.wallSeconds(), report.results()));

@@ -75,6 +75,8 @@ final class JobsCommand {
     @Parameters(paramLabel = "ID")
     String id;
 
+    @picocli.CommandLine.Mixin ServiceOptions service;
+
     @Override
     public Integer call() {
       JobStore store = store(this);
@@ -83,7 +85,14 @@ final class JobsCommand {
         print(r, id + " already " + r.state().name().toLowerCase(Locale.ROOT));
         return ExitCodes.OK;
       }
-      store.requestCancel(id);
+      java.util.Optional<io.spool.engine.TemporalSettings> shared = service.settings();
+      if (shared.isPresent() && !store.batch(r.batchId()).map(io.spool.engine.BatchRecord::embedded).orElse(true)) {
+        try (io.spool.engine.SpoolEngine engine = startEngine(shared)) {
+          engine.cancelJob(id); // told to its batch's workflow at once
+        }
+      } else {
+        store.requestCancel(id); // its coordinator passes it on within a second
+      }
       print(java.util.Map.of("id", id, "cancelRequested", true), "cancel requested for " + id + "; its spool process stops it within seconds");
       return ExitCodes.OK;
     }

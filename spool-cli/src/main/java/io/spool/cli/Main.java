@@ -25,7 +25,7 @@ public final class Main {
       System.setProperty("picocli.disable.closures", "true");
     }
     LogSetup.install();
-    if (args.length > 0 && ENGINE_COMMANDS.contains(args[0])) {
+    if (args.length > 0 && ENGINE_COMMANDS.contains(args[0]) && !ServiceOptions.namedOnCommandLineOrEnvironment(args)) {
       SpoolEngine.prestart();
     }
     System.exit(SpoolCommand.commandLine(args).execute(args));

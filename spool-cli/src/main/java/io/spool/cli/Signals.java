@@ -13,6 +13,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class Signals {
   private static final AtomicBoolean STOPPING = new AtomicBoolean();
+  /** What a long-running command does on the first signal instead of exiting; null for the others. */
+  private static volatile Runnable graceful;
 
   private Signals() {}
 
@@ -48,7 +50,23 @@ final class Signals {
     }
   }
 
+  /**
+   * From now on the first SIGINT or SIGTERM runs {@code stop} (on its own thread) instead of
+   * ending the process: a service (dev-server, worker) drains its work and returns normally. A
+   * second signal ends the process at once, as for any command.
+   */
+  static void onStop(Runnable stop) {
+    graceful = stop;
+  }
+
   private static void stop(String signal, PrintWriter out, PrintWriter err, boolean json) {
+    Runnable g = graceful;
+    if (g != null) {
+      graceful = null;
+      Thread t = new Thread(g, "spool-graceful-stop");
+      t.start();
+      return;
+    }
     if (!STOPPING.compareAndSet(false, true)) {
       return;
     }

@@ -46,6 +46,8 @@ public final class SpoolCommand {
     m.put("volume", VolumeCommand.class);
     m.put("cost", CostCommand.class);
     m.put("demo", DemoCommand.class);
+    m.put("dev-server", DevServerCommand.class);
+    m.put("worker", WorkerCommand.class);
     m.put("help", CommandLine.HelpCommand.class);
     return m;
   }

@@ -39,6 +39,17 @@ abstract class SpoolSubcommand implements Callable<Integer> {
    * it found; prices come from {@code SPOOL_HOME/prices.json} if present.
    */
   SpoolEngine startEngine() {
+    return startEngine(java.util.Optional.empty());
+  }
+
+  /** The engine for this command: embedded, or submitting to the shared service given. */
+  SpoolEngine startEngine(java.util.Optional<io.spool.engine.TemporalSettings> service) {
+    EngineConfig config = engineConfig().build();
+    return service.isPresent() ? SpoolEngine.connect(config, service.get()) : SpoolEngine.embedded(config);
+  }
+
+  /** This host's engine settings: tools, proven GPU, prices. */
+  EngineConfig.Builder engineConfig() {
     Toolchain tools = tools();
     Capabilities caps = CapabilityProbe.using(tools, SpoolHome.cache()).capabilities(false);
     Path pricesFile = SpoolHome.dir().resolve("prices.json");
@@ -47,7 +58,7 @@ abstract class SpoolSubcommand implements Callable<Integer> {
     if (caps.gpuEncode()) {
       caps.gpuDevices().gpus().stream().findFirst().flatMap(g -> prices.kindOf(g.name())).ifPresent(config::gpuKind);
     }
-    return SpoolEngine.embedded(config.build());
+    return config;
   }
 
   /** A warning that does not stop the command: one line on stderr. */

@@ -36,10 +36,12 @@ final class TranscodeCommand extends SpoolSubcommand {
 
   @Mixin JobFlags job;
 
+  @Mixin ServiceOptions service;
+
   @Override
   public Integer call() {
     TranscodeOptions options = flags.options().build();
-    try (SpoolEngine engine = startEngine()) {
+    try (SpoolEngine engine = startEngine(service.settings())) {
       String in = ref(engine, input);
       String out = output != null ? ref(engine, output) : defaultOutput(engine, in, options.preset());
       JobHandle handle = engine.spawn(TranscodeJob.spec(in, out, options,

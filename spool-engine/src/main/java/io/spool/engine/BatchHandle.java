@@ -259,6 +259,15 @@ public final class BatchHandle {
     }
   }
 
+  /**
+   * Stops following: the batch goes on without this process (on a shared service), and this
+   * process's exit no longer cancels it.
+   */
+  public void detach() {
+    onExit.close();
+    engine.store().removeListener(listener);
+  }
+
   /** The batch's record as it is now. */
   public BatchRecord record() {
     return engine.store().batch(batchId).orElseThrow(() -> new IllegalStateException("batch " + batchId + " has no record"));

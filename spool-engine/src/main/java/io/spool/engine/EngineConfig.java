@@ -15,6 +15,7 @@ public record EngineConfig(
     Path home,
     Toolchain tools,
     int cpuCores,
+    int memoryMiB,
     boolean gpuEncode,
     String gpuKind,
     PriceTable prices,
@@ -28,10 +29,23 @@ public record EngineConfig(
     if (cpuCores < 1) {
       throw new IllegalArgumentException("cpuCores must be >= 1, got " + cpuCores);
     }
+    if (memoryMiB < 0) {
+      throw new IllegalArgumentException("memoryMiB must be >= 0 (0: not limited), got " + memoryMiB);
+    }
     if (batchChunkJobs < 1) {
       throw new IllegalArgumentException("batchChunkJobs must be >= 1, got " + batchChunkJobs);
     }
     jobTypes = Map.copyOf(jobTypes);
+  }
+
+  /** This configuration with another worker capacity. */
+  public EngineConfig withCapacity(int cores, int memory) {
+    return new EngineConfig(home, tools, cores, memory, gpuEncode, gpuKind, prices, minScratchBytes, batchChunkJobs, jobTypes);
+  }
+
+  /** This configuration with another worker capacity in cores. */
+  public EngineConfig withCpuCores(int cores) {
+    return new EngineConfig(home, tools, cores, memoryMiB, gpuEncode, gpuKind, prices, minScratchBytes, batchChunkJobs, jobTypes);
   }
 
   public Path volumesDir() {
@@ -55,6 +69,7 @@ public record EngineConfig(
     private final Path home;
     private Toolchain tools;
     private int cpuCores = Runtime.getRuntime().availableProcessors();
+    private int memoryMiB;
     private boolean gpuEncode;
     private String gpuKind;
     private PriceTable prices = PriceTable.REFERENCE;
@@ -75,6 +90,15 @@ public record EngineConfig(
     /** Worker capacity in cores: on 2 cores, two 1-CPU jobs or one 2-CPU job at a time. */
     public Builder cpuCores(int cores) {
       this.cpuCores = cores;
+      return this;
+    }
+
+    /**
+     * Worker capacity in memory: jobs run side by side only while their memory allowances add up to
+     * this at most (a job asking for more runs alone). 0, the default: cores alone decide.
+     */
+    public Builder memoryMiB(int mib) {
+      this.memoryMiB = mib;
       return this;
     }
 
@@ -116,7 +140,7 @@ public record EngineConfig(
     }
 
     public EngineConfig build() {
-      return new EngineConfig(home, tools == null ? Toolchain.locate() : tools, cpuCores, gpuEncode, gpuKind, prices,
+      return new EngineConfig(home, tools == null ? Toolchain.locate() : tools, cpuCores, memoryMiB, gpuEncode, gpuKind, prices,
           minScratchBytes, batchChunkJobs, jobTypes);
     }
   }

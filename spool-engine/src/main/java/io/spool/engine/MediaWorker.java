@@ -2,6 +2,7 @@ package io.spool.engine;
 
 import io.spool.engine.internal.JobOptions;
 import io.spool.engine.internal.MediaActivitiesImpl;
+import io.spool.engine.internal.TemporalConnection;
 import io.spool.volumes.VolumeStore;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
@@ -18,17 +19,45 @@ import org.slf4j.LoggerFactory;
  * progress travel through Temporal only, so it may live in any process on any host that sees the
  * jobs' files.
  */
-public final class MediaWorker {
+public final class MediaWorker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MediaWorker.class);
   /** How long jobs ended at the end of a drain have to end their processes. */
   private static final Duration STOP_WAIT = Duration.ofSeconds(30);
 
   private final MediaActivitiesImpl media;
   private final List<Worker> workers;
+  /** The connection of a worker process of its own ({@link #connect}); null for one registered with another's factory. */
+  private TemporalConnection own;
 
   private MediaWorker(MediaActivitiesImpl media, List<Worker> workers) {
     this.media = media;
     this.workers = workers;
+  }
+
+  /**
+   * A media worker process of its own for the shared service {@code service}, registered and ready
+   * to {@link #start}. Temporal calls it {@code self.identity()}.
+   */
+  public static MediaWorker connect(TemporalSettings service, EngineConfig config, WorkerRef self, List<String> queues) {
+    TemporalConnection c = TemporalConnection.to(service, self.identity());
+    MediaWorker w = register(c.factory(), config, VolumeStore.at(config.volumesDir()), self, queues);
+    w.own = c;
+    return w;
+  }
+
+  /** Starts polling (for a worker made by {@link #connect}). */
+  public void start() {
+    own.factory().start();
+  }
+
+  /** Ends a worker made by {@link #connect}: running jobs are ended first (see {@link #drain} for a gentler stop). */
+  @Override
+  public void close() {
+    media.stopAll();
+    media.awaitIdle(STOP_WAIT);
+    if (own != null) {
+      own.close();
+    }
   }
 
   /**
@@ -39,7 +68,7 @@ public final class MediaWorker {
   public static MediaWorker register(WorkerFactory factory, EngineConfig config, VolumeStore volumes, WorkerRef self,
       List<String> queues) {
     MediaActivitiesImpl media = new MediaActivitiesImpl(config.jobTypes(), config.tools(), volumes, config.scratchDir(),
-        config.minScratchBytes(), config.cpuCores(), config.gpuEncode(), self);
+        config.minScratchBytes(), config.cpuCores(), config.memoryMiB(), config.gpuEncode(), self);
     media.connect(factory.getWorkflowClient());
     // Heartbeats carry progress: forward each one (a second apart) rather than the SDK's default of
     // at most one per 0.8 x heartbeat timeout, which left progress bars seconds behind.

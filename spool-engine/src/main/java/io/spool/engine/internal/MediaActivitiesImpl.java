@@ -55,6 +55,9 @@ public final class MediaActivitiesImpl implements MediaActivities {
   private final long minScratchBytes;
   private final int cores;
   private final Semaphore cpu;
+  /** Memory capacity in MiB, 0 when only cores count; and its permits. */
+  private final int memoryMiB;
+  private final Semaphore memory;
   private final boolean gpuEncode;
   private final WorkerRef self;
   /** Asks the batch workflows whether a job was cancelled; null until the worker is connected. */
@@ -63,7 +66,7 @@ public final class MediaActivitiesImpl implements MediaActivities {
   private volatile boolean stopping;
 
   public MediaActivitiesImpl(Map<String, JobType> types, Toolchain tools, VolumeStore volumes, Path scratchRoot,
-      long minScratchBytes, int cores, boolean gpuEncode, WorkerRef self) {
+      long minScratchBytes, int cores, int memoryMiB, boolean gpuEncode, WorkerRef self) {
     this.types = Map.copyOf(types);
     this.tools = tools;
     this.volumes = volumes;
@@ -72,6 +75,8 @@ public final class MediaActivitiesImpl implements MediaActivities {
     this.minScratchBytes = minScratchBytes;
     this.cores = cores;
     this.cpu = new Semaphore(cores, true);
+    this.memoryMiB = memoryMiB;
+    this.memory = new Semaphore(Math.max(1, memoryMiB), true);
     this.gpuEncode = gpuEncode;
     this.self = self;
   }
@@ -148,8 +153,9 @@ public final class MediaActivitiesImpl implements MediaActivities {
           attempt, usage, beat, started);
     }
     int permits = Math.min(res.cpu(), cores);
+    int mib = memoryMiB == 0 ? 0 : Math.min(res.memoryMiB(), memoryMiB);
     try {
-      acquire(permits, beat);
+      acquire(permits, mib, beat);
       Instant runStart = Instant.now();
       usage.start();
       beat.deadline(runStart, res.timeout());
@@ -160,6 +166,7 @@ public final class MediaActivitiesImpl implements MediaActivities {
             Instant.now(), usage.total(result.metrics()), result.mediaSeconds(), null, result.details(), java.util.List.of());
       } finally {
         cpu.release(permits);
+        memory.release(mib);
       }
     } catch (SpoolException e) {
       throw failure(beat.translate(e), attempt, usage, beat, started);
@@ -175,9 +182,18 @@ public final class MediaActivitiesImpl implements MediaActivities {
     }
   }
 
-  private void acquire(int permits, Heartbeat beat) throws InterruptedException {
+  /** Waits for cores and memory, in that order (every attempt takes them so: no deadlock). */
+  private void acquire(int permits, int mib, Heartbeat beat) throws InterruptedException {
     while (!cpu.tryAcquire(permits, 1, TimeUnit.SECONDS)) {
       beat.beat();
+    }
+    try {
+      while (!memory.tryAcquire(mib, 1, TimeUnit.SECONDS)) {
+        beat.beat();
+      }
+    } catch (InterruptedException e) {
+      cpu.release(permits);
+      throw e;
     }
   }
 

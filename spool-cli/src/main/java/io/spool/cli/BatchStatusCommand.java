@@ -1,0 +1,50 @@
+package io.spool.cli;
+
+import io.spool.engine.BatchRecord;
+import io.spool.engine.JobState;
+import io.spool.engine.JobStore;
+import io.spool.media.BadArgumentException;
+import java.util.Locale;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code spool batch status ID}: where a batch stands, from the job store, whichever process runs it. */
+@Command(name = "status", description = "Show a batch's state and how many of its jobs are in each state.")
+final class BatchStatusCommand extends SpoolSubcommand {
+  @Parameters(paramLabel = "ID", description = "The batch id (printed by batch transcode, also with --detach).")
+  String id;
+
+  /** The JSON result. */
+  record Status(String id, String type, String state, int total, Map<String, Integer> jobs, double costUsd,
+      String coordinator, java.time.Instant createdAt, java.time.Instant finishedAt) {
+    String human() {
+      StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%s %s: %s, %d jobs", id, type, state, total));
+      jobs.forEach((s, n) -> sb.append(String.format(Locale.ROOT, ", %d %s", n, s)));
+      if (costUsd > 0) {
+        sb.append(", cost ").append(Units.usd(costUsd));
+      }
+      return sb.toString();
+    }
+  }
+
+  static Status status(JobStore store, String id) {
+    BatchRecord b = store.batch(id).orElseThrow(() -> new BadArgumentException("no batch with id " + id));
+    Map<String, Integer> jobs = new java.util.LinkedHashMap<>();
+    Map<JobState, Integer> tally = store.tally(id);
+    for (JobState s : JobState.values()) {
+      if (tally.getOrDefault(s, 0) > 0) {
+        jobs.put(s.name().toLowerCase(Locale.ROOT), tally.get(s));
+      }
+    }
+    return new Status(b.id(), b.type(), b.state().name().toLowerCase(Locale.ROOT), b.jobIds().size(), jobs,
+        b.cost().totalUsd(), b.coordinator(), b.createdAt(), b.finishedAt());
+  }
+
+  @Override
+  public Integer call() {
+    Status s = status(JobsCommand.store(this), id);
+    print(s, s.human());
+    return ExitCodes.OK;
+  }
+}

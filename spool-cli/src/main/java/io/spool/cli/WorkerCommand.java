@@ -1,0 +1,81 @@
+package io.spool.cli;
+
+import io.spool.engine.EngineConfig;
+import io.spool.engine.MediaWorker;
+import io.spool.engine.Resources;
+import io.spool.engine.TemporalSettings;
+import io.spool.engine.WorkerRef;
+import io.spool.media.BadArgumentException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code spool worker}: a media worker process for a shared Temporal service. */
+@Command(name = "worker", description = {
+    "Run jobs from a shared Temporal service (spool dev-server, or a cluster) until Ctrl-C or SIGTERM, which stops",
+    "taking work, lets running jobs finish within --grace and then ends them, so that other workers run them again."})
+final class WorkerCommand extends SpoolSubcommand {
+  @Mixin ServiceOptions service;
+
+  @Option(names = "--queues", defaultValue = "cpu", split = ",", paramLabel = "Q",
+      description = "Task queues to serve: cpu, gpu (gpu only where spool doctor proved a GPU encoder; default: ${DEFAULT-VALUE}).")
+  List<String> queues;
+
+  @Option(names = "--cpu", paramLabel = "N", description = "Capacity in cores (default: this host's cores).")
+  Integer cpu;
+
+  @Option(names = "--memory", paramLabel = "MiB",
+      description = "Capacity in memory: jobs run side by side while their memory adds up to this (default: no limit).")
+  Integer memory;
+
+  @Option(names = "--grace", defaultValue = "30s", paramLabel = "D", converter = Units.DurationConverter.class,
+      description = "On Ctrl-C or SIGTERM, how long running jobs may take to finish before they are ended (default: ${DEFAULT-VALUE}).")
+  Duration grace;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    for (String q : queues) {
+      if (!q.equals(Resources.CPU_QUEUE) && !q.equals(Resources.GPU_QUEUE)) {
+        throw new BadArgumentException("unknown queue '" + q + "'; use cpu, gpu or cpu,gpu");
+      }
+    }
+    if (cpu != null && cpu < 1) {
+      throw new BadArgumentException("--cpu must be at least 1, got " + cpu);
+    }
+    if (memory != null && memory < 64) {
+      throw new BadArgumentException("--memory must be at least 64 MiB, got " + memory);
+    }
+    TemporalSettings target = service.settings().orElse(TemporalSettings.of("localhost:7233"));
+    EngineConfig base = engineConfig().build();
+    EngineConfig config = base.withCapacity(cpu != null ? cpu : base.cpuCores(), memory != null ? memory : 0);
+    WorkerRef self = WorkerRef.thisProcess("w");
+    MediaWorker worker = MediaWorker.connect(target, config, self, queues.stream().distinct().toList());
+    if (worker.queues().isEmpty()) {
+      worker.close();
+      throw new io.spool.media.EnvironmentException("no queue to serve: gpu needs a GPU encoder proven by spool doctor");
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Signals.onStop(() -> {
+      worker.drain(grace);
+      stopped.countDown();
+    });
+    worker.start();
+    Map<String, Object> started = new LinkedHashMap<>();
+    started.put("worker", self);
+    started.put("temporal", target.target());
+    started.put("queues", worker.queues());
+    started.put("cpu", config.cpuCores());
+    started.put("memoryMiB", config.memoryMiB());
+    print(started, "spool worker " + self.id() + ": serving " + String.join(",", worker.queues()) + " on " + target.target()
+        + " with " + config.cpuCores() + " cores" + (config.memoryMiB() > 0 ? " and " + config.memoryMiB() + " MiB" : "")
+        + "   (Ctrl-C stops it)");
+    stopped.await();
+    worker.close();
+    return ExitCodes.OK;
+  }
+}
