@@ -68,7 +68,7 @@ public final class Coordinator implements AutoCloseable {
         continue;
       }
       try {
-        start(client, b.id(), BatchStart.of(b.id(), b.jobIds().size(), b.plan(), List.of()));
+        start(client, b.id(), BatchStart.restart(b.id(), b.jobIds().size(), b.plan()));
         resumed.add(b.id());
         LOG.info("batch {} started again: its workflow was lost with the service", b.id());
       } catch (WorkflowExecutionAlreadyStarted e) {

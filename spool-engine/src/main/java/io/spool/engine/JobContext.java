@@ -38,6 +38,13 @@ public interface JobContext {
    */
   boolean exists(String ref);
 
+  /**
+   * Whether a file stored at a reference was published by an earlier run of this very job, which a
+   * coordinator restart cut short after the publish but before the record said so: the job may
+   * replace it as its own.
+   */
+  boolean publishedByThisJob(String ref);
+
   /** Reports progress (travels to the coordinator in Temporal heartbeats). */
   void progress(Progress progress);
 

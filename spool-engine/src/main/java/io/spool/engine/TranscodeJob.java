@@ -115,7 +115,7 @@ public final class TranscodeJob implements JobType {
     }
     Path in = ctx.input((String) params.get("input"));
     String outRef = (String) params.get("output");
-    boolean overwrite = Boolean.TRUE.equals(params.get("overwrite"));
+    boolean overwrite = Boolean.TRUE.equals(params.get("overwrite")) || ctx.publishedByThisJob(outRef);
     if (!overwrite && ctx.exists(outRef)) {
       Transcoder.using(ctx.tools()).checkInput(in); // a bad input is the first thing to say
       throw new OutputExistsException(outRef);

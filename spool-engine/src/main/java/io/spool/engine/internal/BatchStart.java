@@ -14,16 +14,23 @@ import java.util.List;
  *     records to be written
  * @param cancelled jobs in this range asked to stop before the workflow started
  * @param chunk this chunk's number, from 0 (0 for a batch that runs its jobs itself)
+ * @param restarted whether a coordinator started the batch again after its workflow was lost:
+ *     its jobs that had begun may find their own outputs published already
  */
 public record BatchStart(String batchId, int from, int to, BatchRecord.Plan plan, List<String> marked,
-    boolean cancelAll, List<String> cancelled, String parentId, int chunk) {
+    boolean cancelAll, List<String> cancelled, String parentId, int chunk, boolean restarted) {
   public BatchStart {
     marked = List.copyOf(marked);
     cancelled = List.copyOf(cancelled);
   }
 
   public static BatchStart of(String batchId, int jobs, BatchRecord.Plan plan, List<String> marked) {
-    return new BatchStart(batchId, 0, jobs, plan, marked, false, List.of(), null, 0);
+    return new BatchStart(batchId, 0, jobs, plan, marked, false, List.of(), null, 0, false);
+  }
+
+  /** A batch started again after its workflow was lost. */
+  public static BatchStart restart(String batchId, int jobs, BatchRecord.Plan plan) {
+    return new BatchStart(batchId, 0, jobs, plan, List.of(), false, List.of(), null, 0, true);
   }
 
   public int size() {

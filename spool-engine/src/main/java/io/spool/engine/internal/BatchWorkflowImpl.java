@@ -87,7 +87,7 @@ public class BatchWorkflowImpl implements BatchWorkflow {
     while (true) {
       while (queue.size() < plan.window() && next < start.to()) {
         int upto = Math.min(start.to(), next + PAGE);
-        queue.addAll(records.load(start.batchId(), next, upto));
+        queue.addAll(records.load(start.batchId(), next, upto, start.restarted()));
         next = upto;
       }
       if (queue.isEmpty() && running.isEmpty()) {
@@ -224,7 +224,7 @@ public class BatchWorkflowImpl implements BatchWorkflow {
           .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_TERMINATE)
           .build());
       Promise<BatchTally> end = Async.function(child::run, new BatchStart(start.batchId(), from, to, plan,
-          k == 0 ? start.marked() : List.of(), false, stopped, Workflow.getInfo().getWorkflowId(), k));
+          k == 0 ? start.marked() : List.of(), false, stopped, Workflow.getInfo().getWorkflowId(), k, start.restarted()));
       Workflow.getWorkflowExecution(child).get(); // started: signals can reach it now
       chunks.put(k, end);
       ends.add(end);

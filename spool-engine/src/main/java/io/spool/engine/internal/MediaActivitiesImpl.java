@@ -413,6 +413,11 @@ public final class MediaActivitiesImpl implements MediaActivities {
     }
 
     @Override
+    public boolean publishedByThisJob(String ref) {
+      return request.ownSince() > 0 && Refs.modifiedSince(ref, volumes, request.ownSince());
+    }
+
+    @Override
     public Volume.Write output(String ref) {
       return Refs.writable(ref, volumes, scratch);
     }

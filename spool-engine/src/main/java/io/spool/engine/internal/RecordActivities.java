@@ -11,9 +11,12 @@ import java.util.List;
  */
 @ActivityInterface
 public interface RecordActivities {
-  /** The unfinished jobs of a batch with {@code from <= index < to}, by index, as the workflow runs them. */
+  /**
+   * The unfinished jobs of a batch with {@code from <= index < to}, by index, as the workflow runs
+   * them; {@code restarted}: those that had begun own the outputs published since.
+   */
   @ActivityMethod(name = "RecordLoad")
-  List<JobRequest> load(String batchId, int from, int to);
+  List<JobRequest> load(String batchId, int from, int to, boolean restarted);
 
   @ActivityMethod(name = "RecordStarted")
   void started(List<String> jobIds, long startedAtMillis);

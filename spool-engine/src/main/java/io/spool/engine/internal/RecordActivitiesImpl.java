@@ -25,11 +25,12 @@ public final class RecordActivitiesImpl implements RecordActivities {
   }
 
   @Override
-  public List<JobRequest> load(String batchId, int from, int to) {
+  public List<JobRequest> load(String batchId, int from, int to, boolean restarted) {
     List<JobRequest> todo = new ArrayList<>();
     for (JobRecord r : store.jobsOfBatch(batchId, from, to)) {
       if (!r.state().terminal()) {
-        todo.add(new JobRequest(r.id(), batchId, r.index(), r.spec()));
+        long own = restarted && r.startedAt() != null ? r.startedAt().toEpochMilli() : 0;
+        todo.add(new JobRequest(r.id(), batchId, r.index(), r.spec(), own));
       }
     }
     return todo;

@@ -37,6 +37,28 @@ public final class Refs {
     return java.nio.file.Files.exists(Path.of(ref), java.nio.file.LinkOption.NOFOLLOW_LINKS);
   }
 
+  /**
+   * Whether a file stored at {@code ref} was last changed at or after {@code sinceMillis}, for
+   * files on this host (a local path, or a volume kept here); false for anything else.
+   */
+  public static boolean modifiedSince(String ref, VolumeStore volumes, long sinceMillis) {
+    Path file;
+    if (isVolume(ref, volumes)) {
+      VolumePath vp = VolumePath.parse(ref);
+      if (!(volumes.volumeOf(vp) instanceof LocalVolume lv)) {
+        return false;
+      }
+      file = lv.locate(vp.path());
+    } else {
+      file = Path.of(ref);
+    }
+    try {
+      return java.nio.file.Files.getLastModifiedTime(file, java.nio.file.LinkOption.NOFOLLOW_LINKS).toMillis() >= sinceMillis;
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
   public static Volume.Write writable(String ref, VolumeStore volumes, Path scratch) {
     if (isVolume(ref, volumes)) {
       VolumePath vp = VolumePath.parse(ref);
