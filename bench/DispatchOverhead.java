@@ -16,6 +16,10 @@ import java.util.Map;
 /**
  * Dispatch overhead of the embedded engine: start time, then N no-op jobs through the whole path
  * (records, batch workflow, activity with scratch and heartbeats). Run by bench/dispatch-overhead.
+ * With a third argument {@code latency} (bench/workers): N no-op jobs one after another, through
+ * the in-process service and then through a port-bound one that the submitter, the coordinator
+ * and a media worker reach over gRPC, as separate processes would: the time per job is the
+ * latency of handing a job to a worker and its outcome back.
  */
 public class DispatchOverhead {
   static final class Noop implements JobType {
@@ -33,6 +37,10 @@ public class DispatchOverhead {
   public static void main(String[] args) throws Exception {
     int jobs = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+    if (args.length > 2 && args[2].equals("latency")) {
+      latency(jobs, rounds);
+      return;
+    }
     Path home = Files.createTempDirectory("spool-dispatch-");
     long t0 = System.nanoTime();
     try (SpoolEngine engine = SpoolEngine.embedded(EngineConfig.newBuilder(home).jobType(new Noop()).build())) {
@@ -55,5 +63,48 @@ public class DispatchOverhead {
       perJob.sort(Double::compare);
       System.out.printf("median: %.2f ms per job (target <= 5 ms)%n", perJob.get(perJob.size() / 2));
     }
+  }
+
+  static void latency(int jobs, int rounds) throws Exception {
+    Path home = Files.createTempDirectory("spool-latency-");
+    EngineConfig config = EngineConfig.newBuilder(home).jobType(new Noop()).build();
+    double embedded;
+    try (SpoolEngine engine = SpoolEngine.embedded(config)) {
+      embedded = sequential(engine, jobs, rounds, "in-process service");
+    }
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    io.spool.engine.TemporalSettings target = io.spool.engine.TemporalSettings.of("localhost:" + port);
+    try (io.spool.engine.DevServer server = io.spool.engine.DevServer.start(config, port, 0);
+        io.spool.engine.MediaWorker worker = io.spool.engine.MediaWorker.connect(target, config,
+            io.spool.engine.WorkerRef.thisProcess("bench"), List.of("cpu"));
+        SpoolEngine engine = SpoolEngine.connect(config, target)) {
+      worker.start();
+      double overPort = sequential(engine, jobs, rounds, "over the port");
+      System.out.printf("dispatch latency over the port: %.2f ms per job (target <= 5 ms); in-process %.2f ms%n",
+          overPort, embedded);
+    }
+  }
+
+  /** The median time per job of {@code jobs} no-op jobs run one at a time, in {@code rounds} rounds. */
+  static double sequential(SpoolEngine engine, int jobs, int rounds, String what) {
+    engine.remote(JobSpec.of("noop", Map.of()));  // warm-up
+    List<Double> perJob = new ArrayList<>();
+    for (int r = 1; r <= rounds; r++) {
+      List<JobSpec> specs = new ArrayList<>();
+      for (int i = 0; i < jobs; i++) {
+        specs.add(JobSpec.of("noop", Map.of("i", i)));
+      }
+      long s = System.nanoTime();
+      long ok = engine.map(specs, 1, false).filter(o -> o.state() == JobState.SUCCEEDED).count();
+      double ms = (System.nanoTime() - s) / 1e6;
+      perJob.add(ms / jobs);
+      System.out.printf("%s, round %d: %d no-op jobs one at a time (%d succeeded) in %.0f ms = %.2f ms per job%n",
+          what, r, jobs, ok, ms, ms / jobs);
+    }
+    perJob.sort(Double::compare);
+    return perJob.get(perJob.size() / 2);
   }
 }

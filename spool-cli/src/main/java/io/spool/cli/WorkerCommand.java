@@ -74,7 +74,20 @@ final class WorkerCommand extends SpoolSubcommand {
     print(started, "spool worker " + self.id() + ": serving " + String.join(",", worker.queues()) + " on " + target.target()
         + " with " + config.cpuCores() + " cores" + (config.memoryMiB() > 0 ? " and " + config.memoryMiB() + " MiB" : "")
         + "   (Ctrl-C stops it)");
-    stopped.await();
+    // Temporal's pollers retry an unreachable service by themselves; say so once, not per poll.
+    boolean reachable = true;
+    while (!stopped.await(2, java.util.concurrent.TimeUnit.SECONDS)) {
+      boolean now = worker.serviceReachable();
+      if (now != reachable) {
+        reachable = now;
+        if (now) {
+          err().println("spool worker: the Temporal service at " + target.target() + " answers again");
+          err().flush();
+        } else {
+          warn("the Temporal service at " + target.target() + " does not answer; retrying until it does");
+        }
+      }
+    }
     worker.close();
     return ExitCodes.OK;
   }

@@ -179,7 +179,7 @@ public final class JobStore implements AutoCloseable {
     Instant now = Instant.now();
     int closed = 0;
     for (BatchRecord b : batches()) {
-      if (b.state().terminal() || coordinatorAlive(b.coordinatorPid(), b.createdAt())) {
+      if (b.state().terminal() || !b.embedded() || coordinatorAlive(b.coordinatorPid(), b.createdAt())) {
         continue;
       }
       String why = "abandoned: its spool process (pid " + b.coordinatorPid() + ") ended without finishing it";

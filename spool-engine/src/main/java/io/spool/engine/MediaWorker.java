@@ -45,6 +45,17 @@ public final class MediaWorker implements AutoCloseable {
     return w;
   }
 
+  /** Whether its service answers now (for a worker made by {@link #connect}; a short health check). */
+  public boolean serviceReachable() {
+    try {
+      own.service().blockingStub().withDeadlineAfter(3, java.util.concurrent.TimeUnit.SECONDS)
+          .getSystemInfo(io.temporal.api.workflowservice.v1.GetSystemInfoRequest.getDefaultInstance());
+      return true;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
   /** Starts polling (for a worker made by {@link #connect}). */
   public void start() {
     own.factory().start();
