@@ -103,7 +103,7 @@ public final class BatchHandle {
 
   /** The job of {@code r}, ended because the process running it is stopping. */
   JobOutcome interrupted(JobRecord r, Instant now) {
-    return r.interrupted(now, "interrupted: Spool was stopped");
+    return r.interrupted(now, engine.attemptsBegun(r.id()));
   }
 
   SpoolEngine engine() {

@@ -99,6 +99,11 @@ public final class MediaWorker implements AutoCloseable {
     return new MediaWorker(media, workers);
   }
 
+  /** The latest attempt of a job begun on this worker lately (see {@code MediaActivitiesImpl}); 0 when none. */
+  public int attemptsBegun(String jobId) {
+    return media.attemptsBegun(jobId);
+  }
+
   public WorkerRef self() {
     return media.self();
   }

@@ -221,6 +221,15 @@ public final class SpoolEngine implements AutoCloseable {
     return embedded() ? temporal().env().getWorkflowClient() : connection.client();
   }
 
+  /** How many attempts of a job this process's own worker began (embedded engines; 0 otherwise). */
+  int attemptsBegun(String jobId) {
+    Temporal t;
+    synchronized (this) {
+      t = temporal;
+    }
+    return t == null ? 0 : t.media().attemptsBegun(jobId);
+  }
+
   /** A batch submitted earlier, by this process or another, to follow, wait for or cancel. */
   public BatchHandle attach(String batchId) {
     BatchRecord b = store.batch(batchId).orElseThrow(() -> new BadArgumentException("no batch with id " + batchId));

@@ -64,6 +64,13 @@ public final class MediaActivitiesImpl implements MediaActivities {
   private volatile WorkflowClient client;
   private final Set<Heartbeat> live = ConcurrentHashMap.newKeySet();
   private volatile boolean stopping;
+  /**
+   * The latest attempt begun here of each job, with when it began, so that a process that stops
+   * can record how many attempts its interrupted jobs had; entries older than an hour
+   * are forgotten as new ones come.
+   */
+  private final Map<String, long[]> begun = new ConcurrentHashMap<>();
+  private static final long REMEMBER_NANOS = Duration.ofHours(1).toNanos();
 
   public MediaActivitiesImpl(Map<String, JobType> types, Toolchain tools, VolumeStore volumes, Path scratchRoot,
       long minScratchBytes, int cores, int memoryMiB, boolean gpuEncode, WorkerRef self) {
@@ -84,6 +91,12 @@ public final class MediaActivitiesImpl implements MediaActivities {
   /** The client through which running attempts ask their workflow whether they were cancelled. */
   public void connect(WorkflowClient c) {
     this.client = c;
+  }
+
+  /** The latest attempt of a job begun on this worker within the last hour; 0 when none. */
+  public int attemptsBegun(String jobId) {
+    long[] v = begun.get(jobId);
+    return v == null ? 0 : (int) v[0];
   }
 
   public WorkerRef self() {
@@ -130,6 +143,9 @@ public final class MediaActivitiesImpl implements MediaActivities {
       log.add(a.number() < attempt && a.endedAt() == null && a.errorCode() == null ? a.ended(null, ErrorCode.WORKER_LOST.name()) : a);
     }
     log.add(new AttemptRecord(attempt, self, started, null, null));
+    long nanos = System.nanoTime();
+    begun.values().removeIf(v -> nanos - v[1] > REMEMBER_NANOS);
+    begun.put(request.jobId(), new long[] {attempt, nanos});
     Heartbeat beat = new Heartbeat(activity, request, attempt, Thread.currentThread(), usage, log);
     live.add(beat);
     try {
