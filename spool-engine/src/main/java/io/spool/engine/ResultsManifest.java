@@ -1,7 +1,7 @@
 package io.spool.engine;
 
-import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.spool.media.ErrorCode;
 import io.spool.media.Metrics;
 import io.spool.media.SpoolException;
@@ -194,29 +194,36 @@ public final class ResultsManifest implements AutoCloseable {
       if (l.isBlank()) {
         continue;
       }
+      String where = "line " + (i + 1) + " of " + file + ": ";
+      JsonNode json;
+      try {
+        json = Json.MAPPER.readTree(l);
+      } catch (JsonProcessingException e) {
+        skipped.add(where + (i == count ? "not JSON: cut short, without a line end (" : "not JSON (") + reason(e) + ")");
+        continue;
+      }
+      if (!json.isObject()) {
+        skipped.add(where + "not a results line (JSON, but not an object)");
+        continue;
+      }
       String problem;
       try {
-        Line parsed = Json.MAPPER.readValue(l, Line.class);
+        Line parsed = Json.MAPPER.treeToValue(json, Line.class);
         problem = problem(parsed);
         if (problem == null) {
           lines.add(parsed);
           continue;
         }
-      } catch (JsonParseException e) {
-        problem = i == count ? "not JSON: cut short, without a line end (" + reason(e) + ")" : "not JSON (" + reason(e) + ")";
       } catch (JsonProcessingException e) {
         problem = "not a results line (" + reason(e) + ")";
       }
-      skipped.add("line " + (i + 1) + " of " + file + ": " + problem);
+      skipped.add(where + problem);
     }
     return new Contents(List.copyOf(lines), List.copyOf(skipped));
   }
 
   /** Why a line that parsed cannot count as a result, or null when it can. */
   private static String problem(Line l) {
-    if (l == null) {
-      return "not a results line (null)";
-    }
     if (l.input() == null || l.input().isBlank()) {
       return "not a results line (no input)";
     }
