@@ -163,6 +163,23 @@ public final class AtomicOutput implements AutoCloseable {
   }
 
   /**
+   * Renames the temporary file over the target only if the target is still {@code expected}
+   * (same file, size and modification time): a file that another process published there, or
+   * changed or removed, while the work ran is left as it is.
+   *
+   * @throws io.spool.media.OutputExistsException naming {@code shownAs} when the target is not
+   *     {@code expected} any more
+   */
+  public void publishReplacing(io.spool.media.FileIdentity expected, String shownAs) {
+    if (!io.spool.media.FileIdentity.of(target).equals(java.util.Optional.of(expected))) {
+      throw io.spool.media.OutputExistsException.changed(shownAs);
+    }
+    // The time between this check and the rename is the only gap left: no rename here can be
+    // made conditional on what it replaces.
+    publish();
+  }
+
+  /**
    * Publishes the temporary file at the target only if nothing is there, in one step (a hard link
    * that fails when the name is taken): a file that appeared at the target while the work ran is
    * left alone.

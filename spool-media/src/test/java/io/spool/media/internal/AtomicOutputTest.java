@@ -1,14 +1,20 @@
 package io.spool.media.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.spool.media.FileIdentity;
+import io.spool.media.OutputExistsException;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -74,6 +80,65 @@ class AtomicOutputTest {
 
       assertThat(recycled).doesNotExist();
       assertThat(mine.temporary()).exists();
+    }
+  }
+
+  @Test
+  void publishReplacingReplacesOnlyTheFileItWasGiven() throws Exception {
+    Path target = Files.writeString(dir.resolve("out.mp4"), "judged\n");
+    FileIdentity judged = FileIdentity.of(target).orElseThrow();
+    try (AtomicOutput out = AtomicOutput.beside(target)) {
+      Files.writeString(out.temporary(), "made again\n");
+      out.publishReplacing(judged, "out.mp4");
+    }
+    assertThat(Files.readString(target)).isEqualTo("made again\n");
+
+    // Replaced by another file, written again in place, or removed: each is left as it is.
+    Path other = Files.writeString(dir.resolve(".other"), "another\n");
+    Map<String, Runnable> changes = new LinkedHashMap<>();
+    changes.put("replaced", () -> move(other, target));
+    changes.put("written again", () -> write(target, "written again, longer\n"));
+    changes.put("removed", () -> delete(target));
+    for (Map.Entry<String, Runnable> change : changes.entrySet()) {
+      if (!Files.exists(target)) {
+        write(target, "judged\n");
+      }
+      FileIdentity before = FileIdentity.of(target).orElseThrow();
+      change.getValue().run();
+      String left = Files.exists(target) ? Files.readString(target) : null;
+      try (AtomicOutput out = AtomicOutput.beside(target)) {
+        Files.writeString(out.temporary(), "made again\n");
+        assertThatThrownBy(() -> out.publishReplacing(before, "out.mp4")).as(change.getKey())
+            .isInstanceOf(OutputExistsException.class).hasMessageContaining("output out.mp4 is no longer the file");
+      }
+      assertThat(Files.exists(target) ? Files.readString(target) : null).as(change.getKey()).isEqualTo(left);
+    }
+    try (var files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".partial"));
+    }
+  }
+
+  private static void move(Path from, Path to) {
+    try {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static void write(Path p, String content) {
+    try {
+      Files.writeString(p, content);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static void delete(Path p) {
+    try {
+      Files.delete(p);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 }
