@@ -2,6 +2,8 @@ package io.spool.media.internal;
 
 import io.spool.media.BadArgumentException;
 import io.spool.media.ErrorCode;
+import io.spool.media.FileIdentity;
+import io.spool.media.OutputExistsException;
 import io.spool.media.OutputNotWritableException;
 import io.spool.media.SpoolException;
 import java.io.IOException;
@@ -10,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -134,7 +138,7 @@ public final class AtomicOutput implements AutoCloseable {
     if (ProcessHandle.of(p).filter(ProcessHandle::isAlive).isEmpty()) {
       return false;
     }
-    java.util.OptionalLong started = ProcStat.startTicks(p);
+    OptionalLong started = ProcStat.startTicks(p);
     // Where /proc does not say when a process started (then or now), a live pid counts.
     return named == 0 || started.isEmpty() || started.getAsLong() == named;
   }
@@ -167,12 +171,12 @@ public final class AtomicOutput implements AutoCloseable {
    * (same file, size and modification time): a file that another process published there, or
    * changed or removed, while the work ran is left as it is.
    *
-   * @throws io.spool.media.OutputExistsException naming {@code shownAs} when the target is not
+   * @throws OutputExistsException naming {@code shownAs} when the target is not
    *     {@code expected} any more
    */
-  public void publishReplacing(io.spool.media.FileIdentity expected, String shownAs) {
-    if (!io.spool.media.FileIdentity.of(target).equals(java.util.Optional.of(expected))) {
-      throw io.spool.media.OutputExistsException.changed(shownAs);
+  public void publishReplacing(FileIdentity expected, String shownAs) {
+    if (!FileIdentity.of(target).equals(Optional.of(expected))) {
+      throw OutputExistsException.changed(shownAs);
     }
     // The time between this check and the rename is the only gap left: no rename here can be
     // made conditional on what it replaces.
@@ -184,7 +188,7 @@ public final class AtomicOutput implements AutoCloseable {
    * that fails when the name is taken): a file that appeared at the target while the work ran is
    * left alone.
    *
-   * @throws io.spool.media.OutputExistsException naming {@code shownAs} when the target is taken
+   * @throws OutputExistsException naming {@code shownAs} when the target is taken
    */
   public void publishNew(String shownAs) {
     try {
@@ -198,7 +202,7 @@ public final class AtomicOutput implements AutoCloseable {
         published = true;
       }
     } catch (java.nio.file.FileAlreadyExistsException e) {
-      throw new io.spool.media.OutputExistsException(shownAs);
+      throw new OutputExistsException(shownAs);
     } catch (IOException e) {
       throw failure(target, "cannot publish " + target, e);
     }
