@@ -47,11 +47,13 @@ final class CostCommand extends SpoolSubcommand {
   @Option(names = "--gpu", paramLabel = "KIND", description = "Also estimate on this GPU kind (e.g. t4), if GPU jobs were measured here.")
   String gpu;
 
+  /** {@code skipped}: manifest lines that could not be counted, each named in a warning on stderr. */
   record Totals(int jobs, int succeeded, int failed, int cancelled, double cpuSecondsUsed, double reservedCpuSeconds,
-      double memoryGibSeconds, double gpuSeconds, double costUsd) {}
+      double memoryGibSeconds, double gpuSeconds, double costUsd, int skipped) {}
 
+  /** {@code skippedRecords}: damaged job records left out of the measurements, each named in a warning on stderr. */
   record Estimate(String basis, int videos, double secondsEach, int cpuPerJob, double cpuSecondsPerMediaSecond,
-      double costUsd, double costPerVideoUsd, double hoursOnThisHost, Map<String, Object> gpu) {}
+      double costUsd, double costPerVideoUsd, double hoursOnThisHost, Map<String, Object> gpu, int skippedRecords) {}
 
   @Override
   public Integer call() {
@@ -64,9 +66,11 @@ final class CostCommand extends SpoolSubcommand {
     if (!Files.isRegularFile(results)) {
       throw new io.spool.media.InputNotFoundException("results manifest not found: " + results);
     }
-    Map<String, ResultsManifest.Line> latest = ResultsManifest.latestByInput(results);
+    ResultsManifest.Contents contents = ResultsManifest.scan(results);
+    contents.skipped().forEach(s -> warn("skipped " + s));
+    Map<String, ResultsManifest.Line> latest = ResultsManifest.latestByInput(contents.lines());
     JobCost sum = JobCost.ZERO;
-    for (ResultsManifest.Line l : ResultsManifest.read(results)) {
+    for (ResultsManifest.Line l : contents.lines()) {
       sum = sum.plus(l.cost() == null ? JobCost.ZERO : l.cost());
     }
     ResultsManifest.Tally tally = ResultsManifest.Tally.of(latest.values());
@@ -74,12 +78,14 @@ final class CostCommand extends SpoolSubcommand {
     int failed = tally.failed();
     int cancelled = tally.cancelled();
     Totals t = new Totals(latest.size(), ok, failed, cancelled, sum.cpuSecondsUsed(), sum.reservedCpuSeconds(),
-        Math.max(sum.peakMemoryGibSeconds(), sum.reservedMemoryGibSeconds()), sum.gpuSeconds(), sum.totalUsd());
+        Math.max(sum.peakMemoryGibSeconds(), sum.reservedMemoryGibSeconds()), sum.gpuSeconds(), sum.totalUsd(),
+        contents.skipped().size());
     print(t, String.format(Locale.ROOT,
         "%d jobs (%d succeeded, %d failed, %d cancelled), every attempt counted:%n"
             + "  CPU       %.2f s used, %.2f s reserved%n  memory    %.2f GiB-s%n  GPU       %.2f s%n  cost      %s",
         t.jobs(), ok, failed, cancelled, t.cpuSecondsUsed(), t.reservedCpuSeconds(), t.memoryGibSeconds(),
-        t.gpuSeconds(), Units.usd(t.costUsd())));
+        t.gpuSeconds(), Units.usd(t.costUsd()))
+        + (t.skipped() == 0 ? "" : String.format(Locale.ROOT, "%n  %d lines skipped (see the warnings)", t.skipped())));
     return ExitCodes.OK;
   }
 
@@ -88,6 +94,11 @@ final class CostCommand extends SpoolSubcommand {
       throw new BadArgumentException("--videos, --seconds and --cpu must be positive");
     }
     JobStore store = jobStore();
+    java.util.concurrent.atomic.AtomicInteger skippedRecords = new java.util.concurrent.atomic.AtomicInteger();
+    store.onSkippedRecord(message -> {
+      skippedRecords.incrementAndGet();
+      warn(message);
+    });
     List<JobOutcome> measured = measured(store, false);
     String basis;
     if (measured.isEmpty()) {
@@ -124,7 +135,8 @@ final class CostCommand extends SpoolSubcommand {
         gpuEstimate.put("costUsd", gOne.totalUsd() * videos);
       }
     }
-    Estimate e = new Estimate(basis, videos, seconds, cpu, cpuRate, one.totalUsd() * videos, one.totalUsd(), hours, gpuEstimate);
+    Estimate e = new Estimate(basis, videos, seconds, cpu, cpuRate, one.totalUsd() * videos, one.totalUsd(), hours, gpuEstimate,
+        skippedRecords.get());
     StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
         "estimate for %d videos of %.0f s (web preset, %d CPU per job), from %s:%n"
             + "  measured  %.3f CPU-seconds per media second%n"
@@ -134,6 +146,9 @@ final class CostCommand extends SpoolSubcommand {
     if (gpu != null) {
       sb.append(String.format(Locale.ROOT, "%n  GPU %-5s %s", gpu, Boolean.TRUE.equals(gpuEstimate.get("available"))
           ? Units.usd((Double) gpuEstimate.get("costUsd")) + " total" : "not estimated: " + gpuEstimate.get("reason")));
+    }
+    if (e.skippedRecords() > 0) {
+      sb.append(String.format(Locale.ROOT, "%n  %d damaged job records left out (see the warnings)", e.skippedRecords()));
     }
     print(e, sb.toString());
     return ExitCodes.OK;

@@ -173,6 +173,51 @@ class StoredFilesTest {
   }
 
   @Test
+  void resumeReplacesOnlyTheFileItJudgedNotOneThatAppearedOrWasPublishedMeanwhile() throws Exception {
+    Path in = dir.resolve("in");
+    Path judged = MediaFixtures.sample(in, "judged.mp4", 1280, 720, 10);
+    Path missing = MediaFixtures.sample(in, "missing.mp4", 1280, 720, 10);
+    Path out = dir.resolve("out");
+    Files.createDirectories(out);
+    Path judgedOut = out.resolve("judged.archive.mp4");
+    Path missingOut = out.resolve("missing.archive.mp4");
+    // An earlier run recorded both as made; one output is garbage now, the other is gone.
+    Files.writeString(judgedOut, "garbage\n");
+    Path results = out.resolve("spool-results.jsonl");
+    try (ResultsManifest m = ResultsManifest.open(results)) {
+      for (Path[] io : new Path[][] {{judged, judgedOut}, {missing, missingOut}}) {
+        m.append(new ResultsManifest.Line(io[0].toString(), io[1].toString(), "succeeded", null, null, 1, "earlier",
+            10, 1, null, null, null, Map.of()));
+      }
+    }
+    java.util.concurrent.CompletableFuture<Cli.Result> resume = java.util.concurrent.CompletableFuture.supplyAsync(
+        () -> Cli.run("batch", "transcode", in.toString(), "--out", out.toString(), "--preset", "archive", "--resume",
+            "--json"));
+    io.spool.media.testing.Eventually.await(java.time.Duration.ofSeconds(60), "both items' ffmpeg to run",
+        () -> MediaFixtures.ffmpegProcessesMentioning(in.toString()).size() >= 2);
+
+    // Another process publishes over the judged file (a new file renamed into place), and
+    // another one writes the output that was missing.
+    Path other = Files.writeString(out.resolve(".elsewhere"), "published by another process\n");
+    Files.move(other, judgedOut, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.writeString(missingOut, "written by another process\n");
+    Cli.Result r = resume.get(120, java.util.concurrent.TimeUnit.SECONDS);
+
+    assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCodes.FAILED);
+    assertThat(Files.readString(judgedOut)).isEqualTo("published by another process\n");
+    assertThat(Files.readString(missingOut)).isEqualTo("written by another process\n");
+    Map<String, ResultsManifest.Line> lines = ResultsManifest.latestByInput(results);
+    for (Path input : List.of(judged, missing)) {
+      assertThat(lines.get(input.toString()).errorCode()).as(input.toString()).isEqualTo("OUTPUT_EXISTS");
+    }
+    assertThat(lines.get(judged.toString()).error()).contains(judgedOut.toString(), "no longer the file");
+    assertThat(lines.get(missing.toString()).error()).contains("output already exists: " + missingOut);
+    try (var files = Files.list(out)) {
+      assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".partial"));
+    }
+  }
+
+  @Test
   void aRerunIntoTheSameFolderKeepsEarlierResultsAndClosesATornLine() throws Exception {
     Path a = MediaFixtures.sample(dir, "a.mp4", 320, 240, 1);
     Path b = MediaFixtures.sample(dir, "b.mp4", 320, 240, 1);

@@ -1,25 +1,32 @@
 package io.spool.engine;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.spool.media.ErrorCode;
 import io.spool.media.Metrics;
 import io.spool.media.SpoolException;
 import io.spool.media.internal.AtomicOutput;
 import io.spool.media.internal.Json;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A batch's results as JSON lines, one per finished item, appended and synced as items finish so
- * that an interrupted batch can be resumed from it. The last line for an input wins.
+ * that an interrupted batch can be resumed from it. The last line for an input wins. Several
+ * processes (batches sharing an output folder) may append to one file at once: each line is
+ * written whole, under a lock.
  */
 public final class ResultsManifest implements AutoCloseable {
   /** One finished item. */
@@ -66,30 +73,33 @@ public final class ResultsManifest implements AutoCloseable {
     }
   }
 
+  /** What a read found: the lines it can use, in file order, and one message for each line it skipped. */
+  public record Contents(List<Line> lines, List<String> skipped) {}
+
+  private static final Set<String> STATUSES = Set.of("succeeded", "failed", "cancelled");
+  private static final int REASON_CHARS = 160;
+
+  /**
+   * Serialises this JVM's manifest work. The file lock that keeps processes apart is held by the
+   * process: a second lock on the same file from this JVM throws OverlappingFileLockException, and
+   * closing any channel on the file drops the process's lock. So every lock, read and close here
+   * happens under this monitor too; each holds it for one line or one read.
+   */
+  private static final Object IN_THIS_JVM = new Object();
+
   private final Path file;
   private final FileChannel channel;
-  private final OutputStream out;
 
   private ResultsManifest(Path file) throws IOException {
     this.file = file;
     Files.createDirectories(file.toAbsolutePath().getParent());
     this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
-    long size = channel.size();
-    channel.position(size);
-    if (size > 0) {
-      // A line torn by a crash is closed off, so that the next record starts a line of its own.
-      java.nio.ByteBuffer last = java.nio.ByteBuffer.allocate(1);
-      channel.read(last, size - 1);
-      if (last.get(0) != '\n') {
-        channel.write(java.nio.ByteBuffer.wrap(new byte[] {'\n'}));
-      }
-    }
-    this.out = java.nio.channels.Channels.newOutputStream(channel);
   }
 
   /**
    * Opens for appending. Earlier runs' lines are kept, whether or not this one resumes them: the
-   * last line for an input is the one that counts, and nothing recorded is ever dropped.
+   * last line for an input is the one that counts, and nothing recorded is ever dropped. Other
+   * processes may append to the same file at the same time.
    */
   public static ResultsManifest open(Path file) {
     try {
@@ -103,54 +113,157 @@ public final class ResultsManifest implements AutoCloseable {
     return file;
   }
 
-  public synchronized void append(Line line) {
+  /**
+   * Appends one line and syncs it. The whole line is one write at the end of the file under an
+   * exclusive lock, so lines from several processes never interleave or overwrite each other; a
+   * line that a writer which died left without its end is closed off first, so that this one
+   * starts a line of its own (under the lock, a line without its end cannot be one being written).
+   */
+  public void append(Line line) {
+    byte[] json;
     try {
-      byte[] json = (Json.MAPPER.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
-      out.write(json);
-      out.flush();
-      channel.force(false);
-    } catch (IOException e) {
-      throw AtomicOutput.failure(file, "cannot write results " + file, e);
+      json = (Json.MAPPER.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
+    } catch (JsonProcessingException e) {
+      throw new SpoolException(ErrorCode.INTERNAL, "cannot write a results line for " + line.input() + ": "
+          + e.getOriginalMessage(), List.of(), e);
+    }
+    synchronized (IN_THIS_JVM) {
+      try {
+        FileLock lock = channel.lock();
+        try {
+          long end = channel.size();
+          ByteBuffer bytes = endsTorn(end) ? ByteBuffer.allocate(json.length + 1).put((byte) '\n').put(json).flip()
+              : ByteBuffer.wrap(json);
+          while (bytes.hasRemaining()) {
+            end += channel.write(bytes, end);
+          }
+          channel.force(false);
+        } finally {
+          lock.release();
+        }
+      } catch (IOException e) {
+        throw AtomicOutput.failure(file, "cannot write results " + file, e);
+      }
     }
   }
 
-  /** All readable lines, in file order; a torn last line (from a crash) is skipped. */
+  /** Whether the file, {@code size} bytes long, ends inside a line. */
+  private boolean endsTorn(long size) throws IOException {
+    if (size == 0) {
+      return false;
+    }
+    ByteBuffer last = ByteBuffer.allocate(1);
+    return channel.read(last, size - 1) == 1 && last.get(0) != '\n';
+  }
+
+  /** All usable lines, in file order; lines that are not results lines (a torn one, say) are left out. */
   public static List<Line> read(Path file) {
+    return scan(file).lines();
+  }
+
+  /**
+   * All lines, in file order: those that read as results lines, and a one-line message (naming the
+   * line and why) for each that does not: not JSON (torn by a crash, damaged), or JSON that is not
+   * a results line (no input, no known status). Reads under a shared lock, so that a line another
+   * process is appending is read whole or not at all.
+   */
+  public static Contents scan(Path file) {
     if (!Files.isRegularFile(file)) {
-      return List.of();
+      return new Contents(List.of(), List.of());
     }
-    try {
-      return Files.readAllLines(file, StandardCharsets.UTF_8).stream()
-          .filter(l -> !l.isBlank())
-          .map(ResultsManifest::parse)
-          .filter(java.util.Objects::nonNull)
-          .toList();
-    } catch (IOException e) {
-      throw new SpoolException(ErrorCode.IO_ERROR, "cannot read results " + file + ": " + e.getMessage(), List.of(), e);
+    String text;
+    synchronized (IN_THIS_JVM) {
+      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        FileLock lock = ch.lock(0, Long.MAX_VALUE, true);
+        try {
+          text = new String(Channels.newInputStream(ch).readAllBytes(), StandardCharsets.UTF_8);
+        } finally {
+          lock.release();
+        }
+      } catch (IOException e) {
+        throw new SpoolException(ErrorCode.IO_ERROR, "cannot read results " + file + ": " + e.getMessage(), List.of(), e);
+      }
     }
+    List<Line> lines = new ArrayList<>();
+    List<String> skipped = new ArrayList<>();
+    String[] raw = text.split("\n", -1);
+    // The text after the last line end: empty, or a line whose writer ended before finishing it.
+    int count = raw.length - 1;
+    for (int i = 0; i < raw.length; i++) {
+      String l = raw[i];
+      if (l.isBlank()) {
+        continue;
+      }
+      String where = "line " + (i + 1) + " of " + file + ": ";
+      JsonNode json;
+      try {
+        json = Json.MAPPER.readTree(l);
+      } catch (JsonProcessingException e) {
+        skipped.add(where + (i == count ? "not JSON: cut short, without a line end (" : "not JSON (") + reason(e) + ")");
+        continue;
+      }
+      if (!json.isObject()) {
+        skipped.add(where + "not a results line (JSON, but not an object)");
+        continue;
+      }
+      String problem;
+      try {
+        Line parsed = Json.MAPPER.treeToValue(json, Line.class);
+        problem = problem(parsed);
+        if (problem == null) {
+          lines.add(parsed);
+          continue;
+        }
+      } catch (JsonProcessingException e) {
+        problem = "not a results line (" + reason(e) + ")";
+      }
+      skipped.add(where + problem);
+    }
+    return new Contents(List.copyOf(lines), List.copyOf(skipped));
+  }
+
+  /** Why a line that parsed cannot count as a result, or null when it can. */
+  private static String problem(Line l) {
+    if (l.input() == null || l.input().isBlank()) {
+      return "not a results line (no input)";
+    }
+    if (!STATUSES.contains(l.status())) {
+      return "not a results line (status " + (l.status() == null ? "missing" : "\"" + shortened(l.status()) + "\"")
+          + ", not one of succeeded, failed, cancelled)";
+    }
+    return null;
+  }
+
+  private static String reason(JsonProcessingException e) {
+    return shortened(String.valueOf(e.getOriginalMessage()));
+  }
+
+  /** One line, not too long, for a warning. */
+  private static String shortened(String s) {
+    String one = s.replaceAll("\\s+", " ").strip();
+    return one.length() <= REASON_CHARS ? one : one.substring(0, REASON_CHARS) + "...";
   }
 
   /** The last line for each input. */
   public static Map<String, Line> latestByInput(Path file) {
+    return latestByInput(read(file));
+  }
+
+  /** The last line for each input among {@code lines}, in file order. */
+  public static Map<String, Line> latestByInput(List<Line> lines) {
     Map<String, Line> m = new LinkedHashMap<>();
-    read(file).forEach(l -> m.put(l.input(), l));
+    lines.forEach(l -> m.put(l.input(), l));
     return m;
   }
 
-  private static Line parse(String json) {
-    try {
-      return Json.MAPPER.readValue(json, Line.class);
-    } catch (JsonProcessingException e) {
-      return null;
-    }
-  }
-
   @Override
-  public synchronized void close() {
-    try {
-      out.close();
-    } catch (IOException e) {
-      throw new SpoolException(ErrorCode.IO_ERROR, "cannot close results " + file + ": " + e.getMessage(), List.of(), e);
+  public void close() {
+    synchronized (IN_THIS_JVM) {
+      try {
+        channel.close();
+      } catch (IOException e) {
+        throw new SpoolException(ErrorCode.IO_ERROR, "cannot close results " + file + ": " + e.getMessage(), List.of(), e);
+      }
     }
   }
 }

@@ -3,6 +3,7 @@ package io.spool.engine;
 import io.spool.engine.internal.LongestFirst;
 import io.spool.engine.internal.Refs;
 import io.spool.media.BadArgumentException;
+import io.spool.media.FileIdentity;
 import io.spool.media.SpoolException;
 import io.spool.media.TranscodeOptions;
 import io.spool.media.Transcoder;
@@ -34,15 +35,32 @@ public final class TranscodeBatch {
 
   /**
    * One item: input, output, its own options and resources, and whether a file already at its
-   * output may be replaced ({@code overwrite}; otherwise the item fails with OUTPUT_EXISTS).
+   * output may be replaced ({@code overwrite}; otherwise the item fails with OUTPUT_EXISTS), or
+   * only the one file {@code replaceOnly} (set by a resume that makes an output again in place).
    */
-  public record Item(String input, String output, TranscodeOptions options, Resources resources, boolean overwrite) {
-    Item withResources(Resources r) {
-      return new Item(input, output, options, r, overwrite);
+  public record Item(String input, String output, TranscodeOptions options, Resources resources, boolean overwrite,
+      FileIdentity replaceOnly) {
+    /** An item that, unless {@code overwrite}, fails rather than replace a file at its output. */
+    public Item(String input, String output, TranscodeOptions options, Resources resources, boolean overwrite) {
+      this(input, output, options, resources, overwrite, null);
     }
 
-    Item overwriting() {
-      return new Item(input, output, options, resources, true);
+    Item withResources(Resources r) {
+      return new Item(input, output, options, r, overwrite, replaceOnly);
+    }
+
+    /**
+     * This item, made again in place of the file that was {@code judged} at its output (none:
+     * there was no file, and one that appears is not replaced either). With {@code overwrite}
+     * anything there is replaced, as the user asked.
+     */
+    Item madeAgainInPlaceOf(Optional<FileIdentity> judged) {
+      return overwrite ? this : new Item(input, output, options, resources, false, judged.orElse(null));
+    }
+
+    JobSpec spec() {
+      return replaceOnly == null ? TranscodeJob.spec(input, output, options, resources, overwrite)
+          : TranscodeJob.specReplacing(input, output, options, resources, replaceOnly);
     }
   }
 
@@ -199,8 +217,10 @@ public final class TranscodeBatch {
    * (refused as a whole: nothing runs). With {@code resume}, items whose last manifest line says
    * succeeded and whose output passes the read-back check are skipped; an output of this batch
    * that fails it, or one that passes it but has no line (published by a run killed before it
-   * wrote the line), is made again in its place; and temporary files left by a killed run are
-   * removed first. Up to
+   * wrote the line), is made again in its place, replacing only the very file judged (a file
+   * another process publishes there meanwhile, or one that appears where there was none, makes
+   * the item fail with OUTPUT_EXISTS instead); and temporary files that killed writers left are
+   * removed first (those of processes still writing there are kept). Up to
    * {@link LongestFirst#MAX_PLANNED_BATCH} jobs start longest first, as far as the inputs' own
    * headers say how much work they are (MP4, MOV, Matroska and WebM files on this host; the others
    * start first, in the order given), and, with {@code shareCores} (cores not asked for, no
@@ -220,13 +240,16 @@ public final class TranscodeBatch {
     for (Item item : items) {
       ResultsManifest.Line done = before.get(item.input());
       boolean recorded = done != null && done.succeeded() && item.output().equals(done.output());
+      // Which file is judged, taken first: a file published after this is never taken for it.
+      Optional<FileIdentity> judged = resume ? judgedFile(engine, item) : Optional.empty();
       boolean complete = resume && complete(engine, item);
       if (recorded && complete) {
         skipped.add(done);
       } else {
         // Made again in place: an output this batch recorded that is not whole, or a whole
-        // transcode of this very input that a killed run published without recording it.
-        todo.add(recorded || complete ? item.overwriting() : item);
+        // transcode of this very input that a killed run published without recording it. Only
+        // the file judged here is replaced, not one another process publishes meanwhile.
+        todo.add(recorded || complete ? item.madeAgainInPlaceOf(judged) : item);
         localFolder(engine, item.output()).ifPresent(folders::add);
       }
     }
@@ -246,8 +269,7 @@ public final class TranscodeBatch {
       boolean cpuOnly = todo.stream().allMatch(i -> i.resources().queue().equals(Resources.CPU_QUEUE));
       todo = longestFirst(engine, todo, workByInput, shareCores && concurrency <= 0 && cpuOnly);
     }
-    List<JobSpec> specs = todo.stream()
-        .map(i -> TranscodeJob.spec(i.input(), i.output(), i.options(), i.resources(), i.overwrite())).toList();
+    List<JobSpec> specs = todo.stream().map(Item::spec).toList();
     BatchHandle handle = engine.submit(TranscodeJob.NAME, specs, concurrency);
     Map<String, Item> byJob = new HashMap<>();
     Map<String, Double> workByJob = new HashMap<>();
@@ -309,6 +331,18 @@ public final class TranscodeBatch {
       return true;
     }
     return Transcoder.using(engine.config().tools()).isComplete(in.get(), out.get(), item.options());
+  }
+
+  /**
+   * The file at an item's output, as it is before a resume judges it; none when there is none, or
+   * when it is not on this host (then nothing there is replaced).
+   */
+  private static Optional<FileIdentity> judgedFile(SpoolEngine engine, Item item) {
+    try {
+      return localFile(engine, item.output()).flatMap(FileIdentity::of);
+    } catch (SpoolException | InvalidPathException e) {
+      return Optional.empty(); // a reference that is no good fails its own job
+    }
   }
 
   /**

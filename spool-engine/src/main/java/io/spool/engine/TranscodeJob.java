@@ -1,6 +1,7 @@
 package io.spool.engine;
 
 import io.spool.media.BadArgumentException;
+import io.spool.media.FileIdentity;
 import io.spool.media.MediaStream;
 import io.spool.media.OutputExistsException;
 import io.spool.media.Preset;
@@ -39,6 +40,22 @@ public final class TranscodeJob implements JobType {
   /** A transcode job; with {@code overwrite}, a file already at {@code output} is replaced when it succeeds. */
   public static JobSpec spec(String input, String output, TranscodeOptions options, Resources resources,
       boolean overwrite) {
+    return spec(input, output, options, resources, overwrite, null);
+  }
+
+  /**
+   * A transcode job that makes {@code output} again in its place: it replaces the file there only
+   * if that is still {@code judged} (the same file, size and modification time) when it publishes,
+   * and fails with {@link io.spool.media.ErrorCode#OUTPUT_EXISTS} when another file is there by
+   * then (published by another process, say) or none is.
+   */
+  public static JobSpec specReplacing(String input, String output, TranscodeOptions options, Resources resources,
+      FileIdentity judged) {
+    return spec(input, output, options, resources, false, java.util.Objects.requireNonNull(judged, "judged"));
+  }
+
+  private static JobSpec spec(String input, String output, TranscodeOptions options, Resources resources,
+      boolean overwrite, FileIdentity replaceOnly) {
     checkDistinct(input, output);
     if (resources != null && resources.wantsGpu() && options.videoCodec() == null) {
       Preset preset = options.preset();
@@ -58,6 +75,13 @@ public final class TranscodeJob implements JobType {
     p.put("allowUpscale", options.allowUpscale());
     if (overwrite) {
       p.put("overwrite", true);
+    }
+    if (replaceOnly != null) {
+      Map<String, Object> judged = new LinkedHashMap<>();
+      put(judged, "fileKey", replaceOnly.fileKey());
+      judged.put("sizeBytes", replaceOnly.sizeBytes());
+      judged.put("modified", replaceOnly.modified().toString());
+      p.put("replaceOnly", judged);
     }
     return new JobSpec(NAME, p, resources, input, output);
   }
@@ -99,6 +123,16 @@ public final class TranscodeJob implements JobType {
     return o == null ? null : ((Number) o).intValue();
   }
 
+  /** The file a job may replace ({@code replaceOnly}), or null when it was given none. */
+  private static FileIdentity replaceOnly(Map<String, Object> p) {
+    if (!(p.get("replaceOnly") instanceof Map<?, ?> m)) {
+      return null;
+    }
+    Object key = m.get("fileKey");
+    return new FileIdentity(key == null ? null : key.toString(), ((Number) m.get("sizeBytes")).longValue(),
+        java.time.Instant.parse(String.valueOf(m.get("modified"))));
+  }
+
   @Override
   public JobResult run(JobContext ctx, Map<String, Object> params) {
     TranscodeOptions asked = options(params);
@@ -116,7 +150,8 @@ public final class TranscodeJob implements JobType {
     Path in = ctx.input((String) params.get("input"));
     String outRef = (String) params.get("output");
     boolean overwrite = Boolean.TRUE.equals(params.get("overwrite")) || ctx.publishedByThisJob(outRef);
-    if (!overwrite && ctx.exists(outRef)) {
+    FileIdentity replaceOnly = replaceOnly(params);
+    if (!overwrite && replaceOnly == null && ctx.exists(outRef)) {
       Transcoder.using(ctx.tools()).checkInput(in); // a bad input is the first thing to say
       throw new OutputExistsException(outRef);
     }
@@ -124,6 +159,8 @@ public final class TranscodeJob implements JobType {
       TranscodeResult r = Transcoder.using(ctx.tools()).transcodeStaged(in, out.file(), b.build(), ctx::progress);
       if (overwrite) {
         out.commit();
+      } else if (replaceOnly != null) {
+        out.commitReplacing(replaceOnly); // only the file that was judged, not one published meanwhile
       } else {
         out.commitNew(); // a file that appeared meanwhile is left alone
       }

@@ -216,6 +216,12 @@ public final class LocalVolume implements Volume {
       }
 
       @Override
+      public void commitReplacing(io.spool.media.FileIdentity expected) {
+        beforeCommit.run();
+        out.publishReplacing(expected, shownAs);
+      }
+
+      @Override
       public void close() {
         out.close();
       }

@@ -50,6 +50,14 @@ public interface Volume {
      */
     void commitNew();
 
+    /**
+     * Publishes the content at its path in one step only if the file there is still
+     * {@code expected}, the file that was judged to be replaced (for redoing an output in place).
+     *
+     * @throws io.spool.media.OutputExistsException if another file is there now, or none
+     */
+    void commitReplacing(io.spool.media.FileIdentity expected);
+
     @Override
     void close();
   }

@@ -2,6 +2,8 @@ package io.spool.media.internal;
 
 import io.spool.media.BadArgumentException;
 import io.spool.media.ErrorCode;
+import io.spool.media.FileIdentity;
+import io.spool.media.OutputExistsException;
 import io.spool.media.OutputNotWritableException;
 import io.spool.media.SpoolException;
 import java.io.IOException;
@@ -10,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,10 +21,16 @@ import java.util.regex.Pattern;
 /**
  * An output file written under a hidden temporary name beside its target and renamed over it
  * only when {@link #publish()} is called. Closing without publishing deletes the temporary file;
- * whatever was at the target before stays untouched.
+ * whatever was at the target before stays untouched. The temporary name says which process
+ * writes it ({@code .NAME.spool-PID-START-TAG.partial}, START being when that process started), so
+ * that a cleanup can tell a killed writer's file from a live one's.
  */
 public final class AtomicOutput implements AutoCloseable {
-  private static final Pattern TEMPORARY = Pattern.compile("\\.(.+)\\.spool-[0-9a-f]{8}\\.partial");
+  /** A temporary file's name: the target's name, then the writer (absent in names older Spools gave). */
+  private static final Pattern TEMPORARY =
+      Pattern.compile("\\.(.+)\\.spool-(?:([0-9]+)-([0-9]+)-)?[0-9a-f]{8}\\.partial");
+  /** This process in temporary names; a start of 0 where /proc does not say (then the pid alone counts). */
+  private static final String WRITER = writer(ProcessHandle.current().pid());
 
   private final Path target;
   private final Path temporary;
@@ -31,7 +41,7 @@ public final class AtomicOutput implements AutoCloseable {
     this.target = target;
     String name = target.getFileName().toString();
     String tag = UUID.randomUUID().toString().substring(0, 8);
-    this.temporary = target.resolveSibling("." + name + ".spool-" + tag + ".partial");
+    this.temporary = target.resolveSibling("." + name + ".spool-" + WRITER + "-" + tag + ".partial");
     this.onExit = ExitCleanup.register(ExitCleanup.Phase.REMOVE_FILES, this::removeTemporary);
   }
 
@@ -83,8 +93,11 @@ public final class AtomicOutput implements AutoCloseable {
   }
 
   /**
-   * Removes temporary files that killed writers left in {@code dir} (not recursive). Only call
-   * this when no Spool process is writing there, e.g. when resuming a batch.
+   * Removes the temporary files in {@code dir} (not recursive) whose writers are gone: killed, or
+   * ended without cleaning up. A file whose writer still runs on this host is kept, so this may run
+   * while other Spool processes write there (when resuming a batch, say); a file named for a pid
+   * that a later process has taken is removed, and so is one whose name says no writer (an older
+   * Spool's).
    */
   public static int removeAbandoned(Path dir) {
     if (!Files.isDirectory(dir)) {
@@ -93,8 +106,8 @@ public final class AtomicOutput implements AutoCloseable {
     int removed = 0;
     try (java.util.stream.Stream<Path> s = Files.list(dir)) {
       for (Path p : (Iterable<Path>) s::iterator) {
-        String n = p.getFileName().toString();
-        if (n.startsWith(".") && n.endsWith(".partial") && n.contains(".spool-") && Files.deleteIfExists(p)) {
+        Matcher m = TEMPORARY.matcher(p.getFileName().toString());
+        if (m.matches() && !writerRuns(m.group(2), m.group(3)) && Files.deleteIfExists(p)) {
           removed++;
         }
       }
@@ -102,6 +115,32 @@ public final class AtomicOutput implements AutoCloseable {
       throw new SpoolException(ErrorCode.IO_ERROR, "cannot clean " + dir + ": " + e.getMessage(), List.of(), e);
     }
     return removed;
+  }
+
+  /** A process as temporary names give it: its pid and when it started. */
+  private static String writer(long pid) {
+    return pid + "-" + ProcStat.startTicks(pid).orElse(0);
+  }
+
+  /** Whether the process a temporary name gives (null parts: none given) is running now. */
+  private static boolean writerRuns(String pid, String start) {
+    if (pid == null) {
+      return false;
+    }
+    long p;
+    long named;
+    try {
+      p = Long.parseLong(pid);
+      named = Long.parseLong(start);
+    } catch (NumberFormatException e) {
+      return false;
+    }
+    if (ProcessHandle.of(p).filter(ProcessHandle::isAlive).isEmpty()) {
+      return false;
+    }
+    OptionalLong started = ProcStat.startTicks(p);
+    // Where /proc does not say when a process started (then or now), a live pid counts.
+    return named == 0 || started.isEmpty() || started.getAsLong() == named;
   }
 
   public Path target() {
@@ -128,11 +167,28 @@ public final class AtomicOutput implements AutoCloseable {
   }
 
   /**
+   * Renames the temporary file over the target only if the target is still {@code expected}
+   * (same file, size and modification time): a file that another process published there, or
+   * changed or removed, while the work ran is left as it is.
+   *
+   * @throws OutputExistsException naming {@code shownAs} when the target is not
+   *     {@code expected} any more
+   */
+  public void publishReplacing(FileIdentity expected, String shownAs) {
+    if (!FileIdentity.of(target).equals(Optional.of(expected))) {
+      throw OutputExistsException.changed(shownAs);
+    }
+    // The time between this check and the rename is the only gap left: no rename here can be
+    // made conditional on what it replaces.
+    publish();
+  }
+
+  /**
    * Publishes the temporary file at the target only if nothing is there, in one step (a hard link
    * that fails when the name is taken): a file that appeared at the target while the work ran is
    * left alone.
    *
-   * @throws io.spool.media.OutputExistsException naming {@code shownAs} when the target is taken
+   * @throws OutputExistsException naming {@code shownAs} when the target is taken
    */
   public void publishNew(String shownAs) {
     try {
@@ -146,7 +202,7 @@ public final class AtomicOutput implements AutoCloseable {
         published = true;
       }
     } catch (java.nio.file.FileAlreadyExistsException e) {
-      throw new io.spool.media.OutputExistsException(shownAs);
+      throw new OutputExistsException(shownAs);
     } catch (IOException e) {
       throw failure(target, "cannot publish " + target, e);
     }

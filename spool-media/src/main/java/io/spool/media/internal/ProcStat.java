@@ -39,6 +39,21 @@ public final class ProcStat {
     }
   }
 
+  /**
+   * When the process started, in clock ticks since the machine booted (never changes while the
+   * process lives, unlike a start time on the wall clock); empty when it is gone or /proc cannot
+   * be read. A pid and this together name one process, even after the pid is reused.
+   */
+  public static java.util.OptionalLong startTicks(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return java.util.OptionalLong.of(Long.parseLong(f[19]));
+    } catch (IOException | RuntimeException e) {
+      return java.util.OptionalLong.empty();
+    }
+  }
+
   /** The most resident memory the live process has held (VmHWM), or 0 when it cannot be read. */
   public static long peakRss(long pid) {
     try {
