@@ -283,6 +283,7 @@ public final class SpoolEngine implements AutoCloseable {
     long pid = ProcessHandle.current().pid();
     List<JobRequest> requests = new ArrayList<>();
     List<String> ids = new ArrayList<>();
+    List<JobRecord> records = new ArrayList<>(specs.size());
     // The first jobs go to the task queue as the workflow starts; their records say so already.
     int first = Math.min(Math.min(limit, config.batchChunkJobs()), jobsThatFit(specs, coreBudget));
     for (int i = 0; i < specs.size(); i++) {
@@ -291,10 +292,11 @@ public final class SpoolEngine implements AutoCloseable {
       ids.add(id);
       requests.add(new JobRequest(id, batchId, i, spec));
       boolean running = i < first;
-      store.put(new JobRecord(id, batchId, i, spec.type(), spec.input(), spec.output(),
+      records.add(new JobRecord(id, batchId, i, spec.type(), spec.input(), spec.output(),
           running ? JobState.RUNNING : JobState.QUEUED, spec.resources(), now, running ? now : null, pid, null, spec.params()));
     }
-    store.putBatch(new BatchRecord(batchId, type, JobState.RUNNING, now, null, ids, 0, 0, 0, null, pid, BatchRecord.EMBEDDED, null));
+    store.submit(new BatchRecord(batchId, type, JobState.RUNNING, now, null, ids, 0, 0, 0, null, pid, BatchRecord.EMBEDDED, null),
+        records);
     List<BatchPlan> chunks = new ArrayList<>();
     for (int from = 0; from < requests.size(); from += config.batchChunkJobs()) {
       List<JobRequest> chunk = requests.subList(from, Math.min(requests.size(), from + config.batchChunkJobs()));
@@ -377,6 +379,7 @@ public final class SpoolEngine implements AutoCloseable {
     if (!media.awaitIdle(CLOSE_WAIT)) {
       LOG.warn("jobs still running {} s after the engine was asked to stop", CLOSE_WAIT.toSeconds());
     }
+    store.close(); // a record written later, by an exit hook, opens it again
     Thread closer = new Thread(t.env()::close, "spool-engine-close");
     closer.setDaemon(true);
     closer.start();
