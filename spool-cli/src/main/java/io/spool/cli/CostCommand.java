@@ -87,7 +87,12 @@ final class CostCommand extends SpoolSubcommand {
     if (videos < 1 || seconds <= 0 || cpu < 1) {
       throw new BadArgumentException("--videos, --seconds and --cpu must be positive");
     }
-    JobStore store = jobStore();
+    try (JobStore store = jobStore()) {
+      return estimate(store);
+    }
+  }
+
+  private Integer estimate(JobStore store) {
     List<JobOutcome> measured = measured(store, false);
     String basis;
     if (measured.isEmpty()) {

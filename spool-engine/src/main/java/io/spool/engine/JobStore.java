@@ -41,7 +41,7 @@ public final class JobStore implements AutoCloseable {
   /** The most jobs one {@link #endedSince} call returns; call again with the cursor it gave. */
   public static final int MAX_ENDED_PER_CALL = 1000;
   /** The most jobs one {@link #jobs(JobQuery)} page holds. */
-  public static final int MAX_PAGE = 10_000;
+  public static final int MAX_PAGE = SpoolEngine.MAX_BATCH_JOBS;
   private static final Duration START_SLACK = Duration.ofSeconds(5);
 
   /**
@@ -317,19 +317,20 @@ public final class JobStore implements AutoCloseable {
 
   /** Batches newest first; damaged records are skipped with a warning. */
   public List<BatchRecord> batches() {
-    return readBatches(false);
+    return readBatches(false, true);
   }
 
   /** The batches that have not ended, newest first; damaged records are skipped with a warning. */
   public List<BatchRecord> unfinishedBatches() {
-    return readBatches(true);
+    return readBatches(true, true);
   }
 
-  private List<BatchRecord> readBatches(boolean unfinishedOnly) {
+  /** Batches, with their job ids or (where only the batches themselves matter) without. */
+  private List<BatchRecord> readBatches(boolean unfinishedOnly, boolean withJobIds) {
     return db.read(c -> {
       List<BatchRecord> out = new ArrayList<>();
       for (BatchRows.Row row : BatchRows.all(c, unfinishedOnly)) {
-        List<String> ids = JobRows.idsOfBatch(c, row.id(), false);
+        List<String> ids = withJobIds ? JobRows.idsOfBatch(c, row.id(), false) : List.of();
         orSkip("batch " + row.id(), () -> BatchRows.read(row, ids, db.where())).ifPresent(out::add);
       }
       return out;
@@ -346,7 +347,7 @@ public final class JobStore implements AutoCloseable {
    */
   public int closeAbandoned() {
     int closed = 0;
-    for (BatchRecord b : unfinishedBatches()) {
+    for (BatchRecord b : readBatches(true, false)) {
       if (b.embedded() && !coordinatorAlive(b.coordinatorPid(), b.createdAt())) {
         closed += closeAbandoned(b.id());
       }
