@@ -1,27 +1,23 @@
 package io.spool.engine;
 
+import io.spool.engine.internal.store.AbandonedBatches;
 import io.spool.engine.internal.store.BatchRows;
 import io.spool.engine.internal.store.CancelRows;
 import io.spool.engine.internal.store.Database;
 import io.spool.engine.internal.store.JobRows;
-import io.spool.engine.internal.store.RecordJson;
+import io.spool.engine.internal.store.RecordReader;
 import io.spool.media.BadArgumentException;
 import io.spool.media.ErrorCode;
 import io.spool.media.SpoolException;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -42,7 +38,6 @@ public final class JobStore implements AutoCloseable {
   public static final int MAX_ENDED_PER_CALL = 1000;
   /** The most jobs one {@link #jobs(JobQuery)} page holds. */
   public static final int MAX_PAGE = SpoolEngine.MAX_BATCH_JOBS;
-  private static final Duration START_SLACK = Duration.ofSeconds(5);
 
   /**
    * Jobs of a batch that ended after a cursor, in the order they ended, and the cursor to pass
@@ -81,13 +76,13 @@ public final class JobStore implements AutoCloseable {
   }
 
   private final Database db;
+  private final RecordReader reader;
   private final List<Consumer<JobRecord>> listeners = new CopyOnWriteArrayList<>();
-  /** The records a list has skipped and warned about, so that each is warned about once. */
-  private final Set<String> skipped = ConcurrentHashMap.newKeySet();
-  private volatile Consumer<String> warnings = message -> org.slf4j.LoggerFactory.getLogger(JobStore.class).warn(message);
 
   private JobStore(Path home, String jdbcUrl) {
-    this.db = Database.open(home, jdbcUrl, message -> warnings.accept(message));
+    this.db = Database.open(home, jdbcUrl);
+    this.reader = new RecordReader(db.where(), message -> org.slf4j.LoggerFactory.getLogger(JobStore.class).warn(message));
+    db.onNotice(reader::notice);
   }
 
   /** The records of {@code home}: in PostgreSQL where {@code SPOOL_DATABASE_URL} is set, else in {@code home/spool.db}. */
@@ -127,7 +122,7 @@ public final class JobStore implements AutoCloseable {
    * default they are logged.
    */
   public void onSkippedRecord(Consumer<String> warn) {
-    this.warnings = Objects.requireNonNull(warn, "warn");
+    reader.onSkipped(warn);
   }
 
   public void put(JobRecord r) {
@@ -151,7 +146,14 @@ public final class JobStore implements AutoCloseable {
     JobRecord now = db.write(c -> {
       changed.clear();
       JobRows.Current before = JobRows.current(c, db.forUpdate(), id);
-      return change(c, id, before, change, changed);
+      JobRecord was = existing(id, before);
+      JobRecord next = checked(id, change.apply(was));
+      if (next.equals(was)) {
+        return was;
+      }
+      JobRows.write(c, List.of(new JobRows.Change(next, before)));
+      changed.add(next);
+      return next;
     });
     notifyListeners(changed);
     return now;
@@ -174,8 +176,9 @@ public final class JobStore implements AutoCloseable {
       List<JobRows.Change> writes = new ArrayList<>();
       for (Map.Entry<String, UnaryOperator<JobRecord>> e : changes.entrySet()) {
         JobRows.Current b = before.get(e.getKey());
-        JobRecord next = apply(e.getKey(), b, e.getValue());
-        if (next != null) {
+        JobRecord was = existing(e.getKey(), b);
+        JobRecord next = checked(e.getKey(), e.getValue().apply(was));
+        if (!next.equals(was)) {
           writes.add(new JobRows.Change(next, b));
           changed.add(next);
         }
@@ -186,28 +189,19 @@ public final class JobStore implements AutoCloseable {
     notifyListeners(changed);
   }
 
-  private JobRecord change(Connection c, String id, JobRows.Current before, UnaryOperator<JobRecord> change,
-      List<JobRecord> changed) throws SQLException {
-    JobRecord next = apply(id, before, change);
-    if (next == null) {
-      return readJob(id, before.json());
-    }
-    JobRows.write(c, List.of(new JobRows.Change(next, before)));
-    changed.add(next);
-    return next;
-  }
-
-  /** The changed record; null where the change left it as it was. */
-  private JobRecord apply(String id, JobRows.Current before, UnaryOperator<JobRecord> change) {
+  /** The record of the row read before a change; a bad-argument error where there is none. */
+  private JobRecord existing(String id, JobRows.Current before) {
     if (before == null) {
       throw new BadArgumentException("no job with id " + id);
     }
-    JobRecord was = readJob(id, before.json());
-    JobRecord next = change.apply(was);
+    return readJob(id, before.json());
+  }
+
+  private static JobRecord checked(String id, JobRecord next) {
     if (!id.equals(next.id())) {
       throw new IllegalArgumentException("a change of job " + id + " made it job " + next.id());
     }
-    return next.equals(was) ? null : next;
+    return next;
   }
 
   /**
@@ -311,7 +305,7 @@ public final class JobStore implements AutoCloseable {
     checkId(id);
     return db.read(c -> {
       BatchRows.Row row = BatchRows.one(c, id, "");
-      return row == null ? Optional.empty() : Optional.of(BatchRows.read(row, JobRows.idsOfBatch(c, id, false), db.where()));
+      return row == null ? Optional.empty() : Optional.of(reader.batch(row, JobRows.idsOfBatch(c, id, false)));
     });
   }
 
@@ -331,7 +325,7 @@ public final class JobStore implements AutoCloseable {
       List<BatchRecord> out = new ArrayList<>();
       for (BatchRows.Row row : BatchRows.all(c, unfinishedOnly)) {
         List<String> ids = withJobIds ? JobRows.idsOfBatch(c, row.id(), false) : List.of();
-        orSkip("batch " + row.id(), () -> BatchRows.read(row, ids, db.where())).ifPresent(out::add);
+        reader.orSkip("batch " + row.id(), () -> reader.batch(row, ids)).ifPresent(out::add);
       }
       return out;
     });
@@ -348,52 +342,13 @@ public final class JobStore implements AutoCloseable {
   public int closeAbandoned() {
     int closed = 0;
     for (BatchRecord b : readBatches(true, false)) {
-      if (b.embedded() && !coordinatorAlive(b.coordinatorPid(), b.createdAt())) {
-        closed += closeAbandoned(b.id());
+      if (AbandonedBatches.abandoned(b)) {
+        List<JobRecord> jobs = AbandonedBatches.close(db, reader, b.id(), Instant.now());
+        notifyListeners(jobs);
+        closed += jobs.size();
       }
     }
     return closed;
-  }
-
-  private int closeAbandoned(String batchId) {
-    Instant now = Instant.now();
-    List<JobRecord> changed = new ArrayList<>();
-    db.write(c -> {
-      changed.clear();
-      BatchRows.Row row = BatchRows.one(c, batchId, db.forUpdate());
-      BatchRecord b = row == null ? null : BatchRows.read(row, List.of(), db.where());
-      if (b == null || b.state().terminal()) {
-        return null; // another process closed it meanwhile
-      }
-      String why = "abandoned: its spool process (pid " + b.coordinatorPid() + ") ended without finishing it";
-      List<JobRows.Change> writes = new ArrayList<>();
-      for (String id : JobRows.idsOfBatch(c, batchId, true)) {
-        JobRows.Current before = JobRows.current(c, db.forUpdate(), id);
-        Optional<JobRecord> r = orSkip("job " + id, () -> readJob(id, before.json()));
-        if (r.isPresent() && !r.get().state().terminal()) {
-          JobRecord next = r.get().withOutcome(r.get().interrupted(now, why));
-          writes.add(new JobRows.Change(next, before));
-          changed.add(next);
-        }
-      }
-      JobRows.write(c, writes);
-      BatchRows.put(c, b.interrupted(now));
-      return null;
-    });
-    notifyListeners(changed);
-    return changed.size();
-  }
-
-  /**
-   * Whether the process with this pid can be the one that made a record at {@code recordCreated}.
-   * Linux reports a process's start only to within a second or so (boot time in whole seconds,
-   * moved by clock adjustments), and a record is made well under a second after its process
-   * starts, so a start up to {@link #START_SLACK} after the record still counts.
-   */
-  private static boolean coordinatorAlive(long pid, Instant recordCreated) {
-    return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-        .map(h -> h.info().startInstant().map(started -> !started.isAfter(recordCreated.plus(START_SLACK))).orElse(true))
-        .orElse(false);
   }
 
   /** Asks whatever process drives the job to cancel it (it looks about once a second). */
@@ -434,30 +389,11 @@ public final class JobStore implements AutoCloseable {
   }
 
   private JobRecord readJob(String id, String json) {
-    return RecordJson.read(json, JobRecord.class, "job record " + id + " in " + db.where());
+    return reader.job(id, json);
   }
 
   private List<JobRecord> readJobs(List<JobRows.Row> rows) {
-    List<JobRecord> out = new ArrayList<>(rows.size());
-    for (JobRows.Row row : rows) {
-      orSkip("job " + row.id(), () -> readJob(row.id(), row.json())).ifPresent(out::add);
-    }
-    return out;
-  }
-
-  /** The record that {@code read} reads; none, with a warning (once per record), when it is damaged. */
-  private <T> Optional<T> orSkip(String key, java.util.function.Supplier<T> read) {
-    try {
-      return Optional.of(read.get());
-    } catch (SpoolException e) {
-      if (e.code() != ErrorCode.RECORD_DAMAGED) {
-        throw e;
-      }
-      if (skipped.add(key)) {
-        warnings.accept("skipped " + e.getMessage());
-      }
-      return Optional.empty();
-    }
+    return reader.jobs(rows);
   }
 
   private void notifyListeners(List<JobRecord> changed) {

@@ -36,37 +36,37 @@ public final class Database implements AutoCloseable {
   private final String where;
   private final Path home;
   /** Where the notices of {@link LegacyFiles} go. */
-  private final Consumer<String> notices;
+  private volatile Consumer<String> notices = message -> {};
   private final ReentrantLock lock = new ReentrantLock();
   private Connection connection; // guarded by lock
 
-  private Database(Dialect dialect, String url, Path file, String where, Path home, Consumer<String> notices) {
+  private Database(Dialect dialect, String url, Path file, String where, Path home) {
     this.dialect = dialect;
     this.url = url;
     this.file = file;
     this.where = where;
     this.home = home;
-    this.notices = notices;
   }
 
   /**
    * The database at {@code jdbcUrl} ({@code jdbc:postgresql:...} or {@code jdbc:sqlite:FILE}),
    * or where it is null or blank, the SQLite file {@code spool.db} in {@code home}. Nothing is
    * opened until the first read or write; then the schema is brought up to date and the old
-   * record files in {@code home} are imported, with a notice for each that cannot be.
+   * record files in {@code home} are imported, with a notice (see {@link #onNotice}) for each
+   * that cannot be.
    */
-  public static Database open(Path home, String jdbcUrl, Consumer<String> notices) {
+  public static Database open(Path home, String jdbcUrl) {
     if (jdbcUrl == null || jdbcUrl.isBlank()) {
       Path file = home.resolve("spool.db");
-      return new Database(Dialect.SQLITE, "jdbc:sqlite:" + file, file, file.toString(), home, notices);
+      return new Database(Dialect.SQLITE, "jdbc:sqlite:" + file, file, file.toString(), home);
     }
     String u = jdbcUrl.strip();
     if (u.startsWith("jdbc:postgresql:")) {
-      return new Database(Dialect.POSTGRESQL, u, null, withoutSecrets(u), home, notices);
+      return new Database(Dialect.POSTGRESQL, u, null, withoutSecrets(u), home);
     }
     if (u.startsWith("jdbc:sqlite:") && !u.contains("?") && !u.contains(":memory:")) {
       Path file = Path.of(u.substring("jdbc:sqlite:".length())).toAbsolutePath();
-      return new Database(Dialect.SQLITE, "jdbc:sqlite:" + file, file, file.toString(), home, notices);
+      return new Database(Dialect.SQLITE, "jdbc:sqlite:" + file, file, file.toString(), home);
     }
     throw new BadArgumentException("the job store's database must be a jdbc:postgresql: URL or jdbc:sqlite:FILE, not '"
         + withoutSecrets(u) + "'");
@@ -77,6 +77,11 @@ public final class Database implements AutoCloseable {
     int q = url.indexOf('?');
     String s = q < 0 ? url : url.substring(0, q);
     return s.replaceAll("//[^/@]*@", "//");
+  }
+
+  /** Where the one-line notices go of old record files that cannot be imported. */
+  public void onNotice(Consumer<String> notice) {
+    this.notices = notice;
   }
 
   /** The database as messages name it: the SQLite file, or the PostgreSQL URL without secrets. */
