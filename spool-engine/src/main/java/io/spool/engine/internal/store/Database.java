@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -189,7 +188,7 @@ public final class Database implements AutoCloseable {
       drop();
     }
     String why = e.getMessage() == null ? e.toString() : e.getMessage();
-    if (why.toLowerCase(Locale.ROOT).contains("database is locked")) {
+    if (why.contains("[SQLITE_BUSY]")) {
       why = "another process held it locked for " + BUSY_TIMEOUT_MILLIS / 1000 + " s (" + why + ")";
     }
     return new SpoolException(ErrorCode.IO_ERROR, "job store " + where + ": " + why, List.of(), e);
