@@ -93,7 +93,12 @@ final class CostCommand extends SpoolSubcommand {
     if (videos < 1 || seconds <= 0 || cpu < 1) {
       throw new BadArgumentException("--videos, --seconds and --cpu must be positive");
     }
-    JobStore store = jobStore();
+    try (JobStore store = jobStore()) {
+      return estimate(store);
+    }
+  }
+
+  private Integer estimate(JobStore store) {
     java.util.concurrent.atomic.AtomicInteger skippedRecords = new java.util.concurrent.atomic.AtomicInteger();
     store.onSkippedRecord(message -> {
       skippedRecords.incrementAndGet();

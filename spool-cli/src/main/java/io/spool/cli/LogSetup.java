@@ -24,6 +24,7 @@ import org.slf4j.ILoggerFactory;
 import org.slf4j.IMarkerFactory;
 import org.slf4j.Logger;
 import org.slf4j.helpers.BasicMarkerFactory;
+import org.slf4j.helpers.LegacyAbstractLogger;
 import org.slf4j.spi.MDCAdapter;
 import org.slf4j.spi.SLF4JServiceProvider;
 
@@ -105,31 +106,66 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
     static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
   }
 
-  /** Logback as SLF4J's provider, set up by {@link LogSetup} (or from the named logback.xml). */
+  /** Lowers Spool's level to DEBUG ({@code --verbose}), whether logging has started yet or not. */
+  static void verbose() {
+    Provider.verbose = true;
+    if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+      context.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(Level.DEBUG);
+    }
+  }
+
+  /**
+   * Logback as SLF4J's provider, set up by {@link LogSetup} (or from the named logback.xml). Logback
+   * starts when the first line is logged: until then loggers are stand-ins that know
+   * {@link LogSetup}'s levels, so that a command that logs nothing (while a library it uses makes
+   * loggers, as the SQLite driver does when it loads) does not pay for logging's start.
+   */
   public static final class Provider implements SLF4JServiceProvider {
-    private final LoggerContext context = new LoggerContext();
+    static volatile boolean verbose;
     private final IMarkerFactory markers = new BasicMarkerFactory();
     private final LogbackMDCAdapter mdc = new LogbackMDCAdapter();
+    private final Loggers loggers = new Loggers(this);
+    private volatile ILoggerFactory started;
 
     @Override
     public void initialize() {
-      context.setName(CoreConstants.DEFAULT_CONTEXT_NAME);
-      context.setMDCAdapter(mdc);
       if (System.getProperty("logback.configurationFile") != null) {
-        try {
-          new ContextInitializer(context).autoConfig();
-        } catch (JoranException e) {
-          System.err.println("spool: logging configuration failed: " + e.getMessage());
-        }
-      } else {
-        apply(context);
+        context(); // its levels are not known before it is read
       }
-      context.start();
+    }
+
+    /** Logback, started on first use. */
+    synchronized ILoggerFactory context() {
+      if (started == null) {
+        LoggerContext context = new LoggerContext();
+        context.setName(CoreConstants.DEFAULT_CONTEXT_NAME);
+        context.setMDCAdapter(mdc);
+        if (System.getProperty("logback.configurationFile") != null) {
+          try {
+            new ContextInitializer(context).autoConfig();
+          } catch (JoranException e) {
+            System.err.println("spool: logging configuration failed: " + e.getMessage());
+          }
+        } else {
+          apply(context);
+          if (verbose) {
+            context.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(Level.DEBUG);
+          }
+        }
+        context.start();
+        started = context;
+      }
+      return started;
+    }
+
+    boolean started() {
+      return started != null;
     }
 
     @Override
     public ILoggerFactory getLoggerFactory() {
-      return context;
+      ILoggerFactory s = started;
+      return s != null ? s : loggers;
     }
 
     @Override
@@ -145,6 +181,86 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
     @Override
     public String getRequestedApiVersion() {
       return LogbackServiceProvider.REQUESTED_API_VERSION;
+    }
+  }
+
+  /** The loggers handed out before logback has started. */
+  private static final class Loggers implements ILoggerFactory {
+    private final Provider provider;
+
+    Loggers(Provider provider) {
+      this.provider = provider;
+    }
+
+    @Override
+    public Logger getLogger(String name) {
+      return provider.started() ? provider.context().getLogger(name) : new Deferred(name, provider);
+    }
+  }
+
+  /** A logger that answers from {@link LogSetup}'s levels until a line is logged, and then starts logback. */
+  private static final class Deferred extends LegacyAbstractLogger {
+    private final Provider provider;
+    private volatile Logger real;
+
+    Deferred(String name, Provider provider) {
+      this.name = name;
+      this.provider = provider;
+    }
+
+    private Logger real() {
+      Logger r = real;
+      if (r == null) {
+        r = provider.context().getLogger(name);
+        real = r;
+      }
+      return r;
+    }
+
+    private boolean enabled(org.slf4j.event.Level level) {
+      if (real != null || provider.started()) {
+        return real().isEnabledForLevel(level);
+      }
+      boolean temporal = name.equals("io.temporal") || name.startsWith("io.temporal.");
+      org.slf4j.event.Level least = temporal ? org.slf4j.event.Level.ERROR
+          : Provider.verbose ? org.slf4j.event.Level.DEBUG : org.slf4j.event.Level.WARN;
+      return level.toInt() >= least.toInt();
+    }
+
+    @Override
+    public boolean isTraceEnabled() {
+      return enabled(org.slf4j.event.Level.TRACE);
+    }
+
+    @Override
+    public boolean isDebugEnabled() {
+      return enabled(org.slf4j.event.Level.DEBUG);
+    }
+
+    @Override
+    public boolean isInfoEnabled() {
+      return enabled(org.slf4j.event.Level.INFO);
+    }
+
+    @Override
+    public boolean isWarnEnabled() {
+      return enabled(org.slf4j.event.Level.WARN);
+    }
+
+    @Override
+    public boolean isErrorEnabled() {
+      return enabled(org.slf4j.event.Level.ERROR);
+    }
+
+    @Override
+    protected String getFullyQualifiedCallerName() {
+      return null;
+    }
+
+    @Override
+    protected void handleNormalizedLoggingCall(org.slf4j.event.Level level, org.slf4j.Marker marker, String message,
+        Object[] args, Throwable thrown) {
+      ((org.slf4j.spi.LocationAwareLogger) real()).log(marker, Deferred.class.getName(), level.toInt(), message, args, thrown);
     }
   }
 }

@@ -1,14 +1,11 @@
 package io.spool.cli;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import io.spool.media.BadArgumentException;
 import io.spool.media.ErrorCode;
 import io.spool.media.SpoolException;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -164,8 +161,8 @@ public final class SpoolCommand {
       leaf = leaf.subcommand();
     }
     boolean verbose = leaf.commandSpec().userObject() instanceof SpoolSubcommand s && s.common.verbose;
-    if (verbose && LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME) instanceof Logger root) {
-      root.setLevel(Level.DEBUG);
+    if (verbose) {
+      LogSetup.verbose();
     }
   }
 

@@ -69,7 +69,7 @@ class BatchCommandTest {
 
     assertThat(r.exitCode()).as(r.err()).isZero();
     Map<String, JsonNode> byInput = new java.util.HashMap<>();
-    Json.MAPPER.readTree(Cli.run("jobs", "ls", "--json").out()).forEach(j -> byInput.put(
+    Json.MAPPER.readTree(Cli.run("jobs", "ls", "--json").out()).get("jobs").forEach(j -> byInput.put(
         Path.of(j.get("input").asText()).getFileName().toString(), j));
     JsonNode longest = byInput.get("c-long.mp4");
     assertThat(longest.get("index").asInt()).as("handed out first").isZero();
@@ -123,7 +123,7 @@ class BatchCommandTest {
 
     Cli.Result r = Cli.run("batch", "transcode", "media:raw", "--out", "media:web", "--quiet");
     assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
-    JsonNode job = Json.MAPPER.readTree(Cli.run("jobs", "ls", "--json").out()).get(0);
+    JsonNode job = Json.MAPPER.readTree(Cli.run("jobs", "ls", "--json").out()).get("jobs").get(0);
     assertThat(job.at("/resources/cpu").asInt()).as("one input gets all the cores")
         .isEqualTo(Runtime.getRuntime().availableProcessors());
 
@@ -160,7 +160,7 @@ class BatchCommandTest {
     Eventually.await(Duration.ofSeconds(10), "the killed batch's ffmpeg processes to end",
         () -> MediaFixtures.ffmpegProcessesMentioning(in.toString()).isEmpty());
     // Nothing will finish the killed run's jobs: the records say so instead of claiming to run.
-    JsonNode records = Json.MAPPER.readTree(Cli.run("jobs", "ls", "--json").out());
+    JsonNode records = Json.MAPPER.readTree(Cli.run("jobs", "ls", "--json").out()).get("jobs");
     assertThat(records).hasSize(6);
     assertThat(records).noneMatch(n -> n.get("state").asText().matches("RUNNING|QUEUED"));
     assertThat(records).allMatch(n -> n.get("state").asText().matches("SUCCEEDED|CANCELLED"));
@@ -221,7 +221,7 @@ class BatchCommandTest {
     assertThat(CliProcess.awaitFfmpeg(in.toString(), 1)).hasSize(1);
 
     Cli.Result ls = Cli.run("jobs", "ls", "--state", "running", "--json");
-    JsonNode running = Json.MAPPER.readTree(ls.out());
+    JsonNode running = Json.MAPPER.readTree(ls.out()).get("jobs");
     assertThat(running).hasSize(1);
     String id = running.get(0).get("id").asText();
     assertThat(Cli.run("jobs", "show", id).out()).contains("\"state\" : \"RUNNING\"", "long.mp4");

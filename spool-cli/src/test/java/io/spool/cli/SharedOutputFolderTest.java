@@ -91,7 +91,7 @@ class SharedOutputFolderTest {
           .anyMatch(x -> x.input().equals(input.toString()) && x.succeeded());
     }
 
-    List<JobRecord> jobs = JobStore.at(home).jobs(null);
+    List<JobRecord> jobs = JobStore.at(home).jobs((io.spool.engine.JobState) null);
     assertThat(jobs).hasSizeGreaterThanOrEqualTo(inputs.size());
     assertThat(jobs).allSatisfy(j -> assertThat(j.state().terminal()).as(j.id() + " " + j.state()).isTrue());
   }

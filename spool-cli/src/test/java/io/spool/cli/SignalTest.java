@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.spool.media.testing.MediaFixtures;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
+import io.spool.engine.JobStore;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -48,7 +49,7 @@ class SignalTest {
     // The job's record says what happened to it; nothing claims to be running. SIGKILL gives the
     // process no say: the next `spool jobs` finds its coordinator gone and closes the record.
     System.setProperty("spool.home", home.toString());
-    JsonNode jobs = Json.MAPPER.readTree(Cli.run("jobs", "ls", "--json").out());
+    JsonNode jobs = Json.MAPPER.readTree(Cli.run("jobs", "ls", "--json").out()).get("jobs");
     assertThat(jobs).hasSize(1);
     assertThat(jobs.get(0).get("state").asText()).isEqualTo("CANCELLED");
     assertThat(jobs.get(0).at("/outcome/error").asText())
@@ -100,7 +101,7 @@ class SignalTest {
         "--preset", "archive", "--json");
     assertThat(CliProcess.awaitFfmpeg(dir.toString(), 1)).hasSize(1);
     System.setProperty("spool.home", home.toString());
-    JsonNode running = Json.MAPPER.readTree(Cli.run("jobs", "ls", "--state", "running", "--json").out());
+    JsonNode running = Json.MAPPER.readTree(Cli.run("jobs", "ls", "--state", "running", "--json").out()).get("jobs");
     assertThat(running).hasSize(1);
     String id = running.get(0).get("id").asText();
 
@@ -112,8 +113,8 @@ class SignalTest {
     assertThat(MediaFixtures.ffmpegProcessesMentioning(dir.toString())).isEmpty();
     assertThat(Json.MAPPER.readTree(Cli.run("jobs", "show", id, "--json").out()).get("state").asText()).isEqualTo("CANCELLED");
     assertThat(out).doesNotExist();
-    try (Stream<Path> requests = Files.list(home.resolve("cancel-requests"))) {
-      assertThat(requests).as("the request is done with").isEmpty();
+    try (JobStore store = JobStore.at(home)) {
+      assertThat(store.cancelRequests()).as("the request is done with").isEmpty();
     }
   }
 }

@@ -83,9 +83,11 @@ public final class BatchHandle {
   private void stopped() {
     if (engine.embedded()) {
       Instant now = Instant.now();
+      Map<String, java.util.function.UnaryOperator<JobRecord>> changes = new java.util.LinkedHashMap<>();
       for (String id : jobIds) {
-        engine.store().update(id, r -> r.state().terminal() ? r : r.withOutcome(interrupted(r, now)));
+        changes.put(id, r -> r.state().terminal() ? r : r.withOutcome(interrupted(r, now)));
       }
+      engine.store().updateEach(changes);
       engine.store().batch(batchId).filter(b -> !b.state().terminal())
           .ifPresent(b -> engine.store().putBatch(b.interrupted(now)));
       return;

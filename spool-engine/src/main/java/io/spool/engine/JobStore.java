@@ -1,106 +1,113 @@
 package io.spool.engine;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import io.spool.engine.internal.store.AbandonedBatches;
+import io.spool.engine.internal.store.BatchRows;
+import io.spool.engine.internal.store.CancelRows;
+import io.spool.engine.internal.store.Database;
+import io.spool.engine.internal.store.JobRows;
+import io.spool.engine.internal.store.RecordReader;
 import io.spool.media.BadArgumentException;
 import io.spool.media.ErrorCode;
 import io.spool.media.SpoolException;
-import io.spool.media.internal.Json;
-import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
- * Job and batch records as JSON files under {@code HOME/jobs} and {@code HOME/batches}, each
- * replaced atomically on every change, so a crash never leaves a half-written record. A record
- * damaged all the same (by hand, by a disk) is skipped by every list, with a warning; reading it
- * alone fails with {@link ErrorCode#RECORD_DAMAGED}, naming its file.
+ * Spool's job, batch and attempt records, in a database: SQLite in the Spool home
+ * ({@code spool.db}) by default, shared by the processes of one host, or the PostgreSQL database
+ * that {@code SPOOL_DATABASE_URL} names, shared by a cluster. Every change is one transaction, and
+ * {@link #update} a read-modify-write that two processes can run on one record at once without
+ * losing either change. A record damaged all the same (by hand, by a disk) is skipped by every
+ * list, with a warning; reading it alone fails with {@link ErrorCode#RECORD_DAMAGED}, naming it.
+ *
+ * <p>Opening a store connects to nothing: the first read or write does, brings the schema up to
+ * date and imports the record files that Spool kept before it had a database.
  */
 public final class JobStore implements AutoCloseable {
-  /** Jobs of a batch that ended after a cursor, in the order they ended, and the cursor to pass next. */
-  public record Ended(List<JobRecord> jobs, long cursor) {}
+  /** The most jobs one {@link #endedSince} call returns; call again with the cursor it gave. */
+  public static final int MAX_ENDED_PER_CALL = 1000;
+  /** The most jobs one {@link #jobs(JobQuery)} page holds. */
+  public static final int MAX_PAGE = SpoolEngine.MAX_BATCH_JOBS;
 
-  public void submit(BatchRecord batch, List<JobRecord> all) {
-    all.forEach(this::put);
-    putBatch(batch);
-  }
-
-  public List<JobRecord> jobsOfBatch(String batchId, int from, int to) {
-    BatchRecord b = batch(batchId).orElseThrow();
-    List<JobRecord> out = new ArrayList<>();
-    for (int i = from; i < Math.min(to, b.jobIds().size()); i++) {
-      job(b.jobIds().get(i)).ifPresent(out::add);
+  /**
+   * Jobs of a batch that ended after a cursor, in the order they ended, and the cursor to pass
+   * next time to get those that end later.
+   */
+  public record Ended(List<JobRecord> jobs, long cursor) {
+    public Ended {
+      jobs = List.copyOf(jobs);
     }
-    return out;
   }
 
-  public void updateEach(Map<String, UnaryOperator<JobRecord>> changes) {
-    changes.forEach(this::update);
+  /**
+   * A page of jobs, newest first: at most {@code limit}, only those in {@code state} and of
+   * {@code batchId} where given, from where the page before left off ({@code cursor}: its
+   * {@link Page#nextCursor}; null for the first page).
+   */
+  public record JobQuery(JobState state, String batchId, int limit, String cursor) {
+    public JobQuery {
+      if (limit < 1 || limit > MAX_PAGE) {
+        throw new BadArgumentException("limit must be between 1 and " + MAX_PAGE + ", not " + limit);
+      }
+      if (batchId != null) {
+        checkId(batchId);
+      }
+      if (cursor != null && JobRows.Cursor.parse(cursor) == null) {
+        throw new BadArgumentException("not a cursor that a page of jobs gave: '" + cursor + "'");
+      }
+    }
   }
 
-  public Ended endedSince(String batchId, long cursor) {
-    List<JobRecord> done = jobsOfBatch(batchId, 0, Integer.MAX_VALUE).stream().filter(r -> r.state().terminal())
-        .sorted(Comparator.comparing((JobRecord r) -> r.outcome().finishedAt()).thenComparing(JobRecord::index)).toList();
-    return new Ended(done.subList((int) Math.min(cursor, done.size()), done.size()), done.size());
+  /** Jobs of one page, and the cursor of the next page (null after the last). */
+  public record Page(List<JobRecord> jobs, String nextCursor) {
+    public Page {
+      jobs = List.copyOf(jobs);
+    }
   }
 
-  public Map<JobState, Integer> tally(String batchId) {
-    Map<JobState, Integer> t = new java.util.EnumMap<>(JobState.class);
-    jobsOfBatch(batchId, 0, Integer.MAX_VALUE).forEach(r -> t.merge(r.state(), 1, Integer::sum));
-    return t;
-  }
-
-  public List<BatchRecord> unfinishedBatches() {
-    return batches().stream().filter(b -> !b.state().terminal()).toList();
-  }
-
-  @Override
-  public void close() {}
-
-  private static final java.time.Duration START_SLACK = java.time.Duration.ofSeconds(5);
-
-  private final Path jobs;
-  private final Path batches;
-  private final Path cancels;
-  private final Map<String, Object> locks = new ConcurrentHashMap<>();
+  private final Database db;
+  private final RecordReader reader;
   private final List<Consumer<JobRecord>> listeners = new CopyOnWriteArrayList<>();
-  /** The record files a list has skipped and warned about, so that each is warned about once. */
-  private final Set<Path> skipped = ConcurrentHashMap.newKeySet();
-  private volatile Consumer<String> warnings = message -> org.slf4j.LoggerFactory.getLogger(JobStore.class).warn(message);
 
-  private JobStore(Path home) {
-    this.jobs = home.resolve("jobs");
-    this.batches = home.resolve("batches");
-    this.cancels = home.resolve("cancel-requests");
-    try {
-      Files.createDirectories(jobs);
-      Files.createDirectories(batches);
-      Files.createDirectories(cancels);
-    } catch (IOException e) {
-      throw io("create " + jobs, e);
-    }
+  private JobStore(Path home, String jdbcUrl) {
+    this.db = Database.open(home, jdbcUrl);
+    this.reader = new RecordReader(db.where(), message -> org.slf4j.LoggerFactory.getLogger(JobStore.class).warn(message));
+    db.onNotice(reader::notice);
   }
 
+  /** The records of {@code home}: in PostgreSQL where {@code SPOOL_DATABASE_URL} is set, else in {@code home/spool.db}. */
   public static JobStore at(Path home) {
-    return new JobStore(home.toAbsolutePath());
+    return open(home, System.getenv("SPOOL_DATABASE_URL"));
   }
 
-  /** Called (in this process) after every job record change. */
+  /**
+   * The records in the database at {@code jdbcUrlOrNull} ({@code jdbc:postgresql://...}, with
+   * {@code user} and {@code password} parameters where needed), or where it is null, in
+   * {@code home/spool.db}. Old record files in {@code home} are imported into it.
+   */
+  public static JobStore open(Path home, String jdbcUrlOrNull) {
+    return new JobStore(home.toAbsolutePath(), jdbcUrlOrNull);
+  }
+
+  /** The database, as messages name it: the SQLite file, or the PostgreSQL URL without secrets. */
+  public String where() {
+    return db.where();
+  }
+
+  /**
+   * Called in this process after each commit, for every job it changed. Only a hint for whoever
+   * waits here: changes made by other processes are not seen this way (see {@link #endedSince}).
+   */
   public void addListener(Consumer<JobRecord> listener) {
     listeners.add(listener);
   }
@@ -110,34 +117,124 @@ public final class JobStore implements AutoCloseable {
   }
 
   /**
-   * Where the warnings go that lists give when they skip a damaged or unreadable record: one line
-   * naming the file, once per file. By default they are logged.
+   * Where the warnings go that lists give when they skip a damaged record, and the notices of
+   * old record files that could not be imported: one line naming the record, once per record. By
+   * default they are logged.
    */
   public void onSkippedRecord(Consumer<String> warn) {
-    this.warnings = java.util.Objects.requireNonNull(warn, "warn");
+    reader.onSkipped(warn);
   }
 
   public void put(JobRecord r) {
-    write(jobs.resolve(checkId(r.id()) + ".json"), r);
-    listeners.forEach(l -> l.accept(r));
+    checkId(r.id());
+    db.write(c -> {
+      JobRows.write(c, List.of(new JobRows.Change(r, JobRows.current(c, db.forUpdate(), r.id()))));
+      return null;
+    });
+    notifyListeners(List.of(r));
   }
 
-  /** Applies a change to a job record under a per-record lock. */
+  /**
+   * Applies a change to a job record in one transaction that holds the record meanwhile, so that
+   * a change made at the same time by another thread or process is applied before or after this
+   * one, never lost. {@code change} may run more than once (on PostgreSQL, after a deadlock), so
+   * it must do nothing but compute the new record. Returns the record as it is now.
+   */
   public JobRecord update(String id, UnaryOperator<JobRecord> change) {
-    synchronized (locks.computeIfAbsent(id, k -> new Object())) {
-      JobRecord next = change.apply(requireJob(id));
-      put(next);
+    checkId(id);
+    List<JobRecord> changed = new ArrayList<>(1);
+    JobRecord now = db.write(c -> {
+      changed.clear();
+      JobRows.Current before = JobRows.current(c, db.forUpdate(), id);
+      JobRecord was = existing(id, before);
+      JobRecord next = checked(id, change.apply(was));
+      if (next.equals(was)) {
+        return was;
+      }
+      JobRows.write(c, List.of(new JobRows.Change(next, before)));
+      changed.add(next);
       return next;
+    });
+    notifyListeners(changed);
+    return now;
+  }
+
+  /**
+   * Applies several job changes in one transaction (each as {@link #update} does), in the
+   * order of the map; all are made or, where one fails, none.
+   */
+  public void updateEach(Map<String, UnaryOperator<JobRecord>> changes) {
+    changes.keySet().forEach(JobStore::checkId);
+    List<JobRecord> changed = new ArrayList<>(changes.size());
+    db.write(c -> {
+      changed.clear();
+      // Rows are locked in the order of their ids, so that two such transactions never wait on each other.
+      Map<String, JobRows.Current> before = new HashMap<>();
+      for (String id : new TreeSet<>(changes.keySet())) {
+        before.put(id, JobRows.current(c, db.forUpdate(), id));
+      }
+      List<JobRows.Change> writes = new ArrayList<>();
+      for (Map.Entry<String, UnaryOperator<JobRecord>> e : changes.entrySet()) {
+        JobRows.Current b = before.get(e.getKey());
+        JobRecord was = existing(e.getKey(), b);
+        JobRecord next = checked(e.getKey(), e.getValue().apply(was));
+        if (!next.equals(was)) {
+          writes.add(new JobRows.Change(next, b));
+          changed.add(next);
+        }
+      }
+      JobRows.write(c, writes);
+      return null;
+    });
+    notifyListeners(changed);
+  }
+
+  /** The record of the row read before a change; a bad-argument error where there is none. */
+  private JobRecord existing(String id, JobRows.Current before) {
+    if (before == null) {
+      throw new BadArgumentException("no job with id " + id);
     }
+    return readJob(id, before.json());
+  }
+
+  private static JobRecord checked(String id, JobRecord next) {
+    if (!id.equals(next.id())) {
+      throw new IllegalArgumentException("a change of job " + id + " made it job " + next.id());
+    }
+    return next;
+  }
+
+  /**
+   * Writes a new batch and all its jobs in one transaction. Its record's job ids are not kept as
+   * given: reading the batch lists its jobs by index.
+   */
+  public void submit(BatchRecord batch, List<JobRecord> jobs) {
+    checkId(batch.id());
+    List<JobRows.Change> inserts = new ArrayList<>(jobs.size());
+    for (JobRecord j : jobs) {
+      checkId(j.id());
+      if (!batch.id().equals(j.batchId())) {
+        throw new BadArgumentException("job " + j.id() + " of batch " + j.batchId() + " submitted with batch " + batch.id());
+      }
+      inserts.add(new JobRows.Change(j, null));
+    }
+    db.write(c -> {
+      BatchRows.put(c, batch);
+      JobRows.write(c, inserts);
+      return null;
+    });
+    notifyListeners(jobs);
   }
 
   /**
    * The job's record, if there is one.
    *
-   * @throws SpoolException {@link ErrorCode#RECORD_DAMAGED} naming the file if it is damaged
+   * @throws SpoolException {@link ErrorCode#RECORD_DAMAGED} naming the record if it is damaged
    */
   public Optional<JobRecord> job(String id) {
-    return read(jobs.resolve(checkId(id) + ".json"), JobRecord.class);
+    checkId(id);
+    String json = db.read(c -> JobRows.json(c, id));
+    return json == null ? Optional.empty() : Optional.of(readJob(id, json));
   }
 
   /** The job's record; a bad-argument error naming the id when there is none. */
@@ -147,97 +244,141 @@ public final class JobStore implements AutoCloseable {
 
   /** Jobs newest first, optionally only in one state; damaged records are skipped with a warning. */
   public List<JobRecord> jobs(JobState state) {
-    return readAll(jobs, JobRecord.class).stream()
-        .filter(r -> state == null || r.state() == state)
-        .sorted(Comparator.comparing(JobRecord::createdAt).reversed().thenComparing(JobRecord::index))
-        .toList();
+    return readJobs(db.read(c -> JobRows.all(c, state)));
+  }
+
+  /** One page of jobs, newest first, read with an index: a page costs the same however many jobs there are. */
+  public Page jobs(JobQuery q) {
+    JobRows.Cursor after = q.cursor() == null ? null : JobRows.Cursor.parse(q.cursor());
+    List<JobRows.Row> rows = db.read(c -> JobRows.page(c, q.state(), q.batchId(),
+        after == null ? null : after.key(), after == null ? null : after.id(), q.limit() + 1));
+    boolean more = rows.size() > q.limit();
+    List<JobRows.Row> shown = more ? rows.subList(0, q.limit()) : rows;
+    return new Page(readJobs(shown), more ? shown.get(shown.size() - 1).cursor() : null);
+  }
+
+  /** The jobs of a batch with {@code fromIndex <= index < toIndex}, by index. */
+  public List<JobRecord> jobsOfBatch(String batchId, int fromIndex, int toIndex) {
+    checkId(batchId);
+    return readJobs(db.read(c -> JobRows.ofBatch(c, batchId, fromIndex, toIndex)));
+  }
+
+  /**
+   * The jobs of a batch that ended (reached a terminal state) after {@code cursor}, in the order
+   * they ended, at most {@link #MAX_ENDED_PER_CALL}; start with 0. Each job that ends is given
+   * its batch's next number in the transaction that ends it, and numbers become visible in
+   * order, so a process that follows a batch this way misses none, whichever process ended them.
+   */
+  public Ended endedSince(String batchId, long cursor) {
+    checkId(batchId);
+    List<JobRows.Row> rows = db.read(c -> JobRows.endedSince(c, batchId, cursor, MAX_ENDED_PER_CALL));
+    long next = rows.isEmpty() ? cursor : rows.get(rows.size() - 1).key();
+    return new Ended(readJobs(rows), next);
+  }
+
+  /** How many of the batch's jobs are in each state (states without jobs are left out). */
+  public Map<JobState, Integer> tally(String batchId) {
+    checkId(batchId);
+    return db.read(c -> JobRows.tally(c, batchId));
+  }
+
+  /** The job's attempts with the workers that ran them, oldest first (times to the millisecond). */
+  public List<AttemptRecord> attempts(String jobId) {
+    checkId(jobId);
+    return db.read(c -> JobRows.attempts(c, jobId));
   }
 
   public void putBatch(BatchRecord b) {
-    write(batches.resolve(checkId(b.id()) + ".json"), b);
+    checkId(b.id());
+    db.write(c -> {
+      BatchRows.put(c, b);
+      return null;
+    });
   }
 
+  /**
+   * The batch's record, its job ids read from its jobs, if there is one.
+   *
+   * @throws SpoolException {@link ErrorCode#RECORD_DAMAGED} naming the record if it is damaged
+   */
   public Optional<BatchRecord> batch(String id) {
-    return read(batches.resolve(checkId(id) + ".json"), BatchRecord.class);
+    checkId(id);
+    return db.read(c -> {
+      BatchRows.Row row = BatchRows.one(c, id, "");
+      return row == null ? Optional.empty() : Optional.of(reader.batch(row, JobRows.idsOfBatch(c, id, false)));
+    });
   }
 
   /** Batches newest first; damaged records are skipped with a warning. */
   public List<BatchRecord> batches() {
-    return readAll(batches, BatchRecord.class).stream()
-        .sorted(Comparator.comparing(BatchRecord::createdAt).reversed()).toList();
+    return readBatches(false, true);
+  }
+
+  /** The batches that have not ended, newest first; damaged records are skipped with a warning. */
+  public List<BatchRecord> unfinishedBatches() {
+    return readBatches(true, true);
+  }
+
+  /** Batches, with their job ids or (where only the batches themselves matter) without. */
+  private List<BatchRecord> readBatches(boolean unfinishedOnly, boolean withJobIds) {
+    return db.read(c -> {
+      List<BatchRecord> out = new ArrayList<>();
+      for (BatchRows.Row row : BatchRows.all(c, unfinishedOnly)) {
+        List<String> ids = withJobIds ? JobRows.idsOfBatch(c, row.id(), false) : List.of();
+        reader.orSkip("batch " + row.id(), () -> reader.batch(row, ids)).ifPresent(out::add);
+      }
+      return out;
+    });
   }
 
   /**
    * Closes the records that a process which is gone left unfinished (killed with SIGKILL, or the
    * machine went down): nothing will finish those jobs, so they are recorded as cancelled, and so
-   * are their batches. A live process counts as a record's coordinator only if it started before
-   * the record was made, so a recycled pid keeps nothing open. Every job belongs to a batch (one
-   * submitted alone is a batch of one) and a batch ends only after its jobs, so only the jobs of
-   * unfinished batches are read. Returns how many jobs were closed.
+   * are their batches. Only batches run by an engine inside their submitting process
+   * ({@link BatchRecord#embedded}) are looked at; a shared coordinator starts its own again. A
+   * live process counts as a record's coordinator only if it started before the record was made,
+   * so a recycled pid keeps nothing open. Returns how many jobs were closed.
    */
   public int closeAbandoned() {
-    Instant now = Instant.now();
     int closed = 0;
-    for (BatchRecord b : batches()) {
-      if (b.state().terminal() || !b.embedded() || coordinatorAlive(b.coordinatorPid(), b.createdAt())) {
-        continue;
+    for (BatchRecord b : readBatches(true, false)) {
+      if (AbandonedBatches.abandoned(b)) {
+        List<JobRecord> jobs = AbandonedBatches.close(db, reader, b.id(), Instant.now());
+        notifyListeners(jobs);
+        closed += jobs.size();
       }
-      String why = "abandoned: its spool process (pid " + b.coordinatorPid() + ") ended without finishing it";
-      for (String id : b.jobIds()) {
-        Optional<JobRecord> r = readOrSkip(jobs.resolve(checkId(id) + ".json"), JobRecord.class);
-        if (r.isPresent() && !r.get().state().terminal()) {
-          update(id, x -> x.state().terminal() ? x : x.withOutcome(x.interrupted(now, why)));
-          closed++;
-        }
-      }
-      putBatch(b.interrupted(now));
     }
     return closed;
   }
 
-  /**
-   * Whether the process with this pid can be the one that made a record at {@code recordCreated}.
-   * Linux reports a process's start only to within a second or so (boot time in whole seconds,
-   * moved by clock adjustments), and a record is made well under a second after its process
-   * starts, so a start up to {@link #START_SLACK} after the record still counts.
-   */
-  private static boolean coordinatorAlive(long pid, Instant recordCreated) {
-    return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-        .map(h -> h.info().startInstant().map(started -> !started.isAfter(recordCreated.plus(START_SLACK))).orElse(true))
-        .orElse(false);
-  }
-
-  /**
-   * Asks whatever process drives the job to cancel it (seen within a second). Requests live in a
-   * folder of their own, which is empty most of the time, so that a batch of many thousand jobs
-   * looks for them with one small directory listing.
-   */
+  /** Asks whatever process drives the job to cancel it (it looks about once a second). */
   public void requestCancel(String id) {
-    try {
-      Files.writeString(cancels.resolve(checkId(id)), "cancel\n");
-    } catch (IOException e) {
-      throw io("request cancel of " + id, e);
-    }
+    checkId(id);
+    long now = System.currentTimeMillis();
+    db.write(c -> {
+      CancelRows.add(c, id, now);
+      return null;
+    });
   }
 
   /** The jobs someone asked to cancel. */
   public Set<String> cancelRequests() {
-    try (Stream<Path> s = Files.list(cancels)) {
-      return s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).collect(Collectors.toSet());
-    } catch (java.nio.file.NoSuchFileException e) {
-      return Set.of();
-    } catch (IOException e) {
-      throw io("list " + cancels, e);
-    }
+    return db.read(CancelRows::all);
   }
 
   /** Forgets a cancel request once the job has ended. */
   public void clearCancelRequest(String id) {
-    try {
-      Files.deleteIfExists(cancels.resolve(checkId(id)));
-    } catch (IOException e) {
-      throw io("remove cancel request of " + id, e);
-    }
+    checkId(id);
+    db.write(c -> {
+      CancelRows.remove(c, id);
+      return null;
+    });
+  }
+
+  /** Closes the connection; a store used after this opens it again. */
+  @Override
+  public void close() {
+    db.close();
   }
 
   private static String checkId(String id) {
@@ -247,79 +388,20 @@ public final class JobStore implements AutoCloseable {
     return id;
   }
 
-  private static void write(Path file, Object value) {
-    try {
-      Path tmp = file.resolveSibling("." + file.getFileName() + "." + Thread.currentThread().getId() + ".tmp");
-      Json.MAPPER.writeValue(tmp.toFile(), value);
-      try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } catch (IOException e) {
-      throw io("write " + file, e);
-    }
+  private JobRecord readJob(String id, String json) {
+    return reader.job(id, json);
   }
 
-  /**
-   * The record in {@code file}, if there is one.
-   *
-   * @throws SpoolException {@link ErrorCode#RECORD_DAMAGED} if it is not JSON, is cut short or
-   *     lacks what every record has; {@link ErrorCode#IO_ERROR} if it cannot be read
-   */
-  private static <T> Optional<T> read(Path file, Class<T> type) {
-    if (!Files.isRegularFile(file)) {
-      return Optional.empty();
-    }
-    String what = (type == BatchRecord.class ? "batch" : "job") + " record " + file;
-    T value;
-    try {
-      if (Files.size(file) == 0) {
-        throw damaged(what, "the file is empty", null);
-      }
-      value = Json.MAPPER.readValue(file.toFile(), type);
-    } catch (JsonProcessingException e) {
-      throw damaged(what, e instanceof ValueInstantiationException && e.getCause() != null
-          ? e.getCause().getMessage() : e.getOriginalMessage(), e);
-    } catch (IOException e) {
-      throw new SpoolException(ErrorCode.IO_ERROR, "unreadable " + what + ": " + e.getMessage(), List.of(), e);
-    }
-    if (value == null) {
-      throw damaged(what, "it holds null, not a record", null);
-    }
-    return Optional.of(value);
+  private List<JobRecord> readJobs(List<JobRows.Row> rows) {
+    return reader.jobs(rows);
   }
 
-  private static SpoolException damaged(String what, String why, Throwable cause) {
-    return new SpoolException(ErrorCode.RECORD_DAMAGED, "damaged " + what + ": " + why, List.of(), cause);
-  }
-
-  /** The record in {@code file}; none, with a warning, when it is damaged or cannot be read. */
-  private <T> Optional<T> readOrSkip(Path file, Class<T> type) {
-    try {
-      return read(file, type);
-    } catch (SpoolException e) {
-      if (skipped.add(file)) {
-        warnings.accept("skipped " + e.getMessage());
-      }
-      return Optional.empty();
+  private void notifyListeners(List<JobRecord> changed) {
+    if (changed.isEmpty() || listeners.isEmpty()) {
+      return;
     }
-  }
-
-  private <T> List<T> readAll(Path dir, Class<T> type) {
-    List<T> all = new ArrayList<>();
-    try (Stream<Path> s = Files.list(dir)) {
-      for (Path p : (Iterable<Path>) s.filter(p -> p.getFileName().toString().endsWith(".json")
-          && !p.getFileName().toString().startsWith("."))::iterator) {
-        readOrSkip(p, type).ifPresent(all::add);
-      }
-    } catch (IOException e) {
-      throw io("list " + dir, e);
+    for (Consumer<JobRecord> l : listeners) {
+      changed.forEach(l);
     }
-    return all;
-  }
-
-  private static SpoolException io(String what, IOException e) {
-    return new SpoolException(ErrorCode.IO_ERROR, "cannot " + what + ": " + e.getMessage(), List.of(), e);
   }
 }

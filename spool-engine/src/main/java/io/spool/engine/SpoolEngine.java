@@ -437,7 +437,7 @@ public final class SpoolEngine implements AutoCloseable {
     if (!t.media().stopNow(CLOSE_WAIT)) {
       LOG.warn("jobs still running {} s after the engine was asked to stop", CLOSE_WAIT.toSeconds());
     }
-    store.close();
+    store.close(); // a record written later, by an exit hook, opens it again
     Thread closer = new Thread(t.env()::close, "spool-engine-close");
     closer.setDaemon(true);
     closer.start();

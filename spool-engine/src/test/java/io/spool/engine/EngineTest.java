@@ -264,7 +264,7 @@ class EngineTest {
     assertThat(SpoolEngine.prestartPending()).as("taken").isFalse();
     assertThatThrownBy(() -> unused.submit("flaky", List.of(new JobSpec("flaky", Map.of(), Resources.DEFAULT, null, null)), 0))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
-    assertThat(unused.store().jobs(null)).as("nothing recorded").isEmpty();
+    assertThat(unused.store().jobs((JobState) null)).as("nothing recorded").isEmpty();
     unused.close(); // a second close does nothing
   }
 
