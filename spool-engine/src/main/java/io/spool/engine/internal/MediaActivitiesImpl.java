@@ -312,6 +312,9 @@ public final class MediaActivitiesImpl implements MediaActivities {
 
     private void tick() {
       try {
+        // At once, not a second later: the next attempt learns of this one (its worker, its start)
+        // from the last heartbeat, also when this worker is killed in its first second.
+        beat();
         askCancelled();
         while (!Thread.currentThread().isInterrupted()) {
           Thread.sleep(JobOptions.HEARTBEAT_INTERVAL.toMillis());
