@@ -50,13 +50,17 @@ public final class MediaWorker implements AutoCloseable {
     own.factory().start();
   }
 
-  /** Ends a worker made by {@link #connect}: running jobs are ended first (see {@link #drain} for a gentler stop). */
+  /**
+   * Ends a worker made by {@link #connect}: running jobs are ended first (see {@link #drain} for a
+   * gentler stop), and every attempt's end, success or failure, is reported before the connection
+   * closes.
+   */
   @Override
   public void close() {
     media.stopAll();
     media.awaitIdle(STOP_WAIT);
     if (own != null) {
-      own.close();
+      own.close(STOP_WAIT);
     }
   }
 
