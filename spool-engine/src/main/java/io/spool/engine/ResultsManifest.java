@@ -69,10 +69,14 @@ public final class ResultsManifest implements AutoCloseable {
   private final Path file;
   private final FileChannel channel;
   private final OutputStream out;
+  /** Whether opening made the file (there was none before). */
+  private final boolean made;
+  private boolean written;
 
   private ResultsManifest(Path file) throws IOException {
     this.file = file;
     Files.createDirectories(file.toAbsolutePath().getParent());
+    this.made = !Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS);
     this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
     long size = channel.size();
     channel.position(size);
@@ -107,6 +111,7 @@ public final class ResultsManifest implements AutoCloseable {
     try {
       byte[] json = (Json.MAPPER.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
       out.write(json);
+      written = true;
       out.flush();
       channel.force(false);
     } catch (IOException e) {
@@ -151,6 +156,18 @@ public final class ResultsManifest implements AutoCloseable {
       out.close();
     } catch (IOException e) {
       throw new SpoolException(ErrorCode.IO_ERROR, "cannot close results " + file + ": " + e.getMessage(), List.of(), e);
+    }
+  }
+
+  /** Closes, and removes the file if opening made it and nothing was written to it. */
+  public synchronized void closeUnused() {
+    close();
+    if (made && !written) {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException e) {
+        throw new SpoolException(ErrorCode.IO_ERROR, "cannot remove unused results " + file + ": " + e.getMessage(), List.of(), e);
+      }
     }
   }
 }
