@@ -85,7 +85,7 @@ final class BatchTranscodeCommand extends SpoolSubcommand {
       try (TranscodeBatch.Run run = TranscodeBatch.start(engine, items, results, resume, concurrency,
           job.cpu == null)) {
         if (detach && run.handle() != null) {
-          run.handle().detach();
+          run.detach();
           print(java.util.Map.of("batchId", run.handle().id(), "jobs", run.handle().jobIds().size()),
               run.handle().id() + "\nFollow it with: spool batch status " + run.handle().id() + "   or   spool batch wait "
                   + run.handle().id());

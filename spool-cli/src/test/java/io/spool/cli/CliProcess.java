@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** The spool CLI as a separate process (a JVM on the test classpath), for signal and crash tests. */
 final class CliProcess {
@@ -23,6 +24,21 @@ final class CliProcess {
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "-Dspool.home=" + home, Main.class.getName()));
     cmd.addAll(List.of(args));
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  }
+
+  /**
+   * The same with environment variables added (such as {@code SPOOL_TEMPORAL}) and stdout written
+   * apart from stderr, so that a command's JSON can be read back while its logs go elsewhere.
+   */
+  static Process start(Path home, Map<String, String> env, Path out, Path err, List<String> jvmOptions, String... args)
+      throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    cmd.addAll(jvmOptions);
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "-Dspool.home=" + home, Main.class.getName()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+    pb.environment().putAll(env);
+    return pb.start();
   }
 
   /**

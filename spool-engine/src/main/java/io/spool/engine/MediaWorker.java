@@ -1,5 +1,6 @@
 package io.spool.engine;
 
+import io.spool.engine.internal.ActivitySlots;
 import io.spool.engine.internal.JobOptions;
 import io.spool.engine.internal.MediaActivitiesImpl;
 import io.spool.engine.internal.TemporalConnection;
@@ -7,6 +8,8 @@ import io.spool.volumes.VolumeStore;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
+import io.temporal.worker.tuning.CompositeTuner;
+import io.temporal.worker.tuning.FixedSizeSlotSupplier;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,14 +27,20 @@ public final class MediaWorker implements AutoCloseable {
   /** How long jobs ended at the end of a drain have to end their processes. */
   private static final Duration STOP_WAIT = Duration.ofSeconds(30);
 
+  /** Slots for the task kinds a media worker does not run (workflows, local activities, Nexus). */
+  private static final int OTHER_SLOTS = 1;
+
   private final MediaActivitiesImpl media;
   private final List<Worker> workers;
+  /** Its workers' job slots, as many as its cores; closed by a drain. */
+  private final List<ActivitySlots> slots;
   /** The connection of a worker process of its own ({@link #connect}); null for one registered with another's factory. */
   private TemporalConnection own;
 
-  private MediaWorker(MediaActivitiesImpl media, List<Worker> workers) {
+  private MediaWorker(MediaActivitiesImpl media, List<Worker> workers, List<ActivitySlots> slots) {
     this.media = media;
     this.workers = workers;
+    this.slots = slots;
   }
 
   /**
@@ -61,13 +70,17 @@ public final class MediaWorker implements AutoCloseable {
     own.factory().start();
   }
 
-  /** Ends a worker made by {@link #connect}: running jobs are ended first (see {@link #drain} for a gentler stop). */
+  /**
+   * Ends a worker made by {@link #connect}: running jobs are ended first (see {@link #drain} for a
+   * gentler stop), and every attempt's end, success or failure, is reported before the connection
+   * closes.
+   */
   @Override
   public void close() {
     media.stopAll();
     media.awaitIdle(STOP_WAIT);
     if (own != null) {
-      own.close();
+      own.close(STOP_WAIT);
     }
   }
 
@@ -81,22 +94,25 @@ public final class MediaWorker implements AutoCloseable {
     MediaActivitiesImpl media = new MediaActivitiesImpl(config.jobTypes(), config.tools(), volumes, config.scratchDir(),
         config.minScratchBytes(), config.cpuCores(), config.memoryMiB(), config.gpuEncode(), self);
     media.connect(factory.getWorkflowClient());
-    // Heartbeats carry progress: forward each one (a second apart) rather than the SDK's default of
-    // at most one per 0.8 x heartbeat timeout, which left progress bars seconds behind.
-    WorkerOptions options = WorkerOptions.newBuilder()
-        .setMaxConcurrentActivityExecutionSize(config.cpuCores())
-        .setMaxHeartbeatThrottleInterval(JobOptions.HEARTBEAT_INTERVAL).build();
     List<Worker> workers = new ArrayList<>();
+    List<ActivitySlots> slots = new ArrayList<>();
     for (String q : queues) {
       if (q.equals(Resources.GPU_QUEUE) && !config.gpuEncode()) {
         LOG.warn("not serving the gpu queue: no GPU encoder was proven on this host (see spool doctor)");
         continue;
       }
-      Worker w = factory.newWorker(q, options);
+      ActivitySlots s = new ActivitySlots(config.cpuCores());
+      // Heartbeats carry progress: forward each one (a second apart) rather than the SDK's default of
+      // at most one per 0.8 x heartbeat timeout, which left progress bars seconds behind.
+      Worker w = factory.newWorker(q, WorkerOptions.newBuilder()
+          .setWorkerTuner(new CompositeTuner(new FixedSizeSlotSupplier<>(OTHER_SLOTS), s,
+              new FixedSizeSlotSupplier<>(OTHER_SLOTS), new FixedSizeSlotSupplier<>(OTHER_SLOTS)))
+          .setMaxHeartbeatThrottleInterval(JobOptions.HEARTBEAT_INTERVAL).build());
       w.registerActivitiesImplementations(media);
       workers.add(w);
+      slots.add(s);
     }
-    return new MediaWorker(media, workers);
+    return new MediaWorker(media, workers, slots);
   }
 
   /** The latest attempt of a job begun on this worker lately (see {@code MediaActivitiesImpl}); 0 when none. */
@@ -119,6 +135,7 @@ public final class MediaWorker implements AutoCloseable {
    * attempt here has returned, or {@link #STOP_WAIT} after ending them.
    */
   public boolean drain(Duration grace) {
+    slots.forEach(ActivitySlots::close);
     workers.forEach(Worker::suspendPolling);
     if (media.awaitIdle(grace)) {
       return true;

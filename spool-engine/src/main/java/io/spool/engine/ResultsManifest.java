@@ -89,10 +89,14 @@ public final class ResultsManifest implements AutoCloseable {
 
   private final Path file;
   private final FileChannel channel;
+  /** Whether opening made the file (there was none before). */
+  private final boolean made;
+  private boolean written;
 
   private ResultsManifest(Path file) throws IOException {
     this.file = file;
     Files.createDirectories(file.toAbsolutePath().getParent());
+    this.made = !Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS);
     this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
   }
 
@@ -138,6 +142,7 @@ public final class ResultsManifest implements AutoCloseable {
             end += channel.write(bytes, end);
           }
           channel.force(false);
+          written = true;
         } finally {
           lock.release();
         }
@@ -263,6 +268,18 @@ public final class ResultsManifest implements AutoCloseable {
         channel.close();
       } catch (IOException e) {
         throw new SpoolException(ErrorCode.IO_ERROR, "cannot close results " + file + ": " + e.getMessage(), List.of(), e);
+      }
+    }
+  }
+
+  /** Closes, and removes the file if opening made it and nothing was written to it. */
+  public synchronized void closeUnused() {
+    close();
+    if (made && !written) {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException e) {
+        throw new SpoolException(ErrorCode.IO_ERROR, "cannot remove unused results " + file + ": " + e.getMessage(), List.of(), e);
       }
     }
   }

@@ -205,6 +205,18 @@ public final class TranscodeBatch {
       }
     }
 
+    /**
+     * Leaves the batch to run without this process: it writes no results manifest (the job store
+     * holds the outcomes), so the manifest file this run made for it is removed again.
+     */
+    public void detach() {
+      if (handle != null) {
+        handle.detach();
+      }
+      onExit.close();
+      manifest.closeUnused();
+    }
+
     @Override
     public void close() {
       onExit.close();

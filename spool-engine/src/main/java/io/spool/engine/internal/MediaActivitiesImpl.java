@@ -138,9 +138,12 @@ public final class MediaActivitiesImpl implements MediaActivities {
     Optional<HeartbeatDetails> before = activity.getHeartbeatDetails(HeartbeatDetails.class);
     AttemptUsage usage = new AttemptUsage(before.map(HeartbeatDetails::spent).orElse(Metrics.ZERO));
     List<AttemptRecord> log = new ArrayList<>();
+    boolean lost = false;
     for (AttemptRecord a : before.map(HeartbeatDetails::attempts).orElse(List.of())) {
       // An earlier attempt that never said how it ended: its worker went silent (killed, or cut off).
-      log.add(a.number() < attempt && a.endedAt() == null && a.errorCode() == null ? a.ended(null, ErrorCode.WORKER_LOST.name()) : a);
+      boolean silent = a.number() < attempt && a.endedAt() == null && a.errorCode() == null;
+      lost |= silent;
+      log.add(silent ? a.ended(null, ErrorCode.WORKER_LOST.name()) : a);
     }
     log.add(new AttemptRecord(attempt, self, started, null, null));
     long nanos = System.nanoTime();
@@ -152,12 +155,34 @@ public final class MediaActivitiesImpl implements MediaActivities {
       if (stopping) {
         beat.end(Heartbeat.Ending.STOPPED);
       }
+      if (lost) {
+        removeAbandonedWrites(request);
+      }
       JobOutcome o = attempt(request, attempt, started, beat, usage);
       return o.withAttemptLog(beat.log(Instant.now(), null));
     } finally {
       live.remove(beat);
       beat.stopTicking();
       Thread.interrupted();
+    }
+  }
+
+  /**
+   * Removes what a killed earlier attempt left beside the job's output: its worker's death took
+   * its ffmpeg along, but not the temporary file it was writing.
+   */
+  private void removeAbandonedWrites(JobRequest request) {
+    String output = request.spec().output();
+    if (output == null) {
+      return;
+    }
+    try {
+      int removed = Refs.removeAbandonedWrites(output, volumes);
+      if (removed > 0) {
+        LOG.info("job {}: removed {} unfinished write(s) of {} left by a lost attempt", request.jobId(), removed, output);
+      }
+    } catch (SpoolException | java.nio.file.InvalidPathException e) {
+      LOG.warn("job {}: could not remove what a lost attempt left beside {}: {}", request.jobId(), output, e.getMessage());
     }
   }
 
@@ -328,6 +353,9 @@ public final class MediaActivitiesImpl implements MediaActivities {
 
     private void tick() {
       try {
+        // At once, not a second later: the next attempt learns of this one (its worker, its start)
+        // from the last heartbeat, also when this worker is killed in its first second.
+        beat();
         askCancelled();
         while (!Thread.currentThread().isInterrupted()) {
           Thread.sleep(JobOptions.HEARTBEAT_INTERVAL.toMillis());

@@ -1,5 +1,6 @@
 package io.spool.engine.internal;
 
+import io.spool.media.internal.AtomicOutput;
 import io.spool.volumes.LocalVolume;
 import io.spool.volumes.Volume;
 import io.spool.volumes.VolumePath;
@@ -57,6 +58,18 @@ public final class Refs {
     } catch (java.io.IOException e) {
       return false;
     }
+  }
+
+  /**
+   * Removes the temporary files that killed writers of {@code ref} left beside it, for files on
+   * this host (a local path, or a volume kept here). Returns how many it removed.
+   */
+  public static int removeAbandonedWrites(String ref, VolumeStore volumes) {
+    if (isVolume(ref, volumes)) {
+      VolumePath vp = VolumePath.parse(ref);
+      return volumes.volumeOf(vp) instanceof LocalVolume lv ? AtomicOutput.removeAbandonedOf(lv.locate(vp.path())) : 0;
+    }
+    return AtomicOutput.removeAbandonedOf(Path.of(ref));
   }
 
   public static Volume.Write writable(String ref, VolumeStore volumes, Path scratch) {

@@ -72,4 +72,15 @@ public record TemporalConnection(WorkflowServiceStubs service, WorkflowClient cl
     factory.shutdownNow();
     service.shutdownNow();
   }
+
+  /**
+   * Closes once the workers' tasks in hand have been reported to the service, waiting at most
+   * {@code wait}: an attempt that returned has not ended for Temporal until its result is sent,
+   * and one lost with the connection would be run again after the heartbeat timeout.
+   */
+  public void close(Duration wait) {
+    factory.shutdown();
+    factory.awaitTermination(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    close();
+  }
 }

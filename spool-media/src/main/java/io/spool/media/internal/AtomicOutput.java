@@ -143,6 +143,33 @@ public final class AtomicOutput implements AutoCloseable {
     return named == 0 || started.isEmpty() || started.getAsLong() == named;
   }
 
+  /**
+   * Removes the temporary files that killed writers of {@code target} left beside it, and no
+   * other file (a writer still running on this host keeps its file). Call it where no live writer of
+   * that very file should be at work, e.g. in the
+   * next attempt of a job whose earlier attempt's worker died.
+   */
+  public static int removeAbandonedOf(Path target) {
+    Path abs = target.toAbsolutePath().normalize();
+    Path dir = abs.getParent();
+    if (dir == null || abs.getFileName() == null || !Files.isDirectory(dir)) {
+      return 0;
+    }
+    String name = abs.getFileName().toString();
+    int removed = 0;
+    try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+      for (Path p : (Iterable<Path>) s::iterator) {
+        Matcher m = TEMPORARY.matcher(p.getFileName().toString());
+        if (m.matches() && m.group(1).equals(name) && !writerRuns(m.group(2), m.group(3)) && Files.deleteIfExists(p)) {
+          removed++;
+        }
+      }
+    } catch (IOException e) {
+      throw new SpoolException(ErrorCode.IO_ERROR, "cannot clean " + dir + ": " + e.getMessage(), List.of(), e);
+    }
+    return removed;
+  }
+
   public Path target() {
     return target;
   }

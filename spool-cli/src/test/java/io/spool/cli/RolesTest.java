@@ -1,0 +1,316 @@
+package io.spool.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.spool.engine.AttemptRecord;
+import io.spool.engine.BatchRecord;
+import io.spool.engine.JobRecord;
+import io.spool.engine.JobState;
+import io.spool.engine.JobStore;
+import io.spool.media.testing.Eventually;
+import io.spool.media.testing.MediaFixtures;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Spool's roles as separate processes on one host (dev-server, workers, submitters), and what
+ * happens when one of them is killed or stopped mid-batch: real JVMs, a real port-bound Temporal
+ * service, real ffmpeg. Each process's output is kept under {@code target/roles-logs/TEST}.
+ */
+class RolesTest {
+  private static final Duration BATCH_LIMIT = Duration.ofSeconds(90);
+  private static final Duration COMMAND_LIMIT = Duration.ofSeconds(60);
+
+  @TempDir Path dir;
+  @TempDir Path home;
+  private SpoolHost host;
+  /** The records every process of the test shares, read through the public API. */
+  private JobStore store;
+  private Path in;
+  private Path out;
+
+  @BeforeEach
+  void startHost(TestInfo test) throws Exception {
+    host = new SpoolHost(home, Path.of("target", "roles-logs", test.getTestMethod().orElseThrow().getName()));
+    store = JobStore.at(home);
+    in = Files.createDirectories(dir.resolve("in"));
+    out = dir.resolve("out");
+  }
+
+  @AfterEach
+  void stopHost() throws Exception {
+    host.close();
+    store.close();
+    host.keepRecords();
+  }
+
+  @Test
+  void aBatchSubmittedByAnotherProcessRunsOnBothWorkersAndEachRecordNamesItsWorker() throws Exception {
+    for (int i = 0; i < 4; i++) {
+      MediaFixtures.sample(in, "clip" + i + ".mp4", 320, 240, 2);
+    }
+    host.devServer("--no-workers");
+    List<SpoolHost.Worker> workers = host.workers(2);
+
+    SpoolHost.Proc submit = host.spool("batch", "transcode", in.toString(), "--out", out.toString(), "--cpu", "1", "--json");
+
+    assertThat(submit.exit(BATCH_LIMIT)).as("batch exit; stderr: %s", submit.stderr()).isZero();
+    JsonNode report = submit.json();
+    assertThat(report.get("succeeded").asInt()).isEqualTo(4);
+    String batchId = report.get("batchId").asText();
+    List<JobRecord> jobs = jobsOf(batchId);
+    Set<String> ids = workers.stream().map(SpoolHost.Worker::id).collect(Collectors.toSet());
+    assertThat(jobs).hasSize(4).allSatisfy(j -> {
+      assertThat(j.state()).isEqualTo(JobState.SUCCEEDED);
+      assertThat(lastAttempt(j).worker().id()).isIn(ids);
+    });
+    assertThat(jobs.stream().map(j -> lastAttempt(j).worker().id()).collect(Collectors.toSet()))
+        .as("workers that ran jobs").isEqualTo(ids);
+    assertOutputsValid(jobs, "spool-results.jsonl");
+  }
+
+  @Test
+  void aJobOfAKilledWorkerRunsAgainOnTheOtherWorkerAndItsFfmpegDiesWithIt() throws Exception {
+    Path slow = MediaFixtures.sample(in, "slow.mp4", 640, 360, 6);
+    MediaFixtures.sample(in, "quick.mp4", 320, 240, 1);
+    host.devServer("--no-workers");
+    List<SpoolHost.Worker> workers = host.workers(2);
+    String batchId = submitDetached("--preset", "archive");
+
+    long ffmpeg = CliProcess.awaitFfmpeg(slow.toString(), 1).get(0);
+    SpoolHost.Worker victim = workers.stream().filter(w -> descendsFrom(ffmpeg, w.pid())).findFirst().orElseThrow();
+    SpoolHost.Worker survivor = workers.get(workers.get(0) == victim ? 1 : 0);
+    Instant killed = Instant.now();
+    host.kill(victim.proc());
+
+    ProcessHandle.of(ffmpeg).ifPresent(h -> h.onExit().orTimeout(5, TimeUnit.SECONDS).join());
+    assertThat(ProcessHandle.of(ffmpeg)).as("the killed worker's ffmpeg").isEmpty();
+    BatchRecord batch = awaitEnd(batchId);
+    assertThat(batch.state()).isEqualTo(JobState.SUCCEEDED);
+    List<JobRecord> jobs = jobsOf(batchId);
+    JobRecord retried = jobs.stream().filter(j -> j.input().equals(slow.toString())).findFirst().orElseThrow();
+    List<AttemptRecord> log = retried.outcome().attemptLog();
+    assertThat(log).hasSize(2);
+    assertThat(log.get(0).worker().id()).isEqualTo(victim.id());
+    assertThat(log.get(0).errorCode()).isEqualTo("WORKER_LOST");
+    assertThat(log.get(1).worker().id()).isEqualTo(survivor.id());
+    assertThat(log.get(1).errorCode()).isNull();
+    Duration recovery = Duration.between(killed, log.get(1).startedAt());
+    System.out.printf("recovery after kill -9 of a worker: %.1f s (kill to the retry's start)%n", recovery.toMillis() / 1000.0);
+    assertThat(recovery).isPositive().isLessThan(Duration.ofSeconds(30));
+    assertOutputsValid(jobs);
+  }
+
+  @Test
+  void aBatchWhoseSubmitterWasKilledStillCompletes() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      MediaFixtures.sample(in, "clip" + i + ".mp4", 640, 360, 3);
+    }
+    host.devServer("--workers", "1");
+    SpoolHost.Proc submit = host.spool("batch", "transcode", in.toString(), "--out", out.toString(), "--cpu", "1", "--json");
+    CliProcess.awaitFfmpeg(in.toString(), 1);
+
+    host.kill(submit);
+
+    String batchId = store.batches().get(0).id();
+    awaitEnd(batchId);
+    System.setProperty("spool.home", home.toString());
+    Cli.Result status = Cli.run("batch", "status", batchId, "--json");
+    assertThat(status.exitCode()).isZero();
+    JsonNode s = Json.MAPPER.readTree(status.out());
+    assertThat(s.get("state").asText()).isEqualTo("succeeded");
+    assertThat(s.at("/jobs/succeeded").asInt()).isEqualTo(3);
+    List<JobRecord> jobs = jobsOf(batchId);
+    assertThat(jobs).allSatisfy(j -> assertThat(j.outcome().attempts()).isEqualTo(1));
+    assertOutputsValid(jobs, "spool-results.jsonl");
+  }
+
+  @Test
+  void afterTheDevServerIsKilledAndStartedAgainTheWorkersReconnectAndTheBatchCompletes() throws Exception {
+    for (int i = 0; i < 4; i++) {
+      MediaFixtures.sample(in, "clip" + i + ".mp4", 640, 360, 4);
+    }
+    SpoolHost.Proc server = host.devServer("--no-workers");
+    List<SpoolHost.Worker> workers = host.workers(2);
+    String batchId = submitDetached("--preset", "archive");
+    CliProcess.awaitFfmpeg(in.toString(), 2);
+
+    host.kill(server);
+    Instant restart = Instant.now();
+    JsonNode restarted = host.devServer("--no-workers").json();
+
+    assertThat(restarted.get("resumedBatches")).extracting(JsonNode::asText).containsExactly(batchId);
+    SpoolHost.Proc wait = host.spool("batch", "wait", batchId, "--json");
+    assertThat(wait.exit(BATCH_LIMIT)).as("batch wait exit; stderr: %s", wait.stderr()).isZero();
+    assertThat(wait.json().get("state").asText()).isEqualTo("succeeded");
+    List<JobRecord> jobs = jobsOf(batchId);
+    Set<String> ids = workers.stream().map(SpoolHost.Worker::id).collect(Collectors.toSet());
+    assertThat(jobs).allSatisfy(j -> assertThat(lastAttempt(j).worker().id()).isIn(ids));
+    assertThat(jobs).as("jobs run again after the restart").anySatisfy(j -> assertThat(lastAttempt(j).startedAt()).isAfter(restart));
+    assertOutputsValid(jobs);
+  }
+
+  @Test
+  void aWorkerStoppedBySigtermFinishesItsRunningJobAndTakesNoOther() throws Exception {
+    for (int i = 0; i < 4; i++) {
+      MediaFixtures.sample(in, "clip" + i + ".mp4", 640, 360, 4);
+    }
+    host.devServer("--no-workers");
+    SpoolHost.Worker stopped = host.worker("--grace", "60s");
+    SpoolHost.Worker other = host.worker();
+    String batchId = submitDetached("--preset", "archive");
+    long ffmpeg = Eventually.await(Duration.ofSeconds(30), "an ffmpeg of the worker to be stopped",
+        () -> MediaFixtures.ffmpegProcessesMentioning(in.toString()).stream().filter(p -> descendsFrom(p, stopped.pid()))
+            .findFirst(), Optional::isPresent).orElseThrow();
+    String running = inputOf(ffmpeg);
+
+    Instant signalled = Instant.now();
+    CliProcess.signal(stopped.proc().process(), "TERM");
+
+    assertThat(stopped.proc().exit(Duration.ofSeconds(60))).as("the stopped worker's exit").isZero();
+    assertThat(awaitEnd(batchId).state()).isEqualTo(JobState.SUCCEEDED);
+    List<JobRecord> jobs = jobsOf(batchId);
+    JobRecord finished = jobs.stream().filter(j -> j.input().equals(running)).findFirst().orElseThrow();
+    assertThat(finished.outcome().attemptLog()).as("the job that was running when the worker was stopped")
+        .singleElement().satisfies(a -> {
+          assertThat(a.worker().id()).isEqualTo(stopped.id());
+          assertThat(a.errorCode()).isNull();
+        });
+    // A job the stopped worker had taken after the signal would show as a second attempt (or a
+    // lost first one) here.
+    assertThat(jobs).as("jobs run once each").allSatisfy(j -> assertThat(j.outcome().attempts()).isEqualTo(1));
+    assertThat(jobs.stream().flatMap(j -> j.outcome().attemptLog().stream()))
+        .as("no attempt began on the stopped worker after the signal")
+        .noneMatch(a -> a.worker().id().equals(stopped.id()) && a.startedAt().isAfter(signalled));
+    assertThat(jobs).anySatisfy(j -> assertThat(lastAttempt(j).worker().id()).isEqualTo(other.id()));
+    assertOutputsValid(jobs);
+  }
+
+  @Test
+  void aDetachedBatchIsFollowedToItsEndByBatchWait() throws Exception {
+    for (int i = 0; i < 2; i++) {
+      MediaFixtures.sample(in, "clip" + i + ".mp4", 320, 240, 2);
+    }
+    host.devServer("--workers", "1");
+
+    String batchId = submitDetached();
+    SpoolHost.Proc wait = host.spool("batch", "wait", batchId, "--json");
+
+    assertThat(wait.exit(BATCH_LIMIT)).as("batch wait exit; stderr: %s", wait.stderr()).isZero();
+    JsonNode s = wait.json();
+    assertThat(s.get("id").asText()).isEqualTo(batchId);
+    assertThat(s.get("state").asText()).isEqualTo("succeeded");
+    assertThat(s.at("/jobs/succeeded").asInt()).isEqualTo(2);
+    assertOutputsValid(jobsOf(batchId));
+  }
+
+  @Test
+  void cancellingARunningJobOfABatchOnTheDevServerEndsItsFfmpegAndPublishesNothing() throws Exception {
+    Path slow = MediaFixtures.sample(in, "slow.mp4", 1280, 720, 6);
+    MediaFixtures.sample(in, "quick.mp4", 320, 240, 1);
+    host.devServer("--workers", "1");
+    String batchId = submitDetached("--preset", "archive");
+    long ffmpeg = CliProcess.awaitFfmpeg(slow.toString(), 1).get(0);
+    JobRecord job = jobsOf(batchId).stream().filter(j -> j.input().equals(slow.toString())).findFirst().orElseThrow();
+
+    System.setProperty("spool.home", home.toString());
+    Cli.Result cancel = Cli.run("jobs", "cancel", job.id(), "--temporal", host.target());
+
+    assertThat(cancel.exitCode()).as(cancel.err()).isZero();
+    ProcessHandle.of(ffmpeg).ifPresent(h -> h.onExit().orTimeout(5, TimeUnit.SECONDS).join());
+    assertThat(ProcessHandle.of(ffmpeg)).as("the cancelled job's ffmpeg").isEmpty();
+    BatchRecord batch = awaitEnd(batchId);
+    assertThat(batch.state()).isEqualTo(JobState.CANCELLED);
+    List<JobRecord> jobs = jobsOf(batchId);
+    JobRecord cancelled = jobs.stream().filter(j -> j.id().equals(job.id())).findFirst().orElseThrow();
+    assertThat(cancelled.state()).isEqualTo(JobState.CANCELLED);
+    assertThat(cancelled.outcome().errorCode()).isEqualTo("CANCELLED");
+    assertThat(Path.of(cancelled.output())).doesNotExist();
+    assertOutputsValid(jobs);
+  }
+
+  /** Submits the inputs as a detached batch from a process of its own and returns the batch id it printed. */
+  private String submitDetached(String... options) throws Exception {
+    List<String> args = new java.util.ArrayList<>(List.of("batch", "transcode", in.toString(), "--out", out.toString(),
+        "--cpu", "1", "--detach", "--json"));
+    args.addAll(List.of(options));
+    SpoolHost.Proc submit = host.spool(args.toArray(String[]::new));
+    assertThat(submit.exit(COMMAND_LIMIT)).as("submit exit; stderr: %s", submit.stderr()).isZero();
+    return submit.json().get("batchId").asText();
+  }
+
+  private List<JobRecord> jobsOf(String batchId) {
+    return store.jobsOfBatch(batchId, 0, Integer.MAX_VALUE);
+  }
+
+  private BatchRecord awaitEnd(String batchId) {
+    return Eventually.await(BATCH_LIMIT, "batch " + batchId + " to end", () -> store.batch(batchId).orElseThrow(),
+        b -> b.state().terminal());
+  }
+
+  private static AttemptRecord lastAttempt(JobRecord j) {
+    List<AttemptRecord> log = j.outcome().attemptLog();
+    assertThat(log).as("attempts of %s", j.id()).isNotEmpty();
+    return log.get(log.size() - 1);
+  }
+
+  /** Whether process {@code pid} is {@code ancestor} or runs below it. */
+  private static boolean descendsFrom(long pid, long ancestor) {
+    Optional<ProcessHandle> p = ProcessHandle.of(pid);
+    while (p.isPresent()) {
+      if (p.get().pid() == ancestor) {
+        return true;
+      }
+      p = p.get().parent();
+    }
+    return false;
+  }
+
+  /** The input (a file of the test's input folder) that an ffmpeg process reads. */
+  private String inputOf(long ffmpeg) {
+    List<String> args = List.of(ProcessHandle.of(ffmpeg).orElseThrow().info().arguments().orElseThrow());
+    return args.stream().filter(a -> a.contains(in.toString())).map(a -> a.substring(a.indexOf(in.toString())))
+        .findFirst().orElseThrow();
+  }
+
+  /**
+   * The output folder holds exactly the outputs of the batch's succeeded jobs (and the files
+   * named), each whole: ffprobe reads a video and an audio stream as long as its input. Nothing
+   * else is left there: no temporary file, no second copy.
+   */
+  private void assertOutputsValid(List<JobRecord> jobs, String... alsoThere) throws Exception {
+    Set<String> expected = new HashSet<>(List.of(alsoThere));
+    for (JobRecord j : jobs) {
+      if (j.state() == JobState.SUCCEEDED) {
+        Path file = Path.of(j.output());
+        assertThat(file.getParent()).isEqualTo(out);
+        expected.add(file.getFileName().toString());
+        assertThat(MediaFixtures.independentDuration(file)).as("duration of %s", file)
+            .isCloseTo(MediaFixtures.independentDuration(Path.of(j.input())), within(0.2));
+        assertThat(MediaFixtures.independentStreams(file)).extracting(m -> m.get("codec_type"))
+            .as("streams of %s", file).containsExactlyInAnyOrder("video", "audio");
+      }
+    }
+    try (Stream<Path> files = Files.list(out)) {
+      assertThat(files.map(p -> p.getFileName().toString())).as("files in the output folder")
+          .containsExactlyInAnyOrderElementsOf(expected);
+    }
+    assertThat(MediaFixtures.ffmpegProcessesMentioning(in.toString())).as("ffmpeg left running").isEmpty();
+  }
+}
