@@ -145,9 +145,9 @@ public final class AtomicOutput implements AutoCloseable {
 
   /**
    * Removes the temporary files that killed writers of {@code target} left beside it, and no
-   * other file (a writer still running on this host keeps its file). Call it where no live writer of
-   * that very file should be at work, e.g. in the
-   * next attempt of a job whose earlier attempt's worker died.
+   * other file (a writer still running on this host keeps its file). Call it where no live writer
+   * of that very file should be at work, e.g. in the next attempt of a job whose earlier attempt's
+   * worker died.
    */
   public static int removeAbandonedOf(Path target) {
     Path abs = target.toAbsolutePath().normalize();
