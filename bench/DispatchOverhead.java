@@ -46,22 +46,8 @@ public class DispatchOverhead {
     try (SpoolEngine engine = SpoolEngine.embedded(EngineConfig.newBuilder(home).jobType(new Noop()).build())) {
       double startMs = (System.nanoTime() - t0) / 1e6;
       System.out.printf("engine start: %.0f ms (target <= 2000 ms; in-engine %d ms)%n", startMs, engine.startTime().toMillis());
-      engine.remote(JobSpec.of("noop", Map.of()));  // warm-up
-      List<Double> perJob = new ArrayList<>();
-      for (int r = 1; r <= rounds; r++) {
-        List<JobSpec> specs = new ArrayList<>();
-        for (int i = 0; i < jobs; i++) {
-          specs.add(JobSpec.of("noop", Map.of("i", i)));
-        }
-        long s = System.nanoTime();
-        List<JobOutcome> out = engine.map(specs, Integer.parseInt(System.getProperty("concurrency", "" + jobs)), false).toList();
-        double ms = (System.nanoTime() - s) / 1e6;
-        long ok = out.stream().filter(o -> o.state() == JobState.SUCCEEDED).count();
-        perJob.add(ms / jobs);
-        System.out.printf("round %d: %d no-op jobs (%d succeeded) in %.0f ms = %.2f ms per job%n", r, jobs, ok, ms, ms / jobs);
-      }
-      perJob.sort(Double::compare);
-      System.out.printf("median: %.2f ms per job (target <= 5 ms)%n", perJob.get(perJob.size() / 2));
+      double median = rounds(engine, jobs, rounds, Integer.parseInt(System.getProperty("concurrency", "" + jobs)), "");
+      System.out.printf("median: %.2f ms per job (target <= 5 ms)%n", median);
     }
   }
 
@@ -90,6 +76,11 @@ public class DispatchOverhead {
 
   /** The median time per job of {@code jobs} no-op jobs run one at a time, in {@code rounds} rounds. */
   static double sequential(SpoolEngine engine, int jobs, int rounds, String what) {
+    return rounds(engine, jobs, rounds, 1, what + ", one at a time, ");
+  }
+
+  /** The median time per job of {@code jobs} no-op jobs, {@code concurrency} at once, in {@code rounds} rounds. */
+  static double rounds(SpoolEngine engine, int jobs, int rounds, int concurrency, String what) {
     engine.remote(JobSpec.of("noop", Map.of()));  // warm-up
     List<Double> perJob = new ArrayList<>();
     for (int r = 1; r <= rounds; r++) {
@@ -98,11 +89,11 @@ public class DispatchOverhead {
         specs.add(JobSpec.of("noop", Map.of("i", i)));
       }
       long s = System.nanoTime();
-      long ok = engine.map(specs, 1, false).filter(o -> o.state() == JobState.SUCCEEDED).count();
+      List<JobOutcome> out = engine.map(specs, concurrency, false).toList();
       double ms = (System.nanoTime() - s) / 1e6;
+      long ok = out.stream().filter(o -> o.state() == JobState.SUCCEEDED).count();
       perJob.add(ms / jobs);
-      System.out.printf("%s, round %d: %d no-op jobs one at a time (%d succeeded) in %.0f ms = %.2f ms per job%n",
-          what, r, jobs, ok, ms, ms / jobs);
+      System.out.printf("%sround %d: %d no-op jobs (%d succeeded) in %.0f ms = %.2f ms per job%n", what, r, jobs, ok, ms, ms / jobs);
     }
     perJob.sort(Double::compare);
     return perJob.get(perJob.size() / 2);

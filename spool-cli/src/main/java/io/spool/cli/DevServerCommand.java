@@ -25,9 +25,7 @@ final class DevServerCommand extends SpoolSubcommand {
   @Option(names = "--no-workers", description = "No media worker here: only `spool worker` processes run jobs.")
   boolean noWorkers;
 
-  @Option(names = "--grace", defaultValue = "30s", paramLabel = "D", converter = Units.DurationConverter.class,
-      description = "On Ctrl-C or SIGTERM, how long running jobs may take to finish before they are ended (default: ${DEFAULT-VALUE}).")
-  Duration grace;
+  @picocli.CommandLine.Mixin GraceOption grace;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -45,7 +43,7 @@ final class DevServerCommand extends SpoolSubcommand {
     CountDownLatch stopped = new CountDownLatch(1);
     DevServer server = DevServer.start(config, port, cores);
     Signals.onStop(() -> {
-      server.stop(grace);
+      server.stop(grace.grace);
       stopped.countDown();
     });
     Map<String, Object> started = new LinkedHashMap<>();

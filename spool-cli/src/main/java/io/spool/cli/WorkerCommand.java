@@ -33,9 +33,7 @@ final class WorkerCommand extends SpoolSubcommand {
       description = "Capacity in memory: jobs run side by side while their memory adds up to this (default: no limit).")
   Integer memory;
 
-  @Option(names = "--grace", defaultValue = "30s", paramLabel = "D", converter = Units.DurationConverter.class,
-      description = "On Ctrl-C or SIGTERM, how long running jobs may take to finish before they are ended (default: ${DEFAULT-VALUE}).")
-  Duration grace;
+  @picocli.CommandLine.Mixin GraceOption grace;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -61,7 +59,7 @@ final class WorkerCommand extends SpoolSubcommand {
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Signals.onStop(() -> {
-      worker.drain(grace);
+      worker.drain(grace.grace);
       stopped.countDown();
     });
     worker.start();
