@@ -82,6 +82,10 @@ final class BatchTranscodeCommand extends SpoolSubcommand {
       }
       Resources resources = job.resources(coresPerJob(engine.config().cpuCores(), rows.size()), ITEM_TIMEOUT);
       List<TranscodeBatch.Item> items = items(rows, resources);
+      if (!engine.embedded()) {
+        // Workers elsewhere do not run in this folder: they are given absolute paths.
+        items = items.stream().map(it -> it.withPaths(absolute(engine, it.input()), absolute(engine, it.output()))).toList();
+      }
       try (TranscodeBatch.Run run = TranscodeBatch.start(engine, items, results, resume, concurrency,
           job.cpu == null)) {
         if (detach && run.handle() != null) {
@@ -133,6 +137,18 @@ final class BatchTranscodeCommand extends SpoolSubcommand {
   int coresPerJob(int cores, int jobs) {
     int atOnce = Math.min(jobs, concurrency > 0 ? concurrency : cores);
     return Math.max(1, cores / Math.max(1, atOnce));
+  }
+
+  /** A volume reference as given; a local path made absolute. */
+  private static String absolute(SpoolEngine engine, String ref) {
+    if (engine.isVolumeRef(ref)) {
+      return ref;
+    }
+    try {
+      return Path.of(ref).toAbsolutePath().normalize().toString();
+    } catch (java.nio.file.InvalidPathException e) {
+      return ref; // fails its own job with the reason
+    }
   }
 
   private List<TranscodeBatch.Item> items(List<BatchInputs.Row> rows, Resources resources) {

@@ -137,6 +137,9 @@ public final class BatchHandle {
         }
         JobOutcome o = take();
         taken++;
+        if (taken == jobIds.size()) {
+          detach(); // every job has ended: nothing left to wake for or to cancel at exit
+        }
         return o;
       }
     };

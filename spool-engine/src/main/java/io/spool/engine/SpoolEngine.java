@@ -312,6 +312,9 @@ public final class SpoolEngine implements AutoCloseable {
     // it fail to start, the handle's exit hook records these jobs as interrupted when the process ends.)
     try {
       Coordinator.start(client(), batchId, BatchStart.of(batchId, ids.size(), plan, ids.subList(0, first)));
+    } catch (io.temporal.client.WorkflowExecutionAlreadyStarted e) {
+      // A coordinator that came up while this start was retrying found the batch in the store and
+      // started it: the id is new, so no other can own it.
     } catch (RuntimeException e) {
       Instant at = Instant.now();
       String why = "the batch could not be started: " + e.getMessage();

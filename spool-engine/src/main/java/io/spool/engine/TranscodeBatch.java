@@ -45,6 +45,11 @@ public final class TranscodeBatch {
       this(input, output, options, resources, overwrite, null);
     }
 
+    /** This item with other input and output references (the same files, spelled otherwise). */
+    public Item withPaths(String in, String out) {
+      return new Item(in, out, options, resources, overwrite, replaceOnly);
+    }
+
     Item withResources(Resources r) {
       return new Item(input, output, options, r, overwrite, replaceOnly);
     }

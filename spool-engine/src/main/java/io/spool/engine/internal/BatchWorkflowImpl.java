@@ -39,11 +39,11 @@ public class BatchWorkflowImpl implements BatchWorkflow {
   static final int PAGE = 250;
   /**
    * How long a cancelled job that was handed out may take to end itself: a running attempt asks
-   * whether it was cancelled with every heartbeat (a second apart) and ends within this. One that
+   * whether it was cancelled every second and ends within this (ffmpeg is given 2 s to stop). One that
    * has not ended by then is not running (it waits in the task queue, or for its next attempt): it
    * is recorded as cancelled, and an attempt that starts later learns so at once and does nothing.
    */
-  static final long CANCEL_GRACE_MILLIS = 3000;
+  static final long CANCEL_GRACE_MILLIS = 6000;
 
   private final RecordActivities records = Workflow.newLocalActivityStub(RecordActivities.class, JobOptions.records());
   private BatchStart start;
@@ -227,6 +227,15 @@ public class BatchWorkflowImpl implements BatchWorkflow {
           k == 0 ? start.marked() : List.of(), false, stopped, Workflow.getInfo().getWorkflowId(), k, start.restarted()));
       Workflow.getWorkflowExecution(child).get(); // started: signals can reach it now
       chunks.put(k, end);
+      // Cancels that came while it was starting went nowhere: pass them on now.
+      BatchWorkflow started = Workflow.newExternalWorkflowStub(BatchWorkflow.class, BatchStart.chunkId(start.batchId(), k));
+      if (cancelAll) {
+        Async.procedure(started::cancelAll);
+      } else {
+        cancelledIndex.entrySet().stream().filter(e -> e.getValue() >= from && e.getValue() < to && !stopped.contains(e.getKey()))
+            .sorted(Map.Entry.comparingByKey())
+            .forEach(e -> Async.procedure(started::cancelJob, e.getKey(), e.getValue()));
+      }
       ends.add(end);
     }
     for (int k = Math.max(0, count - 2); k < count; k++) {

@@ -272,6 +272,7 @@ public final class MediaActivitiesImpl implements MediaActivities {
     private volatile Instant deadline;
     private volatile Duration timeout;
     private final Thread ticker;
+    private final Thread asker;
 
     Heartbeat(ActivityExecutionContext activity, JobRequest request, int attempt, Thread worker, AttemptUsage usage,
         List<AttemptRecord> log) {
@@ -284,6 +285,9 @@ public final class MediaActivitiesImpl implements MediaActivities {
       this.ticker = new Thread(this::tick, "spool-heartbeat-" + jobId);
       ticker.setDaemon(true);
       ticker.start();
+      this.asker = new Thread(this::ask, "spool-cancel-ask-" + jobId);
+      asker.setDaemon(true);
+      asker.start();
     }
 
     void deadline(Instant start, Duration limit) {
@@ -351,16 +355,29 @@ public final class MediaActivitiesImpl implements MediaActivities {
       }
     }
 
+    /**
+     * Asks at once, then every second, on a thread of its own: a question the coordinator is slow
+     * to answer must not hold up the heartbeats, or Temporal would give the attempt up.
+     */
+    private void ask() {
+      try {
+        while (!Thread.currentThread().isInterrupted() && ending.get() == null) {
+          askCancelled();
+          Thread.sleep(JobOptions.HEARTBEAT_INTERVAL.toMillis());
+        }
+      } catch (InterruptedException e) {
+        // stopped
+      }
+    }
+
     private void tick() {
       try {
         // At once, not a second later: the next attempt learns of this one (its worker, its start)
         // from the last heartbeat, also when this worker is killed in its first second.
         beat();
-        askCancelled();
         while (!Thread.currentThread().isInterrupted()) {
           Thread.sleep(JobOptions.HEARTBEAT_INTERVAL.toMillis());
           beat();
-          askCancelled();
           Instant d = deadline;
           if (d != null && Instant.now().isAfter(d)) {
             end(Ending.TIMEOUT);
@@ -388,6 +405,7 @@ public final class MediaActivitiesImpl implements MediaActivities {
     }
 
     void stopTicking() {
+      asker.interrupt();
       ticker.interrupt();
       try {
         ticker.join(2000);
