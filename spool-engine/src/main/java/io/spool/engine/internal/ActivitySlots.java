@@ -54,10 +54,14 @@ public final class ActivitySlots implements SlotSupplier<ActivitySlotInfo> {
    * A reservation given up (its poller stops). If a slot reached it at that very moment, the
    * slot would be lost with it: it goes to the next in line instead.
    */
-  private synchronized void forget(CompletableFuture<SlotPermit> slot) {
-    if (!waiting.remove(slot) && slot.isDone() && !slot.isCompletedExceptionally()) {
-      handOn();
+  private void forget(CompletableFuture<SlotPermit> slot) {
+    CompletableFuture<SlotPermit> next = null;
+    synchronized (this) {
+      if (!waiting.remove(slot) && slot.isDone() && !slot.isCompletedExceptionally()) {
+        next = handOn();
+      }
     }
+    give(next);
   }
 
   @Override
@@ -75,16 +79,34 @@ public final class ActivitySlots implements SlotSupplier<ActivitySlotInfo> {
   }
 
   @Override
-  public synchronized void releaseSlot(SlotReleaseContext<ActivitySlotInfo> ctx) {
-    handOn();
+  public void releaseSlot(SlotReleaseContext<ActivitySlotInfo> ctx) {
+    CompletableFuture<SlotPermit> next;
+    synchronized (this) {
+      next = handOn();
+    }
+    give(next);
   }
 
-  /** A slot came free: to the first poller waiting, unless closed. Called holding the lock. */
-  private void handOn() {
+  /**
+   * A slot came free: the first poller waiting gets it (returned, to be given outside the lock),
+   * unless closed; otherwise it is free. Called holding the lock.
+   */
+  private CompletableFuture<SlotPermit> handOn() {
     if (!closed && !waiting.isEmpty()) {
-      waiting.poll().complete(new SlotPermit());
-    } else {
-      free++;
+      return waiting.poll();
+    }
+    free++;
+    return null;
+  }
+
+  /**
+   * Gives a waiting poller its slot on another thread: completing the reservation runs the
+   * poller's next step (a long poll) on the completing thread, which must be neither the thread
+   * that ends a job nor one holding this lock.
+   */
+  private static void give(CompletableFuture<SlotPermit> next) {
+    if (next != null) {
+      java.util.concurrent.ForkJoinPool.commonPool().execute(() -> next.complete(new SlotPermit()));
     }
   }
 
