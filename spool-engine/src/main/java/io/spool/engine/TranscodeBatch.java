@@ -9,7 +9,6 @@ import io.spool.media.TranscodeOptions;
 import io.spool.media.Transcoder;
 import io.spool.media.internal.AtomicOutput;
 import io.spool.media.internal.ExitCleanup;
-import io.spool.volumes.LocalVolume;
 import io.spool.volumes.VolumePath;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -414,10 +413,7 @@ public final class TranscodeBatch {
 
   /** Where {@code ref} (a local file, or a file in a volume kept on this host) lies. */
   private static Optional<Path> localFile(SpoolEngine engine, String ref) {
-    if (Refs.isVolume(ref, engine.volumes())) {
-      VolumePath vp = VolumePath.parse(ref);
-      return engine.volumes().volumeOf(vp) instanceof LocalVolume lv ? Optional.of(lv.locate(vp.path())) : Optional.empty();
-    }
-    return Optional.of(Path.of(ref));
+    return Refs.localFile(ref, engine.volumes());
   }
+
 }

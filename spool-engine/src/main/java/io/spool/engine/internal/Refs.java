@@ -38,26 +38,28 @@ public final class Refs {
     return java.nio.file.Files.exists(Path.of(ref), java.nio.file.LinkOption.NOFOLLOW_LINKS);
   }
 
+  /** Where {@code ref} (a local file, or a file in a volume kept on this host) lies; empty for other volumes. */
+  public static java.util.Optional<Path> localFile(String ref, VolumeStore volumes) {
+    if (isVolume(ref, volumes)) {
+      VolumePath vp = VolumePath.parse(ref);
+      return volumes.volumeOf(vp) instanceof LocalVolume lv ? java.util.Optional.of(lv.locate(vp.path()))
+          : java.util.Optional.empty();
+    }
+    return java.util.Optional.of(Path.of(ref));
+  }
+
   /**
    * Whether a file stored at {@code ref} was last changed at or after {@code sinceMillis}, for
    * files on this host (a local path, or a volume kept here); false for anything else.
    */
   public static boolean modifiedSince(String ref, VolumeStore volumes, long sinceMillis) {
-    Path file;
-    if (isVolume(ref, volumes)) {
-      VolumePath vp = VolumePath.parse(ref);
-      if (!(volumes.volumeOf(vp) instanceof LocalVolume lv)) {
+    return localFile(ref, volumes).map(file -> {
+      try {
+        return java.nio.file.Files.getLastModifiedTime(file, java.nio.file.LinkOption.NOFOLLOW_LINKS).toMillis() >= sinceMillis;
+      } catch (java.io.IOException e) {
         return false;
       }
-      file = lv.locate(vp.path());
-    } else {
-      file = Path.of(ref);
-    }
-    try {
-      return java.nio.file.Files.getLastModifiedTime(file, java.nio.file.LinkOption.NOFOLLOW_LINKS).toMillis() >= sinceMillis;
-    } catch (java.io.IOException e) {
-      return false;
-    }
+    }).orElse(false);
   }
 
   /**
@@ -65,11 +67,7 @@ public final class Refs {
    * this host (a local path, or a volume kept here). Returns how many it removed.
    */
   public static int removeAbandonedWrites(String ref, VolumeStore volumes) {
-    if (isVolume(ref, volumes)) {
-      VolumePath vp = VolumePath.parse(ref);
-      return volumes.volumeOf(vp) instanceof LocalVolume lv ? AtomicOutput.removeAbandonedOf(lv.locate(vp.path())) : 0;
-    }
-    return AtomicOutput.removeAbandonedOf(Path.of(ref));
+    return localFile(ref, volumes).map(AtomicOutput::removeAbandonedOf).orElse(0);
   }
 
   public static Volume.Write writable(String ref, VolumeStore volumes, Path scratch) {
