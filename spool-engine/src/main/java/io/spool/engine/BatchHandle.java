@@ -36,7 +36,7 @@ import java.util.stream.StreamSupport;
  */
 public final class BatchHandle {
   /** How often a follower in another process than the coordinator looks for ended jobs. */
-  private static final long POLL_MILLIS = 100;
+  private static final long POLL_MILLIS = 25;
   /** How long an interrupted submitter waits for a shared service to record its batch's jobs as cancelled. */
   private static final Duration CANCEL_WAIT = Duration.ofSeconds(15);
 

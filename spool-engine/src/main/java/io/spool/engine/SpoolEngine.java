@@ -71,6 +71,7 @@ public final class SpoolEngine implements AutoCloseable {
     this.shared = shared;
     if (shared != null) {
       this.connection = TemporalConnection.to(shared, WorkerRef.thisProcess("submit").identity());
+      connection.warmUp(); // while the command prepares its jobs
       return;
     }
     this.connection = null;

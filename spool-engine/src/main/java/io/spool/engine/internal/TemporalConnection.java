@@ -1,5 +1,13 @@
 package io.spool.engine.internal;
 
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
+import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import io.spool.engine.TemporalSettings;
 import io.spool.media.EnvironmentException;
 import io.temporal.client.WorkflowClient;
@@ -13,10 +21,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /** A client of a Temporal service in another process, and the factory of this process's workers there. */
-public record TemporalConnection(WorkflowServiceStubs service, WorkflowClient client, WorkerFactory factory)
-    implements AutoCloseable {
+public record TemporalConnection(WorkflowServiceStubs service, WorkflowClient client, WorkerFactory factory,
+    EventLoopGroup network) implements AutoCloseable {
 
   /** The most workflow threads a coordinator holds (each running batch chunk holds one). */
   public static final int WORKFLOW_THREADS = 600;
@@ -26,9 +35,17 @@ public record TemporalConnection(WorkflowServiceStubs service, WorkflowClient cl
    * service does (workers then retry until it answers).
    */
   public static TemporalConnection to(TemporalSettings s, String identity) {
+    // The channel's network thread is this connection's own, not gRPC's shared one, so that close
+    // can end it: gRPC lets its shared threads go a second after the last channel, and the JVM's
+    // exit waits up to 300 ms for any thread still in a native call (netty's select is one).
+    boolean epoll = Epoll.isAvailable(); // gRPC's own choice where it can, which its channel options expect
+    DefaultThreadFactory threads = new DefaultThreadFactory("spool-grpc", true);
+    EventLoopGroup network = epoll ? new EpollEventLoopGroup(1, threads) : new NioEventLoopGroup(1, threads);
     WorkflowServiceStubsOptions.Builder options = WorkflowServiceStubsOptions.newBuilder()
         .setTarget(s.target())
-        .setRpcTimeout(Duration.ofSeconds(10));
+        .setRpcTimeout(Duration.ofSeconds(10))
+        .setChannelInitializer(b -> ((NettyChannelBuilder) b).eventLoopGroup(network)
+            .channelType(epoll ? EpollSocketChannel.class : NioSocketChannel.class));
     if (s.tls()) {
       try (InputStream cert = s.tlsCert() == null ? null : Files.newInputStream(s.tlsCert());
           InputStream key = s.tlsKey() == null ? null : Files.newInputStream(s.tlsKey())) {
@@ -47,7 +64,25 @@ public record TemporalConnection(WorkflowServiceStubs service, WorkflowClient cl
         .setNamespace(s.namespace()).setIdentity(identity).build());
     WorkerFactory factory = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder()
         .setMaxWorkflowThreadCount(WORKFLOW_THREADS).build());
-    return new TemporalConnection(service, client, factory);
+    return new TemporalConnection(service, client, factory, network);
+  }
+
+  /**
+   * Opens the connection now, on a background thread, so that a command's first call does not
+   * wait for it (a cold JVM spends a few hundred milliseconds there): a command starts this first
+   * and prepares its jobs meanwhile. A service that does not answer is reported by that first call.
+   */
+  public void warmUp() {
+    Thread t = new Thread(() -> {
+      try {
+        service.getServerCapabilities().get();
+        client.newUntypedWorkflowStub("spool-connect-" + ProcessHandle.current().pid()).describe(); // the client's own path
+      } catch (RuntimeException e) {
+        // the first real call says what is wrong
+      }
+    }, "spool-connect");
+    t.setDaemon(true);
+    t.start();
   }
 
   private static javax.net.ssl.TrustManager trustManager(TemporalSettings s) throws IOException {
@@ -71,6 +106,8 @@ public record TemporalConnection(WorkflowServiceStubs service, WorkflowClient cl
   public void close() {
     factory.shutdownNow();
     service.shutdownNow();
+    service.awaitTermination(1, TimeUnit.SECONDS);
+    network.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly(1000);
   }
 
   /**
@@ -80,7 +117,7 @@ public record TemporalConnection(WorkflowServiceStubs service, WorkflowClient cl
    */
   public void close(Duration wait) {
     factory.shutdown();
-    factory.awaitTermination(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    factory.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS);
     close();
   }
 }
