@@ -12,6 +12,7 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -26,12 +27,19 @@ import org.slf4j.LoggerFactory;
 public final class Coordinator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
   private static final long CANCEL_POLL_MILLIS = 500;
+  /**
+   * How long {@link #close} waits for the cancel watcher to finish what it is doing: a store write
+   * it began waits for another process's lock (up to the store's busy timeout), and a coordinator
+   * that has returned from close must not touch the store any more.
+   */
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(35);
 
   private final WorkflowClient client;
   private final JobStore store;
   /** Embedded: only batches of this process are ours; otherwise the batches of the shared service. */
   private final boolean embedded;
   private final Thread cancelWatcher;
+  private volatile boolean closed;
 
   private Coordinator(WorkflowClient client, JobStore store, boolean embedded) {
     this.client = client;
@@ -97,10 +105,13 @@ public final class Coordinator implements AutoCloseable {
   /** Passes cancel requests for jobs of the batches this coordinator runs to their workflows. */
   private void watchCancelRequests() {
     try {
-      while (!Thread.currentThread().isInterrupted()) {
+      while (!closed) {
         Thread.sleep(CANCEL_POLL_MILLIS);
         try {
           for (String id : store.cancelRequests()) {
+            if (closed) {
+              return;
+            }
             passOn(id);
           }
         } catch (RuntimeException e) {
@@ -136,8 +147,26 @@ public final class Coordinator implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops watching cancel requests; returns once the watcher has finished with the store (or,
+   * should another process hold the store longer than the store's own timeout, after
+   * {@link #CLOSE_WAIT}, saying so).
+   */
   @Override
   public void close() {
+    closed = true;
     cancelWatcher.interrupt();
+    if (Thread.currentThread() == cancelWatcher) {
+      return;
+    }
+    try {
+      cancelWatcher.join(CLOSE_WAIT.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    if (cancelWatcher.isAlive()) {
+      LOG.warn("the coordinator's cancel watcher did not stop within {} s", CLOSE_WAIT.toSeconds());
+    }
   }
 }
