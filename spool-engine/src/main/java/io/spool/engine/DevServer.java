@@ -50,7 +50,7 @@ public final class DevServer implements AutoCloseable {
     TemporalConnection connection = TemporalConnection.to(TemporalSettings.of("localhost:" + port),
         WorkerRef.thisProcess("dev-server").identity());
     JobStore store = JobStore.at(config.home());
-    Coordinator coordinator = Coordinator.register(connection.factory(), store, config.prices(), false);
+    Coordinator coordinator = Coordinator.register(connection.factory(), store, config.prices(), "localhost:" + port);
     MediaWorker media = null;
     if (workerCores > 0) {
       EngineConfig workers = config.withCpuCores(workerCores);

@@ -93,7 +93,7 @@ public final class SpoolEngine implements AutoCloseable {
       prestarted = null;
       long t0 = System.nanoTime();
       TestWorkflowEnvironment env = service.env();
-      Coordinator coordinator = Coordinator.register(env.getWorkerFactory(), store, config.prices(), true);
+      Coordinator coordinator = Coordinator.register(env.getWorkerFactory(), store, config.prices(), BatchRecord.EMBEDDED);
       MediaWorker media = MediaWorker.register(env.getWorkerFactory(), config, volumes, WorkerRef.thisProcess("embedded"),
           config.gpuEncode() ? List.of(Resources.CPU_QUEUE, Resources.GPU_QUEUE) : List.of(Resources.CPU_QUEUE));
       env.start();

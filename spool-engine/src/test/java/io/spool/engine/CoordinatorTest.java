@@ -12,6 +12,8 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +22,90 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The coordinator role: real Temporal services, a real job store shared as processes share it. */
 class CoordinatorTest {
+  private static final Duration LIMIT = Duration.ofSeconds(60);
+
   @TempDir Path home;
+
+  /** Sleeps for its {@code ms} parameter; stops when cancelled. */
+  private static final JobType SLEEPY = new JobType() {
+    @Override
+    public String name() {
+      return "sleepy";
+    }
+
+    @Override
+    public JobResult run(JobContext ctx, Map<String, Object> params) {
+      try {
+        Thread.sleep(((Number) params.get("ms")).longValue());
+      } catch (InterruptedException e) {
+        throw new io.spool.media.CancelledException("cancelled while sleeping");
+      }
+      return new JobResult(List.of(), io.spool.media.Metrics.ZERO, 0, Map.of());
+    }
+  };
+
+  private EngineConfig config() {
+    return EngineConfig.newBuilder(home).cpuCores(1).jobType(SLEEPY).build();
+  }
+
+  private static List<JobSpec> sleepy(int n, long ms) {
+    return java.util.stream.IntStream.range(0, n)
+        .mapToObj(i -> new JobSpec("sleepy", Map.of("ms", ms), Resources.DEFAULT, "in" + i, null)).toList();
+  }
+
+  private static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static SpoolEngine submitter(EngineConfig config, DevServer server) {
+    return SpoolEngine.connect(config, TemporalSettings.of("localhost:" + server.port()));
+  }
+
+  @Test
+  void aSecondDevServerSharingTheHomeLeavesTheFirstOnesBatchesToIt() throws Exception {
+    EngineConfig config = config();
+    try (DevServer first = DevServer.start(config, freePort(), 1); SpoolEngine submit = submitter(config, first)) {
+      BatchHandle batch = submit.submit("sleepy", sleepy(2, 60_000), 0);
+      String running = batch.jobIds().get(0);
+      Eventually.await(LIMIT, "the first job running", () -> batch.running().stream().anyMatch(j -> j.jobId().equals(running)));
+
+      try (DevServer second = DevServer.start(config, freePort(), 0)) {
+        assertThat(second.resumedBatches()).as("batches the second dev-server started again").isEmpty();
+        // A cancel request for the first one's job is left to the first one, which stops the job.
+        submit.store().requestCancel(running);
+        JobRecord r = Eventually.await(LIMIT, "the job cancelled", () -> submit.store().requireJob(running),
+            j -> j.state().terminal());
+        assertThat(r.state()).isEqualTo(JobState.CANCELLED);
+        assertThat(r.outcome().error()).startsWith("cancelled").doesNotContain("workflow");
+      }
+      batch.cancel();
+      assertThat(batch.await().state()).isEqualTo(JobState.CANCELLED);
+    }
+  }
+
+  @Test
+  void aCancelOfAJobWhoseBatchWorkflowHasEndedIsRecordedNotLost() throws Exception {
+    EngineConfig config = config();
+    // No media worker: the jobs wait in the task queue.
+    try (DevServer server = DevServer.start(config, freePort(), 0); SpoolEngine submit = submitter(config, server)) {
+      BatchHandle batch = submit.submit("sleepy", sleepy(2, 1000), 0);
+      batch.detach();
+      String job = batch.jobIds().get(0);
+      submit.client().newUntypedWorkflowStub(batch.id()).terminate("terminated by the test");
+
+      assertThat(submit.cancelJob(job)).isTrue();
+
+      JobRecord r = Eventually.await(LIMIT, "the job recorded as cancelled", () -> submit.store().requireJob(job),
+          j -> j.state().terminal());
+      assertThat(r.state()).isEqualTo(JobState.CANCELLED);
+      assertThat(r.outcome().errorCode()).isEqualTo("CANCELLED");
+      assertThat(r.outcome().error()).isEqualTo("cancelled after its batch's workflow had ended");
+      Eventually.await(LIMIT, "the cancel request cleared", () -> !submit.store().cancelRequests().contains(job));
+      assertThat(submit.store().requireJob(batch.jobIds().get(1)).state().terminal()).as("the job not cancelled ended").isFalse();
+    }
+  }
 
   @Test
   void aClosedCoordinatorHasFinishedWithTheStore() throws Exception {
@@ -32,7 +117,7 @@ class CoordinatorTest {
     try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + home.resolve("spool.db"));
         Statement s = other.createStatement()) {
       s.execute("BEGIN IMMEDIATE");
-      Coordinator coordinator = Coordinator.register(env.getWorkerFactory(), store, PriceTable.REFERENCE, true);
+      Coordinator coordinator = Coordinator.register(env.getWorkerFactory(), store, PriceTable.REFERENCE, BatchRecord.EMBEDDED);
       Thread watcher = Eventually.await(Duration.ofSeconds(10), "the coordinator clearing the cancel request",
           () -> threadIn("clearCancelRequest"), Optional::isPresent).orElseThrow();
       Thread closing = Thread.currentThread();
