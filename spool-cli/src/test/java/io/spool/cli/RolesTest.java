@@ -11,6 +11,9 @@ import io.spool.engine.JobState;
 import io.spool.engine.JobStore;
 import io.spool.media.testing.Eventually;
 import io.spool.media.testing.MediaFixtures;
+import io.temporal.client.WorkflowClient;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -243,6 +246,39 @@ class RolesTest {
     assertThat(cancelled.outcome().errorCode()).isEqualTo("CANCELLED");
     assertThat(Path.of(cancelled.output())).doesNotExist();
     assertOutputsValid(jobs);
+  }
+
+  @Test
+  void aBatchWhoseWorkflowWasTerminatedEndsAsFailedAndBatchWaitSaysSo() throws Exception {
+    for (int i = 0; i < 2; i++) {
+      MediaFixtures.sample(in, "clip" + i + ".mp4", 320, 240, 1);
+    }
+    host.devServer("--no-workers"); // no worker: the jobs wait, and the batch runs until its workflow is ended
+    String batchId = submitDetached();
+    WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(
+        WorkflowServiceStubsOptions.newBuilder().setTarget(host.target()).build());
+    try {
+      WorkflowClient.newInstance(service).newUntypedWorkflowStub(batchId).terminate("terminated by the test");
+    } finally {
+      service.shutdownNow();
+    }
+
+    SpoolHost.Proc wait = host.spool("batch", "wait", batchId, "--json");
+
+    assertThat(wait.exit(Duration.ofSeconds(30))).as("batch wait exit; stderr: %s", wait.stderr()).isEqualTo(ExitCodes.FAILED);
+    JsonNode s = wait.json();
+    assertThat(s.get("state").asText()).isEqualTo("failed");
+    assertThat(s.get("errorCode").asText()).isEqualTo("BATCH_FAILED");
+    assertThat(s.get("error").asText()).isEqualTo("its workflow was terminated on " + host.target() + " before its jobs had ended");
+    assertThat(s.at("/jobs/failed").asInt()).isEqualTo(2);
+    BatchRecord b = store.batch(batchId).orElseThrow();
+    assertThat(b.state()).isEqualTo(JobState.FAILED);
+    assertThat(b.errorCode()).isEqualTo("BATCH_FAILED");
+    assertThat(jobsOf(batchId)).allSatisfy(j -> assertThat(j.outcome().errorCode()).isEqualTo("BATCH_FAILED"));
+    System.setProperty("spool.home", home.toString());
+    Cli.Result status = Cli.run("batch", "status", batchId);
+    assertThat(status.exitCode()).isZero();
+    assertThat(status.out()).contains("failed, 2 jobs, 2 failed; BATCH_FAILED: its workflow was terminated");
   }
 
   /** Submits the inputs as a detached batch from a process of its own and returns the batch id it printed. */

@@ -4,6 +4,7 @@ import io.spool.engine.internal.store.AbandonedBatches;
 import io.spool.engine.internal.store.BatchRows;
 import io.spool.engine.internal.store.CancelRows;
 import io.spool.engine.internal.store.Database;
+import io.spool.engine.internal.store.FailedBatches;
 import io.spool.engine.internal.store.JobRows;
 import io.spool.engine.internal.store.RecordReader;
 import io.spool.media.BadArgumentException;
@@ -349,6 +350,22 @@ public final class JobStore implements AutoCloseable {
       }
     }
     return closed;
+  }
+
+  /**
+   * Records a batch whose workflow ended before its jobs did (it failed for good, or was
+   * terminated) as failed as a whole, with {@code code} and the one-line reason {@code why}, and
+   * its unfinished jobs as failed with them, in one transaction. A batch that has ended already
+   * is left as it is. Returns the batch's record as it is now, if there is one.
+   */
+  public Optional<BatchRecord> failBatch(String batchId, ErrorCode code, String why) {
+    checkId(batchId);
+    FailedBatches.Failed f = FailedBatches.fail(db, reader, batchId, code.name(), why, Instant.now());
+    if (f == null) {
+      return Optional.empty();
+    }
+    notifyListeners(f.jobs());
+    return batch(batchId);
   }
 
   /** Asks whatever process drives the job to cancel it (it looks about once a second). */

@@ -2,6 +2,7 @@ package io.spool.engine;
 
 import io.spool.engine.internal.BatchStart;
 import io.spool.engine.internal.TemporalConnection;
+import io.spool.engine.internal.WorkflowState;
 import io.spool.media.BadArgumentException;
 import io.spool.volumes.VolumeStore;
 import io.temporal.client.WorkflowClient;
@@ -15,6 +16,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -237,6 +239,33 @@ public final class SpoolEngine implements AutoCloseable {
   }
 
   /**
+   * The batch's record, checked against its workflow where this engine reaches it (a batch of this
+   * engine's shared service, or of this embedded engine): where the record says the batch runs
+   * but its workflow has ended without finishing it (it failed for good, or someone terminated
+   * it), the batch and its unfinished jobs are recorded as failed with
+   * {@link io.spool.media.ErrorCode#BATCH_FAILED} first, so that no one waits for it forever.
+   */
+  public Optional<BatchRecord> checkedBatch(String batchId) {
+    Optional<BatchRecord> b = store.batch(batchId);
+    if (b.isEmpty() || b.get().state().terminal() || !runsHere(b.get())) {
+      return b;
+    }
+    WorkflowState.Seen w = WorkflowState.of(client(), batchId);
+    if (w.state() != WorkflowState.ENDED_UNFINISHED) {
+      return b; // running, ending now, lost with a restarted service (whose coordinator starts it again), or unknown
+    }
+    String where = embedded() ? "" : " on " + shared.target();
+    return store.failBatch(batchId, io.spool.media.ErrorCode.BATCH_FAILED,
+        "its workflow " + w.closedAs() + where + " before its jobs had ended");
+  }
+
+  /** Whether this engine's service runs {@code b}: its own embedded batches, or the batches of its shared service. */
+  private boolean runsHere(BatchRecord b) {
+    return b.embedded() ? embedded() && b.coordinatorPid() == ProcessHandle.current().pid()
+        : !embedded() && Coordinator.sameService(b.coordinator(), shared.target());
+  }
+
+  /**
    * Cancels one job, whichever process runs it: its batch's workflow is told where this engine
    * reaches it, and a cancel request is left in the job store for the coordinator that runs it
    * (another process's embedded engine, or a service's coordinator). Returns false when the job
@@ -248,9 +277,7 @@ public final class SpoolEngine implements AutoCloseable {
       return false;
     }
     store.requestCancel(jobId);
-    boolean ours = store.batch(r.batchId()).map(b -> b.embedded() ? embedded() && b.coordinatorPid() == ProcessHandle.current().pid()
-        : !embedded()).orElse(false);
-    if (ours) {
+    if (store.batch(r.batchId()).map(this::runsHere).orElse(false)) {
       Coordinator.signalCancel(client(), r);
     }
     return true;

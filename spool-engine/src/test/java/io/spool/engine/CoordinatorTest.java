@@ -108,6 +108,33 @@ class CoordinatorTest {
   }
 
   @Test
+  void aBatchWhoseWorkflowFailsForGoodIsRecordedFailedByIt() throws Exception {
+    try (SpoolEngine engine = SpoolEngine.embedded(config())) {
+      BatchHandle batch = engine.submit("sleepy", sleepy(2, 1500), 1);
+      batch.detach();
+      String first = batch.jobIds().get(0);
+      Eventually.await(LIMIT, "the first job running", () -> batch.running().stream().anyMatch(j -> j.jobId().equals(first)));
+      // Its record is damaged while it runs: recording its end fails however often it is tried.
+      try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + home.resolve("spool.db"));
+          java.sql.PreparedStatement ps = c.prepareStatement("UPDATE jobs SET record = 'garbage' WHERE id = ?")) {
+        ps.setString(1, first);
+        assertThat(ps.executeUpdate()).isOne();
+      }
+
+      BatchRecord b = Eventually.await(LIMIT, "the batch recorded as failed", () -> engine.store().batch(batch.id()).orElseThrow(),
+          x -> x.state().terminal());
+
+      assertThat(b.state()).isEqualTo(JobState.FAILED);
+      assertThat(b.errorCode()).isEqualTo("BATCH_FAILED");
+      assertThat(b.error()).startsWith("its workflow failed: damaged job record " + first).doesNotContain("\n");
+      JobRecord second = engine.store().requireJob(batch.jobIds().get(1));
+      assertThat(second.state()).isEqualTo(JobState.FAILED);
+      assertThat(second.outcome().errorCode()).isEqualTo("BATCH_FAILED");
+      assertThat(second.outcome().error()).isEqualTo(b.error());
+    }
+  }
+
+  @Test
   void aClosedCoordinatorHasFinishedWithTheStore() throws Exception {
     JobStore store = JobStore.at(home);
     store.requestCancel("j-gone"); // a request for a job without a record: the coordinator clears it

@@ -287,6 +287,34 @@ abstract class JobStoreContract {
   }
 
   @Test
+  void aBatchFailedAsAWholeEndsItsUnfinishedJobsWithItsReasonAndKeepsTheEndedOnes() {
+    JobStore s = store();
+    s.submit(batch("b-1", T0, 0, "localhost:7233"), List.of(job("j-0", "b-1", 0, JobState.RUNNING, T0),
+        job("j-1", "b-1", 1, JobState.QUEUED, T0), job("j-2", "b-1", 2, JobState.RUNNING, T0)));
+    s.update("j-0", r -> ended(r, JobState.SUCCEEDED));
+
+    BatchRecord b = store().failBatch("b-1", ErrorCode.BATCH_FAILED, "its workflow was terminated").orElseThrow();
+
+    assertThat(b.state()).isEqualTo(JobState.FAILED);
+    assertThat(b.finishedAt()).isNotNull();
+    assertThat(List.of(b.succeeded(), b.failed(), b.cancelled())).containsExactly(1, 2, 0);
+    assertThat(b.errorCode()).isEqualTo("BATCH_FAILED");
+    assertThat(b.error()).isEqualTo("its workflow was terminated");
+    assertThat(s.batch("b-1")).contains(b);
+    assertThat(s.requireJob("j-0").state()).isEqualTo(JobState.SUCCEEDED);
+    for (String id : List.of("j-1", "j-2")) {
+      JobOutcome o = s.requireJob(id).outcome();
+      assertThat(o.state()).isEqualTo(JobState.FAILED);
+      assertThat(o.errorCode()).isEqualTo("BATCH_FAILED");
+      assertThat(o.error()).isEqualTo("its workflow was terminated");
+    }
+    assertThat(ids(s.endedSince("b-1", 0).jobs())).containsExactly("j-0", "j-1", "j-2");
+    // Ended already: left as it is.
+    assertThat(s.failBatch("b-1", ErrorCode.BATCH_FAILED, "again")).contains(b);
+    assertThat(s.failBatch("b-none", ErrorCode.BATCH_FAILED, "none")).isEmpty();
+  }
+
+  @Test
   void cancelRequestsAreSeenByEveryProcessUntilCleared() {
     JobStore s = store();
     s.requestCancel("j-1");
