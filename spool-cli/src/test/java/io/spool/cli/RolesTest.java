@@ -281,6 +281,24 @@ class RolesTest {
     assertThat(status.out()).contains("failed, 2 jobs, 2 failed; BATCH_FAILED: its workflow was terminated");
   }
 
+  @Test
+  void aGpuJobOnASharedServiceWithoutAGpuWorkerRunsOnTheCpuAndSaysSo() throws Exception {
+    Path clip = MediaFixtures.sample(in, "clip.mp4", 320, 240, 1);
+    host.devServer("--workers", "1"); // this host proved no GPU encoder: its worker serves the cpu queue only
+
+    SpoolHost.Proc transcode = host.spool("transcode", clip.toString(), dir.resolve("clip.gpu.mp4").toString(), "--gpu", "any",
+        "--cpu", "1", "--json");
+
+    assertThat(transcode.exit(COMMAND_LIMIT)).as("transcode exit; stderr: %s", transcode.stderr()).isZero();
+    JsonNode r = transcode.json();
+    assertThat(r.at("/result/videoCodec").asText()).isEqualTo("libx264");
+    assertThat(r.at("/result/fallback").asText()).contains("encoded with libx264 instead of h264_nvenc");
+    assertThat(r.at("/cost/gpuUsd").asDouble()).isZero();
+    JobRecord job = store.requireJob(r.get("job").asText());
+    assertThat(job.resources().queue()).isEqualTo("cpu");
+    assertThat(MediaFixtures.independentStreams(dir.resolve("clip.gpu.mp4")).get(0).get("codec_name")).isEqualTo("h264");
+  }
+
   /** Submits the inputs as a detached batch from a process of its own and returns the batch id it printed. */
   private String submitDetached(String... options) throws Exception {
     List<String> args = new java.util.ArrayList<>(List.of("batch", "transcode", in.toString(), "--out", out.toString(),

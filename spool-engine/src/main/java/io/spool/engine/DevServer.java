@@ -59,6 +59,9 @@ public final class DevServer implements AutoCloseable {
               : List.of(Resources.CPU_QUEUE));
     }
     connection.factory().start();
+    if (media != null) {
+      media.announce(store);
+    }
     List<String> resumed = coordinator.resumeLostBatches();
     return new DevServer(server, connection, store, coordinator, media, port, resumed);
   }

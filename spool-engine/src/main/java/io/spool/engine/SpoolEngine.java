@@ -313,7 +313,7 @@ public final class SpoolEngine implements AutoCloseable {
     if (jobs.size() > MAX_BATCH_JOBS) {
       throw new BadArgumentException("a batch holds at most " + MAX_BATCH_JOBS + " jobs; split " + jobs.size() + " into several");
     }
-    List<JobSpec> specs = jobs.stream().map(this::route).toList();
+    List<JobSpec> specs = route(jobs);
     BatchRecord.Plan plan = plan(specs, concurrency);
     Instant now = Instant.now();
     String batchId = newId("b", now);
@@ -406,24 +406,39 @@ public final class SpoolEngine implements AutoCloseable {
   }
 
   /**
-   * GPU jobs go to the gpu queue only where a GPU encoder was proven; elsewhere they run on CPU,
-   * are charged as CPU jobs, and the job notes the fallback. Where this host's GPU kind is known,
-   * a GPU job becomes that kind ({@code gpu=any}, and a named kind this host does not have: the
-   * embedded engine has no other GPU to send it to), so that it is recorded and priced as what it
-   * ran on.
+   * GPU jobs go to the gpu queue only where a GPU encoder was proven: embedded, on this host; on a
+   * shared service, where a live worker serves the gpu queue (which a worker does only where a
+   * real test encode proved NVENC), as the job store's workers table says. Elsewhere they run on
+   * CPU, are charged as CPU jobs, and the job notes the fallback (the worker that runs it, having
+   * no proven encoder, encodes with the CPU twin and says so). Where this host's GPU kind is known,
+   * an embedded GPU job becomes that kind ({@code gpu=any}, and a named kind this host does not
+   * have: the embedded engine has no other GPU to send it to), so that it is recorded and priced
+   * as what it ran on.
    */
-  private JobSpec route(JobSpec spec) {
+  private List<JobSpec> route(List<JobSpec> jobs) {
+    boolean gpuAsked = jobs.stream().anyMatch(j -> j.resources().queue().equals(Resources.GPU_QUEUE));
+    boolean gpuServed = embedded() ? config.gpuEncode() : gpuAsked && liveGpuWorker();
+    return jobs.stream().map(j -> route(j, gpuServed)).toList();
+  }
+
+  private JobSpec route(JobSpec spec, boolean gpuServed) {
     Resources r = spec.resources();
-    if (!embedded()) {
-      return spec; // the shared service's gpu queue is served only by workers that proved a GPU encoder
+    if (!r.queue().equals(Resources.GPU_QUEUE)) {
+      return spec;
     }
-    if (r.queue().equals(Resources.GPU_QUEUE) && !config.gpuEncode()) {
+    if (!gpuServed) {
       return spec.withResources(r.toBuilder().gpu("none").queue(Resources.CPU_QUEUE).build());
     }
-    if (r.queue().equals(Resources.GPU_QUEUE) && config.gpuKind() != null && !r.gpu().equals(config.gpuKind())) {
+    if (embedded() && config.gpuKind() != null && !r.gpu().equals(config.gpuKind())) {
       return spec.withResources(r.toBuilder().gpu(config.gpuKind()).build());
     }
     return spec;
+  }
+
+  /** Whether a worker that serves the gpu queue was seen lately and has not stopped. */
+  private boolean liveGpuWorker() {
+    Instant now = Instant.now();
+    return store.workers(now.minus(WorkerRecord.LIVE_WITHIN)).stream().anyMatch(w -> w.live(now) && w.servesGpu());
   }
 
   private static String newId(String prefix, Instant now) {
