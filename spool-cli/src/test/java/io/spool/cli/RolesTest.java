@@ -299,6 +299,55 @@ class RolesTest {
     assertThat(MediaFixtures.independentStreams(dir.resolve("clip.gpu.mp4")).get(0).get("codec_name")).isEqualTo("h264");
   }
 
+  @Test
+  void spoolWorkersListsTheLiveWorkersAndOneThatStoppedCleanly() throws Exception {
+    SpoolHost.Proc server = host.devServer("--workers", "1");
+    String inServer = server.json().get("worker").asText();
+    SpoolHost.Worker worker = host.worker();
+    System.setProperty("spool.home", home.toString());
+
+    JsonNode listed = Eventually.await(COMMAND_LIMIT, "both workers listed", this::workersListed, w -> w.size() == 2);
+
+    assertThat(listed).extracting(w -> w.get("id").asText()).containsExactlyInAnyOrder(inServer, worker.id());
+    assertThat(listed).allSatisfy(w -> {
+      assertThat(w.get("state").asText()).isEqualTo("live");
+      assertThat(w.get("queues")).extracting(JsonNode::asText).containsExactly("cpu");
+      assertThat(w.get("cpu").asInt()).isEqualTo(1);
+      assertThat(w.get("gpu").asBoolean()).isFalse();
+      assertThat(w.get("host").asText()).isNotBlank();
+      assertThat(w.get("lastSeen").asText()).isNotBlank();
+    });
+    assertThat(listed).anySatisfy(w -> assertThat(w.get("pid").asLong()).isEqualTo(worker.pid()))
+        .anySatisfy(w -> assertThat(w.get("pid").asLong()).isEqualTo(server.pid()));
+    Cli.Result human = Cli.run("workers");
+    assertThat(human.exitCode()).isZero();
+    assertThat(human.out()).contains("ID", "LAST SEEN", worker.id(), inServer);
+
+    CliProcess.signal(worker.proc().process(), "TERM");
+    assertThat(worker.proc().exit(COMMAND_LIMIT)).isZero();
+
+    JsonNode after = workersListed();
+    assertThat(after).hasSize(2).anySatisfy(w -> {
+      assertThat(w.get("id").asText()).isEqualTo(worker.id());
+      assertThat(w.get("state").asText()).isEqualTo("stopped");
+      assertThat(w.get("stoppedAt").isNull()).isFalse();
+    }).anySatisfy(w -> {
+      assertThat(w.get("id").asText()).isEqualTo(inServer);
+      assertThat(w.get("state").asText()).isEqualTo("live");
+    });
+  }
+
+  /** What {@code spool workers --json} lists. */
+  private JsonNode workersListed() {
+    Cli.Result r = Cli.run("workers", "--json");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    try {
+      return Json.MAPPER.readTree(r.out());
+    } catch (java.io.IOException e) {
+      throw new AssertionError("not JSON: " + r.out(), e);
+    }
+  }
+
   /** Submits the inputs as a detached batch from a process of its own and returns the batch id it printed. */
   private String submitDetached(String... options) throws Exception {
     List<String> args = new java.util.ArrayList<>(List.of("batch", "transcode", in.toString(), "--out", out.toString(),
