@@ -15,14 +15,22 @@ final class BatchStatusCommand extends SpoolSubcommand {
   @Parameters(paramLabel = "ID", description = "The batch id (printed by batch transcode, also with --detach).")
   String id;
 
-  /** The JSON result. */
+  @picocli.CommandLine.Mixin ServiceOptions service;
+
+  /**
+   * The JSON result; {@code errorCode} and {@code error} say why a batch failed as a whole (its
+   * workflow ended before its jobs did), null otherwise.
+   */
   record Status(String id, String type, String state, int total, Map<String, Integer> jobs, double costUsd,
-      String coordinator, java.time.Instant createdAt, java.time.Instant finishedAt) {
+      String coordinator, java.time.Instant createdAt, java.time.Instant finishedAt, String errorCode, String error) {
     String human() {
       StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%s %s: %s, %d jobs", id, type, state, total));
       jobs.forEach((s, n) -> sb.append(String.format(Locale.ROOT, ", %d %s", n, s)));
       if (costUsd > 0) {
         sb.append(", cost ").append(Units.usd(costUsd));
+      }
+      if (errorCode != null) {
+        sb.append("; ").append(errorCode).append(": ").append(error);
       }
       return sb.toString();
     }
@@ -38,12 +46,16 @@ final class BatchStatusCommand extends SpoolSubcommand {
       }
     }
     return new Status(b.id(), b.type(), b.state().name().toLowerCase(Locale.ROOT), b.jobIds().size(), jobs,
-        b.cost().totalUsd(), b.coordinator(), b.createdAt(), b.finishedAt());
+        b.cost().totalUsd(), b.coordinator(), b.createdAt(), b.finishedAt(), b.errorCode(), b.error());
   }
 
   @Override
   public Integer call() {
-    Status s = status(JobsCommand.store(this), id);
+    Status s;
+    try (JobStore store = JobsCommand.store(this); BatchWorkflowCheck check = new BatchWorkflowCheck(this, service.settings())) {
+      store.batch(id).ifPresent(check::check);
+      s = status(store, id);
+    }
     print(s, s.human());
     return ExitCodes.OK;
   }

@@ -2,6 +2,7 @@ package io.spool.engine;
 
 import io.spool.engine.internal.BatchStart;
 import io.spool.engine.internal.TemporalConnection;
+import io.spool.engine.internal.WorkflowState;
 import io.spool.media.BadArgumentException;
 import io.spool.volumes.VolumeStore;
 import io.temporal.client.WorkflowClient;
@@ -15,6 +16,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -94,7 +96,7 @@ public final class SpoolEngine implements AutoCloseable {
       prestarted = null;
       long t0 = System.nanoTime();
       TestWorkflowEnvironment env = service.env();
-      Coordinator coordinator = Coordinator.register(env.getWorkerFactory(), store, config.prices(), true);
+      Coordinator coordinator = Coordinator.register(env.getWorkerFactory(), store, config.prices(), BatchRecord.EMBEDDED);
       MediaWorker media = MediaWorker.register(env.getWorkerFactory(), config, volumes, WorkerRef.thisProcess("embedded"),
           config.gpuEncode() ? List.of(Resources.CPU_QUEUE, Resources.GPU_QUEUE) : List.of(Resources.CPU_QUEUE));
       env.start();
@@ -238,6 +240,33 @@ public final class SpoolEngine implements AutoCloseable {
   }
 
   /**
+   * The batch's record, checked against its workflow where this engine reaches it (a batch of this
+   * engine's shared service, or of this embedded engine): where the record says the batch runs
+   * but its workflow has ended without finishing it (it failed for good, or someone terminated
+   * it), the batch and its unfinished jobs are recorded as failed with
+   * {@link io.spool.media.ErrorCode#BATCH_FAILED} first, so that no one waits for it forever.
+   */
+  public Optional<BatchRecord> checkedBatch(String batchId) {
+    Optional<BatchRecord> b = store.batch(batchId);
+    if (b.isEmpty() || b.get().state().terminal() || !runsHere(b.get())) {
+      return b;
+    }
+    WorkflowState.Seen w = WorkflowState.of(client(), batchId);
+    if (w.state() != WorkflowState.ENDED_UNFINISHED) {
+      return b; // running, ending now, lost with a restarted service (whose coordinator starts it again), or unknown
+    }
+    String where = embedded() ? "" : " on " + shared.target();
+    return store.failBatch(batchId, io.spool.media.ErrorCode.BATCH_FAILED,
+        "its workflow " + w.closedAs() + where + " before its jobs had ended");
+  }
+
+  /** Whether this engine's service runs {@code b}: its own embedded batches, or the batches of its shared service. */
+  private boolean runsHere(BatchRecord b) {
+    return b.embedded() ? embedded() && b.coordinatorPid() == ProcessHandle.current().pid()
+        : !embedded() && Coordinator.sameService(b.coordinator(), shared.target());
+  }
+
+  /**
    * Cancels one job, whichever process runs it: its batch's workflow is told where this engine
    * reaches it, and a cancel request is left in the job store for the coordinator that runs it
    * (another process's embedded engine, or a service's coordinator). Returns false when the job
@@ -249,9 +278,7 @@ public final class SpoolEngine implements AutoCloseable {
       return false;
     }
     store.requestCancel(jobId);
-    boolean ours = store.batch(r.batchId()).map(b -> b.embedded() ? embedded() && b.coordinatorPid() == ProcessHandle.current().pid()
-        : !embedded()).orElse(false);
-    if (ours) {
+    if (store.batch(r.batchId()).map(this::runsHere).orElse(false)) {
       Coordinator.signalCancel(client(), r);
     }
     return true;
@@ -287,7 +314,7 @@ public final class SpoolEngine implements AutoCloseable {
     if (jobs.size() > MAX_BATCH_JOBS) {
       throw new BadArgumentException("a batch holds at most " + MAX_BATCH_JOBS + " jobs; split " + jobs.size() + " into several");
     }
-    List<JobSpec> specs = jobs.stream().map(this::route).toList();
+    List<JobSpec> specs = route(jobs);
     BatchRecord.Plan plan = plan(specs, concurrency);
     Instant now = Instant.now();
     String batchId = newId("b", now);
@@ -380,24 +407,39 @@ public final class SpoolEngine implements AutoCloseable {
   }
 
   /**
-   * GPU jobs go to the gpu queue only where a GPU encoder was proven; elsewhere they run on CPU,
-   * are charged as CPU jobs, and the job notes the fallback. Where this host's GPU kind is known,
-   * a GPU job becomes that kind ({@code gpu=any}, and a named kind this host does not have: the
-   * embedded engine has no other GPU to send it to), so that it is recorded and priced as what it
-   * ran on.
+   * GPU jobs go to the gpu queue only where a GPU encoder was proven: embedded, on this host; on a
+   * shared service, where a live worker serves the gpu queue (which a worker does only where a
+   * real test encode proved NVENC), as the job store's workers table says. Elsewhere they run on
+   * CPU, are charged as CPU jobs, and the job notes the fallback (the worker that runs it, having
+   * no proven encoder, encodes with the CPU twin and says so). Where this host's GPU kind is known,
+   * an embedded GPU job becomes that kind ({@code gpu=any}, and a named kind this host does not
+   * have: the embedded engine has no other GPU to send it to), so that it is recorded and priced
+   * as what it ran on.
    */
-  private JobSpec route(JobSpec spec) {
+  private List<JobSpec> route(List<JobSpec> jobs) {
+    boolean gpuAsked = jobs.stream().anyMatch(j -> j.resources().queue().equals(Resources.GPU_QUEUE));
+    boolean gpuServed = embedded() ? config.gpuEncode() : gpuAsked && liveGpuWorker();
+    return jobs.stream().map(j -> route(j, gpuServed)).toList();
+  }
+
+  private JobSpec route(JobSpec spec, boolean gpuServed) {
     Resources r = spec.resources();
-    if (!embedded()) {
-      return spec; // the shared service's gpu queue is served only by workers that proved a GPU encoder
+    if (!r.queue().equals(Resources.GPU_QUEUE)) {
+      return spec;
     }
-    if (r.queue().equals(Resources.GPU_QUEUE) && !config.gpuEncode()) {
+    if (!gpuServed) {
       return spec.withResources(r.toBuilder().gpu("none").queue(Resources.CPU_QUEUE).build());
     }
-    if (r.queue().equals(Resources.GPU_QUEUE) && config.gpuKind() != null && !r.gpu().equals(config.gpuKind())) {
+    if (embedded() && config.gpuKind() != null && !r.gpu().equals(config.gpuKind())) {
       return spec.withResources(r.toBuilder().gpu(config.gpuKind()).build());
     }
     return spec;
+  }
+
+  /** Whether a worker that serves the gpu queue was seen lately and has not stopped. */
+  private boolean liveGpuWorker() {
+    Instant now = Instant.now();
+    return store.workers(now.minus(WorkerRecord.LIVE_WITHIN)).stream().anyMatch(w -> w.live(now) && w.servesGpu());
   }
 
   private static String newId(String prefix, Instant now) {
