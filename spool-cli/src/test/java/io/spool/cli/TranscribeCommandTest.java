@@ -1,0 +1,184 @@
+package io.spool.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.spool.media.testing.MediaFixtures;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TranscribeCommandTest {
+  @TempDir static Path home;
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void isolateHome() {
+    System.setProperty("spool.home", home.toString());
+  }
+
+  private Path jfk() throws Exception {
+    return Files.copy(MediaFixtures.media("jfk.wav"), dir.resolve("jfk.wav"));
+  }
+
+  private static Path stubModel() {
+    return MediaFixtures.testModel("for-tests-ggml-tiny.en.bin");
+  }
+
+  private Set<String> filesIn(Path d) throws Exception {
+    try (Stream<Path> s = Files.list(d)) {
+      return s.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
+    }
+  }
+
+  @Test
+  void transcribesAsAJobIntoEveryFormatWithTextLanguageSpeedAndCost() throws Exception {
+    Path in = jfk();
+    Path out = dir.resolve("subs");
+
+    Cli.Result r = Cli.run("transcribe", in.toString(), "--engine", "pocketsphinx", "--format", "txt,srt,vtt,json",
+        "--out", out.toString(), "--json");
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(filesIn(out)).containsExactlyInAnyOrder("jfk.txt", "jfk.srt", "jfk.vtt", "jfk.json");
+    JsonNode json = Json.MAPPER.readTree(r.out());
+    assertThat(json.at("/result/engine").asText()).isEqualTo("pocketsphinx");
+    assertThat(json.at("/result/language").asText()).isEqualTo("en");
+    assertThat(json.at("/result/durationSeconds").asDouble()).isEqualTo(11.0);
+    assertThat(json.at("/result/text").asText()).contains("country");
+    assertThat(json.at("/result/segments").size()).isPositive();
+    assertThat(json.at("/result/segments/0/endSeconds").asDouble()).isPositive();
+    assertThat(json.at("/result/realTimeFactor").asDouble()).isPositive();
+    assertThat(json.at("/result/outputs")).hasSize(4);
+    assertThat(json.at("/cost/totalUsd").asDouble()).isPositive();
+    assertThat(Files.readString(out.resolve("jfk.txt"))).contains("country");
+    assertThat(Files.readString(out.resolve("jfk.srt"))).startsWith("1\n00:00:");
+    assertThat(Files.readString(out.resolve("jfk.vtt"))).startsWith("WEBVTT\n\n");
+    assertThat(Json.MAPPER.readTree(out.resolve("jfk.json").toFile()).get("text").asText())
+        .isEqualTo(json.at("/result/text").asText());
+
+    Cli.Result show = Cli.run("jobs", "show", json.at("/job").asText(), "--json");
+    JsonNode record = Json.MAPPER.readTree(show.out());
+    assertThat(record.at("/type").asText()).isEqualTo("transcribe");
+    assertThat(record.at("/state").asText()).isEqualTo("SUCCEEDED");
+  }
+
+  @Test
+  void embedPutsTheSubtitlesIntoACopyOfTheVideoAsASoftTrack() throws Exception {
+    Path video = MediaFixtures.media("h264_aac_stereo_360p_17s.mp4");
+    Path mp4 = dir.resolve("with-subs.mp4");
+    Path mkv = dir.resolve("with-subs.mkv");
+
+    Cli.Result r = Cli.run("transcribe", video.toString(), "--engine", "pocketsphinx", "--embed", mp4.toString(), "--quiet");
+    Cli.Result r2 = Cli.run("transcribe", video.toString(), "--engine", "pocketsphinx", "--embed", mkv.toString(), "--quiet");
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r2.exitCode()).as(r2.err()).isZero();
+    assertThat(MediaFixtures.independentStreams(mp4)).extracting(m -> m.get("codec_type") + ":" + m.get("codec_name"))
+        .containsExactly("video:h264", "audio:aac", "subtitle:mov_text");
+    assertThat(MediaFixtures.independentStreams(mkv)).extracting(m -> m.get("codec_type") + ":" + m.get("codec_name"))
+        .containsExactly("video:h264", "audio:aac", "subtitle:subrip");
+    assertThat(MediaFixtures.independentDuration(mp4)).isCloseTo(17.06, org.assertj.core.api.Assertions.within(0.1));
+    assertThat(filesIn(dir)).containsExactlyInAnyOrder("with-subs.mp4", "with-subs.mkv"); // --embed alone: no transcript files
+  }
+
+  @Test
+  void anInputWithoutAudioExitsAsInvalidInput() {
+    Cli.Result r = Cli.run("transcribe", MediaFixtures.media("webm_vp9_videoonly_bear.webm").toString(),
+        "--engine", "pocketsphinx", "--out", dir.toString());
+
+    assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCodes.INVALID_INPUT);
+    assertThat(r.errLines()).hasSize(1);
+    assertThat(r.err()).contains("has no audio stream", "[INVALID_INPUT]");
+  }
+
+  @Test
+  void aMissingModelExitsAsEnvironmentNamingTheFileToGetAndWhere() throws Exception {
+    Path in = jfk();
+    Path missing = dir.resolve("ggml-medium.bin");
+
+    Cli.Result r = Cli.run("transcribe", in.toString(), "--model", missing.toString());
+
+    assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCodes.ENVIRONMENT);
+    assertThat(r.errLines()).hasSize(1);
+    assertThat(r.err()).contains(missing.toString(), "ggml-base.en.bin", home.resolve("models").toString(), "[ENVIRONMENT]");
+    assertThat(filesIn(dir)).containsExactly("jfk.wav");
+  }
+
+  @Test
+  void withNoModelAnywhereWhisperExitsAsEnvironmentAndSaysWhatToDo() throws Exception {
+    assumeTrue(System.getenv("SPOOL_WHISPER_MODEL") == null, "skipped: SPOOL_WHISPER_MODEL names a model here");
+    Cli.Result r = Cli.run("transcribe", jfk().toString(), "--json");
+
+    assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCodes.ENVIRONMENT);
+    JsonNode error = Json.MAPPER.readTree(r.out()).get("error");
+    assertThat(error.get("code").asText()).isEqualTo("ENVIRONMENT");
+    assertThat(error.get("retryable").asBoolean()).isFalse();
+    assertThat(error.get("message").asText()).contains("ggml-base.en.bin", "huggingface.co", home.resolve("models").toString(),
+        "--engine pocketsphinx");
+  }
+
+  @Test
+  void aDamagedModelExitsAsEnvironment() throws Exception {
+    Path cut = Files.write(dir.resolve("ggml-cut.bin"), java.util.Arrays.copyOf(Files.readAllBytes(stubModel()), 30));
+
+    Cli.Result r = Cli.run("transcribe", jfk().toString(), "--model", cut.toString());
+
+    assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCodes.ENVIRONMENT);
+    assertThat(r.err()).contains(cut.toString(), "damaged", "ggml-base.en.bin");
+  }
+
+  @Test
+  void theWeightlessTestModelRunsThroughWhisperAndSaysItHeardNothing() throws Exception {
+    Cli.Result r = Cli.run("transcribe", jfk().toString(), "--model", stubModel().toString(), "--format", "srt", "--json");
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    JsonNode json = Json.MAPPER.readTree(r.out());
+    assertThat(json.at("/result/engine").asText()).isEqualTo("whisper");
+    assertThat(json.at("/result/model").asText()).isEqualTo("for-tests-ggml-tiny.en.bin");
+    assertThat(json.at("/result/text").asText()).isEmpty();
+    assertThat(json.at("/result/note").asText()).contains("no weights");
+    assertThat(json.at("/result/metrics/peakRssBytes").asLong()).isPositive();
+    assertThat(Files.readString(dir.resolve("jfk.srt"))).isEmpty();
+  }
+
+  @Test
+  void anExistingOutputIsLeftAloneUnlessOverwriteIsGiven() throws Exception {
+    Path in = jfk();
+    Path srt = Files.writeString(dir.resolve("jfk.srt"), "an earlier transcript");
+
+    Cli.Result r = Cli.run("transcribe", in.toString(), "--engine", "pocketsphinx");
+    assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCodes.USAGE);
+    assertThat(r.err()).contains("[OUTPUT_EXISTS]");
+    assertThat(Files.readString(srt, StandardCharsets.UTF_8)).isEqualTo("an earlier transcript");
+    assertThat(filesIn(dir)).containsExactlyInAnyOrder("jfk.wav", "jfk.srt"); // not even the txt, nor a temporary file
+
+    Cli.Result again = Cli.run("transcribe", in.toString(), "--engine", "pocketsphinx", "--overwrite");
+    assertThat(again.exitCode()).as(again.err()).isZero();
+    assertThat(Files.readString(srt)).startsWith("1\n");
+    assertThat(filesIn(dir)).containsExactlyInAnyOrder("jfk.wav", "jfk.srt", "jfk.txt");
+  }
+
+  @Test
+  void badArgumentsAreUsageErrors() throws Exception {
+    Path in = jfk();
+    for (List<String> args : List.of(List.of("--engine", "vosk"), List.of("--format", "docx"),
+        List.of("--embed", dir.resolve("x.avi").toString()), List.of("--engine", "pocketsphinx", "--language", "de"),
+        List.of("--engine", "pocketsphinx", "--gpu", "any"))) {
+      List<String> all = new java.util.ArrayList<>(List.of("transcribe", in.toString()));
+      all.addAll(args);
+      Cli.Result r = Cli.run(all.toArray(String[]::new));
+      assertThat(r.exitCode()).as(args + ": " + r.err()).isEqualTo(ExitCodes.USAGE);
+      assertThat(r.errLines()).as(args.toString()).hasSize(1);
+    }
+    assertThat(filesIn(dir)).isEqualTo(Set.of("jfk.wav"));
+  }
+}
