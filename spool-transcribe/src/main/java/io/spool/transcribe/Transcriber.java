@@ -62,6 +62,25 @@ public final class Transcriber {
   }
 
   /**
+   * What keeps {@code engine} from running here, in one line, or empty when nothing does: the
+   * Whisper model {@link WhisperModels} would choose is missing or damaged, pocketsphinx's English
+   * model is not installed. (Whether this ffmpeg has the {@code asr} filter is the capability
+   * probe's to say.)
+   */
+  public java.util.Optional<String> problem(SpeechEngine engine) {
+    try {
+      if (engine == SpeechEngine.POCKETSPHINX) {
+        Pocketsphinx.model(env);
+      } else {
+        models.require(null);
+      }
+      return java.util.Optional.empty();
+    } catch (io.spool.media.SpoolException e) {
+      return java.util.Optional.of(e.getMessage());
+    }
+  }
+
+  /**
    * Transcribes the main audio track of {@code input}.
    *
    * @param scratch a private folder for the extracted audio, which the caller removes
