@@ -4,7 +4,6 @@ import io.spool.engine.JobHandle;
 import io.spool.engine.JobOutcome;
 import io.spool.engine.JobState;
 import io.spool.engine.SpoolEngine;
-import io.spool.transcribe.SpeechEngine;
 import io.spool.transcribe.TranscribeJob;
 import io.spool.transcribe.TranscribeOptions;
 import io.spool.transcribe.TranscriptFormat;
@@ -27,50 +26,25 @@ final class TranscribeCommand extends SpoolSubcommand {
   @Parameters(index = "0", paramLabel = "IN", description = "Input media file or VOLUME:path.")
   String input;
 
-  @Option(names = "--model", paramLabel = "PATH",
-      description = "A whisper.cpp ggml model (default: SPOOL_WHISPER_MODEL, else the first *.bin in SPOOL_HOME/models).")
-  Path model;
-
-  @Option(names = "--engine", paramLabel = "E", converter = EngineConverter.class,
-      description = "whisper or pocketsphinx (default: whisper, which fails naming the model to get where there is none).")
-  SpeechEngine engine;
-
-  @Option(names = "--language", defaultValue = "auto", paramLabel = "L",
-      description = "auto (detect; English-only models and pocketsphinx speak English) or a code such as en (default: ${DEFAULT-VALUE}).")
-  String language;
-
-  static final String DEFAULT_FORMATS = "txt,srt";
-
-  @Option(names = "--format", paramLabel = "F,...",
-      description = "Transcript files to write: txt, srt, vtt, json (default: " + DEFAULT_FORMATS + "; none with --embed alone).")
-  String formats;
+  @Mixin TranscribeFlags flags;
 
   @Option(names = {"-o", "--out"}, paramLabel = "DIR|VOLUME:PATH",
       description = "Folder for the transcript files, each named after IN (default: IN's folder).")
   String out;
 
   @Option(names = "--embed", paramLabel = "OUT",
-      description = "Also write a copy of IN with the subtitles as a soft track: .mp4/.m4v/.m4a/.mov (MP4 timed text) or .mkv (SubRip).")
+      description = {"Also write a copy of IN with the subtitles as a soft track: .mp4/.m4v/.m4a/.mov (MP4 timed text) or",
+          ".mkv (SubRip); with --embed alone, no transcript files unless --format asks for them."})
   String embed;
 
   @Mixin JobFlags job;
 
   @Mixin ServiceOptions service;
 
-  /** Picocli's converter for --engine. */
-  static final class EngineConverter implements picocli.CommandLine.ITypeConverter<SpeechEngine> {
-    @Override
-    public SpeechEngine convert(String value) {
-      return SpeechEngine.parse(value);
-    }
-  }
-
   @Override
   public Integer call() {
-    List<TranscriptFormat> wanted = formats != null ? TranscriptFormat.parseList(formats)
-        : embed != null ? List.of() : TranscriptFormat.parseList(DEFAULT_FORMATS);
-    TranscribeOptions options = TranscribeOptions.newBuilder().engine(engine).model(model == null ? null : model.toAbsolutePath())
-        .language(language).build();
+    List<TranscriptFormat> wanted = flags.formats(embed != null);
+    TranscribeOptions options = flags.options();
     try (SpoolEngine engine = startEngine(service.settings())) {
       String in = ref(engine, input);
       String folder = out != null ? ref(engine, out) : folderOf(engine, in);
@@ -91,7 +65,7 @@ final class TranscribeCommand extends SpoolSubcommand {
     }
   }
 
-  private static String ref(SpoolEngine engine, String given) {
+  static String ref(SpoolEngine engine, String given) {
     return engine.isVolumeRef(given) ? given : Path.of(given).toAbsolutePath().normalize().toString();
   }
 
@@ -103,7 +77,7 @@ final class TranscribeCommand extends SpoolSubcommand {
     return Path.of(in).getParent().toString();
   }
 
-  private static String join(String folder, String name) {
+  static String join(String folder, String name) {
     return folder.endsWith("/") || folder.endsWith(":") ? folder + name : folder + "/" + name;
   }
 

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -165,6 +166,35 @@ class TranscribeCommandTest {
     assertThat(again.exitCode()).as(again.err()).isZero();
     assertThat(Files.readString(srt)).startsWith("1\n");
     assertThat(filesIn(dir)).containsExactlyInAnyOrder("jfk.wav", "jfk.srt", "jfk.txt");
+  }
+
+  @Test
+  void aBatchTranscribesEachInputAsAJobAndOneFailureDoesNotStopIt() throws Exception {
+    Path in = Files.createDirectories(dir.resolve("in"));
+    Files.copy(MediaFixtures.media("jfk.wav"), in.resolve("jfk.wav"));
+    Files.copy(MediaFixtures.media("webm_vp9_videoonly_bear.webm"), in.resolve("bear.webm"));
+    Path out = dir.resolve("out");
+
+    Cli.Result r = Cli.run("batch", "transcribe", in.toString(), "--engine", "pocketsphinx", "--format", "srt,json",
+        "--out", out.toString(), "--json");
+
+    assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCodes.FAILED);
+    JsonNode report = Json.MAPPER.readTree(r.out());
+    assertThat(report.get("succeeded").asInt()).isEqualTo(1);
+    assertThat(report.get("failed").asInt()).isEqualTo(1);
+    assertThat(report.get("costUsd").asDouble()).isPositive();
+    assertThat(filesIn(out)).containsExactlyInAnyOrder("jfk.srt", "jfk.json", "spool-results.jsonl");
+    List<String> manifest = Files.readAllLines(out.resolve("spool-results.jsonl"));
+    assertThat(manifest).hasSize(2);
+    Map<String, JsonNode> byInput = new java.util.HashMap<>();
+    for (String line : manifest) {
+      JsonNode l = Json.MAPPER.readTree(line);
+      byInput.put(Path.of(l.get("input").asText()).getFileName().toString(), l);
+    }
+    assertThat(byInput.get("jfk.wav").get("status").asText()).isEqualTo("succeeded");
+    assertThat(byInput.get("jfk.wav").at("/details/text").asText()).contains("country");
+    assertThat(byInput.get("bear.webm").get("errorCode").asText()).isEqualTo("INVALID_INPUT");
+    assertThat(Files.readString(out.resolve("jfk.srt"))).startsWith("1\n00:00:");
   }
 
   @Test
