@@ -23,12 +23,18 @@ record TranscribeSummary(String job, Result result, JobCost cost) {
    * @param realTimeFactor the job's wall time over the media's duration (below 1: faster than real time)
    * @param segments the timed segments; null when too many for the job's record (the files have them)
    * @param note something to know about the result, such as a model without weights
+   * @param pieces how many pieces jobs transcribed side by side (1: the whole input in one job)
    */
   record Result(String input, List<String> outputs, String engine, String model, String language, double durationSeconds,
       double recognitionSeconds, double realTimeFactor, String text, List<Segment> segments, int attempts,
-      Metrics metrics, String note) {}
+      Metrics metrics, String note, int pieces) {}
 
-  static TranscribeSummary of(JobOutcome o) {
+  /**
+   * The summary of job {@code o}; where pieces of the input were transcribed by the {@code pieces}
+   * jobs first, their usage and cost count too, and the wall time is the whole command's
+   * ({@code wallSeconds}).
+   */
+  static TranscribeSummary of(JobOutcome o, List<JobOutcome> pieces, double wallSeconds) {
     Map<String, String> d = o.details();
     List<Segment> segments = null;
     if (d.containsKey("segments")) {
@@ -38,12 +44,21 @@ record TranscribeSummary(String job, Result result, JobCost cost) {
         segments = null;
       }
     }
-    double wall = o.metrics().wallSeconds();
+    Metrics metrics = o.metrics();
+    JobCost cost = o.cost();
+    for (JobOutcome p : pieces) {
+      metrics = metrics.plus(p.metrics());
+      cost = cost.plus(p.cost());
+    }
+    if (!pieces.isEmpty()) {
+      metrics = new Metrics(wallSeconds, metrics.userSeconds(), metrics.systemSeconds(), metrics.peakRssBytes());
+    }
+    double wall = metrics.wallSeconds();
     List<String> outputs = o.output() == null ? List.of() : outputsOf(o);
     return new TranscribeSummary(o.jobId(), new Result(o.input(), outputs, d.get("engine"), d.get("model"), d.get("language"),
         o.mediaSeconds(), Double.parseDouble(d.getOrDefault("recognitionSeconds", "0")),
         o.mediaSeconds() > 0 ? wall / o.mediaSeconds() : 0, d.getOrDefault("text", ""), segments, o.attempts(),
-        o.metrics(), d.get("note")), o.cost());
+        metrics, d.get("note"), Math.max(1, pieces.size())), cost);
   }
 
   /** The job's outputs, from its record's parameters. */
@@ -56,8 +71,9 @@ record TranscribeSummary(String job, Result result, JobCost cost) {
     Result r = result;
     StringBuilder sb = new StringBuilder();
     sb.append("transcribed ").append(r.input()).append(" → ").append(String.join(", ", r.outputs())).append('\n');
-    sb.append(String.format(Locale.ROOT, "  media     %s, language %s, %s%s%n", Units.seconds(r.durationSeconds()),
-        r.language() == null ? "unknown" : r.language(), r.engine(), r.model() == null ? "" : " (" + r.model() + ")"));
+    sb.append(String.format(Locale.ROOT, "  media     %s, language %s, %s%s%s%n", Units.seconds(r.durationSeconds()),
+        r.language() == null ? "unknown" : r.language(), r.engine(), r.model() == null ? "" : " (" + r.model() + ")",
+        r.pieces() > 1 ? ", in " + r.pieces() + " pieces cut in pauses" : ""));
     if (r.note() != null) {
       sb.append("  note      ").append(r.note()).append('\n');
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.spool.media.testing.MediaFixtures;
+import io.spool.transcribe.testing.WordErrorRate;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -195,6 +196,68 @@ class TranscribeCommandTest {
     assertThat(byInput.get("jfk.wav").at("/details/text").asText()).contains("country");
     assertThat(byInput.get("bear.webm").get("errorCode").asText()).isEqualTo("INVALID_INPUT");
     assertThat(Files.readString(out.resolve("jfk.srt"))).startsWith("1\n00:00:");
+  }
+
+  /**
+   * Long speech is cut in its pauses into pieces that jobs transcribe side by side, and the joined
+   * transcript matches one pass over the whole within the recogniser's own variation: here the
+   * JFK sentence six times over, whose repetitions a single pass already hears differently.
+   */
+  @Test
+  void longSpeechIsTranscribedInPiecesThatJoinIntoWhatOnePassHears() throws Exception {
+    Path padded = dir.resolve("padded.wav");
+    Path six = dir.resolve("six.wav");
+    MediaFixtures.run(List.of("ffmpeg", "-v", "error", "-nostdin", "-i", MediaFixtures.media("jfk.wav").toString(),
+        "-af", "apad=pad_dur=1", padded.toString()));
+    MediaFixtures.run(List.of("ffmpeg", "-v", "error", "-nostdin", "-stream_loop", "5", "-i", padded.toString(), "-c", "copy",
+        six.toString())); // 6 x 12 s
+
+    Cli.Result split = Cli.run("transcribe", six.toString(), "--engine", "pocketsphinx", "--piece-length", "20s",
+        "--format", "srt", "--out", dir.resolve("split").toString(), "--json");
+    Cli.Result whole = Cli.run("transcribe", six.toString(), "--engine", "pocketsphinx", "--piece-length", "0",
+        "--format", "srt", "--out", dir.resolve("whole").toString(), "--json");
+
+    assertThat(split.exitCode()).as(split.err()).isZero();
+    assertThat(whole.exitCode()).as(whole.err()).isZero();
+    JsonNode s = Json.MAPPER.readTree(split.out()).get("result");
+    JsonNode w = Json.MAPPER.readTree(whole.out()).get("result");
+    assertThat(s.get("pieces").asInt()).isBetween(3, 4);
+    assertThat(w.get("pieces").asInt()).isEqualTo(1);
+    assertThat(s.get("durationSeconds").asDouble()).isEqualTo(72.0);
+    // The first piece starts where the whole does: the same audio, heard the same.
+    for (int i = 0; i < 4; i++) {
+      assertThat(s.at("/segments/" + i)).isEqualTo(w.at("/segments/" + i));
+    }
+    double last = 0;
+    for (JsonNode seg : s.get("segments")) {
+      assertThat(seg.get("startSeconds").asDouble()).isGreaterThanOrEqualTo(last);
+      last = seg.get("endSeconds").asDouble();
+    }
+    assertThat(last).isLessThanOrEqualTo(72.0);
+    List<String> wholeReps = repetitions(w);
+    List<String> splitReps = repetitions(s);
+    double ownVariation = 0;
+    for (String a : wholeReps) {
+      for (String b : wholeReps) {
+        ownVariation = Math.max(ownVariation, WordErrorRate.of(a, b));
+      }
+    }
+    for (int i = 0; i < 6; i++) {
+      assertThat(WordErrorRate.of(wholeReps.get(i), splitReps.get(i)))
+          .as("repetition %d: %s / %s", i + 1, wholeReps.get(i), splitReps.get(i)).isLessThanOrEqualTo(ownVariation);
+    }
+    assertThat(Files.readString(dir.resolve("split/six.srt"))).startsWith("1\n00:00:00,");
+    assertThat(s.get("outputs")).hasSize(1);
+  }
+
+  /** The text heard in each 12 s repetition, by where its segments start. */
+  private static List<String> repetitions(JsonNode result) {
+    String[] reps = new String[] {"", "", "", "", "", ""};
+    for (JsonNode seg : result.get("segments")) {
+      int k = Math.min(5, (int) (seg.get("startSeconds").asDouble() / 12));
+      reps[k] += " " + seg.get("text").asText();
+    }
+    return List.of(reps);
   }
 
   @Test

@@ -48,6 +48,9 @@ public final class FFmpegCommand {
       a.addAll(List.of("-filter_threads", String.valueOf(threads)));
     }
     for (Input in : inputs) {
+      if (in.startSeconds() != null) {
+        a.addAll(List.of("-ss", seconds(in.startSeconds())));
+      }
       if (in.durationSeconds() != null) {
         a.addAll(List.of("-t", seconds(in.durationSeconds())));
       }

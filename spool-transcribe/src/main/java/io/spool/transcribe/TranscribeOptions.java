@@ -16,9 +16,25 @@ import java.util.Locale;
  * @param threads cores the recogniser and ffmpeg may use
  * @param timeout how long the whole transcription may take; null for no limit
  * @param memoryLimitBytes ffmpeg is ended when it grows past this; 0 for no limit
+ * @param piece the stretch of the media to transcribe, or null for all of it; the transcript's
+ *     times are then counted from the piece's start
  */
 public record TranscribeOptions(SpeechEngine engine, Path model, String language, int threads, Duration timeout,
-    long memoryLimitBytes) {
+    long memoryLimitBytes, Piece piece) {
+
+  /** A stretch of the media: from {@code startSeconds}, {@code seconds} long (or to its end, if that comes first). */
+  public record Piece(double startSeconds, double seconds) {
+    public Piece {
+      if (!(startSeconds >= 0) || !(seconds > 0)) {
+        throw new BadArgumentException("a piece starts at >= 0 s and lasts > 0 s, got " + startSeconds + " s + " + seconds + " s");
+      }
+    }
+
+    public double endSeconds() {
+      return startSeconds + seconds;
+    }
+  }
+
   public static final String AUTO = "auto";
 
   public TranscribeOptions {
@@ -43,7 +59,7 @@ public record TranscribeOptions(SpeechEngine engine, Path model, String language
 
   public Builder toBuilder() {
     return new Builder().engine(engine).model(model).language(language).threads(threads).timeout(timeout)
-        .memoryLimitBytes(memoryLimitBytes);
+        .memoryLimitBytes(memoryLimitBytes).piece(piece);
   }
 
   public static final class Builder {
@@ -53,6 +69,7 @@ public record TranscribeOptions(SpeechEngine engine, Path model, String language
     private int threads = 1;
     private Duration timeout;
     private long memoryLimitBytes;
+    private Piece piece;
 
     private Builder() {}
 
@@ -86,8 +103,14 @@ public record TranscribeOptions(SpeechEngine engine, Path model, String language
       return this;
     }
 
+    /** Only this stretch of the media (null: all of it). */
+    public Builder piece(Piece piece) {
+      this.piece = piece;
+      return this;
+    }
+
     public TranscribeOptions build() {
-      return new TranscribeOptions(engine, model, language, threads, timeout, memoryLimitBytes);
+      return new TranscribeOptions(engine, model, language, threads, timeout, memoryLimitBytes, piece);
     }
   }
 }

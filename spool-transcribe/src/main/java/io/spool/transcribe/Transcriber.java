@@ -97,6 +97,13 @@ public final class Transcriber {
         input.getFileName() + " has no audio stream: there is no speech to transcribe"));
     ProgressListener progress = listener == null ? ProgressListener.NONE : listener;
     SpeechEngine engine = engineFor(options);
+    Input source = Input.of(in.path());
+    double seconds = in.durationSeconds();
+    if (options.piece() != null) {
+      TranscribeOptions.Piece piece = options.piece();
+      source = source.from(piece.startSeconds()).limitedTo(piece.seconds());
+      seconds = Math.max(0, Math.min(piece.endSeconds(), in.durationSeconds()) - piece.startSeconds());
+    }
     Transcript transcript;
     String modelName = null;
     String note = null;
@@ -105,7 +112,7 @@ public final class Transcriber {
       Pocketsphinx.checkLanguage(options.language());
       Pocketsphinx.Model model = Pocketsphinx.model(env);
       long r0 = System.nanoTime();
-      transcript = Pocketsphinx.recognize(metered, in, audio, model, scratch, options, progress);
+      transcript = Pocketsphinx.recognize(metered, source, seconds, audio, model, scratch, options, progress);
       recognition = (System.nanoTime() - r0) / 1e9;
     } else {
       GgmlModel model = models.require(options.model());
@@ -114,28 +121,28 @@ public final class Transcriber {
       if (!model.hasWeights()) {
         note = "the model " + modelName + " holds no weights (a whisper.cpp test model): it recognises nothing";
       }
-      Path pcm = extractAudio(metered, in, audio, scratch, options, progress);
-      double[] seconds = new double[1];
-      transcript = Whisper.recognize(in, pcm, model, options, deadline, EXTRACT_SHARE, progress, u -> {
+      Path pcm = extractAudio(metered, source, seconds, audio, scratch, options, progress);
+      double[] took = new double[1];
+      transcript = Whisper.recognize(seconds, pcm, model, options, deadline, EXTRACT_SHARE, progress, u -> {
         meter.add(u.metrics());
-        seconds[0] = u.seconds();
+        took[0] = u.seconds();
       });
-      recognition = seconds[0];
+      recognition = took[0];
     }
     double wall = (System.nanoTime() - t0) / 1e9;
-    progress.onProgress(new Progress(1, in.durationSeconds(), 0, 0, wall > 0 ? in.durationSeconds() / wall : 0, null, true));
+    progress.onProgress(new Progress(1, seconds, 0, 0, wall > 0 ? seconds / wall : 0, null, true));
     return new TranscribeResult(transcript, engine, modelName, meter.total(wall), recognition, note);
   }
 
   /** The audio as 16 kHz mono 16-bit PCM, raw, in {@code scratch}. */
-  private static Path extractAudio(Toolchain tools, MediaInfo in, MediaStream audio, Path scratch,
+  private static Path extractAudio(Toolchain tools, Input source, double seconds, MediaStream audio, Path scratch,
       TranscribeOptions options, ProgressListener progress) {
     Path pcm = scratch.resolve("audio-16k-mono.s16le");
-    FFmpegCommand command = FFmpegCommand.newBuilder().input(Input.of(in.path()))
+    FFmpegCommand command = FFmpegCommand.newBuilder().input(source)
         .output(Output.newBuilder(pcm).format("s16le").stream(audio.index())
             .audio(new AudioEncoding("pcm_s16le", null, 1, 16_000)).threads(options.threads()).build())
         .build();
-    FFmpegRunner.using(tools).run(command, new RunOptions(options.timeout(), in.durationSeconds(),
+    FFmpegRunner.using(tools).run(command, new RunOptions(options.timeout(), seconds,
         options.memoryLimitBytes(), p -> progress.onProgress(new Progress(EXTRACT_SHARE * Math.max(0, p.fraction()),
             p.outTimeSeconds(), p.frame(), p.fps(), p.speed(), null, false))));
     return pcm;

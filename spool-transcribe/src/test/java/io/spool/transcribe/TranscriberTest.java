@@ -8,6 +8,7 @@ import io.spool.media.ErrorCode;
 import io.spool.media.Progress;
 import io.spool.media.SpoolException;
 import io.spool.media.testing.MediaFixtures;
+import io.spool.transcribe.testing.WordErrorRate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -10,7 +10,6 @@ import io.spool.media.FilterChain;
 import io.spool.media.Input;
 import io.spool.media.ErrorCode;
 import io.spool.media.SpoolException;
-import io.spool.media.MediaInfo;
 import io.spool.media.MediaStream;
 import io.spool.media.Output;
 import io.spool.media.ProgressListener;
@@ -79,9 +78,12 @@ public final class Pocketsphinx {
     }
   }
 
-  /** Recognises the speech of {@code in}'s {@code audio} stream, writing its working file into {@code scratch}. */
-  public static Transcript recognize(Toolchain tools, MediaInfo in, MediaStream audio, Model model, Path scratch,
-      TranscribeOptions options, ProgressListener listener) {
+  /**
+   * Recognises the speech of the {@code audio} stream of {@code source} ({@code seconds} long),
+   * writing its working file into {@code scratch}.
+   */
+  public static Transcript recognize(Toolchain tools, Input source, double seconds, MediaStream audio, Model model,
+      Path scratch, TranscribeOptions options, ProgressListener listener) {
     Path events = scratch.resolve("asr-events.txt");
     FilterChain filters = new FilterChain(List.of(
         Filter.of("aresample").with("out_sample_rate", 16000),
@@ -90,14 +92,14 @@ public final class Pocketsphinx {
         Filter.of("asr").with("rate", 16000).with("hmm", model.acoustic()).with("dict", model.dictionary())
             .with("lm", model.languageModel()),
         Filter.of("ametadata").with("mode", "print").with("file", "file:" + events.toAbsolutePath())));
-    FFmpegCommand command = FFmpegCommand.newBuilder().input(Input.of(in.path()))
+    FFmpegCommand command = FFmpegCommand.newBuilder().input(source)
         .output(Output.newBuilder(scratch.resolve("asr.null")).format("null").stream(audio.index())
             .audio(new AudioEncoding("pcm_s16le", null, 1, null)).audioFilters(filters).threads(1).build())
         .build();
-    FFmpegRunner.using(tools).run(command, new RunOptions(options.timeout(), in.durationSeconds() + PAD_SECONDS,
+    FFmpegRunner.using(tools).run(command, new RunOptions(options.timeout(), seconds + PAD_SECONDS,
         options.memoryLimitBytes(), listener));
     try {
-      return new Transcript("en", in.durationSeconds(), segments(events, in.durationSeconds()));
+      return new Transcript("en", seconds, segments(events, seconds));
     } catch (IOException e) {
       throw new SpoolException(ErrorCode.IO_ERROR, "cannot read the recogniser's output " + events + ": " + e.getMessage(),
           List.of(), e);

@@ -8,7 +8,6 @@ import io.spool.media.BadArgumentException;
 import io.spool.media.CancelledException;
 import io.spool.media.EnvironmentException;
 import io.spool.media.ErrorCode;
-import io.spool.media.MediaInfo;
 import io.spool.media.Metrics;
 import io.spool.media.Progress;
 import io.spool.media.ProgressListener;
@@ -63,17 +62,17 @@ public final class Whisper {
   }
 
   /**
-   * Recognises the speech in {@code pcm} (16 kHz mono s16le, {@code in}'s audio) with {@code model}.
+   * Recognises the speech in {@code pcm} (16 kHz mono s16le, {@code seconds} of audio) with {@code model}.
    *
    * @param deadline when the attempt's time is up (null: none)
    * @param progress receives the fraction of the audio done, scaled into [{@code from}, 1]
    * @param usage receives what the recognition used
    */
-  public static Transcript recognize(MediaInfo in, Path pcm, GgmlModel model, TranscribeOptions options,
+  public static Transcript recognize(double seconds, Path pcm, GgmlModel model, TranscribeOptions options,
       java.time.Instant deadline, double from, ProgressListener progress, java.util.function.Consumer<Usage> usage) {
     WhisperNative.load();
     String language = language(model, options.language());
-    double total = Math.max(in.durationSeconds(), sizeSeconds(pcm));
+    double total = Math.max(seconds, sizeSeconds(pcm));
     long t0 = System.nanoTime();
     long cpu0 = processCpuNanos();
     long rss0 = rssBytes();
@@ -141,7 +140,7 @@ public final class Whisper {
       usage.accept(new Usage(new Metrics(wall, Math.max(0, cpu), 0, Math.max(0, peak)), wall));
     }
     String lang = language.equals(TranscribeOptions.AUTO) ? detected.get() : language;
-    return new Transcript(lang, in.durationSeconds(), segments);
+    return new Transcript(lang, seconds, segments);
   }
 
   private static WhisperContext init(WhisperJNI whisper, GgmlModel model) {

@@ -1,4 +1,4 @@
-package io.spool.transcribe;
+package io.spool.transcribe.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

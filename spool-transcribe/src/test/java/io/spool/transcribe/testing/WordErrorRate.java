@@ -1,4 +1,4 @@
-package io.spool.transcribe;
+package io.spool.transcribe.testing;
 
 import java.util.Arrays;
 import java.util.List;
@@ -9,14 +9,14 @@ import java.util.Locale;
  * hypothesis into the reference, over the reference's word count. Case and punctuation are
  * ignored, as is usual when scoring recognisers.
  */
-final class WordErrorRate {
+public final class WordErrorRate {
   /** The JFK sample's words (testdata/media/SOURCES.md). */
-  static final String JFK = "And so my fellow Americans, ask not what your country can do for you,"
+  public static final String JFK = "And so my fellow Americans, ask not what your country can do for you,"
       + " ask what you can do for your country.";
 
   private WordErrorRate() {}
 
-  static double of(String reference, String hypothesis) {
+  public static double of(String reference, String hypothesis) {
     List<String> ref = words(reference);
     List<String> hyp = words(hypothesis);
     if (ref.isEmpty()) {
@@ -40,7 +40,7 @@ final class WordErrorRate {
     return previous[hyp.size()] / (double) ref.size();
   }
 
-  static List<String> words(String text) {
+  public static List<String> words(String text) {
     String plain = text.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N}' ]+", " ").strip();
     return plain.isEmpty() ? List.of() : Arrays.asList(plain.split("\\s+"));
   }
