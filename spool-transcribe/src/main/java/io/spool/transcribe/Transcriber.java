@@ -54,8 +54,9 @@ public final class Transcriber {
   }
 
   /**
-   * The engine a job with {@code options} runs: the one asked for; else Whisper when a model is
-   * named or found (and where none is, Whisper all the same, whose failure names the model to get).
+   * The engine a job with {@code options} runs: the one asked for, else Whisper, which fails naming
+   * the model to get where this host has none (pocketsphinx is never chosen for it: its far lower
+   * accuracy would come as a surprise).
    */
   public SpeechEngine engineFor(TranscribeOptions options) {
     return options.engine() != null ? options.engine() : SpeechEngine.WHISPER;

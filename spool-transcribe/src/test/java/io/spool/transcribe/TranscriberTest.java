@@ -98,6 +98,18 @@ class TranscriberTest {
     assertThat(seen).extracting(Progress::fraction).isSorted().last().isEqualTo(1.0);
   }
 
+  /** A process that loads whisper.cpp leaves no copy of its libraries in the temporary folder. */
+  @Test
+  void loadingWhisperLeavesNoCopiesOfItsLibrariesBehind() throws Exception {
+    transcriber().transcribe(MediaFixtures.media("jfk.wav"), scratch, whisper(stub()).build(), null);
+
+    List<String> mapped = Files.readAllLines(Path.of("/proc/self/maps")).stream()
+        .filter(l -> l.contains("/whisper-jni-")).map(l -> l.substring(l.indexOf('/')).replace(" (deleted)", "").strip())
+        .distinct().toList();
+    assertThat(mapped).isNotEmpty(); // loaded from such copies
+    assertThat(mapped).allSatisfy(lib -> assertThat(Path.of(lib).getParent()).doesNotExist());
+  }
+
   @Test
   void aRealWhisperModelTranscribesTheJfkSampleAlmostWordForWord() {
     String real = System.getenv(WhisperModels.ENV);
