@@ -39,13 +39,13 @@ final class TranscribeCommand extends SpoolSubcommand {
   String out;
 
   @Option(names = "--embed", paramLabel = "OUT",
-      description = {"Also write a copy of IN with the subtitles as a soft track: .mp4/.m4v/.m4a/.mov (MP4 timed text) or",
-          ".mkv (SubRip); with --embed alone, no transcript files unless --format asks for them."})
+      description = "Also write a copy of IN with the subtitles as a soft track: .mp4/.m4v/.m4a/.mov (MP4 timed text) or"
+          + " .mkv (SubRip); with --embed alone, no transcript files unless --format asks for them.")
   String embed;
 
   @Option(names = "--piece-length", defaultValue = "10m", paramLabel = "D", converter = Units.DurationOrZeroConverter.class,
-      description = {"Media longer than 1.5 times this is cut in pauses into pieces of about this length, which",
-          "jobs transcribe side by side; their transcripts are joined (default: ${DEFAULT-VALUE}; 0: never cut)."})
+      description = "Media longer than 1.5 times this is cut in pauses into pieces of about this length, which jobs"
+          + " transcribe side by side; their transcripts are joined (default: ${DEFAULT-VALUE}; 0: never cut).")
   java.time.Duration pieceLength;
 
   @Mixin JobFlags job;
