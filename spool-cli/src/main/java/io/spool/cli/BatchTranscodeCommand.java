@@ -95,7 +95,7 @@ final class BatchTranscodeCommand extends SpoolSubcommand {
                   + run.handle().id());
           return ExitCodes.OK;
         }
-        List<ResultsManifest.Line> lines = BatchProgress.drain(err(), run, items.size(), common);
+        List<ResultsManifest.Line> lines = BatchProgress.drain(err(), BatchRun.of(run), items.size(), common);
         Report report = report(run, lines, items.size(), (System.nanoTime() - t0) / 1e9);
         print(report, BatchReport.human(report.items(), report.skipped(), report.wallSeconds(), report.results()));
         return report.failed() + report.cancelled() > 0 ? ExitCodes.FAILED : ExitCodes.OK;

@@ -60,7 +60,7 @@ final class DemoCommand extends SpoolSubcommand {
             engine.startTime().toMillis(), items.size(), cpus);
         out().flush();
       }
-      List<ResultsManifest.Line> lines = BatchProgress.drain(err(), run, items.size(), common);
+      List<ResultsManifest.Line> lines = BatchProgress.drain(err(), BatchRun.of(run), items.size(), common);
       double wall = (System.nanoTime() - t0) / 1e9;
       print(lines, BatchReport.human(lines, 0, wall, run.resultsFile().toString()));
       return lines.stream().allMatch(ResultsManifest.Line::succeeded) ? ExitCodes.OK : ExitCodes.FAILED;

@@ -11,7 +11,7 @@ public final class ExitCodes {
   public static final int USAGE = 2;
   /** The input is invalid: missing, empty, corrupt, truncated, not media. */
   public static final int INVALID_INPUT = 3;
-  /** This host lacks something: ffmpeg, ffprobe, an encoder. */
+  /** This host lacks something: ffmpeg, ffprobe, an encoder, a usable speech model. */
   public static final int ENVIRONMENT = 4;
   /** The output cannot be written there: read-only file system, a file in its path, no permission, disk full. */
   public static final int OUTPUT_NOT_WRITABLE = 5;

@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
     footer = {
       "  0  ok", "  1  the job (or some items) failed, or an internal error", "  2  usage error",
       "  3  invalid input (missing, empty, not a regular file, corrupt, truncated, not media)",
-      "  4  environment (ffmpeg, ffprobe or an encoder missing)",
+      "  4  environment (ffmpeg, ffprobe, an encoder or a speech model missing or damaged)",
       "  5  output not writable (read-only file system, a file in its path, no permission, disk full)",
       "  130  cancelled"
     })
@@ -38,6 +38,7 @@ public final class SpoolCommand {
     m.put("doctor", DoctorCommand.class);
     m.put("probe", ProbeCommand.class);
     m.put("transcode", TranscodeCommand.class);
+    m.put("transcribe", TranscribeCommand.class);
     m.put("batch", BatchCommand.class);
     m.put("jobs", JobsCommand.class);
     m.put("volume", VolumeCommand.class);

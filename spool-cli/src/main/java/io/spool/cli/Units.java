@@ -67,4 +67,12 @@ final class Units {
       return Duration.ofMillis((long) millis);
     }
   }
+
+  /** A {@link DurationConverter} duration, or {@code 0} for none (a feature switched off). */
+  static final class DurationOrZeroConverter implements ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      return value.strip().matches("0+(\\.0*)?[a-z]*") ? Duration.ZERO : new DurationConverter().convert(value);
+    }
+  }
 }

@@ -48,6 +48,9 @@ public final class FFmpegCommand {
       a.addAll(List.of("-filter_threads", String.valueOf(threads)));
     }
     for (Input in : inputs) {
+      if (in.startSeconds() != null) {
+        a.addAll(List.of("-ss", seconds(in.startSeconds())));
+      }
       if (in.durationSeconds() != null) {
         a.addAll(List.of("-t", seconds(in.durationSeconds())));
       }
@@ -64,8 +67,17 @@ public final class FFmpegCommand {
       for (int index : out.streams()) {
         a.addAll(List.of("-map", "0:" + index));
       }
+      for (Output.StreamRef s : out.otherStreams()) {
+        if (s.input() >= inputs.size()) {
+          throw new BadArgumentException("output maps input " + s.input() + " of a command with " + inputs.size() + " inputs");
+        }
+        a.addAll(List.of("-map", s.input() + ":" + s.index()));
+      }
       if (!out.videoFilters().isEmpty()) {
         a.addAll(List.of("-vf", out.videoFilters().render()));
+      }
+      if (!out.audioFilters().isEmpty()) {
+        a.addAll(List.of("-af", out.audioFilters().render()));
       }
       VideoEncoding v = out.video();
       if (v == null) {

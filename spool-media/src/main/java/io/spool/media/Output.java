@@ -7,20 +7,34 @@ import java.util.Objects;
 
 /**
  * Something ffmpeg writes: where, in which container, which input streams, how each is encoded,
- * and the video filters. Build with {@link #newBuilder(Path)}.
+ * and the video and audio filters. Build with {@link #newBuilder(Path)}.
+ *
+ * @param streams streams of the first input, by index
+ * @param otherStreams streams of the inputs after the first (a subtitle file muxed in), mapped after {@code streams}
  */
 public record Output(
     Path path,
     String format,
     List<Integer> streams,
+    List<StreamRef> otherStreams,
     VideoEncoding video,
     AudioEncoding audio,
     String subtitleCodec,
     FilterChain videoFilters,
+    FilterChain audioFilters,
     Integer threads,
     boolean fastStart,
     String codecTag,
     Integer frames) {
+
+  /** Stream {@code index} of input {@code input} (0 is the first input). */
+  public record StreamRef(int input, int index) {
+    public StreamRef {
+      if (input < 0 || index < 0) {
+        throw new BadArgumentException("input and stream numbers must be >= 0, got " + input + ":" + index);
+      }
+    }
+  }
 
   public Output {
     Objects.requireNonNull(path, "path");
@@ -34,7 +48,9 @@ public record Output(
       Arguments.token("subtitle codec", subtitleCodec);
     }
     streams = List.copyOf(streams);
+    otherStreams = List.copyOf(otherStreams);
     Objects.requireNonNull(videoFilters, "videoFilters");
+    Objects.requireNonNull(audioFilters, "audioFilters");
     if (threads != null && threads < 1) {
       throw new BadArgumentException("threads must be >= 1, got " + threads);
     }
@@ -51,10 +67,12 @@ public record Output(
     Builder b = new Builder(path);
     b.format = format;
     b.streams.addAll(streams);
+    b.otherStreams.addAll(otherStreams);
     b.video = video;
     b.audio = audio;
     b.subtitleCodec = subtitleCodec;
     b.videoFilters = videoFilters;
+    b.audioFilters = audioFilters;
     b.threads = threads;
     b.fastStart = fastStart;
     b.codecTag = codecTag;
@@ -66,10 +84,12 @@ public record Output(
     private Path path;
     private String format;
     private final List<Integer> streams = new ArrayList<>();
+    private final List<StreamRef> otherStreams = new ArrayList<>();
     private VideoEncoding video;
     private AudioEncoding audio;
     private String subtitleCodec;
     private FilterChain videoFilters = FilterChain.EMPTY;
+    private FilterChain audioFilters = FilterChain.EMPTY;
     private Integer threads;
     private boolean fastStart;
     private String codecTag;
@@ -96,6 +116,15 @@ public record Output(
       return this;
     }
 
+    /** Maps stream {@code index} of input {@code input} (counted from 0) into this output. */
+    public Builder stream(int input, int index) {
+      if (input == 0) {
+        return stream(index);
+      }
+      otherStreams.add(new StreamRef(input, index));
+      return this;
+    }
+
     /** Video encoding; without it the output has no video. */
     public Builder video(VideoEncoding video) {
       this.video = video;
@@ -116,6 +145,12 @@ public record Output(
 
     public Builder videoFilters(FilterChain chain) {
       this.videoFilters = chain;
+      return this;
+    }
+
+    /** Filters on the audio ({@code -af}). */
+    public Builder audioFilters(FilterChain chain) {
+      this.audioFilters = chain;
       return this;
     }
 
@@ -141,7 +176,8 @@ public record Output(
     }
 
     public Output build() {
-      return new Output(path, format, streams, video, audio, subtitleCodec, videoFilters, threads, fastStart, codecTag, frames);
+      return new Output(path, format, streams, otherStreams, video, audio, subtitleCodec, videoFilters, audioFilters,
+          threads, fastStart, codecTag, frames);
     }
   }
 }
