@@ -1,0 +1,106 @@
+package io.spool.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.spool.engine.AttemptRecord;
+import io.spool.engine.BatchRecord;
+import io.spool.engine.JobRecord;
+import io.spool.engine.JobState;
+import io.spool.engine.JobStore;
+import io.spool.media.testing.Eventually;
+import io.spool.media.testing.MediaFixtures;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A media worker of a shared service lost at the worst moment: after it published a job's output,
+ * before the service heard of it. Real processes (a dev-server, {@code spool worker}s), real ffmpeg.
+ * Each process's output is kept under {@code target/roles-logs/TEST}.
+ */
+class LostWorkerTest {
+  private static final Duration LIMIT = Duration.ofSeconds(90);
+
+  @TempDir Path dir;
+  @TempDir Path home;
+  private SpoolHost host;
+  private JobStore store;
+  private Path in;
+  private Path out;
+
+  @BeforeEach
+  void startHost(TestInfo test) throws Exception {
+    host = new SpoolHost(home, Path.of("target", "roles-logs", test.getTestMethod().orElseThrow().getName()));
+    store = JobStore.at(home);
+    in = Files.createDirectories(dir.resolve("in"));
+    out = dir.resolve("out");
+  }
+
+  @AfterEach
+  void stopHost() throws Exception {
+    host.close();
+    store.close();
+    host.keepRecords();
+  }
+
+  @Test
+  void aJobWhoseWorkerWasKilledRightAfterPublishingSucceedsOnItsRetryWithOneValidOutput() throws Exception {
+    Path clip = MediaFixtures.sample(in, "clip.mp4", 640, 360, 3);
+    Path output = out.resolve("clip.web.mp4");
+    SpoolHost.Proc server = host.devServer("--no-workers");
+    SpoolHost.Worker first = host.worker();
+    String batchId = submitDetached();
+    CliProcess.awaitFfmpeg(clip.toString(), 1);
+
+    // The service is paused while the job runs: the worker publishes the output, and then cannot
+    // report it before it is killed.
+    CliProcess.signal(server.process(), "STOP");
+    try {
+      Eventually.await(LIMIT, "the output to be published", () -> Files.exists(output));
+      host.kill(first.proc());
+    } finally {
+      CliProcess.signal(server.process(), "CONT");
+    }
+    SpoolHost.Worker second = host.worker();
+
+    BatchRecord batch = awaitEnd(batchId);
+    JobRecord job = store.jobsOfBatch(batchId, 0, 1).get(0);
+    assertThat(batch.state()).as("the batch; its job says %s", job.outcome()).isEqualTo(JobState.SUCCEEDED);
+    List<AttemptRecord> log = job.outcome().attemptLog();
+    assertThat(log).hasSize(2);
+    assertThat(log.get(0).worker().id()).isEqualTo(first.id());
+    assertThat(log.get(0).errorCode()).isEqualTo("WORKER_LOST");
+    assertThat(log.get(1).worker().id()).isEqualTo(second.id());
+    assertThat(log.get(1).errorCode()).isNull();
+    assertThat(MediaFixtures.independentDuration(output)).isCloseTo(MediaFixtures.independentDuration(clip), within(0.2));
+    assertThat(MediaFixtures.independentStreams(output)).extracting(m -> m.get("codec_type"))
+        .containsExactlyInAnyOrder("video", "audio");
+    try (Stream<Path> files = Files.list(out)) {
+      assertThat(files.map(p -> p.getFileName().toString())).as("files in the output folder")
+          .containsExactly("clip.web.mp4");
+    }
+  }
+
+  /** Submits the inputs as a detached batch and returns its id. */
+  private String submitDetached(String... options) throws Exception {
+    List<String> args = new java.util.ArrayList<>(List.of("batch", "transcode", in.toString(), "--out", out.toString(),
+        "--cpu", "1", "--detach", "--json"));
+    args.addAll(List.of(options));
+    SpoolHost.Proc submit = host.spool(args.toArray(String[]::new));
+    assertThat(submit.exit(LIMIT)).as("submit exit; stderr: %s", submit.stderr()).isZero();
+    return submit.json().get("batchId").asText();
+  }
+
+  private BatchRecord awaitEnd(String batchId) {
+    return Eventually.await(LIMIT, "batch " + batchId + " to end", () -> store.batch(batchId).orElseThrow(),
+        b -> b.state().terminal());
+  }
+}
