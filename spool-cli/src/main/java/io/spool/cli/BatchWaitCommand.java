@@ -10,7 +10,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "wait", description = {
     "Wait for a batch to end and show how its jobs ended; exit 0 when all succeeded, 1 otherwise. A batch whose",
     "workflow ended before its jobs did (failed for good, or terminated) ends as failed with BATCH_FAILED.",
-    "Ctrl-C stops waiting, not the batch (cancel jobs with `spool jobs cancel`)."})
+    "Ctrl-C stops waiting (exit 130), not the batch (cancel jobs with `spool jobs cancel`)."})
 final class BatchWaitCommand extends SpoolSubcommand {
   private static final long POLL_MILLIS = 250;
   /** How often it asks a shared batch's service whether the batch's workflow still runs. */
@@ -27,6 +27,7 @@ final class BatchWaitCommand extends SpoolSubcommand {
 
   @Override
   public Integer call() throws InterruptedException {
+    Signals.onStopSay("stopped waiting; batch " + id + " goes on (spool batch wait " + id + " to follow it again)");
     BatchStatusCommand.Status s;
     try (JobStore store = JobsCommand.store(this); BatchWorkflowCheck check = new BatchWorkflowCheck(this, service.settings())) {
       long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();

@@ -1,0 +1,96 @@
+package io.spool.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.spool.engine.JobState;
+import io.spool.engine.JobStore;
+import io.spool.media.testing.Eventually;
+import io.spool.media.testing.MediaFixtures;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Following and steering a batch of a shared service from another terminal ({@code batch wait},
+ * {@code jobs cancel}): real processes, a real dev-server and workers, real ffmpeg.
+ */
+class SharedBatchCommandsTest {
+  private static final Duration LIMIT = Duration.ofSeconds(60);
+
+  @TempDir Path dir;
+  @TempDir Path home;
+  private SpoolHost host;
+  private JobStore store;
+  private Path in;
+  private Path out;
+
+  @BeforeEach
+  void startHost(TestInfo test) throws Exception {
+    host = new SpoolHost(home, Path.of("target", "roles-logs", test.getTestMethod().orElseThrow().getName()));
+    store = JobStore.at(home);
+    in = Files.createDirectories(dir.resolve("in"));
+    out = dir.resolve("out");
+  }
+
+  @AfterEach
+  void stopHost() throws Exception {
+    host.close();
+    store.close();
+    host.keepRecords();
+  }
+
+  @Test
+  void ctrlCOfBatchWaitStopsOnlyTheWaitingAndSaysTheBatchGoesOn() throws Exception {
+    MediaFixtures.sample(in, "clip.mp4", 320, 240, 1);
+    host.devServer("--no-workers"); // no worker: the batch runs until the test ends
+    String batchId = submitDetached();
+    SpoolHost.Proc wait = host.spool("batch", "wait", batchId);
+    awaitOpened(wait, home.resolve("spool.db")); // it is waiting, past its start
+
+    CliProcess.signal(wait.process(), "INT");
+
+    assertThat(wait.exit(LIMIT)).as("stderr: %s", wait.stderr()).isEqualTo(ExitCodes.CANCELLED);
+    assertThat(lines(wait.stderr())).containsExactly("spool: stopped waiting; batch " + batchId + " goes on (spool batch wait "
+        + batchId + " to follow it again) [CANCELLED]");
+    assertThat(store.batch(batchId).orElseThrow().state()).isEqualTo(JobState.RUNNING);
+  }
+
+  /** Submits the inputs as a detached batch and returns its id. */
+  private String submitDetached(String... options) throws Exception {
+    List<String> args = new java.util.ArrayList<>(List.of("batch", "transcode", in.toString(), "--out", out.toString(),
+        "--cpu", "1", "--detach", "--json"));
+    args.addAll(List.of(options));
+    SpoolHost.Proc submit = host.spool(args.toArray(String[]::new));
+    assertThat(submit.exit(LIMIT)).as("submit exit; stderr: %s", submit.stderr()).isZero();
+    return submit.json().get("batchId").asText();
+  }
+
+  /** Waits until process {@code p} has {@code file} open. */
+  private static void awaitOpened(SpoolHost.Proc p, Path file) {
+    Path fds = Path.of("/proc", Long.toString(p.pid()), "fd");
+    Eventually.await(LIMIT, p + " to open " + file, () -> {
+      try (Stream<Path> open = Files.list(fds)) {
+        return open.anyMatch(fd -> {
+          try {
+            return Files.readSymbolicLink(fd).equals(file);
+          } catch (java.io.IOException e) {
+            return false;
+          }
+        });
+      } catch (java.io.IOException e) {
+        return false;
+      }
+    });
+  }
+
+  private static List<String> lines(String text) {
+    return text.isBlank() ? List.of() : List.of(text.strip().split("\\R"));
+  }
+}
