@@ -20,7 +20,7 @@ final class BatchWaitCommand extends SpoolSubcommand {
   String id;
 
   @Option(names = "--timeout", paramLabel = "D", converter = Units.DurationConverter.class,
-      description = "Give up waiting after this long (exit 1; the batch goes on).")
+      description = "Give up waiting after this long (exit 6; the batch goes on).")
   Duration timeout;
 
   @picocli.CommandLine.Mixin ServiceOptions service;
@@ -44,8 +44,14 @@ final class BatchWaitCommand extends SpoolSubcommand {
         store.closeAbandoned();
         s = BatchStatusCommand.status(store, id);
       }
+      s = s.withCostSoFar(store).withTimedOut(!terminal(s.state()));
     }
     print(s, s.human());
+    if (s.timedOut()) {
+      err().println("spool: batch " + id + " still running after " + Units.duration(timeout));
+      err().flush();
+      return ExitCodes.STILL_RUNNING;
+    }
     return s.state().equals("succeeded") ? ExitCodes.OK : ExitCodes.FAILED;
   }
 

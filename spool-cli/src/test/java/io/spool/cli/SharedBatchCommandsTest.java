@@ -2,6 +2,7 @@ package io.spool.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.spool.engine.JobState;
 import io.spool.engine.JobStore;
 import io.spool.media.testing.Eventually;
@@ -60,6 +61,28 @@ class SharedBatchCommandsTest {
     assertThat(lines(wait.stderr())).containsExactly("spool: stopped waiting; batch " + batchId + " goes on (spool batch wait "
         + batchId + " to follow it again) [CANCELLED]");
     assertThat(store.batch(batchId).orElseThrow().state()).isEqualTo(JobState.RUNNING);
+  }
+
+  @Test
+  void batchWaitThatGivesUpSaysSoWithItsOwnExitCodeAndTheCostOfTheJobsEndedSoFar() throws Exception {
+    MediaFixtures.sample(in, "short.mp4", 320, 240, 1);
+    MediaFixtures.sample(in, "long.mp4", 640, 360, 20);
+    host.devServer("--workers", "2");
+    String batchId = submitDetached("--preset", "archive");
+    Eventually.await(LIMIT, "the short job to succeed", () -> store.tally(batchId).getOrDefault(JobState.SUCCEEDED, 0) == 1);
+
+    SpoolHost.Proc json = host.spool("batch", "wait", batchId, "--timeout", "2s", "--json");
+    SpoolHost.Proc text = host.spool("batch", "wait", batchId, "--timeout", "1s");
+
+    assertThat(json.exit(LIMIT)).as("stderr: %s", json.stderr()).isEqualTo(ExitCodes.STILL_RUNNING);
+    JsonNode s = json.json();
+    assertThat(s.get("state").asText()).isEqualTo("running");
+    assertThat(s.get("timedOut").asBoolean()).isTrue();
+    assertThat(s.get("costUsd").asDouble()).as("cost of the job that ended").isPositive();
+    assertThat(lines(json.stderr())).containsExactly("spool: batch " + batchId + " still running after 2s");
+    assertThat(text.exit(LIMIT)).isEqualTo(ExitCodes.STILL_RUNNING);
+    assertThat(text.stdout()).startsWith(batchId + " transcode: running, 2 jobs").contains("1 succeeded", "cost $");
+    assertThat(lines(text.stderr())).containsExactly("spool: batch " + batchId + " still running after 1s");
   }
 
   /** Submits the inputs as a detached batch and returns its id. */
