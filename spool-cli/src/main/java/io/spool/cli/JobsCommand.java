@@ -105,31 +105,35 @@ final class JobsCommand {
     }
   }
 
-  @Command(name = "cancel", description = "Cancel a queued or running job; its ffmpeg is ended and nothing is published.")
+  @Command(name = "cancel", description = {
+      "Cancel a queued or running job, whichever process or worker runs it: its ffmpeg is ended and nothing is",
+      "published. The request goes through the job store to the coordinator of the job's batch."})
   static final class Cancel extends SpoolSubcommand {
     @Parameters(paramLabel = "ID")
     String id;
 
+    /** Accepted as by the other commands; the request needs no connection to the service. */
     @picocli.CommandLine.Mixin ServiceOptions service;
 
     @Override
     public Integer call() {
-      java.util.Optional<io.spool.engine.TemporalSettings> shared = service.settings();
+      String what;
       try (JobStore store = store(this)) {
         JobRecord r = store.requireJob(id);
         if (r.state().terminal()) {
           print(r, id + " already " + r.state().name().toLowerCase(Locale.ROOT));
           return ExitCodes.OK;
         }
-        if (shared.isPresent() && !store.batch(r.batchId()).map(io.spool.engine.BatchRecord::embedded).orElse(true)) {
-          try (io.spool.engine.SpoolEngine engine = startEngine(shared)) {
-            engine.cancelJob(id); // told to its batch's workflow at once
-          }
-        } else {
-          store.requestCancel(id); // its coordinator passes it on within a second
-        }
+        // The coordinator that runs its batch (a service's, or another process's embedded one) reads
+        // the request within a second and tells the batch's workflow; a running attempt hears it at
+        // its next question, a second later. Telling the workflow from here would first connect to
+        // the service, which took longer than all of that.
+        store.requestCancel(id);
+        boolean shared = !store.batch(r.batchId()).map(io.spool.engine.BatchRecord::embedded).orElse(true);
+        what = r.state() == JobState.QUEUED ? "it will not start"
+            : (shared ? "the worker running it" : "the spool process running it") + " ends it within seconds and nothing is published";
       }
-      print(Map.of("id", id, "cancelRequested", true), "cancel requested for " + id + "; its spool process stops it within seconds");
+      print(Map.of("id", id, "cancelRequested", true), "cancel requested for " + id + "; " + what);
       return ExitCodes.OK;
     }
   }

@@ -3,6 +3,7 @@ package io.spool.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.spool.engine.JobRecord;
 import io.spool.engine.JobState;
 import io.spool.engine.JobStore;
 import io.spool.media.testing.Eventually;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -83,6 +85,39 @@ class SharedBatchCommandsTest {
     assertThat(text.exit(LIMIT)).isEqualTo(ExitCodes.STILL_RUNNING);
     assertThat(text.stdout()).startsWith(batchId + " transcode: running, 2 jobs").contains("1 succeeded", "cost $");
     assertThat(lines(text.stderr())).containsExactly("spool: batch " + batchId + " still running after 1s");
+  }
+
+  @Test
+  void aCancelledRunningJobOfASharedServiceEndsWithinSecondsOfTheRequestAndTheCommandSaysAWorkerStopsIt()
+      throws Exception {
+    Path slow = MediaFixtures.sample(in, "slow.mp4", 1280, 720, 20);
+    host.devServer("--no-workers");
+    host.worker();
+    String batchId = submitDetached("--preset", "archive");
+    long ffmpeg = CliProcess.awaitFfmpeg(slow.toString(), 1).get(0);
+    JobRecord job = store.jobsOfBatch(batchId, 0, 1).get(0);
+    // What a command of this kind costs on this host now (a JVM, the job store): the yardstick.
+    long s0 = System.nanoTime();
+    assertThat(host.spool("jobs", "show", job.id()).exit(LIMIT)).isZero();
+    Duration show = Duration.ofNanos(System.nanoTime() - s0);
+
+    long c0 = System.nanoTime();
+    SpoolHost.Proc cancel = host.spool("jobs", "cancel", job.id());
+    assertThat(cancel.exit(LIMIT)).as("stderr: %s", cancel.stderr()).isZero();
+    long returned = System.nanoTime();
+    ProcessHandle.of(ffmpeg).ifPresent(h -> h.onExit().orTimeout(10, TimeUnit.SECONDS).join());
+    Duration ended = Duration.ofNanos(System.nanoTime() - returned);
+
+    assertThat(cancel.stdout().strip()).isEqualTo("cancel requested for " + job.id()
+        + "; the worker running it ends it within seconds and nothing is published");
+    assertThat(Duration.ofNanos(returned - c0)).as("jobs cancel (jobs show took %s)", show)
+        .isLessThan(show.plusSeconds(1));
+    assertThat(ended).as("from the command's return to the end of the job's ffmpeg").isLessThan(Duration.ofMillis(2500));
+    JobRecord cancelled = Eventually.await(LIMIT, "the job's record to end", () -> store.requireJob(job.id()),
+        r -> r.state().terminal());
+    assertThat(cancelled.state()).isEqualTo(JobState.CANCELLED);
+    assertThat(cancelled.outcome().attemptLog()).singleElement().satisfies(a -> assertThat(a.errorCode()).isEqualTo("CANCELLED"));
+    assertThat(out.resolve("slow.web.mp4")).doesNotExist();
   }
 
   /** Submits the inputs as a detached batch and returns its id. */
