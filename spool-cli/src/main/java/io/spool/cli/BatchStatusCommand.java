@@ -51,7 +51,8 @@ final class BatchStatusCommand extends SpoolSubcommand {
     }
 
     String human() {
-      StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%s %s: %s, %d jobs", id, type, state, total));
+      StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%s %s: %s, %s", id, type, state,
+          Units.count(total, "job")));
       jobs.forEach((s, n) -> sb.append(String.format(Locale.ROOT, ", %d %s", n, s)));
       if (costUsd > 0) {
         sb.append(", cost ").append(Units.usd(costUsd));

@@ -125,7 +125,7 @@ final class DoctorCommand extends SpoolSubcommand {
     }
     sb.append(String.format(Locale.ROOT, "  engine     embedded Temporal service and workers start in %d ms; a 1 s test job %s in %d ms%n",
         r.engineStartMillis(), r.engineJob().ok() ? "ran" : "FAILED", r.engineJob().millis()));
-    sb.append(String.format(Locale.ROOT, "  cpu        %d cores%n", h.cpuCores()));
+    sb.append(String.format(Locale.ROOT, "  cpu        %s%n", Units.count(h.cpuCores(), "core")));
     sb.append(String.format(Locale.ROOT, "  memory     %s%n", Units.bytes(h.memoryBytes())));
     sb.append(String.format(Locale.ROOT, "  disk       %s free in %s; %s free in %s%n",
         Units.bytes(h.spoolHomeFreeBytes()), h.spoolHome(), Units.bytes(h.tmpFreeBytes()), h.tmpDir()));

@@ -86,7 +86,7 @@ final class WorkerCommand extends SpoolSubcommand {
       started.put("cpu", config.cpuCores());
       started.put("memoryMiB", config.memoryMiB());
       print(started, "spool worker " + self.id() + ": serving " + String.join(",", worker.queues()) + " on " + target.target()
-          + " with " + config.cpuCores() + " cores" + (config.memoryMiB() > 0 ? " and " + config.memoryMiB() + " MiB" : "")
+          + " with " + Units.count(config.cpuCores(), "core") + (config.memoryMiB() > 0 ? " and " + config.memoryMiB() + " MiB" : "")
           + "   (Ctrl-C stops it)");
       // Temporal's pollers retry an unreachable service by themselves; say so once, not per poll.
       boolean reachable = true;
