@@ -92,7 +92,7 @@ final class JobsCommand {
         r = store.requireJob(id);
         attempts = store.attempts(id);
       }
-      StringBuilder human = new StringBuilder(Json.write(r));
+      StringBuilder human = new StringBuilder(human(r));
       for (AttemptRecord a : attempts) {
         human.append(String.format(Locale.ROOT, "%nattempt %d: %s, started %s, %s", a.number(),
             a.worker() == null ? "worker unknown" : "worker " + a.worker(), a.startedAt(),
@@ -102,6 +102,41 @@ final class JobsCommand {
       json.set("attempts", Json.MAPPER.valueToTree(attempts));
       print(json, human.toString());
       return ExitCodes.OK;
+    }
+
+    /** The record for people: a headline, then a labelled line per field that has a value. */
+    static String human(JobRecord r) {
+      io.spool.engine.JobOutcome o = r.outcome();
+      StringBuilder sb = new StringBuilder(r.id()).append(": ").append(r.type()).append(", ")
+          .append(r.state().name().toLowerCase(Locale.ROOT));
+      if (o != null && o.attempts() > 1) {
+        sb.append(" after ").append(Units.count(o.attempts(), "attempt"));
+      }
+      line(sb, "input", r.input());
+      line(sb, "output", r.output());
+      line(sb, "batch", r.batchId() == null ? null : r.batchId() + " (item " + r.index() + ")");
+      io.spool.engine.Resources res = r.resources();
+      line(sb, "resources", Units.count(res.cpu(), "core") + ", " + res.memoryMiB() + " MiB, gpu " + res.gpu() + ", timeout "
+          + Units.duration(res.timeout()) + ", " + res.retries().maxRetries()
+          + (res.retries().maxRetries() == 1 ? " retry" : " retries") + " at most (queue " + res.queue() + ")");
+      line(sb, "created", String.valueOf(r.createdAt()));
+      line(sb, "started", r.startedAt() == null ? null : r.startedAt().toString());
+      if (o != null) {
+        line(sb, "finished", o.finishedAt() == null ? null : o.finishedAt().toString());
+        line(sb, "error", o.errorCode() == null ? null : o.errorCode() + ": " + o.error());
+        line(sb, "usage", String.format(Locale.ROOT, "%.2f CPU-seconds, %.2f s wall%s; cost %s", o.metrics().cpuSeconds(),
+            o.metrics().wallSeconds(), o.speed() > 0 ? String.format(Locale.ROOT, ", %.2fx realtime", o.speed()) : "",
+            Units.usd(o.cost().totalUsd())));
+        o.details().entrySet().stream().sorted(Map.Entry.comparingByKey())
+            .forEach(d -> line(sb, d.getKey(), d.getValue()));
+      }
+      return sb.toString();
+    }
+
+    private static void line(StringBuilder sb, String label, String value) {
+      if (value != null && !value.isEmpty()) {
+        sb.append(String.format(Locale.ROOT, "%n  %-10s %s", label, value));
+      }
     }
   }
 
