@@ -43,6 +43,10 @@ final class DevServerCommand extends SpoolSubcommand {
     CountDownLatch stopped = new CountDownLatch(1);
     DevServer server = DevServer.start(config, port, cores);
     Signals.onStop(() -> {
+      server.mediaWorker().ifPresent(w -> {
+        err().println("spool dev-server: " + WorkerCommand.draining(w.runningJobs(), grace.grace));
+        err().flush();
+      });
       server.stop(grace.grace);
       stopped.countDown();
     });

@@ -64,6 +64,8 @@ final class WorkerCommand extends SpoolSubcommand {
       Signals.onStop(() -> {
         synchronized (serving) {
           if (serving.get()) {
+            err().println("spool worker: " + draining(worker.runningJobs(), grace.grace));
+            err().flush();
             worker.drain(grace.grace);
           }
           stopped.countDown();
@@ -110,6 +112,13 @@ final class WorkerCommand extends SpoolSubcommand {
       }
     }
     return ExitCodes.OK;
+  }
+
+  /** What a service that stops says as it begins to drain its {@code running} jobs. */
+  static String draining(int running, java.time.Duration grace) {
+    return "draining: " + (running == 0 ? "no job is running"
+        : Units.count(running, "running job") + (running == 1 ? " gets" : " get") + " up to " + Units.duration(grace)
+            + " to finish");
   }
 
   /**

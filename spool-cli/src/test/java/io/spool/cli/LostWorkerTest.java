@@ -89,6 +89,22 @@ class LostWorkerTest {
     }
   }
 
+  @Test
+  void aWorkerStoppedBySigtermSaysInOneLineThatItDrains() throws Exception {
+    Path slow = MediaFixtures.sample(in, "slow.mp4", 1280, 720, 20);
+    host.devServer("--no-workers");
+    SpoolHost.Proc worker = host.spool("worker", "--cpu", "1", "--grace", "1s");
+    Eventually.await(LIMIT, "the worker to start", () -> !worker.stdout().isEmpty() || !worker.process().isAlive());
+    assertThat(worker.stdout()).as("stderr: %s", worker.stderr()).contains(": serving cpu on " + host.target() + " with 1 core ");
+    submitDetached("--preset", "archive");
+    CliProcess.awaitFfmpeg(slow.toString(), 1);
+
+    CliProcess.signal(worker.process(), "TERM");
+
+    assertThat(worker.exit(LIMIT)).isZero();
+    assertThat(worker.stderr().strip()).isEqualTo("spool worker: draining: 1 running job gets up to 1s to finish");
+  }
+
   /** Submits the inputs as a detached batch and returns its id. */
   private String submitDetached(String... options) throws Exception {
     List<String> args = new java.util.ArrayList<>(List.of("batch", "transcode", in.toString(), "--out", out.toString(),

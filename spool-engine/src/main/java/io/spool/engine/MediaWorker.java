@@ -83,6 +83,11 @@ public final class MediaWorker implements AutoCloseable {
     return own.answers(TemporalConnection.ANSWER_WAIT);
   }
 
+  /** How many job attempts this worker has taken and not yet ended. */
+  public int runningJobs() {
+    return media.running();
+  }
+
   /**
    * Starts polling (for a worker made by {@link #connect}) and records this worker in the job
    * store of its Spool home, which its service's submitters share (see {@link #announce}).

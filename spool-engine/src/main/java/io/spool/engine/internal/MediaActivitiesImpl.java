@@ -103,6 +103,11 @@ public final class MediaActivitiesImpl implements MediaActivities {
     return self;
   }
 
+  /** How many attempts have begun here and not yet returned (running, or waiting for capacity). */
+  public int running() {
+    return live.size();
+  }
+
   /**
    * Ends every running attempt now (its ffmpeg ends); each fails as {@link ErrorCode#WORKER_STOPPED},
    * which Temporal retries on another worker.
