@@ -15,13 +15,23 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What the CLI prints for people: words that agree with their numbers. */
+/** What the CLI prints for people: words that agree with their numbers, hints where a command line trips. */
 class CliTextTest {
   @TempDir Path home;
+  @TempDir Path dir;
 
   @BeforeEach
   void home() {
     System.setProperty("spool.home", home.toString());
+  }
+
+  @Test
+  void aFileNameStartingWithADashIsRefusedWithAHintWhereItGoes() {
+    Cli.Result r = Cli.run("batch", "transcode", "-y.mp4", "--out", dir.toString());
+
+    assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(r.errLines()).singleElement().asString().startsWith("spool: Unknown option: '-y.mp4'")
+        .contains("(a file name starting with '-' goes after --)").endsWith("[BAD_ARGUMENT]");
   }
 
   @Test
