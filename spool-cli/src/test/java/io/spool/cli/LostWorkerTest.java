@@ -105,6 +105,37 @@ class LostWorkerTest {
     assertThat(worker.stderr().strip()).isEqualTo("spool worker: draining: 1 running job gets up to 1s to finish");
   }
 
+  @Test
+  void aWorkerStartingUpRemovesTheScratchFoldersOfKilledWorkers() throws Exception {
+    Path slow = MediaFixtures.sample(in, "slow.mp4", 1280, 720, 20);
+    host.devServer("--no-workers");
+    SpoolHost.Worker killed = host.worker();
+    String batchId = submitDetached("--preset", "archive");
+    CliProcess.awaitFfmpeg(slow.toString(), 1);
+    String jobId = store.jobsOfBatch(batchId, 0, 1).get(0).id();
+    Path scratch = home.resolve("scratch");
+    List<Path> left = Eventually.await(LIMIT, "the attempt's scratch folder", () -> scratchOf(scratch, jobId),
+        l -> !l.isEmpty());
+    host.kill(killed.proc());
+    assertThat(left).allSatisfy(p -> assertThat(p).exists());
+
+    host.worker();
+
+    Eventually.await(LIMIT, "the killed worker's scratch folder to be removed", () -> left.stream().noneMatch(Files::exists));
+  }
+
+  /** The scratch folders of a job's attempts. */
+  private static List<Path> scratchOf(Path scratch, String jobId) {
+    if (!Files.isDirectory(scratch)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(scratch)) {
+      return s.filter(p -> p.getFileName().toString().startsWith(jobId + "-a")).toList();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   /** Submits the inputs as a detached batch and returns its id. */
   private String submitDetached(String... options) throws Exception {
     List<String> args = new java.util.ArrayList<>(List.of("batch", "transcode", in.toString(), "--out", out.toString(),

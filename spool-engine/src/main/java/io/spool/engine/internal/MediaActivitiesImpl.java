@@ -79,6 +79,10 @@ public final class MediaActivitiesImpl implements MediaActivities {
     this.volumes = volumes;
     this.scratchRoot = scratchRoot;
     this.scratchStore = Scratch.storeOf(scratchRoot);
+    int removed = Scratch.removeAbandoned(scratchRoot);
+    if (removed > 0) {
+      LOG.info("removed {} scratch folder(s) that killed workers left in {}", removed, scratchRoot);
+    }
     this.minScratchBytes = minScratchBytes;
     this.cores = cores;
     this.cpu = new Semaphore(cores, true);
@@ -225,7 +229,7 @@ public final class MediaActivitiesImpl implements MediaActivities {
       Instant runStart = Instant.now();
       usage.start();
       beat.deadline(runStart, res.timeout());
-      try (Scratch scratch = Scratch.create(scratchRoot, scratchStore, request.jobId() + "-a" + attempt, minScratchBytes)) {
+      try (Scratch scratch = Scratch.create(scratchRoot, scratchStore, request.jobId(), attempt, minScratchBytes)) {
         JobResult result = type.run(new Context(request, attempt, ownSince, scratch.dir(), beat, usage.meter()),
             request.spec().params());
         return new JobOutcome(request.jobId(), request.batchId(), request.index(), request.spec().type(),
