@@ -152,7 +152,7 @@ final class DoctorCommand extends SpoolSubcommand {
           m.usable() ? m.kind() : "UNUSABLE, " + m.problem()));
     }
     sb.append(String.format(Locale.ROOT, "  asr        pocketsphinx %s%n", sp.pocketsphinx() ? "ready (English)" : "not ready: " + sp.pocketsphinxNote()));
-    sb.append(String.format(Locale.ROOT, "  cpu        %d cores%n", h.cpuCores()));
+    sb.append(String.format(Locale.ROOT, "  cpu        %s%n", Units.count(h.cpuCores(), "core")));
     sb.append(String.format(Locale.ROOT, "  memory     %s%n", Units.bytes(h.memoryBytes())));
     sb.append(String.format(Locale.ROOT, "  disk       %s free in %s; %s free in %s%n",
         Units.bytes(h.spoolHomeFreeBytes()), h.spoolHome(), Units.bytes(h.tmpFreeBytes()), h.tmpDir()));

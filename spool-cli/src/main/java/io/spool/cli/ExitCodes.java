@@ -15,6 +15,8 @@ public final class ExitCodes {
   public static final int ENVIRONMENT = 4;
   /** The output cannot be written there: read-only file system, a file in its path, no permission, disk full. */
   public static final int OUTPUT_NOT_WRITABLE = 5;
+  /** {@code batch wait --timeout} gave up waiting: the batch still runs. */
+  public static final int STILL_RUNNING = 6;
   /** Interrupted (Ctrl-C) and cancelled cleanly. */
   public static final int CANCELLED = 130;
 

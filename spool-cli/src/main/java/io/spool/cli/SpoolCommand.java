@@ -104,10 +104,17 @@ public final class SpoolCommand {
     @Override
     public int handleParseException(CommandLine.ParameterException ex, String[] args) {
       CommandLine cl = ex.getCommandLine();
-      String message = ex.getMessage() + " (see " + cl.getCommandSpec().qualifiedName() + " --help)";
+      String message = ex.getMessage() + (looksLikeAFileName(ex) ? " (a file name starting with '-' goes after --)" : "")
+          + " (see " + cl.getCommandSpec().qualifiedName() + " --help)";
       return report(new BadArgumentException(message), cl.getOut(), cl.getErr(),
           java.util.Arrays.asList(args).contains("--json"), false);
     }
+  }
+
+  /** Whether picocli took an argument for an unknown option that may be a file name ({@code -y.mp4}, not {@code --fast}). */
+  private static boolean looksLikeAFileName(CommandLine.ParameterException ex) {
+    return ex instanceof CommandLine.UnmatchedArgumentException u
+        && u.getUnmatched().stream().anyMatch(a -> a.startsWith("-") && !a.startsWith("--") && a.length() > 2);
   }
 
   /** The one place where failures become a one-line message, JSON and an exit code. */

@@ -37,6 +37,21 @@ final class Units {
         : String.format(Locale.ROOT, "%d:%02d", t / 60, t % 60);
   }
 
+  /** {@code n} and the noun, plural unless {@code n} is 1: "1 job", "2 jobs", "0 cores". */
+  static String count(long n, String noun) {
+    return n + " " + (n == 1 ? noun : noun + "s");
+  }
+
+  /** A duration as options take it: {@code 500ms}, {@code 90s}, {@code 10m}, {@code 2h}. */
+  static String duration(Duration d) {
+    long ms = d.toMillis();
+    if (ms % 1000 != 0) {
+      return ms + "ms";
+    }
+    long s = ms / 1000;
+    return s % 3600 == 0 && s > 0 ? s / 3600 + "h" : s % 60 == 0 && s > 0 ? s / 60 + "m" : s + "s";
+  }
+
   static String usd(double v) {
     return String.format(Locale.ROOT, "$%.6f", v);
   }

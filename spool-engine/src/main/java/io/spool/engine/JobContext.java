@@ -39,9 +39,9 @@ public interface JobContext {
   boolean exists(String ref);
 
   /**
-   * Whether a file stored at a reference was published by an earlier run of this very job, which a
-   * coordinator restart cut short after the publish but before the record said so: the job may
-   * replace it as its own.
+   * Whether a file stored at a reference was published by an earlier run or attempt of this very
+   * job, cut short after the publish but before it could say so (its coordinator restarted, its
+   * worker killed or stopped): the job may replace it as its own.
    */
   boolean publishedByThisJob(String ref);
 

@@ -73,6 +73,22 @@ public final class MediaWorker implements AutoCloseable {
   }
 
   /**
+   * Whether its service answers now, asked as a worker about to start asks it (for a worker made by
+   * {@link #connect}; each question waits a few seconds at most).
+   *
+   * @throws io.spool.media.EnvironmentException where the service answers but cannot serve this
+   *     worker: TLS fails, or it has no such namespace
+   */
+  public boolean serviceAnswers() {
+    return own.answers(TemporalConnection.ANSWER_WAIT);
+  }
+
+  /** How many job attempts this worker has taken and not yet ended. */
+  public int runningJobs() {
+    return media.running();
+  }
+
+  /**
    * Starts polling (for a worker made by {@link #connect}) and records this worker in the job
    * store of its Spool home, which its service's submitters share (see {@link #announce}).
    */

@@ -58,6 +58,8 @@ public final class SpoolEngine implements AutoCloseable {
   /** The shared service this engine submits to; null for an embedded engine. */
   private final TemporalSettings shared;
   private final TemporalConnection connection;
+  /** Whether the shared service answered the connection's first questions; null for an embedded engine. */
+  private final CompletableFuture<Boolean> answered;
   /** The service {@link #prestart} began, until {@link #temporal} has taken it; null otherwise. */
   private CompletableFuture<Service> prestarted; // guarded by this
   private Temporal temporal; // guarded by this
@@ -73,10 +75,11 @@ public final class SpoolEngine implements AutoCloseable {
     this.shared = shared;
     if (shared != null) {
       this.connection = TemporalConnection.to(shared, WorkerRef.thisProcess("submit").identity());
-      connection.warmUp(); // while the command prepares its jobs
+      this.answered = connection.warmUp(); // while the command prepares its jobs
       return;
     }
     this.connection = null;
+    this.answered = null;
     this.prestarted = PRESTARTED.getAndSet(null);
     if (prestarted == null) {
       temporal(); // nothing started the service ahead: start it now, as a caller of embedded() expects
@@ -182,11 +185,36 @@ public final class SpoolEngine implements AutoCloseable {
   /**
    * An engine that submits to a shared Temporal service, whose coordinator ({@code spool dev-server},
    * {@code spool serve}) and media workers ({@code spool worker}) run the jobs; it shares the job
-   * store with them (the same Spool home on one host, or PostgreSQL). Connecting sends nothing:
-   * an unreachable service fails the first submit.
+   * store with them (the same Spool home on one host, or PostgreSQL). Connecting only asks, in
+   * the background, whether the service answers: an unreachable one fails the first submit
+   * ({@link #requireService}).
    */
   public static SpoolEngine connect(EngineConfig config, TemporalSettings service) {
     return new SpoolEngine(config, java.util.Objects.requireNonNull(service, "service"));
+  }
+
+  /**
+   * For an engine that submits to a shared service: returns once the service has answered, and
+   * fails at once where none answers within a few seconds, or it cannot serve this process (TLS,
+   * namespace), so that a submitter stops before it writes any record or results file. Nothing
+   * to do for an embedded engine.
+   *
+   * @throws io.spool.media.EnvironmentException when the service does not answer or cannot serve
+   */
+  public void requireService() {
+    if (answered == null) {
+      return;
+    }
+    boolean ok;
+    try {
+      ok = answered.join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
+    if (!ok) {
+      throw new io.spool.media.EnvironmentException("no Temporal service answers at " + shared.target()
+          + " (start one with `spool dev-server`, or unset SPOOL_TEMPORAL)");
+    }
   }
 
   /** Whether this engine runs its jobs itself, in this process (and they end with it). */
@@ -291,7 +319,7 @@ public final class SpoolEngine implements AutoCloseable {
 
   /** Submits one job and returns at once (the guide's {@code f.spawn(x)}). */
   public JobHandle spawn(JobSpec job) {
-    BatchHandle b = submit(job.type(), List.of(job), 1);
+    BatchHandle b = submit(job.type(), List.of(job), 1, "job");
     return new JobHandle(b, b.jobIds().get(0));
   }
 
@@ -310,7 +338,13 @@ public final class SpoolEngine implements AutoCloseable {
    * adds up to the cores at most).
    */
   public BatchHandle submit(String type, List<JobSpec> jobs, int concurrency) {
+    return submit(type, jobs, concurrency, "batch");
+  }
+
+  /** {@link #submit}; {@code what} names what was submitted in a failure: a batch, or a job. */
+  private BatchHandle submit(String type, List<JobSpec> jobs, int concurrency, String what) {
     checkOpen();
+    requireService();
     if (jobs.size() > MAX_BATCH_JOBS) {
       throw new BadArgumentException("a batch holds at most " + MAX_BATCH_JOBS + " jobs; split " + jobs.size() + " into several");
     }
@@ -345,14 +379,14 @@ public final class SpoolEngine implements AutoCloseable {
       // started it: the id is new, so no other can own it.
     } catch (RuntimeException e) {
       Instant at = Instant.now();
-      String why = "the batch could not be started: " + e.getMessage();
+      String why = "the " + what + " could not be started: " + e.getMessage();
       for (String id : ids) {
         store.update(id, r -> r.state().terminal() ? r : r.withOutcome(r.endedBefore(JobState.FAILED,
             io.spool.media.ErrorCode.ENVIRONMENT.name(), why, at)));
       }
       store.batch(batchId).ifPresent(b -> store.putBatch(b.ended(JobState.FAILED, at, 0, ids.size(), 0, JobCost.ZERO)));
       throw new io.spool.media.EnvironmentException(embedded() ? why
-          : "the Temporal service at " + shared.target() + " did not take the batch (is spool dev-server running?): "
+          : "the Temporal service at " + shared.target() + " did not take the " + what + " (is spool dev-server running?): "
               + rootMessage(e));
     }
     return handle;

@@ -287,6 +287,7 @@ public final class TranscodeBatch {
     if (resume) {
       folders.forEach(AtomicOutput::removeAbandoned);
     }
+    engine.requireService(); // before the results file: a batch that cannot start leaves none
     ResultsManifest manifest = ResultsManifest.open(resultsFile);
     if (todo.isEmpty()) {
       return new Run(skipped, null, manifest, Map.of(), Map.of());
