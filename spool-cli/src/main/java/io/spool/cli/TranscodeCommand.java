@@ -3,17 +3,17 @@ package io.spool.cli;
 import io.spool.engine.JobHandle;
 import io.spool.engine.JobOutcome;
 import io.spool.engine.JobState;
-import io.spool.engine.RunningJob;
+import io.spool.engine.JobSpec;
 import io.spool.engine.SpoolEngine;
 import io.spool.engine.TranscodeJob;
 import io.spool.media.Preset;
-import io.spool.media.Progress;
 import io.spool.media.TranscodeOptions;
 import io.spool.volumes.VolumePath;
 import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code spool transcode IN [OUT]}: one file, as one job on the embedded engine. */
@@ -23,7 +23,6 @@ import picocli.CommandLine.Parameters;
 final class TranscodeCommand extends SpoolSubcommand {
   /** One file's time limit per attempt unless --timeout says otherwise: long enough for a feature film. */
   static final Duration FILE_TIMEOUT = Duration.ofHours(24);
-  private static final long PROGRESS_POLL_MILLIS = 250;
 
   @Parameters(index = "0", paramLabel = "IN", description = "Input media file or VOLUME:path.")
   String input;
@@ -33,6 +32,10 @@ final class TranscodeCommand extends SpoolSubcommand {
   String output;
 
   @Mixin TranscodeFlags flags;
+
+  @Option(names = "--measure-quality",
+      description = "Also measure the output against the input (PSNR and SSIM, mean and worst frame) before publishing it.")
+  boolean measureQuality;
 
   @Mixin JobFlags job;
 
@@ -44,9 +47,10 @@ final class TranscodeCommand extends SpoolSubcommand {
     try (SpoolEngine engine = startEngine(service.settings())) {
       String in = ref(engine, input);
       String out = output != null ? ref(engine, output) : defaultOutput(engine, in, options.preset());
-      JobHandle handle = engine.spawn(TranscodeJob.spec(in, out, options,
-          job.resources(engine.config().cpuCores(), FILE_TIMEOUT), job.overwrite));
-      JobOutcome outcome = awaitWithProgress(handle, fileName(in));
+      JobSpec spec = TranscodeJob.spec(in, out, options, job.resources(engine.config().cpuCores(), FILE_TIMEOUT),
+          job.overwrite);
+      JobHandle handle = engine.spawn(measureQuality ? TranscodeJob.measuringQuality(spec) : spec);
+      JobOutcome outcome = JobProgress.await(handle, fileName(in), common, err());
       if (outcome.state() != JobState.SUCCEEDED) {
         throw JobFailure.of(outcome);
       }
@@ -71,40 +75,5 @@ final class TranscodeCommand extends SpoolSubcommand {
 
   private static String fileName(String ref) {
     return ref.substring(ref.lastIndexOf('/') + 1);
-  }
-
-  /** Waits for the job, drawing its heartbeat progress on a terminal. */
-  private JobOutcome awaitWithProgress(JobHandle handle, String label) {
-    if (!common.showsProgress()) {
-      return handle.result();
-    }
-    ProgressBar bar = ProgressBar.forCommand(err(), label, common);
-    Thread painter = new Thread(() -> {
-      try {
-        while (!Thread.currentThread().isInterrupted()) {
-          handle.progress().ifPresent(r -> bar.onProgress(progressOf(r)));
-          Thread.sleep(PROGRESS_POLL_MILLIS);
-        }
-      } catch (InterruptedException e) {
-        // the job has ended
-      }
-    }, "spool-transcode-progress");
-    painter.setDaemon(true);
-    painter.start();
-    try {
-      return handle.result();
-    } finally {
-      painter.interrupt();
-      try {
-        painter.join(1000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      bar.finish();
-    }
-  }
-
-  private static Progress progressOf(RunningJob r) {
-    return new Progress(r.fraction(), 0, 0, 0, r.speed(), r.etaMillis() > 0 ? Duration.ofMillis(r.etaMillis()) : null, false);
   }
 }

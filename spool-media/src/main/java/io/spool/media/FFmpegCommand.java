@@ -13,6 +13,7 @@ public final class FFmpegCommand {
   private final List<Input> inputs;
   private final List<Output> outputs;
   private final List<String> extraArguments;
+  private final FilterGraph filterGraph;
 
   private FFmpegCommand(Builder b) {
     if (b.inputs.isEmpty()) {
@@ -24,6 +25,7 @@ public final class FFmpegCommand {
     this.inputs = List.copyOf(b.inputs);
     this.outputs = List.copyOf(b.outputs);
     this.extraArguments = List.copyOf(b.extraArguments);
+    this.filterGraph = b.filterGraph;
   }
 
   public static Builder newBuilder() {
@@ -36,6 +38,10 @@ public final class FFmpegCommand {
 
   public List<Output> outputs() {
     return outputs;
+  }
+
+  public FilterGraph filterGraph() {
+    return filterGraph;
   }
 
   /** The arguments after the ffmpeg binary, with progress reporting and metering switched on. */
@@ -60,12 +66,21 @@ public final class FFmpegCommand {
         a.addAll(List.of("-i", Arguments.fileUrl(in.path())));
       }
     }
+    if (!filterGraph.isEmpty()) {
+      a.addAll(List.of("-filter_complex", filterGraph.render()));
+    }
     for (Output out : outputs) {
       for (int index : out.streams()) {
         a.addAll(List.of("-map", "0:" + index));
       }
+      for (Pad pad : out.maps()) {
+        a.addAll(List.of("-map", pad.mapArgument()));
+      }
       if (!out.videoFilters().isEmpty()) {
         a.addAll(List.of("-vf", out.videoFilters().render()));
+      }
+      if (!out.audioFilters().isEmpty()) {
+        a.addAll(List.of("-af", out.audioFilters().render()));
       }
       VideoEncoding v = out.video();
       if (v == null) {
@@ -133,11 +148,18 @@ public final class FFmpegCommand {
     private final List<Input> inputs = new ArrayList<>();
     private final List<Output> outputs = new ArrayList<>();
     private final List<String> extraArguments = new ArrayList<>();
+    private FilterGraph filterGraph = FilterGraph.EMPTY;
 
     private Builder() {}
 
     public Builder input(Input input) {
       inputs.add(Objects.requireNonNull(input, "input"));
+      return this;
+    }
+
+    /** The command's filter graph ({@code -filter_complex}); outputs {@link Output.Builder#map map} its labels. */
+    public Builder filterGraph(FilterGraph graph) {
+      this.filterGraph = Objects.requireNonNull(graph, "graph");
       return this;
     }
 

@@ -12,6 +12,10 @@ public record FilterChain(List<Filter> filters) {
     filters = List.copyOf(filters);
   }
 
+  public static FilterChain of(Filter... filters) {
+    return new FilterChain(List.of(filters));
+  }
+
   public FilterChain then(Filter f) {
     List<Filter> copy = new ArrayList<>(filters);
     copy.add(f);

@@ -20,7 +20,9 @@ public record Output(
     Integer threads,
     boolean fastStart,
     String codecTag,
-    Integer frames) {
+    Integer frames,
+    List<Pad> maps,
+    FilterChain audioFilters) {
 
   public Output {
     Objects.requireNonNull(path, "path");
@@ -34,7 +36,9 @@ public record Output(
       Arguments.token("subtitle codec", subtitleCodec);
     }
     streams = List.copyOf(streams);
+    maps = maps == null ? List.of() : List.copyOf(maps);
     Objects.requireNonNull(videoFilters, "videoFilters");
+    audioFilters = audioFilters == null ? FilterChain.EMPTY : audioFilters;
     if (threads != null && threads < 1) {
       throw new BadArgumentException("threads must be >= 1, got " + threads);
     }
@@ -59,6 +63,8 @@ public record Output(
     b.fastStart = fastStart;
     b.codecTag = codecTag;
     b.frames = frames;
+    b.maps.addAll(maps);
+    b.audioFilters = audioFilters;
     return b;
   }
 
@@ -74,6 +80,8 @@ public record Output(
     private boolean fastStart;
     private String codecTag;
     private Integer frames;
+    private final List<Pad> maps = new ArrayList<>();
+    private FilterChain audioFilters = FilterChain.EMPTY;
 
     private Builder(Path path) {
       this.path = path;
@@ -114,6 +122,21 @@ public record Output(
       return this;
     }
 
+    /**
+     * Maps a stream of any input, or an output of the command's {@link FilterGraph}, into this
+     * output (after the streams of {@link #stream}).
+     */
+    public Builder map(Pad pad) {
+      maps.add(Objects.requireNonNull(pad, "pad"));
+      return this;
+    }
+
+    /** Filters for the audio ({@code -af}). */
+    public Builder audioFilters(FilterChain chain) {
+      this.audioFilters = chain;
+      return this;
+    }
+
     public Builder videoFilters(FilterChain chain) {
       this.videoFilters = chain;
       return this;
@@ -141,7 +164,8 @@ public record Output(
     }
 
     public Output build() {
-      return new Output(path, format, streams, video, audio, subtitleCodec, videoFilters, threads, fastStart, codecTag, frames);
+      return new Output(path, format, streams, video, audio, subtitleCodec, videoFilters, threads, fastStart, codecTag, frames,
+          maps, audioFilters);
     }
   }
 }
