@@ -39,6 +39,7 @@ public final class SpoolCommand {
     m.put("probe", ProbeCommand.class);
     m.put("transcode", TranscodeCommand.class);
     m.put("quality", QualityCommand.class);
+    m.put("thumbnails", ThumbnailsCommand.class);
     m.put("batch", BatchCommand.class);
     m.put("jobs", JobsCommand.class);
     m.put("volume", VolumeCommand.class);

@@ -81,6 +81,7 @@ public record EngineConfig(
       this.home = home.toAbsolutePath();
       jobType(new TranscodeJob());
       jobType(new QualityJob());
+      jobType(new ThumbnailsJob());
     }
 
     public Builder tools(Toolchain tools) {

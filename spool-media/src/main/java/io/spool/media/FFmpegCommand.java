@@ -54,11 +54,16 @@ public final class FFmpegCommand {
       a.addAll(List.of("-filter_threads", String.valueOf(threads)));
     }
     for (Input in : inputs) {
+      if (in.seekSeconds() != null) {
+        a.addAll(List.of("-ss", String.format(java.util.Locale.ROOT, "%.6f", in.seekSeconds())));
+      }
       if (in.durationSeconds() != null) {
         a.addAll(List.of("-t", seconds(in.durationSeconds())));
       }
       if (in.generator() != null) {
         a.addAll(List.of("-f", "lavfi", "-i", in.generator().render()));
+      } else if (in.images() != null) {
+        a.addAll(List.of("-f", "image2", "-start_number", "1", "-i", in.images().pattern()));
       } else {
         if (threads != null) {
           a.addAll(List.of("-threads", String.valueOf(threads)));
@@ -131,11 +136,20 @@ public final class FFmpegCommand {
       if (out.fastStart()) {
         a.addAll(List.of("-movflags", "+faststart"));
       }
+      if (out.images() != null) {
+        a.addAll(List.of("-start_number", "1"));
+      } else if ("image2".equals(out.format())) {
+        a.addAll(List.of("-update", "1")); // one image: its name is a name, not a pattern
+      }
       a.addAll(extraArguments);
       if (out.format() != null) {
         a.addAll(List.of("-f", out.format()));
       }
-      a.add(out.format() != null && out.format().equals("null") ? "-" : Arguments.fileUrl(out.path()));
+      if (out.images() != null) {
+        a.add(out.images().pattern());
+      } else {
+        a.add(out.format() != null && out.format().equals("null") ? "-" : Arguments.fileUrl(out.path()));
+      }
     }
     return List.copyOf(a);
   }

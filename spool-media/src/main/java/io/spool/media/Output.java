@@ -22,7 +22,8 @@ public record Output(
     String codecTag,
     Integer frames,
     List<Pad> maps,
-    FilterChain audioFilters) {
+    FilterChain audioFilters,
+    ImageSequence images) {
 
   public Output {
     Objects.requireNonNull(path, "path");
@@ -65,6 +66,7 @@ public record Output(
     b.frames = frames;
     b.maps.addAll(maps);
     b.audioFilters = audioFilters;
+    b.images = images;
     return b;
   }
 
@@ -82,6 +84,7 @@ public record Output(
     private Integer frames;
     private final List<Pad> maps = new ArrayList<>();
     private FilterChain audioFilters = FilterChain.EMPTY;
+    private ImageSequence images;
 
     private Builder(Path path) {
       this.path = path;
@@ -131,6 +134,16 @@ public record Output(
       return this;
     }
 
+    /**
+     * Writes the frames as numbered images instead of one file at the path ({@code image2}); the
+     * path then only names the output in messages.
+     */
+    public Builder images(ImageSequence images) {
+      this.images = images;
+      this.format = "image2";
+      return this;
+    }
+
     /** Filters for the audio ({@code -af}). */
     public Builder audioFilters(FilterChain chain) {
       this.audioFilters = chain;
@@ -165,7 +178,7 @@ public record Output(
 
     public Output build() {
       return new Output(path, format, streams, video, audio, subtitleCodec, videoFilters, threads, fastStart, codecTag, frames,
-          maps, audioFilters);
+          maps, audioFilters, images);
     }
   }
 }
