@@ -28,6 +28,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,6 +57,12 @@ public final class Thumbnails {
   private static final double KEYFRAME_WINDOW_SECONDS = 60;
   private static final int SPRITE_COLUMNS = 10;
   private static final Pattern PICKED = Pattern.compile("frame id #(\\d+) .*selected from a set of");
+  /**
+   * Up to this many JPEG thumbnails, each time's frame is also kept at full size as it is decoded,
+   * so the poster needs no decoding of its own (a seek decodes from the keyframe before it, which
+   * costs more than encoding a few large JPEGs; many of them, or PNGs, would cost more instead).
+   */
+  private static final int POSTER_CANDIDATES = 60;
   private static final double EXTRACT_STAGE = 0.85;
   private static final double COMPOSE_STAGE = 0.9;
 
@@ -103,13 +110,41 @@ public final class Thumbnails {
       throw new SpoolException(ErrorCode.IO_ERROR, "cannot make the folder " + folder + ": " + e);
     }
     ImageSequence thumbs = new ImageSequence(folder, "thumb-", 4, ext);
-    FilterChain scale = FilterChain.of(Filter.of("scale").with("w", width).with("h", height), Filter.of("setsar").with("sar", "1"));
+    Path candidatesFolder = folder.resolve(".poster-candidates");
+    ImageSequence candidates = ext.equals("jpg") && plan.times().size() <= POSTER_CANDIDATES
+        ? new ImageSequence(candidatesFolder, "full-", 4, ext) : null;
+    Sizes sizes = new Sizes(scaled(width, height), scaled(even(dw), even(dh)));
     ProgressListener extracting = listener.within(0, EXTRACT_STAGE);
-    if (method == ThumbnailOptions.Method.SEEK) {
-      seek(metered, input, v, plan.times(), thumbs, scale, options, started, extracting);
-    } else {
-      scan(metered, input, v, plan.times(), thumbs, scale, options, started, extracting);
+    try {
+      if (candidates != null) {
+        Files.createDirectories(candidatesFolder);
+      }
+      if (method == ThumbnailOptions.Method.SEEK) {
+        seek(metered, input, v, plan.times(), thumbs, candidates, sizes, options, started, extracting);
+      } else {
+        scan(metered, input, v, plan.times(), thumbs, candidates, sizes, options, started, extracting);
+      }
+      return finish(metered, input, folder, plan, thumbs, candidates, sizes, v, method, width, height, duration, options,
+          started, meter, listener);
+    } catch (IOException e) {
+      throw new SpoolException(ErrorCode.IO_ERROR, "cannot write thumbnails in " + folder + ": " + e);
+    } finally {
+      deleteQuietly(candidatesFolder);
     }
+  }
+
+  /** The scaling to a thumbnail, and to the full picture (upright, square pixels). */
+  private record Sizes(FilterChain thumbnail, FilterChain full) {}
+
+  private static FilterChain scaled(int w, int h) {
+    return FilterChain.of(Filter.of("scale").with("w", w).with("h", h), Filter.of("setsar").with("sar", "1"));
+  }
+
+  /** Checks the thumbnails, picks the poster, makes the sprite and the track. */
+  private ThumbnailSet finish(Toolchain metered, Path input, Path folder, ThumbnailPlan plan, ImageSequence thumbs,
+      ImageSequence candidates, Sizes sizes, MediaStream v, ThumbnailOptions.Method method, int width, int height,
+      double duration, ThumbnailOptions options, long started, UsageMeter meter, ProgressListener listener) throws IOException {
+    String ext = options.format();
     List<Path> files = new ArrayList<>();
     for (int i = 0; i < plan.times().size(); i++) {
       Path f = thumbs.file(i + 1);
@@ -126,12 +161,15 @@ public final class Thumbnails {
     int pick = compose(metered, thumbs, n, sprite, columns, rows, folder, ext, options, started,
         listener.within(EXTRACT_STAGE, COMPOSE_STAGE));
     Path poster = folder.resolve("poster." + ext);
-    FFmpegRunner.using(metered).run(FFmpegCommand.newBuilder()
-        .input(Input.of(input).from(plan.times().get(pick)))
-        .output(image(poster, ext).map(Pad.stream(0, v.index())).frames(1).threads(options.threads())
-            .videoFilters(FilterChain.of(Filter.of("scale").with("w", even(dw)).with("h", even(dh)),
-                Filter.of("setsar").with("sar", "1"))).build())
-        .build(), run(options, started, 0, listener.within(COMPOSE_STAGE, 1)));
+    if (candidates != null && Files.isRegularFile(candidates.file(pick + 1))) {
+      Files.move(candidates.file(pick + 1), poster, StandardCopyOption.REPLACE_EXISTING);
+    } else {
+      FFmpegRunner.using(metered).run(FFmpegCommand.newBuilder()
+          .input(Input.of(input).from(plan.times().get(pick)))
+          .output(image(poster, ext).map(Pad.stream(0, v.index())).frames(1).threads(options.threads())
+              .videoFilters(sizes.full()).build())
+          .build(), run(options, started, 0, listener.within(COMPOSE_STAGE, 1)));
+    }
     if (!Files.isRegularFile(poster) || size(poster) == 0) {
       throw new InvalidInputException(String.format(Locale.ROOT, "no frame at %.3f s could be decoded from %s",
           plan.times().get(pick), input.getFileName()));
@@ -142,11 +180,7 @@ public final class Thumbnails {
       targets.add(sprite == null ? files.get(i).getFileName().toString() : String.format(Locale.ROOT, "%s#xywh=%d,%d,%d,%d",
           sprite.getFileName(), (i % columns) * width, (i / columns) * height, width, height));
     }
-    try {
-      Files.writeString(track, plan.webVtt(targets), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new SpoolException(ErrorCode.IO_ERROR, "cannot write " + track + ": " + e);
-    }
+    Files.writeString(track, plan.webVtt(targets), StandardCharsets.UTF_8);
     listener.onProgress(new Progress(1, duration, n, 0, 0, Duration.ZERO, true));
     double wall = (System.nanoTime() - started) / 1e9;
     return new ThumbnailSet(files, plan.times(), poster, pick, sprite, columns, rows, track, method, width, height, duration,
@@ -170,14 +204,18 @@ public final class Thumbnails {
 
   /** One input per time, seeking there; a few times per ffmpeg process. */
   private static void seek(Toolchain tools, Path input, MediaStream v, List<Double> times, ImageSequence thumbs,
-      FilterChain scale, ThumbnailOptions o, long started, ProgressListener listener) {
+      ImageSequence candidates, Sizes sizes, ThumbnailOptions o, long started, ProgressListener listener) {
     for (int first = 0; first < times.size(); first += SEEKS_PER_PROCESS) {
       int end = Math.min(times.size(), first + SEEKS_PER_PROCESS);
       FFmpegCommand.Builder cmd = FFmpegCommand.newBuilder();
       for (int i = first; i < end; i++) {
         cmd.input(Input.of(input).from(times.get(i)));
         cmd.output(image(thumbs.file(i + 1), thumbs.extension()).map(Pad.stream(i - first, v.index())).frames(1)
-            .videoFilters(scale).threads(o.threads()).build());
+            .videoFilters(sizes.thumbnail()).threads(o.threads()).build());
+        if (candidates != null) {
+          cmd.output(image(candidates.file(i + 1), candidates.extension()).map(Pad.stream(i - first, v.index())).frames(1)
+              .videoFilters(sizes.full()).threads(o.threads()).build());
+        }
       }
       FFmpegRunner.using(tools).run(cmd.build(), run(o, started, 0, ProgressListener.NONE));
       listener.onProgress(new Progress((double) end / times.size(), times.get(end - 1), end, 0, 0, null, false));
@@ -186,7 +224,7 @@ public final class Thumbnails {
 
   /** One pass from the start to the last time: each time's branch keeps the first frame at or after it. */
   private static void scan(Toolchain tools, Path input, MediaStream v, List<Double> times, ImageSequence thumbs,
-      FilterChain scale, ThumbnailOptions o, long started, ProgressListener listener) {
+      ImageSequence candidates, Sizes sizes, ThumbnailOptions o, long started, ProgressListener listener) {
     List<Pad> branches = new ArrayList<>();
     for (int i = 0; i < times.size(); i++) {
       branches.add(Pad.label("s" + i));
@@ -197,10 +235,15 @@ public final class Thumbnails {
     for (int i = 0; i < times.size(); i++) {
       FilterChain pick = FilterChain.of(Filter.of("trim").with("start", String.format(Locale.ROOT, "%.6f", times.get(i))),
           Filter.of("trim").with("end_frame", 1));
-      for (Filter f : scale.filters()) {
-        pick = pick.then(f);
+      if (candidates == null) {
+        graph = graph.then(branches.get(i), join(pick, sizes.thumbnail()), Pad.label("t" + i));
+      } else {
+        graph = graph.then(List.of(branches.get(i)), pick.then(Filter.of("split")), List.of(Pad.label("a" + i), Pad.label("b" + i)))
+            .then(Pad.label("a" + i), sizes.thumbnail(), Pad.label("t" + i))
+            .then(Pad.label("b" + i), sizes.full(), Pad.label("f" + i));
+        cmd.output(image(candidates.file(i + 1), candidates.extension()).map(Pad.label("f" + i)).frames(1)
+            .threads(o.threads()).build());
       }
-      graph = graph.then(branches.get(i), pick, Pad.label("t" + i));
       cmd.output(image(thumbs.file(i + 1), thumbs.extension()).map(Pad.label("t" + i)).frames(1).threads(o.threads())
           .build());
     }
@@ -240,6 +283,25 @@ public final class Thumbnails {
       }
     }
     return n / 2; // the filter said nothing: the middle one stands for the set
+  }
+
+  private static FilterChain join(FilterChain a, FilterChain b) {
+    FilterChain c = a;
+    for (Filter f : b.filters()) {
+      c = c.then(f);
+    }
+    return c;
+  }
+
+  private static void deleteQuietly(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (var s = Files.walk(dir)) {
+      s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // left in a scratch folder, which is removed with its job
+    }
   }
 
   /** A single image in the set's format. */

@@ -92,17 +92,30 @@ class ThumbnailsTest {
     assertThat(previousEnd).isCloseTo(set.durationSeconds(), org.assertj.core.api.Assertions.within(0.001));
   }
 
-  @Test
-  void thePosterIsOneOfTheThumbnailsFramesAtFullSize() {
+  @ParameterizedTest
+  @EnumSource(value = ThumbnailOptions.Method.class, names = {"SEEK", "SCAN"})
+  void thePosterIsOneOfTheThumbnailsFramesAtFullSize(ThumbnailOptions.Method method) throws Exception {
     Path in = clip();
 
-    ThumbnailSet set = make(in, ThumbnailOptions.newBuilder().count(4).width(160).format("png").build());
+    // PNG posters are decoded again at their time; JPEG ones are kept at full size as the thumbnails are made.
+    ThumbnailSet png = make(in, ThumbnailOptions.newBuilder().count(4).width(160).format("png").method(method).build());
+    assertThat(MediaFixtures.independentStreams(png.poster()).get(0)).containsEntry("width", "320").containsEntry("height", "240");
+    double t = png.times().get(png.posterIndex());
+    assertThat(psnr(png.poster(), referenceFrame(in, t, 320, 240, "poster-ref.png"))).isGreaterThanOrEqualTo(40);
+    assertThat(png.sprite()).isNull();
+    assertThat(png.track()).exists();
 
-    assertThat(MediaFixtures.independentStreams(set.poster()).get(0)).containsEntry("width", "320").containsEntry("height", "240");
-    Path expected = referenceFrame(in, set.times().get(set.posterIndex()), 320, 240, "poster-ref.png");
-    assertThat(psnr(set.poster(), expected)).isGreaterThanOrEqualTo(40);
-    assertThat(set.sprite()).isNull();
-    assertThat(set.track()).exists();
+    ThumbnailSet jpg = Thumbnails.using(MediaFixtures.tools()).make(in, dir.resolve("jpg"),
+        ThumbnailOptions.newBuilder().count(4).width(160).method(method).build(), ProgressListener.NONE);
+    assertThat(jpg.posterIndex()).isEqualTo(png.posterIndex());
+    assertThat(MediaFixtures.independentStreams(jpg.poster()).get(0)).containsEntry("width", "320").containsEntry("height", "240");
+    double right = psnr(jpg.poster(), referenceFrame(in, t, 320, 240, "jpg-ref.png"));
+    double next = psnr(jpg.poster(), referenceFrame(in, t + 0.04, 320, 240, "jpg-next.png"));
+    assertThat(right).isGreaterThan(next + 3);
+    try (var files = Files.list(dir.resolve("jpg"))) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(
+          "thumb-0001.jpg", "thumb-0002.jpg", "thumb-0003.jpg", "thumb-0004.jpg", "poster.jpg", "thumbnails.vtt");
+    }
   }
 
   @Test
