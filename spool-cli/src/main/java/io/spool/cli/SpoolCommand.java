@@ -40,6 +40,7 @@ public final class SpoolCommand {
     m.put("transcode", TranscodeCommand.class);
     m.put("quality", QualityCommand.class);
     m.put("thumbnails", ThumbnailsCommand.class);
+    m.put("audio", AudioCommand.class);
     m.put("batch", BatchCommand.class);
     m.put("jobs", JobsCommand.class);
     m.put("volume", VolumeCommand.class);

@@ -82,6 +82,8 @@ public record EngineConfig(
       jobType(new TranscodeJob());
       jobType(new QualityJob());
       jobType(new ThumbnailsJob());
+      jobType(new AudioExtractJob());
+      jobType(new AudioNormalizeJob());
     }
 
     public Builder tools(Toolchain tools) {
