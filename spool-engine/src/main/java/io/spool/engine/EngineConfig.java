@@ -84,6 +84,9 @@ public record EngineConfig(
       jobType(new ThumbnailsJob());
       jobType(new AudioExtractJob());
       jobType(new AudioNormalizeJob());
+      jobType(new FramesOverlayJob());
+      jobType(new FramesExtractJob());
+      jobType(FramesProcessJob.of(java.util.Map.of())); // register one with processors to run any
     }
 
     public Builder tools(Toolchain tools) {

@@ -1,18 +1,9 @@
 package io.spool.engine;
 
-import io.spool.media.ErrorCode;
-import io.spool.media.FFprobe;
-import io.spool.media.OutputExistsException;
-import io.spool.media.SpoolException;
 import io.spool.media.thumbnails.ThumbnailOptions;
 import io.spool.media.thumbnails.ThumbnailSet;
 import io.spool.media.thumbnails.Thumbnails;
-import io.spool.volumes.Volume;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -73,70 +64,29 @@ public final class ThumbnailsJob implements JobType {
     ThumbnailOptions options = options(p).toBuilder().threads(ctx.resources().cpu()).timeout(ctx.remaining()).build();
     String folder = p.string("folder");
     Path in = ctx.input(p.string("input"));
-    if (!p.flag("overwrite")) {
-      // The names every set has: a second run into the same folder fails before any work.
-      for (String name : List.of("thumb-0001." + options.format(), "poster." + options.format(), "thumbnails.vtt")) {
-        String ref = child(folder, name);
-        if (ctx.exists(ref) && !ctx.publishedByThisJob(ref)) {
-          FFprobe.using(ctx.tools()).probe(in); // a bad input is the first thing to say
-          throw new OutputExistsException(ref);
-        }
-      }
-    }
+    // The names every set has: a second run into the same folder fails before any work.
+    FolderOutput.checkFree(ctx, in, folder, p.flag("overwrite"),
+        List.of("thumb-0001." + options.format(), "poster." + options.format(), "thumbnails.vtt"));
     ThumbnailSet set = Thumbnails.using(ctx.tools()).make(in, ctx.scratch().resolve("thumbnails"), options, ctx::progress);
-    List<String> refs = publish(ctx, set.files(), folder, p.flag("overwrite"));
+    List<String> refs = FolderOutput.publish(ctx, set.files(), folder, p.flag("overwrite"));
     Map<String, String> d = new LinkedHashMap<>();
     d.put("count", Integer.toString(set.thumbnails().size()));
     d.put("times", set.times().stream().map(t -> String.format(Locale.ROOT, "%.3f", t)).collect(Collectors.joining(",")));
     d.put("method", set.method().name().toLowerCase(Locale.ROOT));
     d.put("size", set.width() + "x" + set.height());
     d.put("format", options.format());
-    d.put("poster", child(folder, set.poster().getFileName().toString()));
+    d.put("poster", FolderOutput.child(folder, set.poster().getFileName().toString()));
     d.put("posterIndex", Integer.toString(set.posterIndex()));
-    d.put("track", child(folder, set.track().getFileName().toString()));
+    d.put("track", FolderOutput.child(folder, set.track().getFileName().toString()));
     if (set.sprite() != null) {
-      d.put("sprite", child(folder, set.sprite().getFileName().toString()));
+      d.put("sprite", FolderOutput.child(folder, set.sprite().getFileName().toString()));
       d.put("spriteLayout", set.columns() + "x" + set.rows());
     }
     return new JobResult(refs, set.metrics(), set.durationSeconds(), d);
   }
 
-  /**
-   * Publishes {@code files} into {@code folder} under their names, in order, once none of their
-   * places holds a file it may not replace.
-   */
-  static List<String> publish(JobContext ctx, List<Path> files, String folder, boolean overwrite) {
-    List<String> refs = files.stream().map(f -> child(folder, f.getFileName().toString())).toList();
-    List<Boolean> replace = new ArrayList<>();
-    for (String ref : refs) {
-      boolean mine = overwrite || ctx.publishedByThisJob(ref);
-      if (!mine && ctx.exists(ref)) {
-        throw new OutputExistsException(ref);
-      }
-      replace.add(mine);
-    }
-    for (int i = 0; i < files.size(); i++) {
-      try (Volume.Write w = ctx.output(refs.get(i))) {
-        Files.move(files.get(i), w.file(), StandardCopyOption.REPLACE_EXISTING);
-        if (replace.get(i)) {
-          w.commit();
-        } else {
-          w.commitNew();
-        }
-      } catch (IOException e) {
-        throw new SpoolException(ErrorCode.IO_ERROR, "cannot publish " + refs.get(i) + ": " + e);
-      }
-    }
-    return refs;
-  }
-
   /** Where thumbnail {@code index} (from 0) of a set in {@code format} is published in {@code folder}. */
   public static String thumbnail(String folder, int index, String format) {
-    return child(folder, String.format(Locale.ROOT, "thumb-%04d.%s", index + 1, format));
-  }
-
-  /** {@code name} inside the folder {@code folder} (a local path or {@code VOLUME:path}). */
-  static String child(String folder, String name) {
-    return folder.endsWith("/") || folder.endsWith(":") ? folder + name : folder + "/" + name;
+    return FolderOutput.child(folder, String.format(Locale.ROOT, "thumb-%04d.%s", index + 1, format));
   }
 }

@@ -44,11 +44,26 @@ public final class FFmpegCommand {
     return filterGraph;
   }
 
-  /** The arguments after the ffmpeg binary, with progress reporting and metering switched on. */
+  /** Whether ffmpeg reads raw frames from its standard input. */
+  public boolean readsStdin() {
+    return inputs.stream().anyMatch(i -> i.stdin() != null);
+  }
+
+  /** Whether ffmpeg writes raw frames to its standard output, where it otherwise reports its progress. */
+  public boolean writesStdout() {
+    return outputs.stream().anyMatch(o -> o.stdout() != null);
+  }
+
+  /**
+   * The arguments after the ffmpeg binary, with metering switched on, and progress reporting on
+   * standard output unless frames go there.
+   */
   public List<String> arguments() {
-    List<String> a = new ArrayList<>(List.of(
-        "-hide_banner", "-nostdin", "-nostats", "-loglevel", "level+info",
-        "-benchmark", "-progress", "pipe:1", "-y"));
+    List<String> a = new ArrayList<>(List.of("-hide_banner", "-nostdin", "-nostats", "-loglevel", "level+info", "-benchmark"));
+    if (!writesStdout()) {
+      a.addAll(List.of("-progress", "pipe:1"));
+    }
+    a.add("-y");
     Integer threads = outputs.stream().map(Output::threads).filter(Objects::nonNull).findFirst().orElse(null);
     if (threads != null) {
       a.addAll(List.of("-filter_threads", String.valueOf(threads)));
@@ -64,6 +79,10 @@ public final class FFmpegCommand {
         a.addAll(List.of("-f", "lavfi", "-i", in.generator().render()));
       } else if (in.images() != null) {
         a.addAll(List.of("-f", "image2", "-start_number", "1", "-i", in.images().pattern()));
+      } else if (in.stdin() != null) {
+        RawVideo raw = in.stdin();
+        a.addAll(List.of("-f", "rawvideo", "-pix_fmt", raw.pixelFormat(), "-s", raw.size(), "-framerate", raw.rate(),
+            "-i", "pipe:0"));
       } else {
         if (threads != null) {
           a.addAll(List.of("-threads", String.valueOf(threads)));
@@ -145,7 +164,9 @@ public final class FFmpegCommand {
       if (out.format() != null) {
         a.addAll(List.of("-f", out.format()));
       }
-      if (out.images() != null) {
+      if (out.stdout() != null) {
+        a.addAll(List.of("-r", out.stdout().rate(), "pipe:1"));
+      } else if (out.images() != null) {
         a.add(out.images().pattern());
       } else {
         a.add(out.format() != null && out.format().equals("null") ? "-" : Arguments.fileUrl(out.path()));

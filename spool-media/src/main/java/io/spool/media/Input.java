@@ -11,12 +11,13 @@ import java.util.Objects;
  * @param seekSeconds start reading here ({@code -ss} before {@code -i}: ffmpeg seeks to the
  *     keyframe before and drops the frames before this time); null for the start
  */
-public record Input(Path path, FilterChain generator, Double durationSeconds, Double seekSeconds, ImageSequence images) {
+public record Input(Path path, FilterChain generator, Double durationSeconds, Double seekSeconds, ImageSequence images,
+    RawVideo stdin) {
 
   public Input {
-    int sources = (path == null ? 0 : 1) + (generator == null ? 0 : 1) + (images == null ? 0 : 1);
+    int sources = (path == null ? 0 : 1) + (generator == null ? 0 : 1) + (images == null ? 0 : 1) + (stdin == null ? 0 : 1);
     if (sources != 1) {
-      throw new IllegalArgumentException("an Input is one of a path, a generator or an image sequence");
+      throw new IllegalArgumentException("an Input is one of a path, a generator, an image sequence or raw frames");
     }
     if (durationSeconds != null && !(durationSeconds > 0)) {
       throw new BadArgumentException("input duration must be > 0, got " + durationSeconds);
@@ -27,26 +28,31 @@ public record Input(Path path, FilterChain generator, Double durationSeconds, Do
   }
 
   public static Input of(Path path) {
-    return new Input(Objects.requireNonNull(path, "path"), null, null, null, null);
+    return new Input(Objects.requireNonNull(path, "path"), null, null, null, null, null);
   }
 
   /** A lavfi source, e.g. {@code Input.generated(FilterChain.of(Filter.of("testsrc2")...))}. */
   public static Input generated(Filter source) {
-    return new Input(null, new FilterChain(java.util.List.of(source)), null, null, null);
+    return new Input(null, new FilterChain(java.util.List.of(source)), null, null, null, null);
   }
 
   /** Numbered images as one video stream, in the order of their numbers. */
   public static Input of(ImageSequence images) {
-    return new Input(null, null, null, null, Objects.requireNonNull(images, "images"));
+    return new Input(null, null, null, null, Objects.requireNonNull(images, "images"), null);
+  }
+
+  /** Raw frames written to ffmpeg's standard input ({@link RunHandle#stdin()}). */
+  public static Input fromStdin(RawVideo frames) {
+    return new Input(null, null, null, null, null, Objects.requireNonNull(frames, "frames"));
   }
 
   /** Reads only the first {@code seconds} of the input ({@code -t} before {@code -i}). */
   public Input limitedTo(double seconds) {
-    return new Input(path, generator, seconds, seekSeconds, images);
+    return new Input(path, generator, seconds, seekSeconds, images, stdin);
   }
 
   /** Reads from {@code seconds} on ({@code -ss} before {@code -i}), the first frame at or after it first. */
   public Input from(double seconds) {
-    return new Input(path, generator, durationSeconds, seconds, images);
+    return new Input(path, generator, durationSeconds, seconds, images, stdin);
   }
 }

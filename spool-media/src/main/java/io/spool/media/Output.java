@@ -23,7 +23,8 @@ public record Output(
     Integer frames,
     List<Pad> maps,
     FilterChain audioFilters,
-    ImageSequence images) {
+    ImageSequence images,
+    RawVideo stdout) {
 
   public Output {
     Objects.requireNonNull(path, "path");
@@ -67,6 +68,7 @@ public record Output(
     b.maps.addAll(maps);
     b.audioFilters = audioFilters;
     b.images = images;
+    b.stdout = stdout;
     return b;
   }
 
@@ -85,6 +87,7 @@ public record Output(
     private final List<Pad> maps = new ArrayList<>();
     private FilterChain audioFilters = FilterChain.EMPTY;
     private ImageSequence images;
+    private RawVideo stdout;
 
     private Builder(Path path) {
       this.path = path;
@@ -144,6 +147,18 @@ public record Output(
       return this;
     }
 
+    /**
+     * Writes the video as raw frames to ffmpeg's standard output ({@link RunHandle#stdout()}), at
+     * the frames' rate; the path then only names the output in messages. A command with such an
+     * output reports no progress.
+     */
+    public Builder toStdout(RawVideo frames) {
+      this.stdout = frames;
+      this.format = "rawvideo";
+      this.video = VideoEncoding.newBuilder().codec("rawvideo").pixelFormat(frames.pixelFormat()).build();
+      return this;
+    }
+
     /** Filters for the audio ({@code -af}). */
     public Builder audioFilters(FilterChain chain) {
       this.audioFilters = chain;
@@ -178,7 +193,7 @@ public record Output(
 
     public Output build() {
       return new Output(path, format, streams, video, audio, subtitleCodec, videoFilters, threads, fastStart, codecTag, frames,
-          maps, audioFilters, images);
+          maps, audioFilters, images, stdout);
     }
   }
 }
