@@ -7,7 +7,6 @@ import io.spool.engine.ThumbnailsJob;
 import io.spool.media.Metrics;
 import io.spool.media.thumbnails.ThumbnailOptions;
 import io.spool.volumes.VolumePath;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;

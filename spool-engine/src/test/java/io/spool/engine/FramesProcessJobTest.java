@@ -6,7 +6,6 @@ import io.spool.media.frames.FrameProcessor;
 import io.spool.media.frames.VideoFrame;
 import io.spool.media.testing.MediaFixtures;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
