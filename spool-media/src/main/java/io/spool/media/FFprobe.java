@@ -83,6 +83,16 @@ public final class FFprobe {
   }
 
   /**
+   * What {@link #probe} says of a file, read from its own headers where it is a plain MP4 that
+   * Spool's reader describes exactly as ffprobe would (most of an ffprobe run is the loading of
+   * ffmpeg's libraries), else by ffprobe; every bad file goes to ffprobe, which says what is wrong.
+   */
+  public MediaInfo describe(Path file) {
+    checkReadableFile(file); // before opening it: opening a named pipe would wait for a writer
+    return io.spool.media.internal.Mp4Check.readInput(file).orElseGet(() -> probe(file));
+  }
+
+  /**
    * The times of the keyframes of stream {@code streamIndex} within the first {@code seconds} of a
    * file, read from its packets (nothing is decoded), from its start: how far apart they are says
    * how much a seek has to decode.

@@ -61,7 +61,7 @@ public final class FrameEffects {
     if (!overlay.filters().isEmpty()) {
       UserFilters.check(metered, overlay.filters());
     }
-    MediaInfo in = FFprobe.using(metered).probe(input);
+    MediaInfo in = FFprobe.using(metered).describe(input);
     MediaStream v = in.primaryVideo().orElseThrow(() -> new InvalidInputException(
         input.getFileName() + " has no video track to draw on"));
     FFmpegCommand.Builder cmd = FFmpegCommand.newBuilder().input(Input.of(input));
@@ -106,7 +106,7 @@ public final class FrameEffects {
           frames.set(Math.max(frames.get(), p.frame()));
           listener.onProgress(p);
         }));
-    MediaInfo written = FrameChecks.verify(metered, in, output, audio != null, r);
+    MediaInfo written = FrameChecks.verify(metered, in, output, plan.muxer(), audio != null, r);
     MediaStream wv = written.primaryVideo().orElseThrow();
     double wall = (System.nanoTime() - started) / 1e9;
     return new EffectResult(input, output, frames.get(), written.durationSeconds(), wv.displayWidth(), wv.displayHeight(),

@@ -62,7 +62,7 @@ public final class FramePipe {
     long started = System.nanoTime();
     UsageMeter meter = tools.meter().child();
     Toolchain metered = tools.metered(meter);
-    MediaInfo in = FFprobe.using(metered).probe(input);
+    MediaInfo in = FFprobe.using(metered).describe(input);
     MediaStream v = in.primaryVideo().orElseThrow(() -> new InvalidInputException(
         input.getFileName() + " has no video track to process"));
     Rational rate = v.effectiveFrameRate();
@@ -118,7 +118,7 @@ public final class FramePipe {
     if (pump.failure.get() != null) {
       throw pump.failure.get();
     }
-    MediaInfo written = FrameChecks.verify(metered, in, output, audio != null, encoded);
+    MediaInfo written = FrameChecks.verify(metered, in, output, plan.muxer(), audio != null, encoded);
     double wall = (System.nanoTime() - started) / 1e9;
     return new EffectResult(input, output, pump.frames, written.durationSeconds(), width, height, plan.video().codec(),
         audioEncoding == null ? null : audioEncoding.codec().equals("copy") ? "copied " + audio.codec() : audioEncoding.codec(),

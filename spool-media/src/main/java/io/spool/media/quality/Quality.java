@@ -60,8 +60,8 @@ public final class Quality {
       ProgressListener listener) {
     UsageMeter meter = tools.meter().child();
     Toolchain metered = tools.metered(meter);
-    MediaInfo ref = FFprobe.using(metered).probe(reference);
-    MediaInfo dist = FFprobe.using(metered).probe(distorted);
+    MediaInfo ref = FFprobe.using(metered).probe(reference); // its pixel format decides the depth compared at
+    MediaInfo dist = FFprobe.using(metered).describe(distorted);
     MediaStream rv = video(ref);
     MediaStream dv = video(dist);
     int width = rv.quarterTurned() ? rv.height() : rv.width();

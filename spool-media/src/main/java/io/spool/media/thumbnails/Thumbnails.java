@@ -87,7 +87,7 @@ public final class Thumbnails {
     long started = System.nanoTime();
     UsageMeter meter = tools.meter().child();
     Toolchain metered = tools.metered(meter);
-    MediaInfo info = FFprobe.using(metered).probe(input);
+    MediaInfo info = FFprobe.using(metered).describe(input);
     MediaStream v = info.primaryVideo().orElseThrow(() -> new InvalidInputException(
         input.getFileName() + " has no video track to take thumbnails from"));
     double duration = v.durationSeconds() > 0 ? v.durationSeconds() : info.durationSeconds();
