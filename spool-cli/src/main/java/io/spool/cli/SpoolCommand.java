@@ -39,6 +39,10 @@ public final class SpoolCommand {
     m.put("probe", ProbeCommand.class);
     m.put("transcode", TranscodeCommand.class);
     m.put("transcribe", TranscribeCommand.class);
+    m.put("quality", QualityCommand.class);
+    m.put("thumbnails", ThumbnailsCommand.class);
+    m.put("audio", AudioCommand.class);
+    m.put("frames", FramesCommand.class);
     m.put("batch", BatchCommand.class);
     m.put("jobs", JobsCommand.class);
     m.put("volume", VolumeCommand.class);

@@ -3,6 +3,7 @@ package io.spool.cli;
 import io.spool.engine.JobHandle;
 import io.spool.engine.JobOutcome;
 import io.spool.engine.JobState;
+import io.spool.engine.JobSpec;
 import io.spool.engine.SpoolEngine;
 import io.spool.engine.TranscodeJob;
 import io.spool.media.Preset;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code spool transcode IN [OUT]}: one file, as one job on the embedded engine. */
@@ -31,6 +33,10 @@ final class TranscodeCommand extends SpoolSubcommand {
 
   @Mixin TranscodeFlags flags;
 
+  @Option(names = "--measure-quality",
+      description = "Also measure the output against the input (PSNR and SSIM, mean and worst frame) before publishing it.")
+  boolean measureQuality;
+
   @Mixin JobFlags job;
 
   @Mixin ServiceOptions service;
@@ -41,8 +47,9 @@ final class TranscodeCommand extends SpoolSubcommand {
     try (SpoolEngine engine = startEngine(service.settings())) {
       String in = ref(engine, input);
       String out = output != null ? ref(engine, output) : defaultOutput(engine, in, options.preset());
-      JobHandle handle = engine.spawn(TranscodeJob.spec(in, out, options,
-          job.resources(engine.config().cpuCores(), FILE_TIMEOUT), job.overwrite));
+      JobSpec spec = TranscodeJob.spec(in, out, options, job.resources(engine.config().cpuCores(), FILE_TIMEOUT),
+          job.overwrite);
+      JobHandle handle = engine.spawn(measureQuality ? TranscodeJob.measuringQuality(spec) : spec);
       JobOutcome outcome = JobWait.withProgress(handle, fileName(in), common, err());
       if (outcome.state() != JobState.SUCCEEDED) {
         throw JobFailure.of(outcome);

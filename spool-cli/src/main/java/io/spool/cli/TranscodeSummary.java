@@ -16,15 +16,17 @@ record TranscodeSummary(String job, Result result, JobCost cost) {
    * @param streams the output's stream codecs, e.g. {@code h264/aac}
    * @param speed media seconds per wall second of the successful attempt
    * @param fallback why a GPU job was encoded on the CPU, if it was
+   * @param quality the output measured against the input, with {@code --measure-quality}
    */
   record Result(String input, String output, String preset, String videoCodec, long inputBytes, long outputBytes,
-      double durationSeconds, String size, String streams, double speed, int attempts, Metrics metrics, String fallback) {}
+      double durationSeconds, String size, String streams, double speed, int attempts, Metrics metrics, String fallback,
+      QualitySummary quality) {}
 
   static TranscodeSummary of(JobOutcome o) {
     Map<String, String> d = o.details();
     return new TranscodeSummary(o.jobId(), new Result(o.input(), o.output(), d.get("preset"), d.get("videoCodec"),
         bytes(d.get("inputBytes")), bytes(d.get("outputBytes")), o.mediaSeconds(), d.get("size"), d.get("streams"),
-        o.speed(), o.attempts(), o.metrics(), d.get("fallback")), o.cost());
+        o.speed(), o.attempts(), o.metrics(), d.get("fallback"), QualitySummary.from(d, "quality.")), o.cost());
   }
 
   private static long bytes(String v) {
@@ -42,6 +44,9 @@ record TranscodeSummary(String job, Result result, JobCost cost) {
         r.size() != null ? r.size() + " " : "", r.streams(), r.preset()));
     if (r.fallback() != null) {
       sb.append("  encoder   ").append(r.fallback()).append('\n');
+    }
+    if (r.quality() != null) {
+      sb.append(r.quality().human("  ")).append('\n');
     }
     sb.append(String.format(Locale.ROOT, "  speed     %.2fx realtime (%s wall)%n",
         r.speed(), Units.seconds(r.metrics().wallSeconds())));

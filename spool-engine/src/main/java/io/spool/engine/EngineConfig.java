@@ -80,6 +80,13 @@ public record EngineConfig(
     private Builder(Path home) {
       this.home = home.toAbsolutePath();
       jobType(new TranscodeJob());
+      jobType(new QualityJob());
+      jobType(new ThumbnailsJob());
+      jobType(new AudioExtractJob());
+      jobType(new AudioNormalizeJob());
+      jobType(new FramesOverlayJob());
+      jobType(new FramesExtractJob());
+      jobType(FramesProcessJob.of(java.util.Map.of())); // register one with processors to run any
     }
 
     public Builder tools(Toolchain tools) {

@@ -13,6 +13,7 @@ public final class FFmpegCommand {
   private final List<Input> inputs;
   private final List<Output> outputs;
   private final List<String> extraArguments;
+  private final FilterGraph filterGraph;
 
   private FFmpegCommand(Builder b) {
     if (b.inputs.isEmpty()) {
@@ -24,6 +25,7 @@ public final class FFmpegCommand {
     this.inputs = List.copyOf(b.inputs);
     this.outputs = List.copyOf(b.outputs);
     this.extraArguments = List.copyOf(b.extraArguments);
+    this.filterGraph = b.filterGraph;
   }
 
   public static Builder newBuilder() {
@@ -38,24 +40,49 @@ public final class FFmpegCommand {
     return outputs;
   }
 
-  /** The arguments after the ffmpeg binary, with progress reporting and metering switched on. */
+  public FilterGraph filterGraph() {
+    return filterGraph;
+  }
+
+  /** Whether ffmpeg reads raw frames from its standard input. */
+  public boolean readsStdin() {
+    return inputs.stream().anyMatch(i -> i.stdin() != null);
+  }
+
+  /** Whether ffmpeg writes raw frames to its standard output, where it otherwise reports its progress. */
+  public boolean writesStdout() {
+    return outputs.stream().anyMatch(o -> o.stdout() != null);
+  }
+
+  /**
+   * The arguments after the ffmpeg binary, with metering switched on, and progress reporting on
+   * standard output unless frames go there.
+   */
   public List<String> arguments() {
-    List<String> a = new ArrayList<>(List.of(
-        "-hide_banner", "-nostdin", "-nostats", "-loglevel", "level+info",
-        "-benchmark", "-progress", "pipe:1", "-y"));
+    List<String> a = new ArrayList<>(List.of("-hide_banner", "-nostdin", "-nostats", "-loglevel", "level+info", "-benchmark"));
+    if (!writesStdout()) {
+      a.addAll(List.of("-progress", "pipe:1"));
+    }
+    a.add("-y");
     Integer threads = outputs.stream().map(Output::threads).filter(Objects::nonNull).findFirst().orElse(null);
     if (threads != null) {
       a.addAll(List.of("-filter_threads", String.valueOf(threads)));
     }
     for (Input in : inputs) {
-      if (in.startSeconds() != null) {
-        a.addAll(List.of("-ss", seconds(in.startSeconds())));
+      if (in.seekSeconds() != null) {
+        a.addAll(List.of("-ss", seconds(in.seekSeconds())));
       }
       if (in.durationSeconds() != null) {
         a.addAll(List.of("-t", seconds(in.durationSeconds())));
       }
       if (in.generator() != null) {
         a.addAll(List.of("-f", "lavfi", "-i", in.generator().render()));
+      } else if (in.images() != null) {
+        a.addAll(List.of("-f", "image2", "-start_number", "1", "-i", in.images().pattern()));
+      } else if (in.stdin() != null) {
+        RawVideo raw = in.stdin();
+        a.addAll(List.of("-f", "rawvideo", "-pix_fmt", raw.pixelFormat(), "-s", raw.size(), "-framerate", raw.rate(),
+            "-i", "pipe:0"));
       } else {
         if (threads != null) {
           a.addAll(List.of("-threads", String.valueOf(threads)));
@@ -63,15 +90,15 @@ public final class FFmpegCommand {
         a.addAll(List.of("-i", Arguments.fileUrl(in.path())));
       }
     }
+    if (!filterGraph.isEmpty()) {
+      a.addAll(List.of("-filter_complex", filterGraph.render()));
+    }
     for (Output out : outputs) {
       for (int index : out.streams()) {
         a.addAll(List.of("-map", "0:" + index));
       }
-      for (Output.StreamRef s : out.otherStreams()) {
-        if (s.input() >= inputs.size()) {
-          throw new BadArgumentException("output maps input " + s.input() + " of a command with " + inputs.size() + " inputs");
-        }
-        a.addAll(List.of("-map", s.input() + ":" + s.index()));
+      for (Pad pad : out.maps()) {
+        a.addAll(List.of("-map", pad.mapArgument()));
       }
       if (!out.videoFilters().isEmpty()) {
         a.addAll(List.of("-vf", out.videoFilters().render()));
@@ -128,11 +155,22 @@ public final class FFmpegCommand {
       if (out.fastStart()) {
         a.addAll(List.of("-movflags", "+faststart"));
       }
+      if (out.images() != null) {
+        a.addAll(List.of("-start_number", "1"));
+      } else if ("image2".equals(out.format())) {
+        a.addAll(List.of("-update", "1")); // one image: its name is a name, not a pattern
+      }
       a.addAll(extraArguments);
       if (out.format() != null) {
         a.addAll(List.of("-f", out.format()));
       }
-      a.add(out.format() != null && out.format().equals("null") ? "-" : Arguments.fileUrl(out.path()));
+      if (out.stdout() != null) {
+        a.addAll(List.of("-r", out.stdout().rate(), "pipe:1"));
+      } else if (out.images() != null) {
+        a.add(out.images().pattern());
+      } else {
+        a.add(out.format() != null && out.format().equals("null") ? "-" : Arguments.fileUrl(out.path()));
+      }
     }
     return List.copyOf(a);
   }
@@ -145,11 +183,18 @@ public final class FFmpegCommand {
     private final List<Input> inputs = new ArrayList<>();
     private final List<Output> outputs = new ArrayList<>();
     private final List<String> extraArguments = new ArrayList<>();
+    private FilterGraph filterGraph = FilterGraph.EMPTY;
 
     private Builder() {}
 
     public Builder input(Input input) {
       inputs.add(Objects.requireNonNull(input, "input"));
+      return this;
+    }
+
+    /** The command's filter graph ({@code -filter_complex}); outputs {@link Output.Builder#map map} its labels. */
+    public Builder filterGraph(FilterGraph graph) {
+      this.filterGraph = Objects.requireNonNull(graph, "graph");
       return this;
     }
 

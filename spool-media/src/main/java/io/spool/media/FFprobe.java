@@ -83,6 +83,41 @@ public final class FFprobe {
   }
 
   /**
+   * What {@link #probe} says of a file, read from its own headers where it is a plain MP4 that
+   * Spool's reader describes exactly as ffprobe would (most of an ffprobe run is the loading of
+   * ffmpeg's libraries), else by ffprobe; every bad file goes to ffprobe, which says what is wrong.
+   */
+  public MediaInfo describe(Path file) {
+    checkReadableFile(file); // before opening it: opening a named pipe would wait for a writer
+    return io.spool.media.internal.Mp4Check.readInput(file).orElseGet(() -> probe(file));
+  }
+
+  /**
+   * The times of the keyframes of stream {@code streamIndex} within the first {@code seconds} of a
+   * file, read from its packets (nothing is decoded), from its start: how far apart they are says
+   * how much a seek has to decode.
+   *
+   * @throws InvalidInputException if the file cannot be read
+   */
+  public List<Double> keyframeTimes(Path file, int streamIndex, double seconds) {
+    checkReadableFile(file);
+    CommandRunner.Result r = CommandRunner.run(List.of(tools.ffprobe().toString(), "-v", "error",
+        "-select_streams", String.valueOf(streamIndex), "-read_intervals", String.format(Locale.ROOT, "%%+%.3f", seconds),
+        "-show_entries", "packet=pts_time,flags", "-of", "csv=p=0", Arguments.fileUrl(file)), TIMEOUT, tools.meter());
+    if (!r.ok()) {
+      throw new InvalidInputException(file.getFileName() + " is not readable media: " + r.lastErrorLine());
+    }
+    List<Double> times = new java.util.ArrayList<>();
+    for (String line : r.stdout().split("\\R")) {
+      String[] f = line.strip().split(",");
+      if (f.length >= 2 && f[1].startsWith("K") && !f[0].equals("N/A")) {
+        times.add(Double.parseDouble(f[0]));
+      }
+    }
+    return times.stream().sorted().toList();
+  }
+
+  /**
    * A container ffmpeg only guessed at must not contradict the file's name: an MP3 with a damaged
    * start is read as noise by whatever raw format happens to fit (raw AMR, 70 s of it), which
    * would be transcoded as if it were the content. When the name's extension is itself a format

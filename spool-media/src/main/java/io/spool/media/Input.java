@@ -4,42 +4,55 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * Something ffmpeg reads: a local file, or a generated source (a lavfi graph such as
- * {@code testsrc2}) used for samples, tests and capability checks.
+ * Something ffmpeg reads: a local file, numbered images read as one stream, or a generated
+ * source (a lavfi graph such as {@code testsrc2}) used for samples, tests and capability checks.
+ *
+ * @param durationSeconds read only this long ({@code -t} before {@code -i}); null for all of it
+ * @param seekSeconds start reading here ({@code -ss} before {@code -i}: ffmpeg seeks to the
+ *     keyframe before and drops the frames before this time); null for the start
  */
-public record Input(Path path, FilterChain generator, Double startSeconds, Double durationSeconds) {
+public record Input(Path path, FilterChain generator, Double durationSeconds, Double seekSeconds, ImageSequence images,
+    RawVideo stdin) {
 
   public Input {
-    if ((path == null) == (generator == null)) {
-      throw new IllegalArgumentException("an Input is either a path or a generator, not both or neither");
+    int sources = (path == null ? 0 : 1) + (generator == null ? 0 : 1) + (images == null ? 0 : 1) + (stdin == null ? 0 : 1);
+    if (sources != 1) {
+      throw new IllegalArgumentException("an Input is one of a path, a generator, an image sequence or raw frames");
     }
-    if (startSeconds != null && !(startSeconds >= 0)) {
-      throw new BadArgumentException("input start must be >= 0, got " + startSeconds);
-    }
-    if (durationSeconds != null && durationSeconds <= 0) {
+    if (durationSeconds != null && !(durationSeconds > 0)) {
       throw new BadArgumentException("input duration must be > 0, got " + durationSeconds);
+    }
+    if (seekSeconds != null && !(seekSeconds >= 0 && Double.isFinite(seekSeconds))) {
+      throw new BadArgumentException("input start must be >= 0 seconds, got " + seekSeconds);
     }
   }
 
   public static Input of(Path path) {
-    return new Input(Objects.requireNonNull(path, "path"), null, null, null);
+    return new Input(Objects.requireNonNull(path, "path"), null, null, null, null, null);
   }
 
   /** A lavfi source, e.g. {@code Input.generated(FilterChain.of(Filter.of("testsrc2")...))}. */
   public static Input generated(Filter source) {
-    return new Input(null, new FilterChain(java.util.List.of(source)), null, null);
+    return new Input(null, new FilterChain(java.util.List.of(source)), null, null, null, null);
+  }
+
+  /** Numbered images as one video stream, in the order of their numbers. */
+  public static Input of(ImageSequence images) {
+    return new Input(null, null, null, null, Objects.requireNonNull(images, "images"), null);
+  }
+
+  /** Raw frames written to ffmpeg's standard input ({@link RunHandle#stdin()}). */
+  public static Input fromStdin(RawVideo frames) {
+    return new Input(null, null, null, null, null, Objects.requireNonNull(frames, "frames"));
   }
 
   /** Reads only the first {@code seconds} of the input ({@code -t} before {@code -i}). */
   public Input limitedTo(double seconds) {
-    return new Input(path, generator, startSeconds, seconds);
+    return new Input(path, generator, seconds, seekSeconds, images, stdin);
   }
 
-  /**
-   * Reads the input from {@code seconds} in ({@code -ss} before {@code -i}): ffmpeg seeks, decodes
-   * from there and drops what comes before that time, and what it reads starts at time 0.
-   */
+  /** Reads from {@code seconds} on ({@code -ss} before {@code -i}), the first frame at or after it first. */
   public Input from(double seconds) {
-    return new Input(path, generator, seconds, durationSeconds);
+    return new Input(path, generator, durationSeconds, seconds, images, stdin);
   }
 }

@@ -7,34 +7,24 @@ import java.util.Objects;
 
 /**
  * Something ffmpeg writes: where, in which container, which input streams, how each is encoded,
- * and the video and audio filters. Build with {@link #newBuilder(Path)}.
- *
- * @param streams streams of the first input, by index
- * @param otherStreams streams of the inputs after the first (a subtitle file muxed in), mapped after {@code streams}
+ * and the video filters. Build with {@link #newBuilder(Path)}.
  */
 public record Output(
     Path path,
     String format,
     List<Integer> streams,
-    List<StreamRef> otherStreams,
     VideoEncoding video,
     AudioEncoding audio,
     String subtitleCodec,
     FilterChain videoFilters,
-    FilterChain audioFilters,
     Integer threads,
     boolean fastStart,
     String codecTag,
-    Integer frames) {
-
-  /** Stream {@code index} of input {@code input} (0 is the first input). */
-  public record StreamRef(int input, int index) {
-    public StreamRef {
-      if (input < 0 || index < 0) {
-        throw new BadArgumentException("input and stream numbers must be >= 0, got " + input + ":" + index);
-      }
-    }
-  }
+    Integer frames,
+    List<Pad> maps,
+    FilterChain audioFilters,
+    ImageSequence images,
+    RawVideo stdout) {
 
   public Output {
     Objects.requireNonNull(path, "path");
@@ -48,9 +38,9 @@ public record Output(
       Arguments.token("subtitle codec", subtitleCodec);
     }
     streams = List.copyOf(streams);
-    otherStreams = List.copyOf(otherStreams);
+    maps = maps == null ? List.of() : List.copyOf(maps);
     Objects.requireNonNull(videoFilters, "videoFilters");
-    Objects.requireNonNull(audioFilters, "audioFilters");
+    audioFilters = audioFilters == null ? FilterChain.EMPTY : audioFilters;
     if (threads != null && threads < 1) {
       throw new BadArgumentException("threads must be >= 1, got " + threads);
     }
@@ -67,16 +57,18 @@ public record Output(
     Builder b = new Builder(path);
     b.format = format;
     b.streams.addAll(streams);
-    b.otherStreams.addAll(otherStreams);
     b.video = video;
     b.audio = audio;
     b.subtitleCodec = subtitleCodec;
     b.videoFilters = videoFilters;
-    b.audioFilters = audioFilters;
     b.threads = threads;
     b.fastStart = fastStart;
     b.codecTag = codecTag;
     b.frames = frames;
+    b.maps.addAll(maps);
+    b.audioFilters = audioFilters;
+    b.images = images;
+    b.stdout = stdout;
     return b;
   }
 
@@ -84,16 +76,18 @@ public record Output(
     private Path path;
     private String format;
     private final List<Integer> streams = new ArrayList<>();
-    private final List<StreamRef> otherStreams = new ArrayList<>();
     private VideoEncoding video;
     private AudioEncoding audio;
     private String subtitleCodec;
     private FilterChain videoFilters = FilterChain.EMPTY;
-    private FilterChain audioFilters = FilterChain.EMPTY;
     private Integer threads;
     private boolean fastStart;
     private String codecTag;
     private Integer frames;
+    private final List<Pad> maps = new ArrayList<>();
+    private FilterChain audioFilters = FilterChain.EMPTY;
+    private ImageSequence images;
+    private RawVideo stdout;
 
     private Builder(Path path) {
       this.path = path;
@@ -116,15 +110,6 @@ public record Output(
       return this;
     }
 
-    /** Maps stream {@code index} of input {@code input} (counted from 0) into this output. */
-    public Builder stream(int input, int index) {
-      if (input == 0) {
-        return stream(index);
-      }
-      otherStreams.add(new StreamRef(input, index));
-      return this;
-    }
-
     /** Video encoding; without it the output has no video. */
     public Builder video(VideoEncoding video) {
       this.video = video;
@@ -143,14 +128,50 @@ public record Output(
       return this;
     }
 
-    public Builder videoFilters(FilterChain chain) {
-      this.videoFilters = chain;
+    /** Maps stream {@code index} of input {@code input} (counted from 0) into this output. */
+    public Builder stream(int input, int index) {
+      return input == 0 ? stream(index) : map(Pad.stream(input, index));
+    }
+
+    /**
+     * Maps a stream of any input, or an output of the command's {@link FilterGraph}, into this
+     * output (after the streams of {@link #stream}).
+     */
+    public Builder map(Pad pad) {
+      maps.add(Objects.requireNonNull(pad, "pad"));
       return this;
     }
 
-    /** Filters on the audio ({@code -af}). */
+    /**
+     * Writes the frames as numbered images instead of one file at the path ({@code image2}); the
+     * path then only names the output in messages.
+     */
+    public Builder images(ImageSequence images) {
+      this.images = images;
+      this.format = "image2";
+      return this;
+    }
+
+    /**
+     * Writes the video as raw frames to ffmpeg's standard output ({@link RunHandle#stdout()}), at
+     * the frames' rate; the path then only names the output in messages. A command with such an
+     * output reports no progress.
+     */
+    public Builder toStdout(RawVideo frames) {
+      this.stdout = frames;
+      this.format = "rawvideo";
+      this.video = VideoEncoding.newBuilder().codec("rawvideo").pixelFormat(frames.pixelFormat()).build();
+      return this;
+    }
+
+    /** Filters for the audio ({@code -af}). */
     public Builder audioFilters(FilterChain chain) {
       this.audioFilters = chain;
+      return this;
+    }
+
+    public Builder videoFilters(FilterChain chain) {
+      this.videoFilters = chain;
       return this;
     }
 
@@ -176,8 +197,8 @@ public record Output(
     }
 
     public Output build() {
-      return new Output(path, format, streams, otherStreams, video, audio, subtitleCodec, videoFilters, audioFilters,
-          threads, fastStart, codecTag, frames);
+      return new Output(path, format, streams, video, audio, subtitleCodec, videoFilters, threads, fastStart, codecTag, frames,
+          maps, audioFilters, images, stdout);
     }
   }
 }
