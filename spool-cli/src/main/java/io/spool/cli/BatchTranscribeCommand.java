@@ -65,13 +65,13 @@ final class BatchTranscribeCommand extends SpoolSubcommand {
       if (rows.isEmpty()) {
         throw new BadArgumentException("no media files found in " + inputs);
       }
-      String folder = TranscribeCommand.ref(engine, out);
+      String folder = JobWait.ref(engine, out);
       Resources resources = job.resources(coresPerJob(engine.config().cpuCores(), rows.size()), TranscodeCommand.FILE_TIMEOUT);
       List<JobSpec> specs = new ArrayList<>();
       Set<String> taken = new HashSet<>();
       for (BatchInputs.Row row : rows) {
-        String in = TranscribeCommand.ref(engine, row.input());
-        String stem = TranscribeCommand.stem(TranscribeCommand.fileName(in));
+        String in = JobWait.ref(engine, row.input());
+        String stem = TranscribeCommand.stem(JobWait.fileName(in));
         String name = stem;
         for (int n = 2; !taken.add(name); n++) {
           name = stem + "-" + n; // two inputs of one name in different folders, or a.mp4 and a.wav

@@ -51,12 +51,13 @@ final class JobWait {
 
   /** A volume reference as given; a local path made absolute, so the job does not depend on where it runs. */
   static String ref(SpoolEngine engine, String given) {
-    return engine.isVolumeRef(given) ? given : java.nio.file.Path.of(given).toAbsolutePath().toString();
+    return engine.isVolumeRef(given) ? given : java.nio.file.Path.of(given).toAbsolutePath().normalize().toString();
   }
 
   /** The file name at the end of a path or {@code VOLUME:path}. */
   static String fileName(String ref) {
-    return ref.substring(ref.lastIndexOf('/') + 1);
+    int volume = ref.startsWith("/") ? -1 : ref.indexOf(':');
+    return ref.substring(Math.max(ref.lastIndexOf('/'), volume) + 1);
   }
 
   /**

@@ -45,12 +45,12 @@ final class TranscodeCommand extends SpoolSubcommand {
   public Integer call() {
     TranscodeOptions options = flags.options().build();
     try (SpoolEngine engine = startEngine(service.settings())) {
-      String in = ref(engine, input);
-      String out = output != null ? ref(engine, output) : defaultOutput(engine, in, options.preset());
+      String in = JobWait.ref(engine, input);
+      String out = output != null ? JobWait.ref(engine, output) : defaultOutput(engine, in, options.preset());
       JobSpec spec = TranscodeJob.spec(in, out, options, job.resources(engine.config().cpuCores(), FILE_TIMEOUT),
           job.overwrite);
       JobHandle handle = engine.spawn(measureQuality ? TranscodeJob.measuringQuality(spec) : spec);
-      JobOutcome outcome = JobWait.withProgress(handle, fileName(in), common, err());
+      JobOutcome outcome = JobWait.withProgress(handle, JobWait.fileName(in), common, err());
       if (outcome.state() != JobState.SUCCEEDED) {
         throw JobFailure.of(outcome);
       }
@@ -60,20 +60,11 @@ final class TranscodeCommand extends SpoolSubcommand {
     }
   }
 
-  /** A volume reference as given; a local path made absolute, so the job does not depend on where it runs. */
-  private static String ref(SpoolEngine engine, String given) {
-    return engine.isVolumeRef(given) ? given : Path.of(given).toAbsolutePath().toString();
-  }
-
   private static String defaultOutput(SpoolEngine engine, String in, Preset preset) {
     if (engine.isVolumeRef(in)) {
       String name = VolumePath.parse(in).fileName();
       return in.substring(0, in.length() - name.length()) + preset.outputName(name);
     }
-    return Path.of(in).resolveSibling(preset.outputName(fileName(in))).toString();
-  }
-
-  private static String fileName(String ref) {
-    return ref.substring(ref.lastIndexOf('/') + 1);
+    return Path.of(in).resolveSibling(preset.outputName(JobWait.fileName(in))).toString();
   }
 }

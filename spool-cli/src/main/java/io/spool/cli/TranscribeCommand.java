@@ -57,20 +57,20 @@ final class TranscribeCommand extends SpoolSubcommand {
     List<TranscriptFormat> wanted = flags.formats(embed != null);
     TranscribeOptions options = flags.options();
     try (SpoolEngine engine = startEngine(service.settings())) {
-      String in = ref(engine, input);
-      String folder = out != null ? ref(engine, out) : folderOf(engine, in);
+      String in = JobWait.ref(engine, input);
+      String folder = out != null ? JobWait.ref(engine, out) : folderOf(engine, in);
       Map<TranscriptFormat, String> outputs = new LinkedHashMap<>();
       for (TranscriptFormat f : wanted) {
-        outputs.put(f, join(folder, stem(fileName(in)) + "." + f.extension()));
+        outputs.put(f, join(folder, stem(JobWait.fileName(in)) + "." + f.extension()));
       }
-      String embedRef = embed == null ? null : ref(engine, embed);
+      String embedRef = embed == null ? null : JobWait.ref(engine, embed);
       Resources resources = job.resources(engine.config().cpuCores(), TranscodeCommand.FILE_TIMEOUT);
       SpeechPieces pieces = pieceLength.isZero() ? null : plan(engine, in);
       if (pieces != null && pieces.pieces().size() > 1) {
         return inPieces(engine, in, pieces, outputs, embedRef, options);
       }
       JobHandle handle = engine.spawn(TranscribeJob.spec(in, outputs, embedRef, options, resources, job.overwrite));
-      JobOutcome outcome = JobWait.withProgress(handle, fileName(in), common, err());
+      JobOutcome outcome = JobWait.withProgress(handle, JobWait.fileName(in), common, err());
       if (outcome.state() != JobState.SUCCEEDED) {
         throw JobFailure.of(outcome);
       }
@@ -118,7 +118,7 @@ final class TranscribeCommand extends SpoolSubcommand {
     List<JobSpec> specs = pieces.pieces().stream()
         .map(p -> TranscribeJob.pieceSpec(in, options.toBuilder().piece(p).build(), each)).toList();
     List<JobOutcome> done = JobWait.batchWithProgress(engine.submit(TranscribeJob.NAME, specs, 0),
-        fileName(in) + " (" + count + " pieces)", common, err());
+        JobWait.fileName(in) + " (" + count + " pieces)", common, err());
     for (JobOutcome o : done) {
       if (o.state() != JobState.SUCCEEDED) {
         throw JobFailure.of(o);
@@ -126,17 +126,13 @@ final class TranscribeCommand extends SpoolSubcommand {
     }
     JobHandle join = engine.spawn(TranscribeJob.joinedSpec(in, outputs, embedRef, pieces, done, options,
         job.resources(cores, TranscodeCommand.FILE_TIMEOUT), job.overwrite));
-    JobOutcome outcome = JobWait.withProgress(join, fileName(in), common, err());
+    JobOutcome outcome = JobWait.withProgress(join, JobWait.fileName(in), common, err());
     if (outcome.state() != JobState.SUCCEEDED) {
       throw JobFailure.of(outcome);
     }
     TranscribeSummary summary = TranscribeSummary.of(outcome, done, (System.nanoTime() - t0) / 1e9);
     print(summary, summary.human());
     return ExitCodes.OK;
-  }
-
-  static String ref(SpoolEngine engine, String given) {
-    return engine.isVolumeRef(given) ? given : Path.of(given).toAbsolutePath().normalize().toString();
   }
 
   private static String folderOf(SpoolEngine engine, String in) {
@@ -149,12 +145,6 @@ final class TranscribeCommand extends SpoolSubcommand {
 
   static String join(String folder, String name) {
     return folder.endsWith("/") || folder.endsWith(":") ? folder + name : folder + "/" + name;
-  }
-
-  /** The file name of a local path or a {@code VOLUME:path}. */
-  static String fileName(String ref) {
-    int volume = ref.startsWith("/") ? -1 : ref.indexOf(':');
-    return ref.substring(Math.max(ref.lastIndexOf('/'), volume) + 1);
   }
 
   /** A file name without its last extension. */
