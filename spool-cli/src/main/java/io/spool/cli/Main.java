@@ -11,7 +11,7 @@ public final class Main {
    * start.) Kept here rather than in {@link SpoolCommand}, whose class initialisation loads every
    * command class and would hold up the service's start.
    */
-  private static final Set<String> ENGINE_COMMANDS = Set.of("transcode", "batch", "demo");
+  private static final Set<String> ENGINE_COMMANDS = Set.of("transcode", "batch", "demo", "hls");
 
   private Main() {}
 

@@ -38,6 +38,7 @@ public final class SpoolCommand {
     m.put("doctor", DoctorCommand.class);
     m.put("probe", ProbeCommand.class);
     m.put("transcode", TranscodeCommand.class);
+    m.put("hls", HlsCommand.class);
     m.put("batch", BatchCommand.class);
     m.put("jobs", JobsCommand.class);
     m.put("volume", VolumeCommand.class);

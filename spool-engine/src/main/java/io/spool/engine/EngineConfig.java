@@ -80,6 +80,7 @@ public record EngineConfig(
     private Builder(Path home) {
       this.home = home.toAbsolutePath();
       jobType(new TranscodeJob());
+      jobType(new HlsJob());
     }
 
     public Builder tools(Toolchain tools) {

@@ -85,6 +85,9 @@ public final class FFmpegCommand {
         if (out.codecTag() != null) {
           a.addAll(List.of("-tag:v", out.codecTag()));
         }
+        if (out.hls() != null) {
+          a.addAll(List.of("-force_key_frames:v", "expr:gte(t,n_forced*" + out.hls().seconds() + ")"));
+        }
       }
       AudioEncoding au = out.audio();
       if (au == null) {
@@ -117,6 +120,11 @@ public final class FFmpegCommand {
         a.addAll(List.of("-movflags", "+faststart"));
       }
       a.addAll(extraArguments);
+      if (out.hls() != null) {
+        a.addAll(List.of("-hls_time", out.hls().seconds(), "-hls_playlist_type", "vod", "-hls_list_size", "0",
+            "-hls_flags", "independent_segments", "-hls_segment_type", "mpegts", "-hls_segment_filename",
+            Arguments.fileUrl(out.path().resolveSibling(out.hls().segmentPattern()))));
+      }
       if (out.format() != null) {
         a.addAll(List.of("-f", out.format()));
       }

@@ -20,7 +20,8 @@ public record Output(
     Integer threads,
     boolean fastStart,
     String codecTag,
-    Integer frames) {
+    Integer frames,
+    HlsSegments hls) {
 
   public Output {
     Objects.requireNonNull(path, "path");
@@ -41,6 +42,9 @@ public record Output(
     if (frames != null && frames < 1) {
       throw new BadArgumentException("frames must be >= 1, got " + frames);
     }
+    if (hls != null && !"hls".equals(format)) {
+      throw new BadArgumentException("an output cut into HLS segments must have format hls, got " + format);
+    }
   }
 
   public static Builder newBuilder(Path path) {
@@ -59,6 +63,7 @@ public record Output(
     b.fastStart = fastStart;
     b.codecTag = codecTag;
     b.frames = frames;
+    b.hls = hls;
     return b;
   }
 
@@ -74,6 +79,7 @@ public record Output(
     private boolean fastStart;
     private String codecTag;
     private Integer frames;
+    private HlsSegments hls;
 
     private Builder(Path path) {
       this.path = path;
@@ -140,8 +146,16 @@ public record Output(
       return this;
     }
 
+    /** Writes an HLS media playlist at the path, its segments beside it; sets the format to {@code hls}. */
+    public Builder hls(HlsSegments segments) {
+      this.hls = segments;
+      this.format = "hls";
+      return this;
+    }
+
     public Output build() {
-      return new Output(path, format, streams, video, audio, subtitleCodec, videoFilters, threads, fastStart, codecTag, frames);
+      return new Output(path, format, streams, video, audio, subtitleCodec, videoFilters, threads, fastStart, codecTag, frames,
+          hls);
     }
   }
 }
