@@ -44,8 +44,9 @@ final class TranscodeCommand extends SpoolSubcommand {
     try (SpoolEngine engine = startEngine(service.settings())) {
       String in = ref(engine, input);
       String out = output != null ? ref(engine, output) : defaultOutput(engine, in, options.preset());
-      JobHandle handle = engine.spawn(TranscodeJob.spec(in, out, options,
-          job.resources(engine.config().cpuCores(), FILE_TIMEOUT), job.overwrite));
+      io.spool.engine.Resources resources = job.resources(engine.config().cpuCores(), FILE_TIMEOUT);
+      JobHandle handle = engine.spawn(TranscodeJob.spec(in, out, options, resources, job.overwrite));
+      engine.gpuWait(resources).ifPresent(why -> warn("job " + handle.id() + " is " + why));
       JobOutcome outcome = awaitWithProgress(handle, fileName(in));
       if (outcome.state() != JobState.SUCCEEDED) {
         throw JobFailure.of(outcome);

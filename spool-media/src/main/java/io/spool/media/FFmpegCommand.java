@@ -57,6 +57,9 @@ public final class FFmpegCommand {
         if (threads != null) {
           a.addAll(List.of("-threads", String.valueOf(threads)));
         }
+        if (in.gpuDecode()) {
+          a.addAll(List.of("-hwaccel", "cuda", "-hwaccel_output_format", "cuda"));
+        }
         a.addAll(List.of("-i", Arguments.fileUrl(in.path())));
       }
     }
