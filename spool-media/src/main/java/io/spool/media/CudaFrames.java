@@ -12,11 +12,14 @@ import java.util.Set;
  * filtered on the CPU. Elsewhere, or encoding on the CPU, everything stays as planned for the CPU.
  */
 final class CudaFrames {
-  /** What NVDEC decodes, by ffmpeg's codec name. Older GPUs lack some (AV1 needs Ampere or later). */
-  private static final Set<String> NVDEC_CODECS = Set.of("h264", "hevc", "vp9", "av1", "mpeg2video", "vp8", "mpeg4", "vc1");
-  /** 4:2:0 pictures, which NVDEC decodes for every codec above; 10-bit only for HEVC, VP9 and AV1. */
+  /**
+   * What NVDEC decodes on every GPU with NVENC, by ffmpeg's codec name. Not AV1, which a T4
+   * (Turing) cannot decode: its frames would arrive in system memory, where GPU filters fail.
+   */
+  private static final Set<String> NVDEC_CODECS = Set.of("h264", "hevc", "vp9", "mpeg2video", "vp8", "mpeg4", "vc1");
+  /** 4:2:0 pictures, which NVDEC decodes for every codec above; 10-bit only for HEVC and VP9. */
   private static final Set<String> EIGHT_BIT = Set.of("yuv420p", "yuvj420p", "nv12");
-  private static final Set<String> TEN_BIT_CODECS = Set.of("hevc", "vp9", "av1");
+  private static final Set<String> TEN_BIT_CODECS = Set.of("hevc", "vp9");
 
   /**
    * A plan for the video of one transcode.
