@@ -81,6 +81,7 @@ final class BatchTranscodeCommand extends SpoolSubcommand {
         throw new BadArgumentException("no media files found in " + inputs);
       }
       Resources resources = job.resources(coresPerJob(engine.config().cpuCores(), rows.size()), ITEM_TIMEOUT);
+      engine.gpuWait(resources).ifPresent(why -> warn("the batch's jobs require a GPU and are " + why));
       List<TranscodeBatch.Item> items = items(rows, resources);
       if (!engine.embedded()) {
         // Workers elsewhere do not run in this folder: they are given absolute paths.

@@ -88,9 +88,14 @@ final class JobsCommand {
     public Integer call() {
       JobRecord r;
       List<AttemptRecord> attempts;
+      java.util.Optional<String> waiting = java.util.Optional.empty();
       try (JobStore store = store(this)) {
         r = store.requireJob(id);
         attempts = store.attempts(id);
+        if (r.resources().gpuRequired() && !r.state().terminal() && attempts.isEmpty()) {
+          java.time.Instant now = java.time.Instant.now();
+          waiting = io.spool.engine.WorkerRecord.gpuWait(store.workers(now.minus(io.spool.engine.WorkerRecord.LIVE_WITHIN)), now);
+        }
       }
       StringBuilder human = new StringBuilder(human(r));
       for (AttemptRecord a : attempts) {
@@ -98,8 +103,10 @@ final class JobsCommand {
             a.worker() == null ? "worker unknown" : "worker " + a.worker(), a.startedAt(),
             a.endedAt() == null ? "its worker went silent" : "ended " + a.endedAt() + (a.errorCode() == null ? "" : " " + a.errorCode())));
       }
+      waiting.ifPresent(w -> human.append(System.lineSeparator()).append(w));
       com.fasterxml.jackson.databind.node.ObjectNode json = Json.MAPPER.valueToTree(r);
       json.set("attempts", Json.MAPPER.valueToTree(attempts));
+      waiting.ifPresent(w -> json.put("waiting", w));
       print(json, human.toString());
       return ExitCodes.OK;
     }

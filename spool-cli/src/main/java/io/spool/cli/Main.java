@@ -12,7 +12,7 @@ public final class Main {
    * command class and would hold up the service's start.
    */
   private static final Set<String> ENGINE_COMMANDS = Set.of("transcode", "transcribe", "batch", "demo", "quality", "thumbnails",
-      "audio", "frames");
+      "audio", "frames", "hls");
 
   private Main() {}
 

@@ -43,6 +43,7 @@ public final class SpoolCommand {
     m.put("thumbnails", ThumbnailsCommand.class);
     m.put("audio", AudioCommand.class);
     m.put("frames", FramesCommand.class);
+    m.put("hls", HlsCommand.class);
     m.put("batch", BatchCommand.class);
     m.put("jobs", JobsCommand.class);
     m.put("volume", VolumeCommand.class);

@@ -47,9 +47,10 @@ final class TranscodeCommand extends SpoolSubcommand {
     try (SpoolEngine engine = startEngine(service.settings())) {
       String in = JobWait.ref(engine, input);
       String out = output != null ? JobWait.ref(engine, output) : defaultOutput(engine, in, options.preset());
-      JobSpec spec = TranscodeJob.spec(in, out, options, job.resources(engine.config().cpuCores(), FILE_TIMEOUT),
-          job.overwrite);
+      io.spool.engine.Resources resources = job.resources(engine.config().cpuCores(), FILE_TIMEOUT);
+      JobSpec spec = TranscodeJob.spec(in, out, options, resources, job.overwrite);
       JobHandle handle = engine.spawn(measureQuality ? TranscodeJob.measuringQuality(spec) : spec);
+      engine.gpuWait(resources).ifPresent(why -> warn("job " + handle.id() + " is " + why));
       JobOutcome outcome = JobWait.withProgress(handle, JobWait.fileName(in), common, err());
       if (outcome.state() != JobState.SUCCEEDED) {
         throw JobFailure.of(outcome);

@@ -87,6 +87,7 @@ public record EngineConfig(
       jobType(new FramesOverlayJob());
       jobType(new FramesExtractJob());
       jobType(FramesProcessJob.of(java.util.Map.of())); // register one with processors to run any
+      jobType(new HlsJob());
     }
 
     public Builder tools(Toolchain tools) {

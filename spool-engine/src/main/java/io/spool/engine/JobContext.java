@@ -33,8 +33,16 @@ public interface JobContext {
   Volume.Write output(String ref);
 
   /**
+   * Starts an output folder for a reference (a local path, or {@code VOLUME:path} in a volume kept
+   * on this host): write files into the folder {@link Volume.Write#file()}, then commit; the folder
+   * appears whole, and closing uncommitted discards it.
+   */
+  Volume.Write outputFolder(String ref);
+
+  /**
    * Whether something is stored at a reference (a local path, a link included, or
-   * {@code VOLUME:path}): an output that exists is replaced only when the job was told to.
+   * {@code VOLUME:path}; a file or a folder): an output that exists is replaced only when the job
+   * was told to.
    */
   boolean exists(String ref);
 

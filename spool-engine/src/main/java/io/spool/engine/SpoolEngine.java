@@ -461,6 +461,14 @@ public final class SpoolEngine implements AutoCloseable {
     if (!r.queue().equals(Resources.GPU_QUEUE)) {
       return spec;
     }
+    if (!gpuServed && r.gpuRequired()) {
+      if (embedded()) {
+        // Its only worker is this process's, which proved no NVENC: the job would wait for ever.
+        throw new io.spool.media.EnvironmentException("the job requires a GPU, and this host proved no NVENC encoder"
+            + " (spool doctor says why); submit it to a shared service with a GPU worker, or let it run on the CPU");
+      }
+      return spec; // waits on the gpu queue for a worker that proved NVENC (see gpuWait)
+    }
     if (!gpuServed) {
       return spec.withResources(r.toBuilder().gpu("none").queue(Resources.CPU_QUEUE).build());
     }
@@ -472,8 +480,21 @@ public final class SpoolEngine implements AutoCloseable {
 
   /** Whether a worker that serves the gpu queue was seen lately and has not stopped. */
   private boolean liveGpuWorker() {
+    return gpuWaitNow().isEmpty();
+  }
+
+  private Optional<String> gpuWaitNow() {
     Instant now = Instant.now();
-    return store.workers(now.minus(WorkerRecord.LIVE_WITHIN)).stream().anyMatch(w -> w.live(now) && w.servesGpu());
+    return WorkerRecord.gpuWait(store.workers(now.minus(WorkerRecord.LIVE_WITHIN)), now);
+  }
+
+  /**
+   * Why a job with these resources would wait now rather than start: it requires a GPU, and no
+   * live worker of this engine's shared service serves the gpu queue. Empty otherwise (an embedded
+   * engine refuses such a job when it has no GPU).
+   */
+  public Optional<String> gpuWait(Resources r) {
+    return !r.gpuRequired() || embedded() ? Optional.empty() : gpuWaitNow();
   }
 
   private static String newId(String prefix, Instant now) {

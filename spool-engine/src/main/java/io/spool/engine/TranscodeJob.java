@@ -160,6 +160,9 @@ public final class TranscodeJob implements JobType {
         .threads(ctx.resources().cpu())
         .timeout(ctx.remaining())
         .memoryLimitBytes((long) ctx.resources().memoryMiB() << 20);
+    if (VideoCodecs.isGpu(asked.videoCodec()) && !ctx.gpuEncodeAvailable() && ctx.resources().gpuRequired()) {
+      throw new io.spool.media.EnvironmentException("the job requires a GPU, and this worker proved no NVENC encoder");
+    }
     if (VideoCodecs.isGpu(asked.videoCodec()) && !ctx.gpuEncodeAvailable()) {
       String cpuCodec = VideoCodecs.cpuCounterpart(asked.videoCodec());
       b.videoCodec(cpuCodec);

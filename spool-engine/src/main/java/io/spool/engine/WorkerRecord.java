@@ -48,4 +48,16 @@ public record WorkerRecord(String id, String host, long pid, List<String> queues
   public boolean servesGpu() {
     return gpuEncode && queues.contains(Resources.GPU_QUEUE);
   }
+
+  /**
+   * Why a job that requires a GPU cannot start as of {@code now}, with these workers of a shared
+   * service: none that is live serves the gpu queue. Empty when one does.
+   */
+  public static java.util.Optional<String> gpuWait(List<WorkerRecord> workers, Instant now) {
+    if (workers.stream().anyMatch(w -> w.live(now) && w.servesGpu())) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of("waiting for a GPU worker: no live worker serves the gpu queue (a worker serves it only"
+        + " where a test encode proved NVENC; see spool workers and spool doctor)");
+  }
 }

@@ -87,6 +87,9 @@ public final class FFmpegCommand {
         if (threads != null) {
           a.addAll(List.of("-threads", String.valueOf(threads)));
         }
+        if (in.gpuDecode()) {
+          a.addAll(List.of("-hwaccel", "cuda", "-hwaccel_output_format", "cuda"));
+        }
         a.addAll(List.of("-i", Arguments.fileUrl(in.path())));
       }
     }
@@ -123,6 +126,9 @@ public final class FFmpegCommand {
         v.codecOptions().forEach((k, val) -> a.addAll(List.of("-" + k, val)));
         if (out.codecTag() != null) {
           a.addAll(List.of("-tag:v", out.codecTag()));
+        }
+        if (out.hls() != null) {
+          a.addAll(List.of("-force_key_frames:v", "expr:gte(t,n_forced*" + out.hls().seconds() + ")"));
         }
       }
       AudioEncoding au = out.audio();
@@ -161,6 +167,11 @@ public final class FFmpegCommand {
         a.addAll(List.of("-update", "1")); // one image: its name is a name, not a pattern
       }
       a.addAll(extraArguments);
+      if (out.hls() != null) {
+        a.addAll(List.of("-hls_time", out.hls().seconds(), "-hls_playlist_type", "vod", "-hls_list_size", "0",
+            "-hls_flags", "independent_segments", "-hls_segment_type", "mpegts", "-hls_segment_filename",
+            Arguments.fileUrl(out.path().resolveSibling(out.hls().segmentPattern()))));
+      }
       if (out.format() != null) {
         a.addAll(List.of("-f", out.format()));
       }

@@ -10,9 +10,11 @@ import java.util.Objects;
  * @param durationSeconds read only this long ({@code -t} before {@code -i}); null for all of it
  * @param seekSeconds start reading here ({@code -ss} before {@code -i}: ffmpeg seeks to the
  *     keyframe before and drops the frames before this time); null for the start
+ * @param gpuDecode a file decoded by the GPU (NVDEC), its frames kept in GPU memory
+ *     ({@code -hwaccel cuda -hwaccel_output_format cuda}): only GPU filters and NVENC take them
  */
 public record Input(Path path, FilterChain generator, Double durationSeconds, Double seekSeconds, ImageSequence images,
-    RawVideo stdin) {
+    RawVideo stdin, boolean gpuDecode) {
 
   public Input {
     int sources = (path == null ? 0 : 1) + (generator == null ? 0 : 1) + (images == null ? 0 : 1) + (stdin == null ? 0 : 1);
@@ -25,34 +27,42 @@ public record Input(Path path, FilterChain generator, Double durationSeconds, Do
     if (seekSeconds != null && !(seekSeconds >= 0 && Double.isFinite(seekSeconds))) {
       throw new BadArgumentException("input start must be >= 0 seconds, got " + seekSeconds);
     }
+    if (gpuDecode && path == null) {
+      throw new IllegalArgumentException("only a file is decoded on the GPU");
+    }
   }
 
   public static Input of(Path path) {
-    return new Input(Objects.requireNonNull(path, "path"), null, null, null, null, null);
+    return new Input(Objects.requireNonNull(path, "path"), null, null, null, null, null, false);
   }
 
   /** A lavfi source, e.g. {@code Input.generated(FilterChain.of(Filter.of("testsrc2")...))}. */
   public static Input generated(Filter source) {
-    return new Input(null, new FilterChain(java.util.List.of(source)), null, null, null, null);
+    return new Input(null, new FilterChain(java.util.List.of(source)), null, null, null, null, false);
   }
 
   /** Numbered images as one video stream, in the order of their numbers. */
   public static Input of(ImageSequence images) {
-    return new Input(null, null, null, null, Objects.requireNonNull(images, "images"), null);
+    return new Input(null, null, null, null, Objects.requireNonNull(images, "images"), null, false);
   }
 
   /** Raw frames written to ffmpeg's standard input ({@link RunHandle#stdin()}). */
   public static Input fromStdin(RawVideo frames) {
-    return new Input(null, null, null, null, null, Objects.requireNonNull(frames, "frames"));
+    return new Input(null, null, null, null, null, Objects.requireNonNull(frames, "frames"), false);
   }
 
   /** Reads only the first {@code seconds} of the input ({@code -t} before {@code -i}). */
   public Input limitedTo(double seconds) {
-    return new Input(path, generator, seconds, seekSeconds, images, stdin);
+    return new Input(path, generator, seconds, seekSeconds, images, stdin, gpuDecode);
   }
 
   /** Reads from {@code seconds} on ({@code -ss} before {@code -i}), the first frame at or after it first. */
   public Input from(double seconds) {
-    return new Input(path, generator, durationSeconds, seconds, images, stdin);
+    return new Input(path, generator, durationSeconds, seconds, images, stdin, gpuDecode);
+  }
+
+  /** This file, decoded on the GPU with its frames kept in GPU memory. */
+  public Input decodedOnGpu() {
+    return new Input(path, generator, durationSeconds, seekSeconds, images, stdin, true);
   }
 }

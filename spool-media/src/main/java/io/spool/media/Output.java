@@ -24,7 +24,8 @@ public record Output(
     List<Pad> maps,
     FilterChain audioFilters,
     ImageSequence images,
-    RawVideo stdout) {
+    RawVideo stdout,
+    HlsSegments hls) {
 
   public Output {
     Objects.requireNonNull(path, "path");
@@ -46,6 +47,9 @@ public record Output(
     }
     if (frames != null && frames < 1) {
       throw new BadArgumentException("frames must be >= 1, got " + frames);
+    }
+    if (hls != null && !"hls".equals(format)) {
+      throw new BadArgumentException("an output cut into HLS segments must have format hls, got " + format);
     }
   }
 
@@ -69,6 +73,7 @@ public record Output(
     b.audioFilters = audioFilters;
     b.images = images;
     b.stdout = stdout;
+    b.hls = hls;
     return b;
   }
 
@@ -88,6 +93,7 @@ public record Output(
     private FilterChain audioFilters = FilterChain.EMPTY;
     private ImageSequence images;
     private RawVideo stdout;
+    private HlsSegments hls;
 
     private Builder(Path path) {
       this.path = path;
@@ -196,9 +202,16 @@ public record Output(
       return this;
     }
 
+    /** Writes an HLS media playlist at the path, its segments beside it; sets the format to {@code hls}. */
+    public Builder hls(HlsSegments segments) {
+      this.hls = segments;
+      this.format = "hls";
+      return this;
+    }
+
     public Output build() {
       return new Output(path, format, streams, video, audio, subtitleCodec, videoFilters, threads, fastStart, codecTag, frames,
-          maps, audioFilters, images, stdout);
+          maps, audioFilters, images, stdout, hls);
     }
   }
 }

@@ -529,6 +529,11 @@ public final class MediaActivitiesImpl implements MediaActivities {
     }
 
     @Override
+    public Volume.Write outputFolder(String ref) {
+      return Refs.writableFolder(ref, volumes, scratch);
+    }
+
+    @Override
     public void progress(Progress p) {
       beat.progress(p);
     }

@@ -36,10 +36,23 @@ public final class AtomicOutput implements AutoCloseable {
 
   private AtomicOutput(Path target) {
     this.target = target;
-    String name = target.getFileName().toString();
-    String tag = UUID.randomUUID().toString().substring(0, 8);
-    this.temporary = target.resolveSibling("." + name + ".spool-" + ProcessMark.self() + "-" + tag + ".partial");
+    this.temporary = temporaryFor(target);
     this.onExit = ExitCleanup.register(ExitCleanup.Phase.REMOVE_FILES, this::removeTemporary);
+  }
+
+  /** A new hidden name beside {@code target} that says this process writes it (also {@link AtomicFolder}'s). */
+  static Path temporaryFor(Path target) {
+    String tag = UUID.randomUUID().toString().substring(0, 8);
+    return target.resolveSibling("." + target.getFileName() + ".spool-" + ProcessMark.self() + "-" + tag + ".partial");
+  }
+
+  /** Removes a temporary file, or a temporary folder ({@link AtomicFolder}) with what is in it. */
+  private static boolean removeTemporaryAt(Path p) throws IOException {
+    if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      FileTrees.delete(p);
+      return true;
+    }
+    return Files.deleteIfExists(p);
   }
 
   /**
@@ -90,7 +103,7 @@ public final class AtomicOutput implements AutoCloseable {
   }
 
   /**
-   * Removes the temporary files in {@code dir} (not recursive) whose writers are gone: killed, or
+   * Removes the temporary files and folders in {@code dir} (not recursive) whose writers are gone: killed, or
    * ended without cleaning up. A file whose writer still runs on this host is kept, so this may run
    * while other Spool processes write there (when resuming a batch, say); a file named for a pid
    * that a later process has taken is removed, and so is one whose name says no writer (an older
@@ -104,7 +117,7 @@ public final class AtomicOutput implements AutoCloseable {
     try (java.util.stream.Stream<Path> s = Files.list(dir)) {
       for (Path p : (Iterable<Path>) s::iterator) {
         Matcher m = TEMPORARY.matcher(p.getFileName().toString());
-        if (m.matches() && !ProcessMark.runs(m.group(2), m.group(3)) && Files.deleteIfExists(p)) {
+        if (m.matches() && !ProcessMark.runs(m.group(2), m.group(3)) && removeTemporaryAt(p)) {
           removed++;
         }
       }
@@ -131,7 +144,7 @@ public final class AtomicOutput implements AutoCloseable {
     try (java.util.stream.Stream<Path> s = Files.list(dir)) {
       for (Path p : (Iterable<Path>) s::iterator) {
         Matcher m = TEMPORARY.matcher(p.getFileName().toString());
-        if (m.matches() && m.group(1).equals(name) && !ProcessMark.runs(m.group(2), m.group(3)) && Files.deleteIfExists(p)) {
+        if (m.matches() && m.group(1).equals(name) && !ProcessMark.runs(m.group(2), m.group(3)) && removeTemporaryAt(p)) {
           removed++;
         }
       }
