@@ -45,6 +45,7 @@ public final class SpoolCommand {
     m.put("demo", DemoCommand.class);
     m.put("dev-server", DevServerCommand.class);
     m.put("worker", WorkerCommand.class);
+    m.put("serve", ServeCommand.class);
     m.put("help", CommandLine.HelpCommand.class);
     return m;
   }

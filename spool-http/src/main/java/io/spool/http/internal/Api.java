@@ -1,0 +1,30 @@
+package io.spool.http.internal;
+
+import io.javalin.Javalin;
+import io.javalin.json.JavalinJackson;
+import io.spool.http.SpoolServer;
+
+/** The Javalin application: its settings, the bearer check, the error answers and every route. */
+public final class Api implements AutoCloseable {
+  private final SpoolServer.Settings settings;
+
+  public Api(SpoolServer.Settings settings) {
+    this.settings = settings;
+  }
+
+  public Javalin create() {
+    BearerAuth auth = new BearerAuth(settings.tokens());
+    return Javalin.create(config -> {
+      config.startup.showJavalinBanner = false;
+      config.startup.showOldJavalinVersionWarning = false;
+      config.jsonMapper(new JavalinJackson(HttpJson.MAPPER, false));
+      config.http.prefer405over404 = true;
+      config.routes.before(auth::check);
+      ErrorAnswers.install(config.routes);
+      new HealthRoutes(settings.engine(), settings.capabilities()).addTo(config.routes);
+    });
+  }
+
+  @Override
+  public void close() {}
+}
