@@ -7,9 +7,16 @@ import io.spool.http.SpoolServer;
 /** The Javalin application: its settings, the bearer check, the error answers and every route. */
 public final class Api implements AutoCloseable {
   private final SpoolServer.Settings settings;
+  private final Admission admission;
+  private final Uploads uploads;
+  /** Where uploads and results of synchronous transcodes lie while a request runs. */
+  private final java.nio.file.Path scratch;
 
   public Api(SpoolServer.Settings settings) {
     this.settings = settings;
+    this.admission = new Admission(settings.maxQueued());
+    this.uploads = new Uploads(settings.maxUploadBytes());
+    this.scratch = settings.engine().config().scratchDir().resolve("http");
   }
 
   public Javalin create() {
@@ -22,6 +29,8 @@ public final class Api implements AutoCloseable {
       config.routes.before(auth::check);
       ErrorAnswers.install(config.routes);
       new HealthRoutes(settings.engine(), settings.capabilities()).addTo(config.routes);
+      TranscodeRoute transcode = new TranscodeRoute(settings.engine(), admission, uploads, scratch);
+      config.routes.post("/v1/transcode", transcode::handle);
     });
   }
 
