@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.spool.engine.SpoolEngine;
 import io.spool.http.ApiTokens;
 import io.spool.http.SpoolServer;
+import io.spool.http.UrlPolicy;
+import io.spool.http.WebhookSettings;
 import io.spool.media.BadArgumentException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,7 +19,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code spool serve}: the HTTP API, until stopped. Tokens come from {@code SPOOL_API_TOKENS}
  * (comma-separated) and {@code serve.tokens} in {@code SPOOL_HOME/config.json}:
- * <pre>{"serve": {"tokens": ["..."]}}</pre>
+ * <pre>{"serve": {"tokens": ["..."], "allow_addresses": ["private"]}}</pre>
+ * Webhooks are signed with {@code SPOOL_WEBHOOK_SECRET}.
  */
 @Command(name = "serve", description = {
     "Serve the HTTP API: uploads transcoded in the answer, jobs and batches, volumes, signed webhooks.",
@@ -26,6 +29,7 @@ import picocli.CommandLine.Option;
     "SPOOL_API_TOKENS (comma-separated) or of serve.tokens in SPOOL_HOME/config.json. Ctrl-C or SIGTERM stops it."})
 final class ServeCommand extends SpoolSubcommand {
   static final String TOKENS_ENV = "SPOOL_API_TOKENS";
+  static final String WEBHOOK_SECRET_ENV = "SPOOL_WEBHOOK_SECRET";
 
   @Option(names = "--port", defaultValue = "8080", description = "Port to listen on (default: ${DEFAULT-VALUE}; 0 for any free port).")
   int port;
@@ -50,7 +54,7 @@ final class ServeCommand extends SpoolSubcommand {
     CountDownLatch stopped = new CountDownLatch(1);
     try (SpoolEngine engine = startEngine(service.settings());
         SpoolServer server = SpoolServer.newBuilder(engine).bind(bind).port(port).tokens(tokens)
-            .maxUploadBytes(maxUploadBytes).maxQueued(maxQueued)
+            .maxUploadBytes(maxUploadBytes).maxQueued(maxQueued).webhooks(webhooks())
             .capabilities(() -> DoctorCommand.hostReport(tools(), false)).build()) {
       server.start();
       Signals.onStop(stopped::countDown);
@@ -63,6 +67,22 @@ final class ServeCommand extends SpoolSubcommand {
       stopped.await();
     }
     return ExitCodes.OK;
+  }
+
+  /**
+   * Webhooks are signed with {@code SPOOL_WEBHOOK_SECRET} (without it, jobs that ask for a webhook
+   * are refused) and sent only to public addresses, unless {@code serve.allow_addresses} in the
+   * config file lists kinds to allow too: {@code loopback}, {@code link-local}, {@code private}.
+   */
+  static WebhookSettings webhooks() {
+    JsonNode allow = ServiceOptions.configFile().path("serve").path("allow_addresses");
+    if (!allow.isMissingNode() && !allow.isArray()) {
+      throw new BadArgumentException("serve.allow_addresses in " + SpoolHome.dir().resolve("config.json")
+          + " must be a list such as [\"loopback\", \"private\"]");
+    }
+    List<String> kinds = new ArrayList<>();
+    allow.forEach(k -> kinds.add(k.asText()));
+    return WebhookSettings.of(System.getenv(WEBHOOK_SECRET_ENV), UrlPolicy.allowing(kinds));
   }
 
   /** The tokens of the environment and of the config file; at least one is needed. */

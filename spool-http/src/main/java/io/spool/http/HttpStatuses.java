@@ -35,6 +35,8 @@ public final class HttpStatuses {
     TOO_LARGE(413),
     /** A body of a kind the route does not take. */
     UNSUPPORTED_MEDIA_TYPE(415),
+    /** The Idempotency-Key was used before for a different request. */
+    KEY_REUSED(422),
     /** The range asked for lies outside the file. */
     RANGE_NOT_SATISFIABLE(416),
     /** As many jobs wait as the server takes (--max-queued); try again after Retry-After seconds. */

@@ -30,9 +30,10 @@ public final class SpoolServer implements AutoCloseable {
 
   /** What a server was built with. */
   public record Settings(SpoolEngine engine, String bind, int port, ApiTokens tokens, long maxUploadBytes, int maxQueued,
-      Supplier<?> capabilities) {
+      Supplier<?> capabilities, WebhookSettings webhooks) {
     public Settings {
       Objects.requireNonNull(engine, "engine");
+      Objects.requireNonNull(webhooks, "webhooks");
       Objects.requireNonNull(tokens, "tokens");
       Objects.requireNonNull(capabilities, "capabilities");
       if (port < 0 || port > 65535) {
@@ -108,6 +109,7 @@ public final class SpoolServer implements AutoCloseable {
     private long maxUploadBytes = DEFAULT_MAX_UPLOAD_BYTES;
     private int maxQueued = DEFAULT_MAX_QUEUED;
     private Supplier<?> capabilities = java.util.Map::of;
+    private WebhookSettings webhooks = WebhookSettings.NONE;
 
     private Builder(SpoolEngine engine) {
       this.engine = engine;
@@ -149,8 +151,14 @@ public final class SpoolServer implements AutoCloseable {
       return this;
     }
 
+    /** How jobs' webhooks are signed and sent (default: none; jobs that ask for one are refused). */
+    public Builder webhooks(WebhookSettings settings) {
+      this.webhooks = settings;
+      return this;
+    }
+
     public SpoolServer build() {
-      return new SpoolServer(new Settings(engine, bind, port, tokens, maxUploadBytes, maxQueued, capabilities));
+      return new SpoolServer(new Settings(engine, bind, port, tokens, maxUploadBytes, maxQueued, capabilities, webhooks));
     }
   }
 }

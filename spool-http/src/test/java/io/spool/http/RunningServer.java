@@ -21,6 +21,7 @@ import java.util.function.UnaryOperator;
  */
 final class RunningServer implements AutoCloseable {
   static final String TOKEN = "test-token-0123456789abcdef";
+  static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = HttpJson.MAPPER;
 
   final Path home;
   final SpoolEngine engine;

@@ -19,6 +19,7 @@ public final class HttpJson {
       .registerModule(new JavaTimeModule())
       .registerModule(new SimpleModule().addSerializer(Path.class, ToStringSerializer.instance))
       .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+      .setDefaultPropertyInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
       .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

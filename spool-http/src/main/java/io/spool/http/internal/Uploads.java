@@ -49,6 +49,16 @@ final class Uploads {
 
   private Upload raw(Context ctx, Path dir) {
     Path file = dir.resolve("upload");
+    long n = receiveInto(ctx, file);
+    return new Upload(file, filename(ctx.header("Content-Disposition")), n);
+  }
+
+  /** Writes the request's raw body to {@code file}, within the limit; returns its size. */
+  long receiveInto(Context ctx, Path file) {
+    long declared = ctx.req().getContentLengthLong();
+    if (declared > limit) {
+      throw tooLarge(ctx, declared);
+    }
     long n = 0;
     try (InputStream in = ctx.req().getInputStream(); OutputStream out = Files.newOutputStream(file)) {
       byte[] buf = new byte[BUFFER];
@@ -65,10 +75,10 @@ final class Uploads {
           List.of(), e);
     }
     if (n == 0) {
-      throw new BadArgumentException("the request has no body: send the media file as the body, or as the 'file' part"
-          + " of a multipart/form-data form");
+      throw new BadArgumentException("the request has no body: send the file as the body"
+          + (ctx.path().startsWith("/v1/transcode") ? ", or as the 'file' part of a multipart/form-data form" : ""));
     }
-    return new Upload(file, filename(ctx.header("Content-Disposition")), n);
+    return n;
   }
 
   private Upload multipart(Context ctx, Path dir) {
