@@ -126,6 +126,24 @@ class TranscodeRouteTest {
   }
 
   @Test
+  void aMultipartUploadPastTheLimitIsRefused() throws Exception {
+    byte[] chunk = new byte[256 * 1024];
+    long wouldSend = 50 * LIMIT;
+    try (RawHttp raw = new RawHttp(s.server.port(), "POST /v1/transcode HTTP/1.1\nHost: 127.0.0.1\nAuthorization: Bearer "
+        + RunningServer.TOKEN + "\nContent-Type: multipart/form-data; boundary=xyz\nTransfer-Encoding: chunked\n")) {
+      raw.sendChunk("--xyz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.mp4\"\r\n\r\n"
+          .getBytes(StandardCharsets.US_ASCII));
+      while (raw.bodyBytesSent() < wouldSend && !raw.answered() && raw.sendChunk(chunk)) {
+        // until the server answers or stops reading
+      }
+
+      assertThat(raw.answer()).startsWith("HTTP/1.1 413").contains("TOO_LARGE");
+      assertThat(raw.bodyBytesSent()).isLessThan(wouldSend / 4);
+    }
+    assertScratchEmpty();
+  }
+
+  @Test
   void aStreamedUploadIsCutOffOnceItPassesTheLimit() throws Exception {
     byte[] chunk = new byte[256 * 1024];
     long wouldSend = 50 * LIMIT;
