@@ -163,8 +163,17 @@ class TranscodeRouteTest {
   void aFullServerTurnsRequestsAwayWithRetryAfter() throws Exception {
     try (RawHttp slow = RawHttp.chunkedPost(s.server.port(), "/v1/transcode", RunningServer.TOKEN)) {
       slow.sendChunk(new byte[1024]); // holds the only place while its upload goes on
-      HttpResponse<String> r = Eventually.await(Duration.ofSeconds(10), "the held place to turn a request away",
-          () -> s.send(s.request("/v1/transcode").POST(HttpRequest.BodyPublishers.ofString("x"))), x -> x.statusCode() == 429);
+      Path scratch = home.resolve("scratch").resolve("http");
+      Eventually.await(Duration.ofSeconds(10), "the slow upload to be taken in", () -> {
+        try (Stream<Path> files = Files.isDirectory(scratch) ? Files.list(scratch) : Stream.empty()) {
+          return files.findAny().isPresent();
+        } catch (IOException e) {
+          return false;
+        }
+      });
+      HttpResponse<String> r = s.send(s.request("/v1/transcode").POST(HttpRequest.BodyPublishers.ofString("x")));
+
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(429);
 
       assertThat(r.headers().firstValue("Retry-After")).hasValue("5");
       assertThat(RunningServer.json(r).path("error").path("code").asText()).isEqualTo("QUEUE_FULL");

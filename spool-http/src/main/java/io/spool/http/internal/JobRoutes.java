@@ -51,8 +51,8 @@ final class JobRoutes {
   private void submit(Context ctx) throws Exception {
     JobRequests.Job req = JobRequests.parse(ctx.body(), JobRequests.Job.class);
     Idempotency.Made made = idempotency.once(ctx, "jobs", req, () -> {
-      JobSpec spec = JobRequests.spec(engine, req);
       webhooks.check(req.webhookUrl());
+      JobSpec spec = JobRequests.spec(engine, req);
       BatchHandle b = start(spec.type(), List.of(spec), 1);
       String id = b.jobIds().get(0);
       webhooks.register(List.of(id), req.webhookUrl());
@@ -65,8 +65,8 @@ final class JobRoutes {
   private void submitBatch(Context ctx) throws Exception {
     JobRequests.Batch req = JobRequests.parse(ctx.body(), JobRequests.Batch.class);
     Idempotency.Made made = idempotency.once(ctx, "batches", req, () -> {
-      List<JobSpec> specs = JobRequests.specs(engine, req);
       webhooks.check(req.webhookUrl());
+      List<JobSpec> specs = JobRequests.specs(engine, req);
       BatchHandle b = start(req.type(), specs, req.concurrency() == null ? 0 : req.concurrency());
       webhooks.register(b.jobIds(), req.webhookUrl());
       return b.id();
