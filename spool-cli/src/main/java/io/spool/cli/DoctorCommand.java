@@ -56,9 +56,13 @@ final class DoctorCommand extends SpoolSubcommand {
   record Host(int cpuCores, long memoryBytes, String spoolHome, long spoolHomeFreeBytes, String tmpDir, long tmpFreeBytes,
       List<GpuDevices.Gpu> gpus, String gpuNote) {}
 
-  @Override
-  public Integer call() {
-    Toolchain tools = tools();
+  /**
+   * What this host can do without running a job: the probe (cached unless {@code refresh}), the
+   * host's facts, and what is missing. {@code spool serve} answers {@code GET /v1/capabilities} with it.
+   */
+  record HostReport(boolean ok, List<String> problems, String ffprobePath, Host host, Capabilities capabilities) {}
+
+  static HostReport hostReport(Toolchain tools, boolean refresh) {
     Capabilities caps = CapabilityProbe.using(tools, SpoolHome.cache()).capabilities(refresh);
     List<String> problems = new ArrayList<>();
     for (String enc : REQUIRED) {
@@ -66,7 +70,16 @@ final class DoctorCommand extends SpoolSubcommand {
         problems.add("encoder " + enc + " is missing: the web preset cannot run");
       }
     }
-    Host host = host(caps.gpuDevices());
+    return new HostReport(problems.isEmpty(), problems, tools.ffprobe().toString(), host(caps.gpuDevices()), caps);
+  }
+
+  @Override
+  public Integer call() {
+    Toolchain tools = tools();
+    HostReport probed = hostReport(tools, refresh);
+    Capabilities caps = probed.capabilities();
+    List<String> problems = new ArrayList<>(probed.problems());
+    Host host = probed.host();
     long engineStart = -1;
     EngineCheck engineJob;
     try {

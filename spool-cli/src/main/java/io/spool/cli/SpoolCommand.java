@@ -52,6 +52,7 @@ public final class SpoolCommand {
     m.put("dev-server", DevServerCommand.class);
     m.put("worker", WorkerCommand.class);
     m.put("workers", WorkersCommand.class);
+    m.put("serve", ServeCommand.class);
     m.put("help", CommandLine.HelpCommand.class);
     return m;
   }

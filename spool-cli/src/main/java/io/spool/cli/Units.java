@@ -56,6 +56,32 @@ final class Units {
     return String.format(Locale.ROOT, "$%.6f", v);
   }
 
+  private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(b|k|kb|kib|m|mb|mib|g|gb|gib|t|tb|tib)?");
+
+  /** Accepts {@code 500MB}, {@code 2GB}, {@code 1.5GiB} or a bare number of bytes; K, M, G and T count in 1024s. */
+  static final class SizeConverter implements ITypeConverter<Long> {
+    @Override
+    public Long convert(String value) {
+      Matcher m = SIZE.matcher(value.strip().toLowerCase(Locale.ROOT));
+      if (!m.matches()) {
+        throw new TypeConversionException("'" + value + "' is not a size (try 500MB, 2GB)");
+      }
+      String unit = m.group(2) == null ? "b" : m.group(2).substring(0, 1);
+      int shift = switch (unit) {
+        case "k" -> 10;
+        case "m" -> 20;
+        case "g" -> 30;
+        case "t" -> 40;
+        default -> 0;
+      };
+      double bytes = Double.parseDouble(m.group(1)) * (1L << shift);
+      if (bytes < 1 || bytes > Long.MAX_VALUE / 2) {
+        throw new TypeConversionException("size out of range: '" + value + "'");
+      }
+      return (long) bytes;
+    }
+  }
+
   /** Accepts {@code 500ms}, {@code 90s}, {@code 10m}, {@code 2h}, a bare number of seconds, or ISO-8601. */
   static final class DurationConverter implements ITypeConverter<Duration> {
     @Override

@@ -430,6 +430,16 @@ public final class JobStore implements AutoCloseable {
     return db.read(c -> WorkerRows.since(c, since.toEpochMilli()));
   }
 
+  /** The request keys kept in this store (HTTP's Idempotency-Key). */
+  public IdempotencyKeys idempotencyKeys() {
+    return new IdempotencyKeys(db);
+  }
+
+  /** The webhook deliveries of jobs kept in this store. */
+  public WebhookLog webhooks() {
+    return new WebhookLog(db);
+  }
+
   /** Closes the connection; a store used after this opens it again. */
   @Override
   public void close() {

@@ -248,6 +248,22 @@ public final class SpoolEngine implements AutoCloseable {
     return embedded() ? temporal().startTime() : Duration.ZERO;
   }
 
+  /**
+   * Whether the engine's Temporal service answers now, within a few seconds: the in-process one
+   * (started here if nothing has yet), or the shared one this engine submits to.
+   */
+  public boolean reachable() {
+    try {
+      io.temporal.serviceclient.WorkflowServiceStubs stubs = embedded() ? temporal().env().getWorkflowServiceStubs()
+          : connection.service();
+      stubs.blockingStub().withDeadlineAfter(3, java.util.concurrent.TimeUnit.SECONDS)
+          .getSystemInfo(io.temporal.api.workflowservice.v1.GetSystemInfoRequest.getDefaultInstance());
+      return true;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
   WorkflowClient client() {
     return embedded() ? temporal().env().getWorkflowClient() : connection.client();
   }
