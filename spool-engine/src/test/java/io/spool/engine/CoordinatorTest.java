@@ -11,12 +11,16 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -110,14 +114,15 @@ class CoordinatorTest {
   @Test
   void aBatchWhoseWorkflowFailsForGoodIsRecordedFailedByIt() throws Exception {
     try (SpoolEngine engine = SpoolEngine.embedded(config())) {
-      BatchHandle batch = engine.submit("sleepy", sleepy(2, 1500), 1);
+      BatchHandle batch = engine.submit("sleepy", sleepy(3, 1500), 1);
       batch.detach();
       String first = batch.jobIds().get(0);
+      String second = batch.jobIds().get(1);
       Eventually.await(LIMIT, "the first job running", () -> batch.running().stream().anyMatch(j -> j.jobId().equals(first)));
-      // Its record is damaged while it runs: recording its end fails however often it is tried.
+      // The next job's record is deleted while it waits: recording its start fails however often it is tried.
       try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + home.resolve("spool.db"));
-          java.sql.PreparedStatement ps = c.prepareStatement("UPDATE jobs SET record = 'garbage' WHERE id = ?")) {
-        ps.setString(1, first);
+          java.sql.PreparedStatement ps = c.prepareStatement("DELETE FROM jobs WHERE id = ?")) {
+        ps.setString(1, second);
         assertThat(ps.executeUpdate()).isOne();
       }
 
@@ -126,11 +131,38 @@ class CoordinatorTest {
 
       assertThat(b.state()).isEqualTo(JobState.FAILED);
       assertThat(b.errorCode()).isEqualTo("BATCH_FAILED");
-      assertThat(b.error()).startsWith("its workflow failed: damaged job record " + first).doesNotContain("\n");
+      assertThat(b.error()).startsWith("its workflow failed: no job with id " + second).doesNotContain("\n");
+      assertThat(engine.store().requireJob(first).state()).as("the job that ran").isEqualTo(JobState.SUCCEEDED);
+      JobRecord third = engine.store().requireJob(batch.jobIds().get(2));
+      assertThat(third.state()).isEqualTo(JobState.FAILED);
+      assertThat(third.outcome().errorCode()).isEqualTo("BATCH_FAILED");
+      assertThat(third.outcome().error()).isEqualTo(b.error());
+    }
+  }
+
+  @Test
+  void aJobWhoseRecordIsDamagedCostsNoOtherJobItsOutcome() throws Exception {
+    try (SpoolEngine engine = SpoolEngine.embedded(config())) {
+      BatchHandle batch = engine.submit("sleepy", sleepy(2, 1500), 1);
+      batch.detach();
+      String first = batch.jobIds().get(0);
+      Eventually.await(LIMIT, "the first job running", () -> batch.running().stream().anyMatch(j -> j.jobId().equals(first)));
+      // Its record is damaged while it runs: its end cannot be recorded.
+      try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + home.resolve("spool.db"));
+          java.sql.PreparedStatement ps = c.prepareStatement("UPDATE jobs SET record = 'garbage' WHERE id = ?")) {
+        ps.setString(1, first);
+        assertThat(ps.executeUpdate()).isOne();
+      }
+
+      BatchRecord b = Eventually.await(LIMIT, "the batch ended", () -> engine.store().batch(batch.id()).orElseThrow(),
+          x -> x.state().terminal());
+
       JobRecord second = engine.store().requireJob(batch.jobIds().get(1));
-      assertThat(second.state()).isEqualTo(JobState.FAILED);
-      assertThat(second.outcome().errorCode()).isEqualTo("BATCH_FAILED");
-      assertThat(second.outcome().error()).isEqualTo(b.error());
+      assertThat(second.state()).as("the other job").isEqualTo(JobState.SUCCEEDED);
+      assertThat(b.state()).isEqualTo(JobState.FAILED);
+      assertThat(List.of(b.succeeded(), b.failed(), b.cancelled())).containsExactly(1, 0, 0);
+      assertThat(b.errorCode()).isEqualTo("RECORD_DAMAGED");
+      assertThat(b.error()).isEqualTo("the end of job " + first + " could not be recorded: its record is damaged");
     }
   }
 

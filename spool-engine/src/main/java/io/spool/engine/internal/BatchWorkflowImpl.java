@@ -88,9 +88,11 @@ public class BatchWorkflowImpl implements BatchWorkflow {
 
   /**
    * The batch's workflow is about to fail for good (a record that could not be written however
-   * often it was tried, say): the batch is recorded as failed, so that no one waits for it. (A
-   * chunk's failure is settled by the batch's workflow; see {@link #settle}.) Where the store
-   * fails this too, followers find the workflow ended and record it themselves.
+   * often it was tried, say): the batch is recorded as failed, so that no one waits for it; where
+   * every job had ended (only the batch's own end could not be recorded), it is tallied from them
+   * instead (see {@code JobStore.failBatch}). (A chunk's failure is settled by the batch's
+   * workflow; see {@link #settle}.) Where the store fails this too, followers find the workflow
+   * ended and record it themselves.
    */
   private void markFailed(TemporalFailure e) {
     try {
