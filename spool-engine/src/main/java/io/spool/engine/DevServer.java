@@ -62,7 +62,7 @@ public final class DevServer implements AutoCloseable {
     if (media != null) {
       media.announce(store);
     }
-    List<String> resumed = coordinator.resumeLostBatches();
+    List<String> resumed = coordinator.start().join();
     return new DevServer(server, connection, store, coordinator, media, port, resumed);
   }
 

@@ -100,6 +100,7 @@ public final class SpoolEngine implements AutoCloseable {
       MediaWorker media = MediaWorker.register(env.getWorkerFactory(), config, volumes, WorkerRef.thisProcess("embedded"),
           config.gpuEncode() ? List.of(Resources.CPU_QUEUE, Resources.GPU_QUEUE) : List.of(Resources.CPU_QUEUE));
       env.start();
+      coordinator.start();
       temporal = new Temporal(env, coordinator, media, Duration.ofNanos(System.nanoTime() - t0).plus(service.startTime()));
     }
     return temporal;
@@ -255,9 +256,7 @@ public final class SpoolEngine implements AutoCloseable {
     if (w.state() != WorkflowState.ENDED_UNFINISHED) {
       return b; // running, ending now, lost with a restarted service (whose coordinator starts it again), or unknown
     }
-    String where = embedded() ? "" : " on " + shared.target();
-    return store.failBatch(batchId, io.spool.media.ErrorCode.BATCH_FAILED,
-        "its workflow " + w.closedAs() + where + " before its jobs had ended");
+    return store.failBatch(batchId, io.spool.media.ErrorCode.BATCH_FAILED, w.batchFailure(embedded() ? null : shared.target()));
   }
 
   /** Whether this engine's service runs {@code b}: its own embedded batches, or the batches of its shared service. */

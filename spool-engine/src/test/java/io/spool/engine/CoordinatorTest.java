@@ -107,7 +107,36 @@ class CoordinatorTest {
       assertThat(r.outcome().errorCode()).isEqualTo("CANCELLED");
       assertThat(r.outcome().error()).isEqualTo("cancelled after its batch's workflow had ended");
       Eventually.await(LIMIT, "the cancel request cleared", () -> !submit.store().cancelRequests().contains(job));
-      assertThat(submit.store().requireJob(batch.jobIds().get(1)).state().terminal()).as("the job not cancelled ended").isFalse();
+      // Nothing runs the batch's other job either: the batch is recorded as failed with it.
+      BatchRecord b = Eventually.await(LIMIT, "the batch recorded as failed", () -> submit.store().batch(batch.id()).orElseThrow(),
+          x -> x.state().terminal());
+      assertThat(b.state()).isEqualTo(JobState.FAILED);
+      assertThat(b.errorCode()).isEqualTo("BATCH_FAILED");
+      assertThat(List.of(b.succeeded(), b.failed(), b.cancelled())).containsExactly(0, 1, 1);
+      assertThat(submit.store().requireJob(batch.jobIds().get(1)).outcome().errorCode()).isEqualTo("BATCH_FAILED");
+    }
+  }
+
+  @Test
+  void aTerminatedBatchThatNoOneFollowsIsRecordedFailedByItsCoordinator() throws Exception {
+    EngineConfig config = config();
+    // No media worker: the jobs wait in the task queue.
+    try (DevServer server = DevServer.start(config, freePort(), 0); JobStore store = JobStore.at(home)) {
+      String batchId;
+      try (SpoolEngine submit = submitter(config, server)) {
+        BatchHandle batch = submit.submit("sleepy", sleepy(2, 1000), 0);
+        batch.detach();
+        batchId = batch.id();
+        submit.client().newUntypedWorkflowStub(batchId).terminate("terminated by the test");
+      }
+
+      BatchRecord b = Eventually.await(Duration.ofSeconds(30), "the batch recorded as failed",
+          () -> store.batch(batchId).orElseThrow(), x -> x.state().terminal());
+
+      assertThat(b.state()).isEqualTo(JobState.FAILED);
+      assertThat(b.errorCode()).isEqualTo("BATCH_FAILED");
+      assertThat(b.error()).isEqualTo("its workflow was terminated on localhost:" + server.port() + " before its jobs had ended");
+      assertThat(store.jobsOfBatch(batchId, 0, 2)).allSatisfy(j -> assertThat(j.state()).isEqualTo(JobState.FAILED));
     }
   }
 
@@ -177,6 +206,7 @@ class CoordinatorTest {
         Statement s = other.createStatement()) {
       s.execute("BEGIN IMMEDIATE");
       Coordinator coordinator = Coordinator.register(env.getWorkerFactory(), store, PriceTable.REFERENCE, BatchRecord.EMBEDDED);
+      coordinator.start();
       Thread watcher = Eventually.await(Duration.ofSeconds(10), "the coordinator clearing the cancel request",
           () -> threadIn("clearCancelRequest"), Optional::isPresent).orElseThrow();
       Thread closing = Thread.currentThread();

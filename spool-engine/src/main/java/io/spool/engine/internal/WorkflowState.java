@@ -24,7 +24,15 @@ public enum WorkflowState {
   private static final Duration DEADLINE = Duration.ofSeconds(3);
 
   /** The state of workflow {@code workflowId}, and how it closed where it did. */
-  public record Seen(WorkflowState state, String closedAs) {}
+  public record Seen(WorkflowState state, String closedAs) {
+    /**
+     * Why a batch whose workflow this is fails as a whole, on one line; {@code service}: the
+     * shared service that ran it, or null for an embedded engine.
+     */
+    public String batchFailure(String service) {
+      return "its workflow " + closedAs + (service == null ? "" : " on " + service) + " before its jobs had ended";
+    }
+  }
 
   public static Seen of(WorkflowClient client, String workflowId) {
     WorkflowExecutionStatus s;
