@@ -85,8 +85,11 @@ public final class Coordinator implements AutoCloseable {
 
   /**
    * Starts sweeping its batches (once now, then every {@link #SWEEP_EVERY}) and passing on cancel
-   * requests, on a thread of its own; call it once its factory has started. Returns the batches
-   * that the first sweep started again, once it has run (see {@link #sweep}).
+   * requests, on a thread of its own; call it once its factory has started. Cancel requests are
+   * passed on only after the first sweep, which hands those of a batch it starts again to the
+   * batch's new workflow: a request read before would find the lost workflow and end the job
+   * while the restart runs it. Returns the batches that the first sweep started again, once it
+   * has run (see {@link #sweep}).
    */
   public CompletableFuture<List<String>> start() {
     watcher.start();
@@ -146,7 +149,7 @@ public final class Coordinator implements AutoCloseable {
         LOG.info("batch {} recorded as failed: {}", b.id(), w.batchFailure(where()));
       } else if (w.state() == WorkflowState.NOT_FOUND && !b.embedded() && lost(b)) {
         try {
-          start(client, b.id(), BatchStart.restart(b.id(), b.jobIds().size(), b.plan()));
+          start(client, b.id(), BatchStart.restart(b.id(), b.jobIds().size(), b.plan(), store.cancelRequests(b.id())));
           resumed.add(b.id());
           LOG.info("batch {} started again: its workflow was lost with the service", b.id());
         } catch (WorkflowExecutionAlreadyStarted e) {

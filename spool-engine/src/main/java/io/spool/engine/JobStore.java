@@ -406,6 +406,12 @@ public final class JobStore implements AutoCloseable {
     return db.read(CancelRows::all);
   }
 
+  /** The jobs of a batch that someone asked to cancel, by id. */
+  public List<String> cancelRequests(String batchId) {
+    checkId(batchId);
+    return db.read(c -> CancelRows.ofBatch(c, batchId));
+  }
+
   /** Forgets a cancel request once the job has ended. */
   public void clearCancelRequest(String id) {
     checkId(id);

@@ -196,6 +196,49 @@ class CoordinatorTest {
   }
 
   @Test
+  void aCancelRequestedWhileTheDevServerWasDownStopsTheJobBeforeTheBatchRunsAgain() throws Exception {
+    EngineConfig config = config();
+    int port = freePort();
+    String batchId;
+    String job;
+    // No media worker: the jobs wait in the task queue.
+    try (DevServer first = DevServer.start(config, port, 0); SpoolEngine submit = submitter(config, first)) {
+      BatchHandle batch = submit.submit("sleepy", sleepy(2, 1000), 0);
+      batch.detach();
+      batchId = batch.id();
+      job = batch.jobIds().get(1);
+    }
+    try (JobStore store = JobStore.at(home)) {
+      store.requestCancel(job); // while no dev-server runs
+
+      try (DevServer again = DevServer.start(config, port, 0)) {
+        assertThat(again.resumedBatches()).containsExactly(batchId);
+        JobRecord r = Eventually.await(LIMIT, "the job recorded as cancelled", () -> store.requireJob(job), j -> j.state().terminal());
+        assertThat(r.state()).isEqualTo(JobState.CANCELLED);
+        assertThat(r.outcome().error()).isEqualTo("cancelled before it started");
+        Eventually.await(LIMIT, "the cancel request cleared", () -> !store.cancelRequests().contains(job));
+      }
+    }
+  }
+
+  @Test
+  void aJobsFirstEndIsKeptWhenItsRunReportsLater() {
+    Instant now = Instant.now();
+    try (JobStore store = JobStore.at(home)) {
+      store.submit(new BatchRecord("b-1", "sleepy", JobState.RUNNING, now, null, List.of(), 0, 0, 0, null, 0, "localhost:1", null),
+          List.of(new JobRecord("j-1", "b-1", 0, "sleepy", "in0", null, JobState.RUNNING, Resources.DEFAULT, now, now, 0, null,
+              Map.of())));
+      JobRecord cancelled = store.update("j-1", r -> r.withOutcome(r.endedBefore(JobState.CANCELLED, "CANCELLED",
+          "cancelled after its batch's workflow had ended", now)));
+      JobOutcome ran = store.requireJob("j-1").endedBefore(JobState.SUCCEEDED, null, null, now.plusSeconds(1));
+
+      new io.spool.engine.internal.RecordActivitiesImpl(store, PriceTable.REFERENCE).finished(List.of(ran));
+
+      assertThat(store.requireJob("j-1")).isEqualTo(cancelled);
+    }
+  }
+
+  @Test
   void aClosedCoordinatorHasFinishedWithTheStore() throws Exception {
     JobStore store = JobStore.at(home);
     store.requestCancel("j-gone"); // a request for a job without a record: the coordinator clears it

@@ -254,8 +254,10 @@ public class BatchWorkflowImpl implements BatchWorkflow {
             ErrorCode.CANCELLED.name(), "cancelled before it started")));
         continue;
       }
-      List<String> stopped = cancelledIndex.entrySet().stream().filter(e -> e.getValue() >= from && e.getValue() < to)
-          .map(Map.Entry::getKey).sorted().toList();
+      // The jobs asked to stop in this chunk's range, and those the batch started with (whose
+      // indexes it does not know: a chunk ignores those not its own).
+      List<String> stopped = java.util.stream.Stream.concat(start.cancelled().stream(), cancelledIndex.entrySet().stream()
+          .filter(e -> e.getValue() >= from && e.getValue() < to).map(Map.Entry::getKey)).distinct().sorted().toList();
       BatchWorkflow child = Workflow.newChildWorkflowStub(BatchWorkflow.class, ChildWorkflowOptions.newBuilder()
           .setWorkflowId(BatchStart.chunkId(start.batchId(), k))
           .setTaskQueue(SpoolEngine.CONTROL_QUEUE)

@@ -21,6 +21,7 @@ public interface RecordActivities {
   @ActivityMethod(name = "RecordStarted")
   void started(List<String> jobIds, long startedAtMillis);
 
+  /** Records how jobs ended; a job whose record has ended already keeps that end. */
   @ActivityMethod(name = "RecordFinished")
   void finished(List<JobOutcome> outcomes);
 

@@ -49,8 +49,11 @@ public final class RecordActivitiesImpl implements RecordActivities {
   @Override
   public void finished(List<JobOutcome> outcomes) {
     Map<String, UnaryOperator<JobRecord>> changes = new LinkedHashMap<>();
+    // A job ended from outside meanwhile (cancelled after its workflow was lost, failed with its
+    // batch) keeps that first end: followers have seen it, and a restart of the batch does not run it.
     for (JobOutcome o : outcomes) {
-      changes.put(o.jobId(), r -> r.withOutcome(o.withCost(JobCost.of(r.resources(), o.metrics(), prices))));
+      changes.put(o.jobId(),
+          r -> r.state().terminal() ? r : r.withOutcome(o.withCost(JobCost.of(r.resources(), o.metrics(), prices))));
     }
     store.updateEach(changes);
   }
