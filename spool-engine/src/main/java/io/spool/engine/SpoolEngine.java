@@ -409,8 +409,9 @@ public final class SpoolEngine implements AutoCloseable {
    * GPU jobs go to the gpu queue only where a GPU encoder was proven: embedded, on this host; on a
    * shared service, where a live worker serves the gpu queue (which a worker does only where a
    * real test encode proved NVENC), as the job store's workers table says. Elsewhere they run on
-   * CPU, are charged as CPU jobs, and the job notes the fallback (the worker that runs it, having
-   * no proven encoder, encodes with the CPU twin and says so). Where this host's GPU kind is known,
+   * CPU, are charged as CPU jobs, and the job notes the fallback: a job from the cpu queue never
+   * encodes on a GPU, even on a worker that has one (see {@link JobContext#gpuEncodeAvailable}),
+   * so it encodes with the CPU twin and says so. Where this host's GPU kind is known,
    * an embedded GPU job becomes that kind ({@code gpu=any}, and a named kind this host does not
    * have: the embedded engine has no other GPU to send it to), so that it is recorded and priced
    * as what it ran on.

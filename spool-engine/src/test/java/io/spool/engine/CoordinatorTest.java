@@ -239,6 +239,29 @@ class CoordinatorTest {
   }
 
   @Test
+  void aGpuJobSentToTheCpuQueueEncodesOnTheCpuAlsoOnAWorkerWithAGpuEncoder() throws Exception {
+    Path in = io.spool.media.testing.MediaFixtures.sample(home, "in.mp4", 320, 240, 1);
+    // A worker of a host whose NVENC test encode passed (as configured: this host has none), serving
+    // only the cpu queue: no live worker serves the gpu queue, so the submitter sends the job to the cpu queue.
+    EngineConfig gpuHost = EngineConfig.newBuilder(home).cpuCores(1).gpuEncode(true).build();
+    try (DevServer server = DevServer.start(config(), freePort(), 0);
+        MediaWorker worker = MediaWorker.connect(TemporalSettings.of("localhost:" + server.port()), gpuHost,
+            WorkerRef.thisProcess("gpu-host"), List.of(Resources.CPU_QUEUE));
+        SpoolEngine submit = submitter(config(), server)) {
+      worker.start();
+
+      JobOutcome o = submit.remote(TranscodeJob.spec(in.toString(), home.resolve("out.mp4").toString(),
+          io.spool.media.TranscodeOptions.newBuilder().build(), Resources.newBuilder().gpu("any").build(), false));
+
+      assertThat(o.state()).as(o.error()).isEqualTo(JobState.SUCCEEDED);
+      assertThat(submit.store().requireJob(o.jobId()).resources().queue()).isEqualTo(Resources.CPU_QUEUE);
+      assertThat(o.details().get("videoCodec")).isEqualTo("libx264");
+      assertThat(o.details().get("fallback")).startsWith("encoded with libx264 instead of h264_nvenc");
+      assertThat(o.cost().gpuUsd()).isZero();
+    }
+  }
+
+  @Test
   void aClosedCoordinatorHasFinishedWithTheStore() throws Exception {
     JobStore store = JobStore.at(home);
     store.requestCancel("j-gone"); // a request for a job without a record: the coordinator clears it
