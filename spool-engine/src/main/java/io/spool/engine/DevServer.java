@@ -104,10 +104,11 @@ public final class DevServer implements AutoCloseable {
 
   @Override
   public void close() {
-    coordinator.close();
+    // Jobs first: the coordinator may wait for the store (another process holds it) as it stops.
     if (media != null) {
       media.stopNow(Duration.ofSeconds(30));
     }
+    coordinator.close();
     connection.close();
     server.close();
     store.close();

@@ -478,11 +478,12 @@ public final class SpoolEngine implements AutoCloseable {
       }
       return;
     }
-    t.coordinator().close();
+    // Jobs first: the coordinator may wait for the store (another process holds it) as it stops.
     t.env().shutdownNow();
     if (!t.media().stopNow(CLOSE_WAIT)) {
       LOG.warn("jobs still running {} s after the engine was asked to stop", CLOSE_WAIT.toSeconds());
     }
+    t.coordinator().close();
     store.close(); // a record written later, by an exit hook, opens it again
     Thread closer = new Thread(t.env()::close, "spool-engine-close");
     closer.setDaemon(true);

@@ -262,6 +262,48 @@ class CoordinatorTest {
   }
 
   @Test
+  void aStoppingWorkerTakesNoJobWhileItWaitsForTheStore() throws Exception {
+    Set<String> begun = ConcurrentHashMap.newKeySet();
+    JobType tracked = new JobType() {
+      @Override
+      public String name() {
+        return "tracked";
+      }
+
+      @Override
+      public JobResult run(JobContext ctx, Map<String, Object> params) {
+        begun.add(ctx.jobId());
+        return SLEEPY.run(ctx, params);
+      }
+    };
+    EngineConfig config = EngineConfig.newBuilder(home).cpuCores(1).jobType(tracked).build();
+    try (DevServer server = DevServer.start(config, freePort(), 0);
+        MediaWorker worker = MediaWorker.connect(TemporalSettings.of("localhost:" + server.port()), config,
+            WorkerRef.thisProcess("stopping"), List.of(Resources.CPU_QUEUE));
+        SpoolEngine submit = submitter(config, server)) {
+      worker.start();
+      List<JobSpec> jobs = java.util.stream.IntStream.range(0, 2)
+          .mapToObj(i -> new JobSpec("tracked", Map.of("ms", 1500), Resources.DEFAULT, "in" + i, null)).toList();
+      submit.submit("tracked", jobs, 0).detach(); // both go to the task queue; the worker's one core takes one
+      Eventually.await(LIMIT, "a job begun", () -> !begun.isEmpty());
+      CompletableFuture<Boolean> drained;
+      // Another process holds the store's write lock: the worker's record of its stop waits for it
+      // (up to the store's busy timeout) while the job it runs ends and the other waits in the queue.
+      try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + home.resolve("spool.db"));
+          Statement s = other.createStatement()) {
+        s.execute("BEGIN IMMEDIATE");
+        drained = CompletableFuture.supplyAsync(() -> worker.drain(Duration.ofSeconds(60)));
+        Eventually.await(Duration.ofSeconds(50), "the drain to end, or a second job to begin on the stopping worker",
+            () -> drained.isDone() || begun.size() > 1);
+        s.execute("ROLLBACK");
+      }
+
+      assertThat(begun).as("jobs begun on the stopping worker").hasSize(1);
+      assertThat(drained.get(10, TimeUnit.SECONDS)).as("its job ended in the grace period").isTrue();
+    }
+  }
+
+  @Test
   void aClosedCoordinatorHasFinishedWithTheStore() throws Exception {
     JobStore store = JobStore.at(home);
     store.requestCancel("j-gone"); // a request for a job without a record: the coordinator clears it
