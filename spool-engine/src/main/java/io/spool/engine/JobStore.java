@@ -422,8 +422,9 @@ public final class JobStore implements AutoCloseable {
   }
 
   /**
-   * Records a media worker as it starts (over an earlier record of the same id), and forgets the
-   * workers not seen for {@link WorkerRecord#KEPT_FOR}.
+   * Records a media worker as it starts (over an earlier record of the same id, unless that one
+   * is marked stopped: a stopped worker stays stopped), and forgets the workers not seen for
+   * {@link WorkerRecord#KEPT_FOR}.
    */
   public void putWorker(WorkerRecord w) {
     checkId(w.id());

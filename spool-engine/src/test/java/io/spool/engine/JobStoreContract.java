@@ -390,6 +390,22 @@ abstract class JobStoreContract {
   }
 
   @Test
+  void aStoppedWorkerStaysStoppedWhenALateRefreshWritesItsRecordAgain() {
+    JobStore s = store();
+    Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    WorkerRecord w = WorkerRecord.starting(new WorkerRef("w-1", "host-a", 100), List.of("cpu", "gpu"), 2, 0, true, t0);
+    s.putWorker(w);
+    s.workerStopped("w-1", t0.plusSeconds(5));
+
+    // A refresh that found no running record of it just before it stopped writes the record again.
+    s.putWorker(new WorkerRecord("w-1", "host-a", 100, List.of("cpu", "gpu"), 2, 0, true, t0, t0.plusSeconds(6), null));
+
+    WorkerRecord after = store().workers(t0).get(0);
+    assertThat(after.stoppedAt()).isEqualTo(t0.plusSeconds(5));
+    assertThat(after.live(t0.plusSeconds(6))).isFalse();
+  }
+
+  @Test
   void cancelRequestsAreSeenByEveryProcessUntilCleared() {
     JobStore s = store();
     s.requestCancel("j-1");
