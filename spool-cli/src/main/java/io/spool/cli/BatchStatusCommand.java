@@ -52,8 +52,8 @@ final class BatchStatusCommand extends SpoolSubcommand {
   @Override
   public Integer call() {
     Status s;
-    try (JobStore store = JobsCommand.store(this); BatchWorkflowCheck check = new BatchWorkflowCheck(this, service.settings())) {
-      store.batch(id).ifPresent(check::check);
+    try (JobStore store = JobsCommand.store(this); BatchWorkflowCheck check = new BatchWorkflowCheck(store, service.settings())) {
+      check.check(id);
       s = status(store, id);
     }
     print(s, s.human());

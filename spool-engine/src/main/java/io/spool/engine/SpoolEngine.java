@@ -2,7 +2,6 @@ package io.spool.engine;
 
 import io.spool.engine.internal.BatchStart;
 import io.spool.engine.internal.TemporalConnection;
-import io.spool.engine.internal.WorkflowState;
 import io.spool.media.BadArgumentException;
 import io.spool.volumes.VolumeStore;
 import io.temporal.client.WorkflowClient;
@@ -252,11 +251,7 @@ public final class SpoolEngine implements AutoCloseable {
     if (b.isEmpty() || b.get().state().terminal() || !runsHere(b.get())) {
       return b;
     }
-    WorkflowState.Seen w = WorkflowState.of(client(), batchId);
-    if (w.state() != WorkflowState.ENDED_UNFINISHED) {
-      return b; // running, ending now, lost with a restarted service (whose coordinator starts it again), or unknown
-    }
-    return store.failBatch(batchId, io.spool.media.ErrorCode.BATCH_FAILED, w.batchFailure(embedded() ? null : shared.target()));
+    return BatchCheck.failIfEnded(store, client(), batchId, embedded() ? null : shared.target()).or(() -> b);
   }
 
   /** Whether this engine's service runs {@code b}: its own embedded batches, or the batches of its shared service. */

@@ -41,6 +41,15 @@ public record TemporalConnection(WorkflowServiceStubs service, WorkflowClient cl
     boolean epoll = Epoll.isAvailable(); // gRPC's own choice where it can, which its channel options expect
     DefaultThreadFactory threads = new DefaultThreadFactory("spool-grpc", true);
     EventLoopGroup network = epoll ? new EpollEventLoopGroup(1, threads) : new NioEventLoopGroup(1, threads);
+    try {
+      return connect(s, identity, network, epoll);
+    } catch (RuntimeException | Error e) {
+      network.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS); // its thread would outlive the failed connection
+      throw e;
+    }
+  }
+
+  private static TemporalConnection connect(TemporalSettings s, String identity, EventLoopGroup network, boolean epoll) {
     WorkflowServiceStubsOptions.Builder options = WorkflowServiceStubsOptions.newBuilder()
         .setTarget(s.target())
         .setRpcTimeout(Duration.ofSeconds(10))
