@@ -57,6 +57,8 @@ public final class SpoolEngine implements AutoCloseable {
   /** The shared service this engine submits to; null for an embedded engine. */
   private final TemporalSettings shared;
   private final TemporalConnection connection;
+  /** The thread that opens {@link #connection} ahead of the first call; null for an embedded engine. */
+  private final Thread warmUp;
   /** The service {@link #prestart} began, until {@link #temporal} has taken it; null otherwise. */
   private CompletableFuture<Service> prestarted; // guarded by this
   private Temporal temporal; // guarded by this
@@ -72,10 +74,11 @@ public final class SpoolEngine implements AutoCloseable {
     this.shared = shared;
     if (shared != null) {
       this.connection = TemporalConnection.to(shared, WorkerRef.thisProcess("submit").identity());
-      connection.warmUp(); // while the command prepares its jobs
+      this.warmUp = connection.warmUp(); // while the command prepares its jobs
       return;
     }
     this.connection = null;
+    this.warmUp = null;
     this.prestarted = PRESTARTED.getAndSet(null);
     if (prestarted == null) {
       temporal(); // nothing started the service ahead: start it now, as a caller of embedded() expects
@@ -182,8 +185,9 @@ public final class SpoolEngine implements AutoCloseable {
   /**
    * An engine that submits to a shared Temporal service, whose coordinator ({@code spool dev-server},
    * {@code spool serve}) and media workers ({@code spool worker}) run the jobs; it shares the job
-   * store with them (the same Spool home on one host, or PostgreSQL). Connecting sends nothing:
-   * an unreachable service fails the first submit.
+   * store with them (the same Spool home on one host, or PostgreSQL). The connection opens at
+   * once, on a background thread that {@link #close} ends, so that the first submit does not wait
+   * for it; it only reads, and an unreachable service fails the first submit, not this.
    */
   public static SpoolEngine connect(EngineConfig config, TemporalSettings service) {
     return new SpoolEngine(config, java.util.Objects.requireNonNull(service, "service"));
@@ -462,7 +466,13 @@ public final class SpoolEngine implements AutoCloseable {
       prestarted = null;
     }
     if (connection != null) {
-      connection.close();
+      warmUp.interrupt();
+      connection.close(); // fails its calls, if it is still making them
+      try {
+        warmUp.join(1000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       store.close();
       return;
     }

@@ -79,9 +79,12 @@ public record TemporalConnection(WorkflowServiceStubs service, WorkflowClient cl
   /**
    * Opens the connection now, on a background thread, so that a command's first call does not
    * wait for it (a cold JVM spends a few hundred milliseconds there): a command starts this first
-   * and prepares its jobs meanwhile. A service that does not answer is reported by that first call.
+   * and prepares its jobs meanwhile. It only reads (the service's capabilities, and a workflow
+   * that is not there), each call within the connection's RPC timeout; a service that does not
+   * answer is reported by that first call. Returns the thread; closing the connection fails its
+   * calls, and so ends it.
    */
-  public void warmUp() {
+  public Thread warmUp() {
     Thread t = new Thread(() -> {
       try {
         service.getServerCapabilities().get();
@@ -92,6 +95,7 @@ public record TemporalConnection(WorkflowServiceStubs service, WorkflowClient cl
     }, "spool-connect");
     t.setDaemon(true);
     t.start();
+    return t;
   }
 
   private static javax.net.ssl.TrustManager trustManager(TemporalSettings s) throws IOException {
