@@ -36,7 +36,7 @@ final class BatchWorkflowCheck implements AutoCloseable {
     }
     try {
       if (check == null) {
-        Optional<BatchRecord> b = store.batch(id);
+        Optional<BatchRecord> b = store.batchWithoutJobIds(id);
         if (b.isEmpty() || b.get().state().terminal() || b.get().embedded()) {
           return;
         }

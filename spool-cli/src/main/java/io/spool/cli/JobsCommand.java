@@ -121,7 +121,7 @@ final class JobsCommand {
           print(r, id + " already " + r.state().name().toLowerCase(Locale.ROOT));
           return ExitCodes.OK;
         }
-        if (shared.isPresent() && !store.batch(r.batchId()).map(io.spool.engine.BatchRecord::embedded).orElse(true)) {
+        if (shared.isPresent() && !store.batchWithoutJobIds(r.batchId()).map(io.spool.engine.BatchRecord::embedded).orElse(true)) {
           try (io.spool.engine.SpoolEngine engine = startEngine(shared)) {
             engine.cancelJob(id); // told to its batch's workflow at once
           }

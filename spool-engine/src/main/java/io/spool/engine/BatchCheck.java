@@ -31,15 +31,16 @@ public final class BatchCheck implements AutoCloseable {
   }
 
   /**
-   * The batch's record, checked first where it is recorded as running on this check's service
-   * (see the class comment); batches of other services and embedded ones are not checked.
+   * The batch's record (without its job ids), checked first where it is recorded as running on
+   * this check's service (see the class comment); batches of other services and embedded ones
+   * are not checked.
    *
    * @throws io.spool.media.SpoolException where the connection cannot be made (its TLS files
    *     cannot be read, say); later checks then return the record unchecked. A service that
    *     does not answer leaves the record as it is.
    */
   public synchronized Optional<BatchRecord> check(String batchId) {
-    Optional<BatchRecord> b = store.batch(batchId);
+    Optional<BatchRecord> b = store.batchWithoutJobIds(batchId);
     if (b.isEmpty() || b.get().state().terminal() || b.get().embedded() || !Coordinator.sameService(b.get().coordinator(),
         service.target())) {
       return b;

@@ -136,7 +136,7 @@ public final class Coordinator implements AutoCloseable {
    */
   List<String> sweep() {
     List<String> resumed = new ArrayList<>();
-    for (BatchRecord b : store.unfinishedBatches()) {
+    for (BatchRecord b : store.unfinishedBatchesWithoutJobIds()) {
       if (closed) {
         break;
       }
@@ -149,7 +149,8 @@ public final class Coordinator implements AutoCloseable {
         LOG.info("batch {} recorded as failed: {}", b.id(), w.batchFailure(where()));
       } else if (w.state() == WorkflowState.NOT_FOUND && !b.embedded() && lost(b)) {
         try {
-          start(client, b.id(), BatchStart.restart(b.id(), b.jobIds().size(), b.plan(), store.cancelRequests(b.id())));
+          int jobs = store.tally(b.id()).values().stream().mapToInt(Integer::intValue).sum();
+          start(client, b.id(), BatchStart.restart(b.id(), jobs, b.plan(), store.cancelRequests(b.id())));
           resumed.add(b.id());
           LOG.info("batch {} started again: its workflow was lost with the service", b.id());
         } catch (WorkflowExecutionAlreadyStarted e) {
@@ -230,7 +231,7 @@ public final class Coordinator implements AutoCloseable {
       store.clearCancelRequest(jobId);
       return;
     }
-    Optional<BatchRecord> b = store.batch(r.get().batchId());
+    Optional<BatchRecord> b = store.batchWithoutJobIds(r.get().batchId());
     if (b.isEmpty() || !ours(b.get())) {
       return; // another process's or service's batch: its coordinator passes it on
     }

@@ -319,6 +319,21 @@ public final class JobStore implements AutoCloseable {
     });
   }
 
+  /**
+   * The batch's record without its job ids (its {@code jobIds} are empty), read without reading
+   * its jobs: what a check of its state, or of who runs it, needs (followers do that every
+   * second, and a batch may have 100,000 jobs).
+   *
+   * @throws SpoolException {@link ErrorCode#RECORD_DAMAGED} naming the record if it is damaged
+   */
+  public Optional<BatchRecord> batchWithoutJobIds(String id) {
+    checkId(id);
+    return db.read(c -> {
+      BatchRows.Row row = BatchRows.one(c, id, "");
+      return row == null ? Optional.empty() : Optional.of(reader.batch(row, List.of()));
+    });
+  }
+
   /** Batches newest first; damaged records are skipped with a warning. */
   public List<BatchRecord> batches() {
     return readBatches(false, true);
@@ -327,6 +342,11 @@ public final class JobStore implements AutoCloseable {
   /** The batches that have not ended, newest first; damaged records are skipped with a warning. */
   public List<BatchRecord> unfinishedBatches() {
     return readBatches(true, true);
+  }
+
+  /** The batches that have not ended, newest first, without their job ids (see {@link #batchWithoutJobIds}). */
+  public List<BatchRecord> unfinishedBatchesWithoutJobIds() {
+    return readBatches(true, false);
   }
 
   /** Batches, with their job ids or (where only the batches themselves matter) without. */

@@ -244,14 +244,15 @@ public final class SpoolEngine implements AutoCloseable {
   }
 
   /**
-   * The batch's record, checked against its workflow where this engine reaches it (a batch of this
-   * engine's shared service, or of this embedded engine): where the record says the batch runs
+   * The batch's record (without its job ids: see {@link JobStore#batchWithoutJobIds}), checked
+   * against its workflow where this engine reaches it (a batch of this engine's shared service,
+   * or of this embedded engine): where the record says the batch runs
    * but its workflow has ended without finishing it (it failed for good, or someone terminated
    * it), the batch and its unfinished jobs are recorded as failed with
    * {@link io.spool.media.ErrorCode#BATCH_FAILED} first, so that no one waits for it forever.
    */
   public Optional<BatchRecord> checkedBatch(String batchId) {
-    Optional<BatchRecord> b = store.batch(batchId);
+    Optional<BatchRecord> b = store.batchWithoutJobIds(batchId);
     if (b.isEmpty() || b.get().state().terminal() || !runsHere(b.get())) {
       return b;
     }
@@ -276,7 +277,7 @@ public final class SpoolEngine implements AutoCloseable {
       return false;
     }
     store.requestCancel(jobId);
-    if (store.batch(r.batchId()).map(this::runsHere).orElse(false)) {
+    if (store.batchWithoutJobIds(r.batchId()).map(this::runsHere).orElse(false)) {
       Coordinator.signalCancel(client(), r);
     }
     return true;
@@ -348,7 +349,8 @@ public final class SpoolEngine implements AutoCloseable {
         store.update(id, r -> r.state().terminal() ? r : r.withOutcome(r.endedBefore(JobState.FAILED,
             io.spool.media.ErrorCode.ENVIRONMENT.name(), why, at)));
       }
-      store.batch(batchId).ifPresent(b -> store.putBatch(b.ended(JobState.FAILED, at, 0, ids.size(), 0, JobCost.ZERO)));
+      store.batchWithoutJobIds(batchId)
+          .ifPresent(b -> store.putBatch(b.ended(JobState.FAILED, at, 0, ids.size(), 0, JobCost.ZERO)));
       throw new io.spool.media.EnvironmentException(embedded() ? why
           : "the Temporal service at " + shared.target() + " did not take the batch (is spool dev-server running?): "
               + rootMessage(e));
