@@ -20,7 +20,8 @@ import java.util.Optional;
  *
  * <p>A batch's cost is the sum of its ended jobs' costs, which only their records hold: it is read
  * before the transaction that ends the batch, page by page, and read again inside only where a
- * job ended in between.
+ * job ended in between. Its jobs' rows are locked before its own row, as every change of jobs
+ * locks them (see {@link JobRows#write}).
  */
 public final class BatchEnds {
   /** Ended jobs read per page when summing a batch's cost. */
@@ -72,23 +73,24 @@ public final class BatchEnds {
     List<JobRecord> closed = new ArrayList<>();
     BatchRecord batch = db.write(c -> {
       closed.clear();
+      List<JobRows.Change> writes = new ArrayList<>();
+      for (JobRows.Locked j : JobRows.unfinishedOfBatch(c, db.forUpdate(), batchId)) {
+        Optional<JobRecord> r = reader.orSkip("job " + j.id(), () -> reader.job(j.id(), j.current().json()));
+        if (r.isPresent() && !r.get().state().terminal()) {
+          JobRecord next = r.get().withOutcome(r.get().endedBefore(JobState.FAILED, code, why, now));
+          writes.add(new JobRows.Change(next, j.current()));
+          closed.add(next);
+        }
+      }
       BatchRows.Row row = BatchRows.one(c, batchId, db.forUpdate());
       if (row == null) {
+        closed.clear();
         return null;
       }
       BatchRecord b = reader.batch(row, List.of());
       if (b.state().terminal()) {
+        closed.clear();
         return b;
-      }
-      List<JobRows.Change> writes = new ArrayList<>();
-      for (String id : JobRows.idsOfBatch(c, batchId, true)) {
-        JobRows.Current current = JobRows.current(c, db.forUpdate(), id);
-        Optional<JobRecord> r = reader.orSkip("job " + id, () -> reader.job(id, current.json()));
-        if (r.isPresent() && !r.get().state().terminal()) {
-          JobRecord next = r.get().withOutcome(r.get().endedBefore(JobState.FAILED, code, why, now));
-          writes.add(new JobRows.Change(next, current));
-          closed.add(next);
-        }
       }
       JobRows.write(c, writes);
       BatchRecord ended = tallied(c, reader, b, before, closed.size(), now);
