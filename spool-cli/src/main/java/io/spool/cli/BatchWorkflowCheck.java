@@ -23,7 +23,7 @@ final class BatchWorkflowCheck implements AutoCloseable {
   private BatchCheck check;
   private boolean broken;
 
-  /** {@code named}: the service the command was pointed at, whose settings (namespace, TLS) serve its own batches. */
+  /** {@code named}: the service the command was pointed at (with its namespace and TLS settings), if it was. */
   BatchWorkflowCheck(JobStore store, Optional<TemporalSettings> named) {
     this.store = store;
     this.named = named;
@@ -40,8 +40,9 @@ final class BatchWorkflowCheck implements AutoCloseable {
         if (b.isEmpty() || b.get().state().terminal() || b.get().embedded()) {
           return;
         }
-        check = BatchCheck.of(store, named.filter(s -> s.target().equals(b.get().coordinator()))
-            .orElseGet(() -> TemporalSettings.of(b.get().coordinator())));
+        // The service the command was pointed at (which says whether the batch is its own), else
+        // the one the batch names, which is reachable by that name where the host's name resolves.
+        check = BatchCheck.of(store, named.orElseGet(() -> TemporalSettings.of(b.get().coordinator())));
       }
       check.check(id);
     } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package io.spool.engine;
 
+import io.spool.engine.internal.ServiceWorkflow;
 import io.spool.engine.internal.TemporalConnection;
 import io.spool.engine.internal.WorkflowState;
 import io.spool.media.ErrorCode;
@@ -17,6 +18,8 @@ public final class BatchCheck implements AutoCloseable {
   private final JobStore store;
   private final TemporalSettings service;
   private TemporalConnection connection;
+  /** The service's name, once asked (see {@link ServiceWorkflow}): empty where no coordinator answered. */
+  private Optional<String> name;
   /** Why the connection could not be made, once it could not: it is not tried again. */
   private RuntimeException unreachable;
 
@@ -32,8 +35,8 @@ public final class BatchCheck implements AutoCloseable {
 
   /**
    * The batch's record (without its job ids), checked first where it is recorded as running on
-   * this check's service (see the class comment); batches of other services and embedded ones
-   * are not checked.
+   * this check's service (under the name the service gives itself, or an address of it: see
+   * {@link ServiceWorkflow}); batches of other services and embedded ones are not checked.
    *
    * @throws io.spool.media.SpoolException where the connection cannot be made (its TLS files
    *     cannot be read, say); later checks then return the record unchecked. A service that
@@ -41,8 +44,7 @@ public final class BatchCheck implements AutoCloseable {
    */
   public synchronized Optional<BatchRecord> check(String batchId) {
     Optional<BatchRecord> b = store.batchWithoutJobIds(batchId);
-    if (b.isEmpty() || b.get().state().terminal() || b.get().embedded() || !Coordinator.sameService(b.get().coordinator(),
-        service.target())) {
+    if (b.isEmpty() || b.get().state().terminal() || b.get().embedded()) {
       return b;
     }
     if (connection == null) {
@@ -56,7 +58,14 @@ public final class BatchCheck implements AutoCloseable {
         throw e;
       }
     }
-    return failIfEnded(store, connection.client(), batchId, service.target()).or(() -> b);
+    if (name == null) {
+      name = ServiceWorkflow.nameOf(connection.client()); // asked once
+    }
+    String c = b.get().coordinator();
+    if (!name.map(c::equals).orElse(false) && !Coordinator.sameService(c, service.target())) {
+      return b; // another service's batch
+    }
+    return failIfEnded(store, connection.client(), batchId, Coordinator.where(b.get())).or(() -> b);
   }
 
   /**

@@ -4,6 +4,8 @@ import io.spool.engine.internal.BatchStart;
 import io.spool.engine.internal.BatchWorkflow;
 import io.spool.engine.internal.BatchWorkflowImpl;
 import io.spool.engine.internal.RecordActivitiesImpl;
+import io.spool.engine.internal.ServiceWorkflow;
+import io.spool.engine.internal.ServiceWorkflowImpl;
 import io.spool.engine.internal.WorkflowState;
 import io.spool.media.ErrorCode;
 import io.spool.media.PriceTable;
@@ -51,9 +53,10 @@ public final class Coordinator implements AutoCloseable {
   private final JobStore store;
   /**
    * Whose batches it runs: {@link BatchRecord#EMBEDDED} (then only the batches of this process),
-   * or the shared service's target ({@code host:port}), as submitters record it.
+   * or the shared service's name, which submitters learn from it and record (see
+   * {@link ServiceWorkflow}); where another coordinator of the service named it first, that name.
    */
-  private final String service;
+  private volatile String service;
   private final Instant startedAt = Instant.now();
   /** Sweeps the batches, and passes on cancel requests between sweeps. */
   private final Thread watcher;
@@ -72,13 +75,15 @@ public final class Coordinator implements AutoCloseable {
   /**
    * Registers the coordinator's workflow worker with {@code factory}, whose owner starts it and
    * then calls {@link #start}. {@code service}: {@link BatchRecord#EMBEDDED} for an engine that
-   * runs the batches of its own process, else the target ({@code host:port}) of the shared
-   * service whose batches it runs; batches recorded for another service are never touched.
+   * runs the batches of its own process, else the name of the shared service whose batches it
+   * runs ({@code host:port} as the service's own host names itself, the same after a restart, and
+   * told to submitters that ask: see {@link ServiceWorkflow}); batches recorded for another service
+   * are never touched.
    */
   public static Coordinator register(WorkerFactory factory, JobStore store, PriceTable prices, String service) {
     Worker control = factory.newWorker(SpoolEngine.CONTROL_QUEUE, WorkerOptions.newBuilder()
         .setMaxConcurrentLocalActivityExecutionSize(64).build());
-    control.registerWorkflowImplementationTypes(BatchWorkflowImpl.class);
+    control.registerWorkflowImplementationTypes(BatchWorkflowImpl.class, ServiceWorkflowImpl.class);
     control.registerActivitiesImplementations(new RecordActivitiesImpl(store, prices));
     return new Coordinator(factory.getWorkflowClient(), store, java.util.Objects.requireNonNull(service, "service"));
   }
@@ -98,6 +103,9 @@ public final class Coordinator implements AutoCloseable {
 
   private void watch() {
     try {
+      if (!service.equals(BatchRecord.EMBEDDED)) {
+        announce();
+      }
       firstSweep.complete(sweepOrNot());
       long nextSweep = System.nanoTime() + SWEEP_EVERY.toNanos();
       while (!closed) {
@@ -112,6 +120,24 @@ public final class Coordinator implements AutoCloseable {
       // closed
     } finally {
       firstSweep.complete(List.of());
+    }
+  }
+
+  /**
+   * Starts the workflow that tells submitters the service's name; where another coordinator of
+   * the service started it first (on a Temporal cluster, whose workflows outlive a coordinator),
+   * takes the name it gave, so that every coordinator of the service runs the same batches.
+   */
+  private void announce() {
+    try {
+      ServiceWorkflow w = client.newWorkflowStub(ServiceWorkflow.class, WorkflowOptions.newBuilder()
+          .setTaskQueue(SpoolEngine.CONTROL_QUEUE).setWorkflowId(ServiceWorkflow.ID).build());
+      WorkflowClient.start(w::run, service);
+    } catch (WorkflowExecutionAlreadyStarted e) {
+      ServiceWorkflow.nameOf(client).ifPresent(name -> service = name);
+    } catch (RuntimeException e) {
+      LOG.warn("the coordinator could not tell submitters its service's name ({}): they record the address they use",
+          e.getMessage());
     }
   }
 
@@ -145,8 +171,8 @@ public final class Coordinator implements AutoCloseable {
       }
       WorkflowState.Seen w = WorkflowState.of(client, b.id());
       if (w.state() == WorkflowState.ENDED_UNFINISHED) {
-        store.failBatch(b.id(), ErrorCode.BATCH_FAILED, w.batchFailure(where()));
-        LOG.info("batch {} recorded as failed: {}", b.id(), w.batchFailure(where()));
+        store.failBatch(b.id(), ErrorCode.BATCH_FAILED, w.batchFailure(where(b)));
+        LOG.info("batch {} recorded as failed: {}", b.id(), w.batchFailure(where(b)));
       } else if (w.state() == WorkflowState.NOT_FOUND && !b.embedded() && lost(b)) {
         try {
           int jobs = store.tally(b.id()).values().stream().mapToInt(Integer::intValue).sum();
@@ -170,21 +196,40 @@ public final class Coordinator implements AutoCloseable {
     return b.createdAt().isBefore(startedAt) || b.createdAt().isBefore(Instant.now().minus(START_GRACE));
   }
 
-  /** The shared service as failures name it; null for an embedded engine. */
-  private String where() {
-    return service.equals(BatchRecord.EMBEDDED) ? null : service;
-  }
-
-  /** Whether this coordinator runs {@code b}. */
-  private boolean ours(BatchRecord b) {
-    if (service.equals(BatchRecord.EMBEDDED)) {
-      return b.embedded() && b.coordinatorPid() == ProcessHandle.current().pid();
-    }
-    return !b.embedded() && sameService(b.coordinator(), service);
+  /** The shared service as a batch's failure names it (its record's name for it); null for an embedded batch. */
+  static String where(BatchRecord b) {
+    return b.embedded() ? null : b.coordinator();
   }
 
   /**
-   * Whether two targets name one service: the same port, and the same host, where every name of
+   * Whether this coordinator runs {@code b}: a batch recorded with its service's name, or with an
+   * address that names this host and its port (a submitter that could not ask the name records
+   * the address it used).
+   */
+  private boolean ours(BatchRecord b) {
+    String s = service;
+    if (s.equals(BatchRecord.EMBEDDED)) {
+      return b.embedded() && b.coordinatorPid() == ProcessHandle.current().pid();
+    }
+    return !b.embedded() && (b.coordinator().equals(s) || sameService(b.coordinator(), s));
+  }
+
+  /**
+   * The address {@code target} as a submitter records it where the service did not say its name:
+   * a name of this host ({@code localhost}, a loopback address) becomes the host's own name, as a
+   * dev-server here names itself, so that another host sharing the job store does not take it as
+   * its own {@code localhost}.
+   */
+  static String canonical(String target) {
+    int colon = target.lastIndexOf(':');
+    if (colon < 0 || !thisHost(target.substring(0, colon).toLowerCase(java.util.Locale.ROOT))) {
+      return target;
+    }
+    return WorkerRef.hostName() + target.substring(colon);
+  }
+
+  /**
+   * Whether two addresses name one service: the same port, and the same host, where every name of
    * this host ({@code localhost}, a loopback address, its host name) counts as one.
    */
   static boolean sameService(String a, String b) {
@@ -252,7 +297,7 @@ public final class Coordinator implements AutoCloseable {
     store.clearCancelRequest(jobId);
     if (w.state() == WorkflowState.ENDED_UNFINISHED) {
       // Nothing will run the batch's other jobs either.
-      store.failBatch(b.get().id(), ErrorCode.BATCH_FAILED, w.batchFailure(where()));
+      store.failBatch(b.get().id(), ErrorCode.BATCH_FAILED, w.batchFailure(where(b.get())));
     }
   }
 

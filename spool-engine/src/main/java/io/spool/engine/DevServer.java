@@ -50,7 +50,10 @@ public final class DevServer implements AutoCloseable {
     TemporalConnection connection = TemporalConnection.to(TemporalSettings.of("localhost:" + port),
         WorkerRef.thisProcess("dev-server").identity());
     JobStore store = JobStore.at(config.home());
-    Coordinator coordinator = Coordinator.register(connection.factory(), store, config.prices(), "localhost:" + port);
+    // Its name, as its batches are recorded: this host's own name, the same after a restart, and
+    // told to every submitter (see ServiceWorkflow) whatever address it reached the port by.
+    Coordinator coordinator = Coordinator.register(connection.factory(), store, config.prices(),
+        WorkerRef.hostName() + ":" + port);
     MediaWorker media = null;
     if (workerCores > 0) {
       EngineConfig workers = config.withCpuCores(workerCores);

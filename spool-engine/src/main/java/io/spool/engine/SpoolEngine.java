@@ -45,6 +45,8 @@ public final class SpoolEngine implements AutoCloseable {
   /** Each running job holds a workflow thread; more at once than this gains nothing on one engine. */
   public static final int MAX_CONCURRENCY = 256;
   private static final Logger LOG = LoggerFactory.getLogger(SpoolEngine.class);
+  /** How long a submit waits for the shared service to say its name (see {@link #serviceName}). */
+  private static final Duration NAME_WAIT = Duration.ofSeconds(15);
   /** How long {@link #close} waits for interrupted jobs to end their processes. */
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
   private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
@@ -57,8 +59,11 @@ public final class SpoolEngine implements AutoCloseable {
   /** The shared service this engine submits to; null for an embedded engine. */
   private final TemporalSettings shared;
   private final TemporalConnection connection;
-  /** The thread that opens {@link #connection} ahead of the first call; null for an embedded engine. */
-  private final Thread warmUp;
+  /**
+   * What opens {@link #connection} ahead of the first call, and asks the shared service's name
+   * (see {@link #serviceName}); null for an embedded engine.
+   */
+  private final TemporalConnection.WarmUp warmUp;
   /** The service {@link #prestart} began, until {@link #temporal} has taken it; null otherwise. */
   private CompletableFuture<Service> prestarted; // guarded by this
   private Temporal temporal; // guarded by this
@@ -256,13 +261,32 @@ public final class SpoolEngine implements AutoCloseable {
     if (b.isEmpty() || b.get().state().terminal() || !runsHere(b.get())) {
       return b;
     }
-    return BatchCheck.failIfEnded(store, client(), batchId, embedded() ? null : shared.target()).or(() -> b);
+    return BatchCheck.failIfEnded(store, client(), batchId, Coordinator.where(b.get())).or(() -> b);
   }
 
   /** Whether this engine's service runs {@code b}: its own embedded batches, or the batches of its shared service. */
   private boolean runsHere(BatchRecord b) {
     return b.embedded() ? embedded() && b.coordinatorPid() == ProcessHandle.current().pid()
-        : !embedded() && Coordinator.sameService(b.coordinator(), shared.target());
+        : !embedded() && (b.coordinator().equals(serviceName()) || Coordinator.sameService(b.coordinator(), shared.target()));
+  }
+
+  /**
+   * The shared service's name, as its coordinator gives it (see
+   * {@link io.spool.engine.internal.ServiceWorkflow}): what this engine's batches record as their
+   * coordinator, so that the coordinator knows them as its own whatever address this engine
+   * reached it by. Where no coordinator answers, the address this engine uses, with this host's
+   * own names ({@code localhost}) made its host name.
+   */
+  private String serviceName() {
+    try {
+      return warmUp.serviceName().get(NAME_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+          .orElseGet(() -> Coordinator.canonical(shared.target()));
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      return Coordinator.canonical(shared.target());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new io.spool.media.CancelledException("interrupted while asking the service's name");
+    }
   }
 
   /**
@@ -333,7 +357,7 @@ public final class SpoolEngine implements AutoCloseable {
           running ? JobState.RUNNING : JobState.QUEUED, spec.resources(), now, running ? now : null, pid, null, spec.params()));
     }
     store.submit(new BatchRecord(batchId, type, JobState.RUNNING, now, null, ids, 0, 0, 0, null, pid,
-        embedded() ? BatchRecord.EMBEDDED : shared.target(), plan), records);
+        embedded() ? BatchRecord.EMBEDDED : serviceName(), plan), records);
     BatchHandle handle = new BatchHandle(this, batchId, ids);
     // A prestarted service may still be starting: the records above were written meanwhile. (Should
     // it fail to start, the handle's exit hook records these jobs as interrupted when the process ends.)
@@ -468,10 +492,10 @@ public final class SpoolEngine implements AutoCloseable {
       prestarted = null;
     }
     if (connection != null) {
-      warmUp.interrupt();
+      warmUp.thread().interrupt();
       connection.close(); // fails its calls, if it is still making them
       try {
-        warmUp.join(1000);
+        warmUp.thread().join(1000);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

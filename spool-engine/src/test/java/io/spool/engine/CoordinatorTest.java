@@ -135,7 +135,8 @@ class CoordinatorTest {
 
       assertThat(b.state()).isEqualTo(JobState.FAILED);
       assertThat(b.errorCode()).isEqualTo("BATCH_FAILED");
-      assertThat(b.error()).isEqualTo("its workflow was terminated on localhost:" + server.port() + " before its jobs had ended");
+      assertThat(b.coordinator()).as("the service's name for itself").isEqualTo(WorkerRef.hostName() + ":" + server.port());
+      assertThat(b.error()).isEqualTo("its workflow was terminated on " + b.coordinator() + " before its jobs had ended");
       assertThat(store.jobsOfBatch(batchId, 0, 2)).allSatisfy(j -> assertThat(j.state()).isEqualTo(JobState.FAILED));
     }
   }
@@ -219,6 +220,48 @@ class CoordinatorTest {
         Eventually.await(LIMIT, "the cancel request cleared", () -> !store.cancelRequests().contains(job));
       }
     }
+  }
+
+  @Test
+  void aBatchSubmittedThroughAnotherAddressOfTheHostIsItsDevServersOwn() throws Exception {
+    EngineConfig config = config();
+    int port = freePort();
+    String address = nonLoopbackAddress() + ":" + port;
+    String batchId;
+    String job;
+    // No media worker: the jobs wait in the task queue.
+    try (DevServer first = DevServer.start(config, port, 0);
+        SpoolEngine submit = SpoolEngine.connect(config, TemporalSettings.of(address))) {
+      assertThat(first.port()).isEqualTo(port);
+      BatchHandle batch = submit.submit("sleepy", sleepy(2, 1000), 0);
+      batch.detach();
+      batchId = batch.id();
+      job = batch.jobIds().get(0);
+      assertThat(submit.store().batch(batchId).orElseThrow().coordinator()).isEqualTo(WorkerRef.hostName() + ":" + port);
+    }
+    try (JobStore store = JobStore.at(home)) {
+      store.requestCancel(job);
+
+      try (DevServer again = DevServer.start(config, port, 0)) {
+        assertThat(again.resumedBatches()).as("batches started again").containsExactly(batchId);
+        Eventually.await(LIMIT, "the cancel request cleared", () -> !store.cancelRequests().contains(job));
+        assertThat(store.requireJob(job).state()).isEqualTo(JobState.CANCELLED);
+      }
+    }
+  }
+
+  /** An address of this host other than a loopback one, as another host would reach it by. */
+  private static String nonLoopbackAddress() throws java.net.SocketException {
+    for (java.net.NetworkInterface n : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+      if (n.isUp() && !n.isLoopback()) {
+        for (java.net.InetAddress a : java.util.Collections.list(n.getInetAddresses())) {
+          if (a instanceof java.net.Inet4Address) {
+            return a.getHostAddress();
+          }
+        }
+      }
+    }
+    throw new AssertionError("this host has no network address but loopback ones, which the test needs");
   }
 
   @Test

@@ -21,6 +21,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** A client of a Temporal service in another process, and the factory of this process's workers there. */
@@ -76,26 +78,31 @@ public record TemporalConnection(WorkflowServiceStubs service, WorkflowClient cl
     return new TemporalConnection(service, client, factory, network);
   }
 
+  /** What {@link #warmUp} began: its thread, and the service's name once it has asked. */
+  public record WarmUp(Thread thread, CompletableFuture<Optional<String>> serviceName) {}
+
   /**
    * Opens the connection now, on a background thread, so that a command's first call does not
    * wait for it (a cold JVM spends a few hundred milliseconds there): a command starts this first
-   * and prepares its jobs meanwhile. It only reads (the service's capabilities, and a workflow
-   * that is not there), each call within the connection's RPC timeout; a service that does not
-   * answer is reported by that first call. Returns the thread; closing the connection fails its
-   * calls, and so ends it.
+   * and prepares its jobs meanwhile. It only reads: the service's capabilities, then its name
+   * (see {@link ServiceWorkflow}; empty where no coordinator answers), each within the
+   * connection's RPC timeout; a service that does not answer is reported by the first real call.
+   * Closing the connection fails the calls, and so ends the thread.
    */
-  public Thread warmUp() {
+  public WarmUp warmUp() {
+    CompletableFuture<Optional<String>> name = new CompletableFuture<>();
     Thread t = new Thread(() -> {
       try {
         service.getServerCapabilities().get();
-        client.newUntypedWorkflowStub("spool-connect-" + ProcessHandle.current().pid()).describe(); // the client's own path
       } catch (RuntimeException e) {
-        // the first real call says what is wrong
+        name.complete(Optional.empty()); // the first real call says what is wrong
+        return;
       }
+      name.complete(ServiceWorkflow.nameOf(client)); // also the client's own path, warmed up
     }, "spool-connect");
     t.setDaemon(true);
     t.start();
-    return t;
+    return new WarmUp(t, name);
   }
 
   private static javax.net.ssl.TrustManager trustManager(TemporalSettings s) throws IOException {
