@@ -348,57 +348,64 @@ class CoordinatorTest {
 
   @Test
   void aClosedCoordinatorHasFinishedWithTheStore() throws Exception {
-    JobStore store = JobStore.at(home);
+    // PostgreSQL, whose server says which statement waits for a lock.
+    String url = TestPostgres.newDatabaseUrl();
+    JobStore store = JobStore.open(home, url);
     store.requestCancel("j-gone"); // a request for a job without a record: the coordinator clears it
     TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(
         TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
-    // Another process holds the store's write lock: the coordinator's clearing of the request waits for it.
-    try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + home.resolve("spool.db"));
+    // Another process holds the request's row: the coordinator's clearing of it waits for it.
+    try (Connection other = DriverManager.getConnection(url); Connection watch = DriverManager.getConnection(url);
         Statement s = other.createStatement()) {
-      s.execute("BEGIN IMMEDIATE");
+      other.setAutoCommit(false);
+      s.executeQuery("SELECT job_id FROM cancel_requests WHERE job_id = 'j-gone' FOR UPDATE").close();
       Coordinator coordinator = Coordinator.register(env.getWorkerFactory(), store, PriceTable.REFERENCE, BatchRecord.EMBEDDED);
       coordinator.start();
-      Thread watcher = Eventually.await(Duration.ofSeconds(10), "the coordinator clearing the cancel request",
-          () -> threadIn("clearCancelRequest"), Optional::isPresent).orElseThrow();
-      Thread closing = Thread.currentThread();
-      // The other process lets go once close() has begun (and only then).
-      CompletableFuture<Boolean> released = CompletableFuture.supplyAsync(() -> {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (System.nanoTime() < deadline && !runs(closing, "Coordinator", "close")) {
-          try {
-            Thread.sleep(5);
-          } catch (InterruptedException e) {
-            break;
-          }
-        }
-        try {
-          s.execute("ROLLBACK");
-          return true;
-        } catch (java.sql.SQLException e) {
-          return false;
-        }
-      });
+      Eventually.await(Duration.ofSeconds(10), "the coordinator waiting to clear the cancel request",
+          () -> waitingForALock(watch, "DELETE FROM cancel_requests"));
+      Thread thread = thread("spool-coordinator").orElseThrow();
+      AtomicBoolean aliveAfterClose = new AtomicBoolean(true);
+      Thread closing = new Thread(() -> {
+        coordinator.close();
+        aliveAfterClose.set(thread.isAlive());
+      }, "closing");
 
-      coordinator.close();
+      closing.start();
+      // close() waits for the coordinator's thread (or, wrongly, has returned already); then the other process lets go.
+      Eventually.await(Duration.ofSeconds(10), "close() waiting", () -> closing.getState() == Thread.State.TIMED_WAITING
+          || !closing.isAlive());
+      other.rollback();
+      closing.join(Duration.ofSeconds(30).toMillis());
 
-      assertThat(watcher.isAlive()).as("the coordinator's watcher once close() has returned").isFalse();
-      assertThat(released.get(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(closing.isAlive()).as("close() still running").isFalse();
+      assertThat(aliveAfterClose.get()).as("the coordinator's thread once close() had returned").isFalse();
     } finally {
       env.close();
       store.close();
     }
   }
 
-  /** The thread running a method of that name now, if one is. */
-  private static Optional<Thread> threadIn(String method) {
-    return Thread.getAllStackTraces().entrySet().stream()
-        .filter(e -> Arrays.stream(e.getValue()).anyMatch(f -> f.getMethodName().equals(method)))
-        .map(java.util.Map.Entry::getKey).findFirst();
+  /** Whether a statement that starts with {@code sql} waits for a lock on the PostgreSQL server of {@code c}. */
+  private static boolean waitingForALock(Connection c, String sql) {
+    try (java.sql.PreparedStatement ps = c.prepareStatement(
+        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE ?")) {
+      ps.setString(1, sql + "%");
+      try (java.sql.ResultSet r = ps.executeQuery()) {
+        return r.next() && r.getInt(1) > 0;
+      }
+    } catch (java.sql.SQLException e) {
+      throw new AssertionError(e);
+    }
   }
 
-  /** Whether {@code t} is inside {@code cls.method} now. */
-  private static boolean runs(Thread t, String cls, String method) {
-    return Arrays.stream(t.getStackTrace())
-        .anyMatch(f -> f.getClassName().endsWith("." + cls) && f.getMethodName().equals(method));
+  /** The live thread of that name, if there is one. */
+  private static Optional<Thread> thread(String name) {
+    ThreadGroup root = Thread.currentThread().getThreadGroup();
+    while (root.getParent() != null) {
+      root = root.getParent();
+    }
+    Thread[] all = new Thread[root.activeCount() * 2 + 16];
+    int n = root.enumerate(all, true);
+    return Arrays.stream(all, 0, n).filter(t -> t.getName().equals(name) && t.isAlive()).findFirst();
   }
 }
