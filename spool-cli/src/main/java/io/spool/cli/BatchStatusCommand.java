@@ -65,23 +65,24 @@ final class BatchStatusCommand extends SpoolSubcommand {
   }
 
   static Status status(JobStore store, String id) {
-    BatchRecord b = store.batch(id).orElseThrow(() -> new BadArgumentException("no batch with id " + id));
+    BatchRecord b = store.batchWithoutJobIds(id).orElseThrow(() -> new BadArgumentException("no batch with id " + id));
     Map<String, Integer> jobs = new java.util.LinkedHashMap<>();
     Map<JobState, Integer> tally = store.tally(id);
+    int total = tally.values().stream().mapToInt(Integer::intValue).sum();
     for (JobState s : JobState.values()) {
       if (tally.getOrDefault(s, 0) > 0) {
         jobs.put(s.name().toLowerCase(Locale.ROOT), tally.get(s));
       }
     }
-    return new Status(b.id(), b.type(), b.state().name().toLowerCase(Locale.ROOT), b.jobIds().size(), jobs,
+    return new Status(b.id(), b.type(), b.state().name().toLowerCase(Locale.ROOT), total, jobs,
         b.cost().totalUsd(), b.coordinator(), b.createdAt(), b.finishedAt(), b.errorCode(), b.error(), null);
   }
 
   @Override
   public Integer call() {
     Status s;
-    try (JobStore store = JobsCommand.store(this); BatchWorkflowCheck check = new BatchWorkflowCheck(this, service.settings())) {
-      store.batch(id).ifPresent(check::check);
+    try (JobStore store = JobsCommand.store(this); BatchWorkflowCheck check = new BatchWorkflowCheck(store, service.settings())) {
+      check.check(id);
       s = status(store, id).withCostSoFar(store);
     }
     print(s, s.human());

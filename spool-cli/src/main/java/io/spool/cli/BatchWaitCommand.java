@@ -29,14 +29,14 @@ final class BatchWaitCommand extends SpoolSubcommand {
   public Integer call() throws InterruptedException {
     Signals.onStopSay("stopped waiting; batch " + id + " goes on (spool batch wait " + id + " to follow it again)");
     BatchStatusCommand.Status s;
-    try (JobStore store = JobsCommand.store(this); BatchWorkflowCheck check = new BatchWorkflowCheck(this, service.settings())) {
+    try (JobStore store = JobsCommand.store(this); BatchWorkflowCheck check = new BatchWorkflowCheck(store, service.settings())) {
       long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
       long nextCheck = System.nanoTime();
       s = BatchStatusCommand.status(store, id);
       while (!terminal(s.state()) && (timeout == null || System.nanoTime() - deadline < 0)) {
         if (System.nanoTime() - nextCheck >= 0) {
           // A batch whose workflow ended without finishing it is recorded failed, and so ends here.
-          store.batch(id).ifPresent(check::check);
+          check.check(id);
           nextCheck = System.nanoTime() + CHECK_NANOS;
         } else {
           Thread.sleep(POLL_MILLIS);

@@ -171,7 +171,7 @@ final class JobsCommand {
         // its next question, a second later. Telling the workflow from here would first connect to
         // the service, which took longer than all of that.
         store.requestCancel(id);
-        boolean shared = !store.batch(r.batchId()).map(io.spool.engine.BatchRecord::embedded).orElse(true);
+        boolean shared = !store.batchWithoutJobIds(r.batchId()).map(io.spool.engine.BatchRecord::embedded).orElse(true);
         what = r.state() == JobState.QUEUED ? "it will not start"
             : (shared ? "the worker running it" : "the spool process running it") + " ends it within seconds and nothing is published";
       }

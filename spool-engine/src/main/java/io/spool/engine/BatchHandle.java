@@ -92,13 +92,14 @@ public final class BatchHandle {
         changes.put(id, r -> r.state().terminal() ? r : r.withOutcome(interrupted(r, now)));
       }
       engine.store().updateEach(changes);
-      engine.store().batch(batchId).filter(b -> !b.state().terminal())
+      engine.store().batchWithoutJobIds(batchId).filter(b -> !b.state().terminal())
           .ifPresent(b -> engine.store().putBatch(b.interrupted(now)));
       return;
     }
     cancel();
     long deadline = System.nanoTime() + CANCEL_WAIT.toNanos();
-    while (System.nanoTime() < deadline && engine.store().batch(batchId).map(b -> !b.state().terminal()).orElse(false)) {
+    while (System.nanoTime() < deadline
+        && engine.store().batchWithoutJobIds(batchId).map(b -> !b.state().terminal()).orElse(false)) {
       try {
         Thread.sleep(POLL_MILLIS);
       } catch (InterruptedException e) {
@@ -313,9 +314,9 @@ public final class BatchHandle {
         if (seen < jobIds.size()) {
           fetch();
         }
-        BatchRecord b = seen < jobIds.size() ? null : record();
+        BatchRecord b = seen < jobIds.size() ? null : engine.store().batchWithoutJobIds(batchId).orElse(null);
         if (b != null && b.state().terminal()) {
-          result = b;
+          result = record();
           break;
         }
         try {

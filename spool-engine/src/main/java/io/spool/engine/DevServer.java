@@ -50,7 +50,10 @@ public final class DevServer implements AutoCloseable {
     TemporalConnection connection = TemporalConnection.to(TemporalSettings.of("localhost:" + port),
         WorkerRef.thisProcess("dev-server").identity());
     JobStore store = JobStore.at(config.home());
-    Coordinator coordinator = Coordinator.register(connection.factory(), store, config.prices(), "localhost:" + port);
+    // Its name, as its batches are recorded: this host's own name, the same after a restart, and
+    // told to every submitter (see ServiceWorkflow) whatever address it reached the port by.
+    Coordinator coordinator = Coordinator.register(connection.factory(), store, config.prices(),
+        WorkerRef.hostName() + ":" + port);
     MediaWorker media = null;
     if (workerCores > 0) {
       EngineConfig workers = config.withCpuCores(workerCores);
@@ -62,7 +65,7 @@ public final class DevServer implements AutoCloseable {
     if (media != null) {
       media.announce(store);
     }
-    List<String> resumed = coordinator.resumeLostBatches();
+    List<String> resumed = coordinator.start().join();
     return new DevServer(server, connection, store, coordinator, media, port, resumed);
   }
 
@@ -104,10 +107,11 @@ public final class DevServer implements AutoCloseable {
 
   @Override
   public void close() {
-    coordinator.close();
+    // Jobs first: the coordinator may wait for the store (another process holds it) as it stops.
     if (media != null) {
       media.stopNow(Duration.ofSeconds(30));
     }
+    coordinator.close();
     connection.close();
     server.close();
     store.close();

@@ -56,6 +56,10 @@ public interface JobContext {
   /** Reports progress (travels to the coordinator in Temporal heartbeats). */
   void progress(Progress progress);
 
-  /** Whether this host proved a GPU encoder works (see {@code spool doctor}). */
+  /**
+   * Whether this job may encode on the GPU: it runs as a GPU job (from the {@code gpu} queue, as
+   * its record says and its price counts) on a host that proved a GPU encoder works (see
+   * {@code spool doctor}).
+   */
   boolean gpuEncodeAvailable();
 }

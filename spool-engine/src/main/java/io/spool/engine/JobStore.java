@@ -1,10 +1,10 @@
 package io.spool.engine;
 
 import io.spool.engine.internal.store.AbandonedBatches;
+import io.spool.engine.internal.store.BatchEnds;
 import io.spool.engine.internal.store.BatchRows;
 import io.spool.engine.internal.store.CancelRows;
 import io.spool.engine.internal.store.Database;
-import io.spool.engine.internal.store.FailedBatches;
 import io.spool.engine.internal.store.JobRows;
 import io.spool.engine.internal.store.RecordReader;
 import io.spool.engine.internal.store.WorkerRows;
@@ -163,7 +163,8 @@ public final class JobStore implements AutoCloseable {
 
   /**
    * Applies several job changes in one transaction (each as {@link #update} does), in the
-   * order of the map; all are made or, where one fails, none.
+   * order of the map; all are made or, where one fails, none. A damaged record is left as it is,
+   * with a warning (as lists skip it), so that it cannot hold up the changes of the others.
    */
   public void updateEach(Map<String, UnaryOperator<JobRecord>> changes) {
     changes.keySet().forEach(JobStore::checkId);
@@ -178,7 +179,14 @@ public final class JobStore implements AutoCloseable {
       List<JobRows.Change> writes = new ArrayList<>();
       for (Map.Entry<String, UnaryOperator<JobRecord>> e : changes.entrySet()) {
         JobRows.Current b = before.get(e.getKey());
-        JobRecord was = existing(e.getKey(), b);
+        if (b == null) {
+          throw new BadArgumentException("no job with id " + e.getKey());
+        }
+        Optional<JobRecord> read = reader.orSkip("job " + e.getKey(), () -> readJob(e.getKey(), b.json()));
+        if (read.isEmpty()) {
+          continue;
+        }
+        JobRecord was = read.get();
         JobRecord next = checked(e.getKey(), e.getValue().apply(was));
         if (!next.equals(was)) {
           writes.add(new JobRows.Change(next, b));
@@ -311,6 +319,21 @@ public final class JobStore implements AutoCloseable {
     });
   }
 
+  /**
+   * The batch's record without its job ids (its {@code jobIds} are empty), read without reading
+   * its jobs: what a check of its state, or of who runs it, needs (followers do that every
+   * second, and a batch may have 100,000 jobs).
+   *
+   * @throws SpoolException {@link ErrorCode#RECORD_DAMAGED} naming the record if it is damaged
+   */
+  public Optional<BatchRecord> batchWithoutJobIds(String id) {
+    checkId(id);
+    return db.read(c -> {
+      BatchRows.Row row = BatchRows.one(c, id, "");
+      return row == null ? Optional.empty() : Optional.of(reader.batch(row, List.of()));
+    });
+  }
+
   /** Batches newest first; damaged records are skipped with a warning. */
   public List<BatchRecord> batches() {
     return readBatches(false, true);
@@ -319,6 +342,11 @@ public final class JobStore implements AutoCloseable {
   /** The batches that have not ended, newest first; damaged records are skipped with a warning. */
   public List<BatchRecord> unfinishedBatches() {
     return readBatches(true, true);
+  }
+
+  /** The batches that have not ended, newest first, without their job ids (see {@link #batchWithoutJobIds}). */
+  public List<BatchRecord> unfinishedBatchesWithoutJobIds() {
+    return readBatches(true, false);
   }
 
   /** Batches, with their job ids or (where only the batches themselves matter) without. */
@@ -354,14 +382,28 @@ public final class JobStore implements AutoCloseable {
   }
 
   /**
+   * Records a batch whose workflow has run all its jobs as ended, tallied from its jobs' records:
+   * failed where any job failed, else cancelled where any was, else succeeded; a job whose end
+   * could not be recorded (its record is damaged) fails the batch with
+   * {@link ErrorCode#RECORD_DAMAGED}. A batch that has ended already is left as it is. Returns
+   * the batch's record as it is now (without its job ids), if there is one.
+   */
+  public Optional<BatchRecord> endBatch(String batchId) {
+    checkId(batchId);
+    return Optional.ofNullable(BatchEnds.end(db, reader, batchId, Instant.now()));
+  }
+
+  /**
    * Records a batch whose workflow ended before its jobs did (it failed for good, or was
    * terminated) as failed as a whole, with {@code code} and the one-line reason {@code why}, and
-   * its unfinished jobs as failed with them, in one transaction. A batch that has ended already
-   * is left as it is. Returns the batch's record as it is now, if there is one.
+   * its unfinished jobs as failed with them, in one transaction. Where no job is left unfinished,
+   * the batch did not fail with its workflow: it is tallied as {@link #endBatch} does. A batch
+   * that has ended already is left as it is. Returns the batch's record as it is now, if there is
+   * one.
    */
   public Optional<BatchRecord> failBatch(String batchId, ErrorCode code, String why) {
     checkId(batchId);
-    FailedBatches.Failed f = FailedBatches.fail(db, reader, batchId, code.name(), why, Instant.now());
+    BatchEnds.Failed f = BatchEnds.fail(db, reader, batchId, code.name(), why, Instant.now());
     if (f == null) {
       return Optional.empty();
     }
@@ -384,6 +426,12 @@ public final class JobStore implements AutoCloseable {
     return db.read(CancelRows::all);
   }
 
+  /** The jobs of a batch that someone asked to cancel, by id. */
+  public List<String> cancelRequests(String batchId) {
+    checkId(batchId);
+    return db.read(c -> CancelRows.ofBatch(c, batchId));
+  }
+
   /** Forgets a cancel request once the job has ended. */
   public void clearCancelRequest(String id) {
     checkId(id);
@@ -394,8 +442,9 @@ public final class JobStore implements AutoCloseable {
   }
 
   /**
-   * Records a media worker as it starts (over an earlier record of the same id), and forgets the
-   * workers not seen for {@link WorkerRecord#KEPT_FOR}.
+   * Records a media worker as it starts (over an earlier record of the same id, unless that one
+   * is marked stopped: a stopped worker stays stopped), and forgets the workers not seen for
+   * {@link WorkerRecord#KEPT_FOR}.
    */
   public void putWorker(WorkerRecord w) {
     checkId(w.id());

@@ -128,9 +128,7 @@ public final class MediaWorker implements AutoCloseable {
    */
   @Override
   public void close() {
-    leave();
-    media.stopAll();
-    media.awaitIdle(STOP_WAIT);
+    stopNow(STOP_WAIT);
     if (own != null) {
       own.close(STOP_WAIT);
     }
@@ -190,10 +188,12 @@ public final class MediaWorker implements AutoCloseable {
    * attempt here has returned, or {@link #STOP_WAIT} after ending them.
    */
   public boolean drain(Duration grace) {
+    long deadline = System.nanoTime() + grace.toNanos();
+    stopTaking();
+    // Only now: the store may keep this waiting (another process holds it), and a worker that is
+    // stopping must take no job meanwhile.
     leave();
-    slots.forEach(ActivitySlots::close);
-    workers.forEach(Worker::suspendPolling);
-    if (media.awaitIdle(grace)) {
+    if (media.awaitIdle(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
       return true;
     }
     LOG.info("jobs still running after the {} s grace period are ended; other workers run them again", grace.toSeconds());
@@ -201,10 +201,21 @@ public final class MediaWorker implements AutoCloseable {
     return media.awaitIdle(STOP_WAIT);
   }
 
-  /** Ends every running attempt now and waits for them to return; for a process that is stopping. */
+  /**
+   * Ends every running attempt now and waits for them to return, then records this worker as
+   * stopped (the store may keep that waiting: its jobs end first); for a process that is stopping.
+   */
   public boolean stopNow(Duration wait) {
-    leave();
+    stopTaking();
     media.stopAll();
-    return media.awaitIdle(wait);
+    boolean idle = media.awaitIdle(wait);
+    leave();
+    return idle;
+  }
+
+  /** Takes no more work: its job slots close (a poller waiting for one gets none) and its pollers stop. */
+  private void stopTaking() {
+    slots.forEach(ActivitySlots::close);
+    workers.forEach(Worker::suspendPolling);
   }
 }

@@ -2,7 +2,6 @@ package io.spool.engine;
 
 import io.spool.engine.internal.BatchStart;
 import io.spool.engine.internal.TemporalConnection;
-import io.spool.engine.internal.WorkflowState;
 import io.spool.media.BadArgumentException;
 import io.spool.volumes.VolumeStore;
 import io.temporal.client.WorkflowClient;
@@ -46,6 +45,8 @@ public final class SpoolEngine implements AutoCloseable {
   /** Each running job holds a workflow thread; more at once than this gains nothing on one engine. */
   public static final int MAX_CONCURRENCY = 256;
   private static final Logger LOG = LoggerFactory.getLogger(SpoolEngine.class);
+  /** How long a submit waits for the shared service to say its name (see {@link #serviceName}). */
+  private static final Duration NAME_WAIT = Duration.ofSeconds(15);
   /** How long {@link #close} waits for interrupted jobs to end their processes. */
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
   private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
@@ -58,8 +59,12 @@ public final class SpoolEngine implements AutoCloseable {
   /** The shared service this engine submits to; null for an embedded engine. */
   private final TemporalSettings shared;
   private final TemporalConnection connection;
-  /** Whether the shared service answered the connection's first questions; null for an embedded engine. */
-  private final CompletableFuture<Boolean> answered;
+  /**
+   * What opens {@link #connection} ahead of the first call, asks whether the shared service
+   * answers (see {@link #requireService}) and asks its name (see {@link #serviceName}); null for an
+   * embedded engine.
+   */
+  private final TemporalConnection.WarmUp warmUp;
   /** The service {@link #prestart} began, until {@link #temporal} has taken it; null otherwise. */
   private CompletableFuture<Service> prestarted; // guarded by this
   private Temporal temporal; // guarded by this
@@ -75,11 +80,11 @@ public final class SpoolEngine implements AutoCloseable {
     this.shared = shared;
     if (shared != null) {
       this.connection = TemporalConnection.to(shared, WorkerRef.thisProcess("submit").identity());
-      this.answered = connection.warmUp(); // while the command prepares its jobs
+      this.warmUp = connection.warmUp(); // while the command prepares its jobs
       return;
     }
     this.connection = null;
-    this.answered = null;
+    this.warmUp = null;
     this.prestarted = PRESTARTED.getAndSet(null);
     if (prestarted == null) {
       temporal(); // nothing started the service ahead: start it now, as a caller of embedded() expects
@@ -103,6 +108,7 @@ public final class SpoolEngine implements AutoCloseable {
       MediaWorker media = MediaWorker.register(env.getWorkerFactory(), config, volumes, WorkerRef.thisProcess("embedded"),
           config.gpuEncode() ? List.of(Resources.CPU_QUEUE, Resources.GPU_QUEUE) : List.of(Resources.CPU_QUEUE));
       env.start();
+      coordinator.start();
       temporal = new Temporal(env, coordinator, media, Duration.ofNanos(System.nanoTime() - t0).plus(service.startTime()));
     }
     return temporal;
@@ -185,9 +191,10 @@ public final class SpoolEngine implements AutoCloseable {
   /**
    * An engine that submits to a shared Temporal service, whose coordinator ({@code spool dev-server},
    * {@code spool serve}) and media workers ({@code spool worker}) run the jobs; it shares the job
-   * store with them (the same Spool home on one host, or PostgreSQL). Connecting only asks, in
-   * the background, whether the service answers: an unreachable one fails the first submit
-   * ({@link #requireService}).
+   * store with them (the same Spool home on one host, or PostgreSQL). The connection opens at
+   * once, on a background thread that {@link #close} ends, so that the first submit does not wait
+   * for it; it only asks whether the service answers, and an unreachable one fails the first
+   * submit ({@link #requireService}), not this.
    */
   public static SpoolEngine connect(EngineConfig config, TemporalSettings service) {
     return new SpoolEngine(config, java.util.Objects.requireNonNull(service, "service"));
@@ -202,12 +209,12 @@ public final class SpoolEngine implements AutoCloseable {
    * @throws io.spool.media.EnvironmentException when the service does not answer or cannot serve
    */
   public void requireService() {
-    if (answered == null) {
+    if (warmUp == null) {
       return;
     }
     boolean ok;
     try {
-      ok = answered.join();
+      ok = warmUp.answered().join();
     } catch (CompletionException e) {
       throw e.getCause() instanceof RuntimeException r ? r : e;
     }
@@ -284,30 +291,44 @@ public final class SpoolEngine implements AutoCloseable {
   }
 
   /**
-   * The batch's record, checked against its workflow where this engine reaches it (a batch of this
-   * engine's shared service, or of this embedded engine): where the record says the batch runs
+   * The batch's record (without its job ids: see {@link JobStore#batchWithoutJobIds}), checked
+   * against its workflow where this engine reaches it (a batch of this engine's shared service,
+   * or of this embedded engine): where the record says the batch runs
    * but its workflow has ended without finishing it (it failed for good, or someone terminated
    * it), the batch and its unfinished jobs are recorded as failed with
    * {@link io.spool.media.ErrorCode#BATCH_FAILED} first, so that no one waits for it forever.
    */
   public Optional<BatchRecord> checkedBatch(String batchId) {
-    Optional<BatchRecord> b = store.batch(batchId);
+    Optional<BatchRecord> b = store.batchWithoutJobIds(batchId);
     if (b.isEmpty() || b.get().state().terminal() || !runsHere(b.get())) {
       return b;
     }
-    WorkflowState.Seen w = WorkflowState.of(client(), batchId);
-    if (w.state() != WorkflowState.ENDED_UNFINISHED) {
-      return b; // running, ending now, lost with a restarted service (whose coordinator starts it again), or unknown
-    }
-    String where = embedded() ? "" : " on " + shared.target();
-    return store.failBatch(batchId, io.spool.media.ErrorCode.BATCH_FAILED,
-        "its workflow " + w.closedAs() + where + " before its jobs had ended");
+    return BatchCheck.failIfEnded(store, client(), batchId, Coordinator.where(b.get())).or(() -> b);
   }
 
   /** Whether this engine's service runs {@code b}: its own embedded batches, or the batches of its shared service. */
   private boolean runsHere(BatchRecord b) {
     return b.embedded() ? embedded() && b.coordinatorPid() == ProcessHandle.current().pid()
-        : !embedded() && Coordinator.sameService(b.coordinator(), shared.target());
+        : !embedded() && (b.coordinator().equals(serviceName()) || Coordinator.sameService(b.coordinator(), shared.target()));
+  }
+
+  /**
+   * The shared service's name, as its coordinator gives it (see
+   * {@link io.spool.engine.internal.ServiceWorkflow}): what this engine's batches record as their
+   * coordinator, so that the coordinator knows them as its own whatever address this engine
+   * reached it by. Where no coordinator answers, the address this engine uses, with this host's
+   * own names ({@code localhost}) made its host name.
+   */
+  private String serviceName() {
+    try {
+      return warmUp.serviceName().get(NAME_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+          .orElseGet(() -> Coordinator.canonical(shared.target()));
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      return Coordinator.canonical(shared.target());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new io.spool.media.CancelledException("interrupted while asking the service's name");
+    }
   }
 
   /**
@@ -322,7 +343,7 @@ public final class SpoolEngine implements AutoCloseable {
       return false;
     }
     store.requestCancel(jobId);
-    if (store.batch(r.batchId()).map(this::runsHere).orElse(false)) {
+    if (store.batchWithoutJobIds(r.batchId()).map(this::runsHere).orElse(false)) {
       Coordinator.signalCancel(client(), r);
     }
     return true;
@@ -384,7 +405,7 @@ public final class SpoolEngine implements AutoCloseable {
           running ? JobState.RUNNING : JobState.QUEUED, spec.resources(), now, running ? now : null, pid, null, spec.params()));
     }
     store.submit(new BatchRecord(batchId, type, JobState.RUNNING, now, null, ids, 0, 0, 0, null, pid,
-        embedded() ? BatchRecord.EMBEDDED : shared.target(), plan), records);
+        embedded() ? BatchRecord.EMBEDDED : serviceName(), plan), records);
     BatchHandle handle = new BatchHandle(this, batchId, ids);
     // A prestarted service may still be starting: the records above were written meanwhile. (Should
     // it fail to start, the handle's exit hook records these jobs as interrupted when the process ends.)
@@ -400,7 +421,8 @@ public final class SpoolEngine implements AutoCloseable {
         store.update(id, r -> r.state().terminal() ? r : r.withOutcome(r.endedBefore(JobState.FAILED,
             io.spool.media.ErrorCode.ENVIRONMENT.name(), why, at)));
       }
-      store.batch(batchId).ifPresent(b -> store.putBatch(b.ended(JobState.FAILED, at, 0, ids.size(), 0, JobCost.ZERO)));
+      store.batchWithoutJobIds(batchId)
+          .ifPresent(b -> store.putBatch(b.ended(JobState.FAILED, at, 0, ids.size(), 0, JobCost.ZERO)));
       throw new io.spool.media.EnvironmentException(embedded() ? why
           : "the Temporal service at " + shared.target() + " did not take the " + what + " (is spool dev-server running?): "
               + rootMessage(e));
@@ -460,8 +482,9 @@ public final class SpoolEngine implements AutoCloseable {
    * GPU jobs go to the gpu queue only where a GPU encoder was proven: embedded, on this host; on a
    * shared service, where a live worker serves the gpu queue (which a worker does only where a
    * real test encode proved NVENC), as the job store's workers table says. Elsewhere they run on
-   * CPU, are charged as CPU jobs, and the job notes the fallback (the worker that runs it, having
-   * no proven encoder, encodes with the CPU twin and says so). Where this host's GPU kind is known,
+   * CPU, are charged as CPU jobs, and the job notes the fallback: a job from the cpu queue never
+   * encodes on a GPU, even on a worker that has one (see {@link JobContext#gpuEncodeAvailable}),
+   * so it encodes with the CPU twin and says so. Where this host's GPU kind is known,
    * an embedded GPU job becomes that kind ({@code gpu=any}, and a named kind this host does not
    * have: the embedded engine has no other GPU to send it to), so that it is recorded and priced
    * as what it ran on.
@@ -538,7 +561,13 @@ public final class SpoolEngine implements AutoCloseable {
       prestarted = null;
     }
     if (connection != null) {
-      connection.close();
+      warmUp.thread().interrupt();
+      connection.close(); // fails its calls, if it is still making them
+      try {
+        warmUp.thread().join(1000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       store.close();
       return;
     }
@@ -549,11 +578,12 @@ public final class SpoolEngine implements AutoCloseable {
       }
       return;
     }
-    t.coordinator().close();
+    // Jobs first: the coordinator may wait for the store (another process holds it) as it stops.
     t.env().shutdownNow();
     if (!t.media().stopNow(CLOSE_WAIT)) {
       LOG.warn("jobs still running {} s after the engine was asked to stop", CLOSE_WAIT.toSeconds());
     }
+    t.coordinator().close();
     store.close(); // a record written later, by an exit hook, opens it again
     Thread closer = new Thread(t.env()::close, "spool-engine-close");
     closer.setDaemon(true);

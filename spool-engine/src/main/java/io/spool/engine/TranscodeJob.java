@@ -167,7 +167,7 @@ public final class TranscodeJob implements JobType {
       String cpuCodec = VideoCodecs.cpuCounterpart(asked.videoCodec());
       b.videoCodec(cpuCodec);
       details.put("fallback", "encoded with " + cpuCodec + " instead of " + asked.videoCodec()
-          + ": no GPU encoder is proven on this worker (spool doctor shows why)");
+          + ": no worker with a proven GPU encoder took it (spool doctor shows why)");
     }
     Path in = ctx.input((String) params.get("input"));
     String outRef = (String) params.get("output");

@@ -315,6 +315,48 @@ abstract class JobStoreContract {
   }
 
   @Test
+  void aBatchWhoseJobsHadAllEndedIsTalliedNotFailedWhenItsWorkflowFailsAfterwards() {
+    JobStore s = store();
+    s.submit(batch("b-1", T0, 0, "localhost:7233"), List.of(job("j-0", "b-1", 0, JobState.RUNNING, T0),
+        job("j-1", "b-1", 1, JobState.RUNNING, T0)));
+    s.update("j-0", r -> ended(r, JobState.SUCCEEDED));
+    s.update("j-1", r -> ended(r, JobState.SUCCEEDED));
+
+    // Its workflow failed after its last job had ended (recording the batch's end timed out, say).
+    BatchRecord b = store().failBatch("b-1", ErrorCode.BATCH_FAILED, "its workflow failed: the store was busy").orElseThrow();
+
+    assertThat(b.state()).isEqualTo(JobState.SUCCEEDED);
+    assertThat(List.of(b.succeeded(), b.failed(), b.cancelled())).containsExactly(2, 0, 0);
+    assertThat(b.errorCode()).isNull();
+    assertThat(b.error()).isNull();
+    assertThat(b.finishedAt()).isNotNull();
+    assertThat(s.batch("b-1")).contains(b);
+  }
+
+  @Test
+  void aDamagedJobRecordDoesNotHoldUpTheOtherChangesMadeWithIt() throws Exception {
+    JobStore s = store();
+    s.submit(batch("b-1", T0, 0, "localhost:7233"), List.of(job("j-0", "b-1", 0, JobState.RUNNING, T0),
+        job("j-1", "b-1", 1, JobState.RUNNING, T0), job("j-2", "b-1", 2, JobState.RUNNING, T0)));
+    try (Connection c = raw(); PreparedStatement ps = c.prepareStatement("UPDATE jobs SET record = 'garbage' WHERE id = 'j-1'")) {
+      ps.executeUpdate();
+    }
+    List<String> warnings = new ArrayList<>();
+    s.onSkippedRecord(warnings::add);
+    Map<String, UnaryOperator<JobRecord>> step = new LinkedHashMap<>();
+    step.put("j-0", r -> ended(r, JobState.SUCCEEDED));
+    step.put("j-1", r -> ended(r, JobState.SUCCEEDED));
+    step.put("j-2", r -> ended(r, JobState.FAILED));
+
+    s.updateEach(step);
+
+    assertThat(store().requireJob("j-0").state()).isEqualTo(JobState.SUCCEEDED);
+    assertThat(store().requireJob("j-2").state()).isEqualTo(JobState.FAILED);
+    assertThat(ids(store().endedSince("b-1", 0).jobs())).containsExactly("j-0", "j-2");
+    assertThat(warnings).singleElement().asString().startsWith("skipped damaged job record j-1 in ");
+  }
+
+  @Test
   void workersAreListedByTheirLastSightingUntilTheyStopOrGoSilent() {
     JobStore s = store();
     Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS);
@@ -345,6 +387,22 @@ abstract class JobStoreContract {
     s.putWorker(WorkerRecord.starting(new WorkerRef("w-new", "host-c", 300), List.of("cpu"), 1, 0, false,
         t0.plus(WorkerRecord.KEPT_FOR).plusSeconds(2)));
     assertThat(store().workers(Instant.EPOCH)).extracting(WorkerRecord::id).containsExactly("w-new", "w-gpu");
+  }
+
+  @Test
+  void aStoppedWorkerStaysStoppedWhenALateRefreshWritesItsRecordAgain() {
+    JobStore s = store();
+    Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    WorkerRecord w = WorkerRecord.starting(new WorkerRef("w-1", "host-a", 100), List.of("cpu", "gpu"), 2, 0, true, t0);
+    s.putWorker(w);
+    s.workerStopped("w-1", t0.plusSeconds(5));
+
+    // A refresh that found no running record of it just before it stopped writes the record again.
+    s.putWorker(new WorkerRecord("w-1", "host-a", 100, List.of("cpu", "gpu"), 2, 0, true, t0, t0.plusSeconds(6), null));
+
+    WorkerRecord after = store().workers(t0).get(0);
+    assertThat(after.stoppedAt()).isEqualTo(t0.plusSeconds(5));
+    assertThat(after.live(t0.plusSeconds(6))).isFalse();
   }
 
   @Test

@@ -28,9 +28,12 @@ public record BatchStart(String batchId, int from, int to, BatchRecord.Plan plan
     return new BatchStart(batchId, 0, jobs, plan, marked, false, List.of(), null, 0, false);
   }
 
-  /** A batch started again after its workflow was lost. */
-  public static BatchStart restart(String batchId, int jobs, BatchRecord.Plan plan) {
-    return new BatchStart(batchId, 0, jobs, plan, List.of(), false, List.of(), null, 0, true);
+  /**
+   * A batch started again after its workflow was lost; {@code cancelled}: its jobs whose cancel
+   * requests wait in the job store, which it never starts.
+   */
+  public static BatchStart restart(String batchId, int jobs, BatchRecord.Plan plan, List<String> cancelled) {
+    return new BatchStart(batchId, 0, jobs, plan, List.of(), false, cancelled, null, 0, true);
   }
 
   public int size() {

@@ -88,9 +88,11 @@ public class BatchWorkflowImpl implements BatchWorkflow {
 
   /**
    * The batch's workflow is about to fail for good (a record that could not be written however
-   * often it was tried, say): the batch is recorded as failed, so that no one waits for it. (A
-   * chunk's failure is settled by the batch's workflow; see {@link #settle}.) Where the store
-   * fails this too, followers find the workflow ended and record it themselves.
+   * often it was tried, say): the batch is recorded as failed, so that no one waits for it; where
+   * every job had ended (only the batch's own end could not be recorded), it is tallied from them
+   * instead (see {@code JobStore.failBatch}). (A chunk's failure is settled by the batch's
+   * workflow; see {@link #settle}.) Where the store fails this too, followers find the workflow
+   * ended and record it themselves.
    */
   private void markFailed(TemporalFailure e) {
     try {
@@ -252,8 +254,10 @@ public class BatchWorkflowImpl implements BatchWorkflow {
             ErrorCode.CANCELLED.name(), "cancelled before it started")));
         continue;
       }
-      List<String> stopped = cancelledIndex.entrySet().stream().filter(e -> e.getValue() >= from && e.getValue() < to)
-          .map(Map.Entry::getKey).sorted().toList();
+      // The jobs asked to stop in this chunk's range, and those the batch started with (whose
+      // indexes it does not know: a chunk ignores those not its own).
+      List<String> stopped = java.util.stream.Stream.concat(start.cancelled().stream(), cancelledIndex.entrySet().stream()
+          .filter(e -> e.getValue() >= from && e.getValue() < to).map(Map.Entry::getKey)).distinct().sorted().toList();
       BatchWorkflow child = Workflow.newChildWorkflowStub(BatchWorkflow.class, ChildWorkflowOptions.newBuilder()
           .setWorkflowId(BatchStart.chunkId(start.batchId(), k))
           .setTaskQueue(SpoolEngine.CONTROL_QUEUE)

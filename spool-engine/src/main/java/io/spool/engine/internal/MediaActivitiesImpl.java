@@ -538,9 +538,15 @@ public final class MediaActivitiesImpl implements MediaActivities {
       beat.progress(p);
     }
 
+    /**
+     * Only a job that came from the gpu queue may use this host's encoder: its record says so and
+     * it is priced as a GPU job. A GPU job that its submitter sent to the cpu queue (no live GPU
+     * worker was recorded) is recorded and priced as a CPU job, so it encodes on the CPU wherever
+     * it lands, noting the fallback.
+     */
     @Override
     public boolean gpuEncodeAvailable() {
-      return gpuEncode;
+      return gpuEncode && request.spec().resources().queue().equals(Resources.GPU_QUEUE);
     }
   }
 }

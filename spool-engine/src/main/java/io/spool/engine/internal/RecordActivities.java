@@ -21,6 +21,7 @@ public interface RecordActivities {
   @ActivityMethod(name = "RecordStarted")
   void started(List<String> jobIds, long startedAtMillis);
 
+  /** Records how jobs ended; a job whose record has ended already keeps that end. */
   @ActivityMethod(name = "RecordFinished")
   void finished(List<JobOutcome> outcomes);
 
@@ -37,7 +38,8 @@ public interface RecordActivities {
 
   /**
    * The batch's workflow is about to fail for good: the batch and its unfinished jobs are
-   * recorded as failed ({@code BATCH_FAILED}, with the one-line reason {@code why}).
+   * recorded as failed ({@code BATCH_FAILED}, with the one-line reason {@code why}); a batch with
+   * no unfinished job is tallied as {@link #batchEnded} does.
    */
   @ActivityMethod(name = "RecordBatchFailed")
   void batchFailed(String batchId, String why);

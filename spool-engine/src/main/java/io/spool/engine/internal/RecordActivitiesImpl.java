@@ -1,6 +1,5 @@
 package io.spool.engine.internal;
 
-import io.spool.engine.BatchRecord;
 import io.spool.engine.JobCost;
 import io.spool.engine.JobOutcome;
 import io.spool.engine.JobRecord;
@@ -50,8 +49,11 @@ public final class RecordActivitiesImpl implements RecordActivities {
   @Override
   public void finished(List<JobOutcome> outcomes) {
     Map<String, UnaryOperator<JobRecord>> changes = new LinkedHashMap<>();
+    // A job ended from outside meanwhile (cancelled after its workflow was lost, failed with its
+    // batch) keeps that first end: followers have seen it, and a restart of the batch does not run it.
     for (JobOutcome o : outcomes) {
-      changes.put(o.jobId(), r -> r.withOutcome(o.withCost(JobCost.of(r.resources(), o.metrics(), prices))));
+      changes.put(o.jobId(),
+          r -> r.state().terminal() ? r : r.withOutcome(o.withCost(JobCost.of(r.resources(), o.metrics(), prices))));
     }
     store.updateEach(changes);
   }
@@ -74,25 +76,7 @@ public final class RecordActivitiesImpl implements RecordActivities {
 
   @Override
   public void batchEnded(String batchId) {
-    BatchRecord b = store.batch(batchId).orElse(null);
-    if (b == null || b.state().terminal()) {
-      return;
-    }
-    Map<JobState, Integer> tally = store.tally(batchId);
-    JobCost cost = JobCost.ZERO;
-    int n = b.jobIds().size();
-    for (int from = 0; from < n; from += 1000) {
-      for (JobRecord r : store.jobsOfBatch(batchId, from, Math.min(n, from + 1000))) {
-        if (r.outcome() != null) {
-          cost = cost.plus(r.outcome().cost());
-        }
-      }
-    }
-    int ok = tally.getOrDefault(JobState.SUCCEEDED, 0);
-    int failed = tally.getOrDefault(JobState.FAILED, 0);
-    int stopped = tally.getOrDefault(JobState.CANCELLED, 0);
-    JobState state = failed > 0 ? JobState.FAILED : stopped > 0 ? JobState.CANCELLED : JobState.SUCCEEDED;
-    store.putBatch(b.ended(state, Instant.now(), ok, failed, stopped, cost));
+    store.endBatch(batchId);
   }
 
   @Override

@@ -25,6 +25,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -49,6 +50,15 @@ public record TemporalConnection(WorkflowServiceStubs service, WorkflowClient cl
     boolean epoll = Epoll.isAvailable(); // gRPC's own choice where it can, which its channel options expect
     DefaultThreadFactory threads = new DefaultThreadFactory("spool-grpc", true);
     EventLoopGroup network = epoll ? new EpollEventLoopGroup(1, threads) : new NioEventLoopGroup(1, threads);
+    try {
+      return connect(s, identity, network, epoll);
+    } catch (RuntimeException | Error e) {
+      network.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS); // its thread would outlive the failed connection
+      throw e;
+    }
+  }
+
+  private static TemporalConnection connect(TemporalSettings s, String identity, EventLoopGroup network, boolean epoll) {
     WorkflowServiceStubsOptions.Builder options = WorkflowServiceStubsOptions.newBuilder()
         .setTarget(s.target())
         .setRpcTimeout(Duration.ofSeconds(10))
@@ -75,28 +85,33 @@ public record TemporalConnection(WorkflowServiceStubs service, WorkflowClient cl
     return new TemporalConnection(service, client, factory, network);
   }
 
+  /** What {@link #warmUp} began: its thread, whether the service answered, and its name once asked. */
+  public record WarmUp(Thread thread, CompletableFuture<Boolean> answered, CompletableFuture<Optional<String>> serviceName) {}
+
   /**
    * Opens the connection now, on a background thread, so that a command's first call does not
    * wait for it (a cold JVM spends a few hundred milliseconds there): a command starts this first
-   * and prepares its jobs meanwhile. Returns what {@link #answers} said, with {@link #ANSWER_WAIT}
-   * for a deadline.
+   * and prepares its jobs meanwhile. It only reads: whether the service answers ({@link #answers},
+   * with {@link #ANSWER_WAIT} for a deadline), then its name (see {@link ServiceWorkflow}; empty
+   * where no coordinator answers or the service does not). Closing the connection fails the
+   * calls, and so ends the thread.
    */
-  public CompletableFuture<Boolean> warmUp() {
+  public WarmUp warmUp() {
     CompletableFuture<Boolean> answered = new CompletableFuture<>();
+    CompletableFuture<Optional<String>> name = new CompletableFuture<>();
     Thread t = new Thread(() -> {
       try {
         boolean ok = answers(ANSWER_WAIT);
         answered.complete(ok);
-        if (ok) {
-          client.newUntypedWorkflowStub("spool-connect-" + ProcessHandle.current().pid()).describe(); // the client's own path
-        }
+        name.complete(ok ? ServiceWorkflow.nameOf(client) : Optional.empty()); // also the client's own path, warmed up
       } catch (RuntimeException e) {
         answered.completeExceptionally(e); // nothing when it has answered: the first real call says what is wrong
+        name.complete(Optional.empty());
       }
     }, "spool-connect");
     t.setDaemon(true);
     t.start();
-    return answered;
+    return new WarmUp(t, answered, name);
   }
 
   /**

@@ -43,6 +43,11 @@ public final class WorkerPresence implements AutoCloseable {
   }
 
   private void refresh() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+    }
     Instant now = Instant.now();
     try {
       if (!store.workerSeen(self.id(), now)) {

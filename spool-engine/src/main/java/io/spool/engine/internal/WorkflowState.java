@@ -3,9 +3,11 @@ package io.spool.engine.internal;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.errordetails.v1.NamespaceNotFoundFailure;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
+import io.temporal.serviceclient.StatusUtils;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -24,7 +26,15 @@ public enum WorkflowState {
   private static final Duration DEADLINE = Duration.ofSeconds(3);
 
   /** The state of workflow {@code workflowId}, and how it closed where it did. */
-  public record Seen(WorkflowState state, String closedAs) {}
+  public record Seen(WorkflowState state, String closedAs) {
+    /**
+     * Why a batch whose workflow this is fails as a whole, on one line; {@code service}: the
+     * shared service that ran it, or null for an embedded engine.
+     */
+    public String batchFailure(String service) {
+      return "its workflow " + closedAs + (service == null ? "" : " on " + service) + " before its jobs had ended";
+    }
+  }
 
   public static Seen of(WorkflowClient client, String workflowId) {
     WorkflowExecutionStatus s;
@@ -36,7 +46,7 @@ public enum WorkflowState {
               .build())
           .getWorkflowExecutionInfo().getStatus();
     } catch (StatusRuntimeException e) {
-      return new Seen(e.getStatus().getCode() == Status.Code.NOT_FOUND ? NOT_FOUND : UNKNOWN, null);
+      return new Seen(of(e), null);
     } catch (RuntimeException e) {
       return new Seen(UNKNOWN, null);
     }
@@ -49,5 +59,17 @@ public enum WorkflowState {
       case WORKFLOW_EXECUTION_STATUS_CANCELED -> new Seen(ENDED_UNFINISHED, "was cancelled");
       default -> new Seen(UNKNOWN, null);
     };
+  }
+
+  /**
+   * What a failed describe call says of the workflow: NOT_FOUND names a missing workflow and a
+   * missing namespace alike, told apart by the failure's details; only a missing workflow is
+   * {@link #NOT_FOUND} (a namespace that is not there, or not yet, says nothing of the batch).
+   */
+  static WorkflowState of(StatusRuntimeException e) {
+    if (e.getStatus().getCode() != Status.Code.NOT_FOUND || StatusUtils.hasFailure(e, NamespaceNotFoundFailure.class)) {
+      return UNKNOWN;
+    }
+    return NOT_FOUND;
   }
 }

@@ -41,6 +41,8 @@ public final class AbandonedBatches {
     List<JobRecord> closed = new ArrayList<>();
     db.write(c -> {
       closed.clear();
+      // The jobs' rows are locked before the batch's, as every change of jobs locks them.
+      List<JobRows.Locked> unfinished = JobRows.unfinishedOfBatch(c, db.forUpdate(), batchId);
       BatchRows.Row row = BatchRows.one(c, batchId, db.forUpdate());
       BatchRecord b = row == null ? null : reader.batch(row, List.of());
       if (b == null || b.state().terminal()) {
@@ -48,12 +50,11 @@ public final class AbandonedBatches {
       }
       String why = "abandoned: its spool process (pid " + b.coordinatorPid() + ") ended without finishing it";
       List<JobRows.Change> writes = new ArrayList<>();
-      for (String id : JobRows.idsOfBatch(c, batchId, true)) {
-        JobRows.Current before = JobRows.current(c, db.forUpdate(), id);
-        Optional<JobRecord> r = reader.orSkip("job " + id, () -> reader.job(id, before.json()));
+      for (JobRows.Locked j : unfinished) {
+        Optional<JobRecord> r = reader.orSkip("job " + j.id(), () -> reader.job(j.id(), j.current().json()));
         if (r.isPresent() && !r.get().state().terminal()) {
           JobRecord next = r.get().withOutcome(r.get().interrupted(now, why));
-          writes.add(new JobRows.Change(next, before));
+          writes.add(new JobRows.Change(next, j.current()));
           closed.add(next);
         }
       }

@@ -4,7 +4,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /** The {@code cancel_requests} table: jobs someone asked to stop, empty most of the time. */
@@ -26,6 +28,20 @@ public final class CancelRows {
         ResultSet r = ps.executeQuery()) {
       while (r.next()) {
         ids.add(r.getString(1));
+      }
+    }
+    return ids;
+  }
+
+  public static List<String> ofBatch(Connection c, String batchId) throws SQLException {
+    List<String> ids = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT r.job_id FROM cancel_requests r JOIN jobs j ON j.id = r.job_id"
+        + " WHERE j.batch_id = ? ORDER BY r.job_id")) {
+      ps.setString(1, batchId);
+      try (ResultSet r = ps.executeQuery()) {
+        while (r.next()) {
+          ids.add(r.getString(1));
+        }
       }
     }
     return ids;

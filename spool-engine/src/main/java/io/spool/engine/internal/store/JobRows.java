@@ -61,6 +61,28 @@ public final class JobRows {
     }
   }
 
+  /** A job's row as read before it changes, with its id. */
+  public record Locked(String id, Current current) {}
+
+  /**
+   * The rows of a batch's unfinished jobs, by id (and so locked in the order of their ids, on
+   * PostgreSQL, as {@code JobStore.updateEach} locks them: two transactions never wait on each other).
+   */
+  public static List<Locked> unfinishedOfBatch(Connection c, String forUpdate, String batchId) throws SQLException {
+    List<Locked> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT id, record, state, ended_seq FROM jobs"
+        + " WHERE batch_id = ? AND state IN ('QUEUED', 'RUNNING') ORDER BY id" + forUpdate)) {
+      ps.setString(1, batchId);
+      try (ResultSet r = ps.executeQuery()) {
+        while (r.next()) {
+          long seq = r.getLong(4);
+          out.add(new Locked(r.getString(1), new Current(r.getString(2), JobState.valueOf(r.getString(3)), r.wasNull() ? null : seq)));
+        }
+      }
+    }
+    return out;
+  }
+
   /** A job's new record, and its row before (null for a new job). */
   public record Change(JobRecord next, Current before) {
     /** Whether the job ends with this change, and so takes the next place among its batch's ended jobs. */
@@ -74,7 +96,9 @@ public final class JobRows {
    * that ends here gets the next number of its batch's ended jobs, in the order given.
    */
   public static void write(Connection c, List<Change> changes) throws SQLException {
-    Map<String, Integer> ending = new LinkedHashMap<>();
+    // Batch rows are locked (by takeEnded) after the jobs' rows and in the order of their ids, as
+    // everywhere else, so that two transactions never wait on each other.
+    Map<String, Integer> ending = new java.util.TreeMap<>();
     for (Change ch : changes) {
       if (ch.ends()) {
         ending.merge(ch.next().batchId(), 1, Integer::sum);

@@ -15,13 +15,17 @@ import java.util.List;
 public final class WorkerRows {
   private WorkerRows() {}
 
-  /** Writes the worker's row, over one of the same id. */
+  /**
+   * Writes the worker's row, over one of the same id unless that one is marked stopped: a worker
+   * is stopped once and for good (ids are not reused), and a refresh that wrote its row again
+   * as it stopped must not make it live.
+   */
   public static void put(Connection c, WorkerRecord w) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO workers (id, host, pid, queues, cpu, memory_mib, gpu_encode,"
         + " started_ms, last_seen_ms, stopped_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
         + " host = excluded.host, pid = excluded.pid, queues = excluded.queues, cpu = excluded.cpu,"
         + " memory_mib = excluded.memory_mib, gpu_encode = excluded.gpu_encode, started_ms = excluded.started_ms,"
-        + " last_seen_ms = excluded.last_seen_ms, stopped_ms = excluded.stopped_ms")) {
+        + " last_seen_ms = excluded.last_seen_ms, stopped_ms = excluded.stopped_ms WHERE workers.stopped_ms IS NULL")) {
       ps.setString(1, w.id());
       ps.setString(2, w.host());
       ps.setLong(3, w.pid());
