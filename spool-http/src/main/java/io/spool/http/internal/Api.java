@@ -43,6 +43,7 @@ public final class Api implements AutoCloseable {
       jobs.addTo(config.routes);
       new EventsRoute(settings.engine(), follower, jobs).addTo(config.routes);
       new VolumeRoutes(settings.engine().volumes(), uploads).addTo(config.routes);
+      new DashboardRoutes().addTo(config.routes);
     });
   }
 
