@@ -44,6 +44,7 @@ public final class Api implements AutoCloseable {
       new EventsRoute(settings.engine(), follower, jobs).addTo(config.routes);
       new VolumeRoutes(settings.engine().volumes(), uploads).addTo(config.routes);
       new DashboardRoutes().addTo(config.routes);
+      new OpenApiRoute().addTo(config.routes);
     });
   }
 
