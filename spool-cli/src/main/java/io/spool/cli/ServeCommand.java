@@ -23,10 +23,11 @@ import picocli.CommandLine.Option;
  * Webhooks are signed with {@code SPOOL_WEBHOOK_SECRET}.
  */
 @Command(name = "serve", description = {
-    "Serve the HTTP API: uploads transcoded in the answer, jobs and batches, volumes, signed webhooks.",
-    "Runs the jobs on the embedded engine, or submits them to the shared Temporal service named by --temporal or",
-    "SPOOL_TEMPORAL. Every route but /healthz and /readyz needs Authorization: Bearer TOKEN, a token of",
-    "SPOOL_API_TOKENS (comma-separated) or of serve.tokens in SPOOL_HOME/config.json. Ctrl-C or SIGTERM stops it."})
+    "Serve the HTTP API: uploads transcoded in the answer, jobs and batches, volumes, signed webhooks, /metrics,",
+    "/v1/openapi.json, and a dashboard at /. Runs the jobs on the embedded engine, or submits them to the shared",
+    "Temporal service named by --temporal or SPOOL_TEMPORAL. Every route but /healthz, /readyz, /v1/openapi.json and",
+    "the dashboard's page needs Authorization: Bearer TOKEN, a token of SPOOL_API_TOKENS (comma-separated) or of",
+    "serve.tokens in SPOOL_HOME/config.json (the dashboard asks for one). Ctrl-C or SIGTERM stops it."})
 final class ServeCommand extends SpoolSubcommand {
   static final String TOKENS_ENV = "SPOOL_API_TOKENS";
   static final String WEBHOOK_SECRET_ENV = "SPOOL_WEBHOOK_SECRET";

@@ -292,6 +292,11 @@ public final class JobStore implements AutoCloseable {
     return db.read(c -> JobRows.tally(c, batchId));
   }
 
+  /** How many of all the store's jobs are in each state (states without jobs are left out). */
+  public Map<JobState, Integer> tally() {
+    return db.read(c -> JobRows.tally(c, null));
+  }
+
   /** The job's attempts with the workers that ran them, oldest first (times to the millisecond). */
   public List<AttemptRecord> attempts(String jobId) {
     checkId(jobId);

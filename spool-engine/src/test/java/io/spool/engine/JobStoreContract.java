@@ -231,6 +231,17 @@ abstract class JobStoreContract {
   }
 
   @Test
+  void theStoreCountsAllItsJobsByState() {
+    JobStore s = store();
+    s.submit(batch("b-1", T0, 1, BatchRecord.EMBEDDED), List.of(job("j-1", "b-1", 0, JobState.QUEUED, T0),
+        job("j-2", "b-1", 1, JobState.QUEUED, T0)));
+    s.submit(batch("b-2", T1, 1, BatchRecord.EMBEDDED), List.of(job("j-3", "b-2", 0, JobState.QUEUED, T1)));
+    s.put(ended(s.requireJob("j-2"), JobState.SUCCEEDED));
+
+    assertThat(s.tally()).containsOnly(entry(JobState.QUEUED, 2), entry(JobState.SUCCEEDED, 1));
+  }
+
+  @Test
   void aFollowerMissesNoJobWhileOthersEndThemAtOnce() throws Exception {
     int writers = 4;
     int perWriter = 40;

@@ -4,13 +4,14 @@ import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
 import io.spool.http.SpoolServer;
 
-/** The Javalin application: its settings, the bearer check, the error answers and every route. */
+/** The Javalin application: its settings, the bearer check, the error answers, the metrics and every route. */
 public final class Api implements AutoCloseable {
   private final SpoolServer.Settings settings;
   private final Admission admission;
   private final Uploads uploads;
   private final JobFollower follower;
   private final Webhooks webhooks;
+  private final ServerMetrics metrics;
   /** The largest JSON body taken (a batch of many jobs). */
   private static final long MAX_JSON_BYTES = 16L << 20;
   /** Where uploads and results of synchronous transcodes lie while a request runs. */
@@ -23,6 +24,7 @@ public final class Api implements AutoCloseable {
     this.scratch = settings.engine().config().scratchDir().resolve("http");
     this.follower = new JobFollower(settings.engine(), admission);
     this.webhooks = new Webhooks(settings.engine(), settings.webhooks());
+    this.metrics = new ServerMetrics(settings.engine(), admission);
   }
 
   public Javalin create() {
@@ -33,6 +35,7 @@ public final class Api implements AutoCloseable {
       config.jsonMapper(new JavalinJackson(HttpJson.MAPPER, false));
       config.http.prefer405over404 = true;
       config.http.maxRequestSize = MAX_JSON_BYTES;
+      config.requestLogger.http((ctx, millis) -> metrics.count(ctx));
       config.routes.before(auth::check);
       config.routes.before(PathGuard::check);
       ErrorAnswers.install(config.routes);
@@ -43,6 +46,9 @@ public final class Api implements AutoCloseable {
       jobs.addTo(config.routes);
       new EventsRoute(settings.engine(), follower, jobs).addTo(config.routes);
       new VolumeRoutes(settings.engine().volumes(), uploads).addTo(config.routes);
+      new DashboardRoutes().addTo(config.routes);
+      new OpenApiRoute().addTo(config.routes);
+      metrics.addTo(config.routes);
     });
   }
 

@@ -311,11 +311,14 @@ public final class JobRows {
     }
   }
 
-  /** How many of a batch's jobs are in each state. */
+  /** How many of a batch's jobs are in each state; of all jobs for a null batch. */
   public static Map<JobState, Integer> tally(Connection c, String batchId) throws SQLException {
     Map<JobState, Integer> counts = new java.util.EnumMap<>(JobState.class);
-    try (PreparedStatement ps = c.prepareStatement("SELECT state, COUNT(*) FROM jobs WHERE batch_id = ? GROUP BY state")) {
-      ps.setString(1, batchId);
+    try (PreparedStatement ps = c.prepareStatement(batchId == null ? "SELECT state, COUNT(*) FROM jobs GROUP BY state"
+        : "SELECT state, COUNT(*) FROM jobs WHERE batch_id = ? GROUP BY state")) {
+      if (batchId != null) {
+        ps.setString(1, batchId);
+      }
       try (ResultSet r = ps.executeQuery()) {
         while (r.next()) {
           counts.put(JobState.valueOf(r.getString(1)), r.getInt(2));

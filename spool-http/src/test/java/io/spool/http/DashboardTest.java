@@ -1,0 +1,195 @@
+package io.spool.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.spool.media.testing.Eventually;
+import io.spool.media.testing.MediaFixtures;
+import java.io.File;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * The dashboard in a real headless Chromium (Debian's {@code chromium} and {@code chromium-driver},
+ * which {@code ./spool test} installs) against a real server and real jobs. Each test leaves a
+ * screenshot in {@code target/dashboard-screenshots}.
+ */
+class DashboardTest {
+  private static final String CHROMIUM = System.getProperty("spool.chromium", "/usr/bin/chromium");
+  private static final String CHROMEDRIVER = System.getProperty("spool.chromedriver", "/usr/bin/chromedriver");
+  private static final Duration JOB_LIMIT = Duration.ofSeconds(90);
+  private static final Duration PAGE_LIMIT = Duration.ofSeconds(20);
+  private static final String LONG_CLIP = "h264_aac_stereo_360p_17s.mp4";
+
+  @TempDir static Path home;
+  static RunningServer s;
+  static ChromeDriver browser;
+
+  @BeforeAll
+  static void start() throws Exception {
+    assertThat(new File(CHROMIUM)).as("headless Chromium (apt-get install chromium chromium-driver; ./spool test does)")
+        .canRead();
+    assertThat(new File(CHROMEDRIVER)).as("chromedriver (apt-get install chromium-driver; ./spool test does)").canRead();
+    s = RunningServer.in(home);
+    HttpResponse<String> put = s.send(s.request("/v1/volumes/media/raw/" + LONG_CLIP)
+        .PUT(HttpRequest.BodyPublishers.ofFile(MediaFixtures.media(LONG_CLIP))));
+    assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM);
+    options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+        "--window-size=1400,1000");
+    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER))
+        .usingAnyFreePort().build();
+    browser = new ChromeDriver(service, options);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (browser != null) {
+      browser.quit();
+    }
+    if (s != null) {
+      s.close();
+    }
+  }
+
+  @AfterEach
+  void screenshot(TestInfo test) throws Exception {
+    Path dir = Files.createDirectories(Path.of("target", "dashboard-screenshots"));
+    Files.write(dir.resolve(test.getTestMethod().orElseThrow().getName() + ".png"), browser.getScreenshotAs(OutputType.BYTES));
+  }
+
+  @Test
+  void thePageAndItsFilesAreServedWithoutATokenAndLoadNothingFromElsewhere() {
+    for (String path : List.of("/", "/dashboard/dashboard.js", "/dashboard/dashboard.css")) {
+      HttpResponse<String> r = s.send(HttpRequest.newBuilder(s.uri(path)).GET());
+
+      assertThat(r.statusCode()).as(path).isEqualTo(200);
+      assertThat(r.headers().firstValue("Content-Security-Policy")).as(path)
+          .hasValueSatisfying(p -> assertThat(p).contains("default-src 'none'").contains("connect-src 'self'"));
+      assertThat(r.body()).as(path).doesNotContain("http://", "https://", "//cdn");
+    }
+    assertThat(s.send(HttpRequest.newBuilder(s.uri("/dashboard/secrets.txt")).GET()).statusCode()).isEqualTo(404);
+    assertThat(s.send(HttpRequest.newBuilder(s.uri("/v1/jobs")).GET()).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void aJobSubmittedOverHttpAppearsAndItsProgressAndStateChangeLive() {
+    signIn(RunningServer.TOKEN);
+    // The slow preset keeps it running for seconds after the page, which reads its list every few, sees it.
+    String id = submit("live/out.mp4", "archive");
+
+    By state = By.cssSelector("#jobs tr[data-job-id='" + id + "'] td.state");
+    By bar = By.cssSelector("#jobs tr[data-job-id='" + id + "'] progress");
+    List<Double> fractions = new ArrayList<>();
+    List<String> states = new ArrayList<>();
+    Eventually.await(JOB_LIMIT, "job " + id + " to show as succeeded", () -> {
+      text(state).filter(t -> states.isEmpty() || !states.get(states.size() - 1).equals(t)).ifPresent(states::add);
+      attribute(bar, "value").map(Double::parseDouble).filter(f -> f > 0 && f < 1)
+          .filter(f -> fractions.isEmpty() || !fractions.get(fractions.size() - 1).equals(f)).ifPresent(fractions::add);
+      return states.contains("succeeded");
+    });
+
+    assertThat(states).contains("running").last().isEqualTo("succeeded");
+    assertThat(fractions).as("progress shown while it ran").isNotEmpty().isSorted();
+    assertThat(attribute(bar, "value")).hasValue("1");
+
+    browser.findElement(By.cssSelector("#jobs tr[data-job-id='" + id + "']")).click();
+    Eventually.await(PAGE_LIMIT, "the job's attempts", () -> browser.findElements(By.cssSelector("#attempts tbody tr")).size() == 1
+        && id.equals(browser.findElement(By.id("detail")).getDomAttribute("data-job-id")));
+    String cost = browser.findElement(By.id("detail-cost")).getText();
+    assertThat(cost).contains("Total").containsPattern("\\$0\\.\\d+");
+    assertThat(browser.findElement(By.id("outputs")).getText()).contains("Download out.mp4");
+  }
+
+  @Test
+  void theCancelButtonCancelsTheJobAndEndsItsFfmpeg() {
+    signIn(RunningServer.TOKEN);
+    String id = submit("cancel/never-made.mp4", "archive");
+    List<Long> ffmpeg = Eventually.await(Duration.ofSeconds(30), "the job's ffmpeg", () ->
+        MediaFixtures.ffmpegProcessesMentioning("never-made"), pids -> !pids.isEmpty());
+    Eventually.await(PAGE_LIMIT, "job " + id + " listed", () -> !browser.findElements(
+        By.cssSelector("#jobs tr[data-job-id='" + id + "']")).isEmpty());
+
+    browser.findElement(By.cssSelector("#jobs tr[data-job-id='" + id + "']")).click();
+    Eventually.await(PAGE_LIMIT, "the cancel button", () -> browser.findElement(By.id("cancel-job")).isDisplayed());
+    browser.findElement(By.id("cancel-job")).click();
+
+    Eventually.await(JOB_LIMIT, "the page to show the job cancelled", () ->
+        text(By.cssSelector("#jobs tr[data-job-id='" + id + "'] td.state")).filter("cancelled"::equals).isPresent());
+    Eventually.await(Duration.ofSeconds(10), "ffmpeg " + ffmpeg + " to end",
+        () -> ffmpeg.stream().noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)));
+    JsonNode job = RunningServer.json(s.get("/v1/jobs/" + id));
+    assertThat(job.path("state").asText()).isEqualTo("cancelled");
+    assertThat(job.path("error").path("code").asText()).isEqualTo("CANCELLED");
+    Eventually.await(PAGE_LIMIT, "the detail to show the cancellation", () ->
+        browser.findElement(By.id("detail-error")).getText().contains("CANCELLED")
+            && !browser.findElement(By.id("cancel-job")).isDisplayed());
+  }
+
+  @Test
+  void aTokenTheServerRefusesIsShownAsAnError() {
+    signIn("not-a-token-of-this-server");
+
+    Eventually.await(PAGE_LIMIT, "the refusal", () -> browser.findElement(By.id("login-error")).isDisplayed());
+    assertThat(browser.findElement(By.id("login-error")).getText()).contains("refused").contains("UNAUTHORIZED");
+    assertThat(browser.findElement(By.id("app")).isDisplayed()).isFalse();
+    assertThat(browser.findElement(By.id("token")).isDisplayed()).isTrue();
+  }
+
+  /** Opens the page afresh, with no token kept from before, and enters {@code token}. */
+  private static void signIn(String token) {
+    browser.get(s.uri("/").toString());
+    ((JavascriptExecutor) browser).executeScript("sessionStorage.clear()");
+    browser.navigate().refresh();
+    Eventually.await(PAGE_LIMIT, "the token form", () -> browser.findElement(By.id("token")).isDisplayed());
+    browser.findElement(By.id("token")).sendKeys(token);
+    browser.findElement(By.id("use-token")).click();
+  }
+
+  private static String submit(String output, String preset) {
+    HttpResponse<String> r = s.postJson("/v1/jobs", """
+        {"type": "transcode", "input": "media:raw/%s", "output": "media:%s",
+         "options": {"preset": "%s"}, "resources": {"cpu": 1}}""".formatted(LONG_CLIP, output, preset));
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+    return RunningServer.json(r).path("id").asText();
+  }
+
+  private static Optional<String> text(By by) {
+    return read(by, WebElement::getText);
+  }
+
+  private static Optional<String> attribute(By by, String name) {
+    return read(by, e -> e.getDomProperty(name));
+  }
+
+  /** What {@code how} reads from the first element {@code by} finds, if there is one (the page may redraw it meanwhile). */
+  private static Optional<String> read(By by, java.util.function.Function<WebElement, String> how) {
+    try {
+      List<WebElement> found = browser.findElements(by);
+      return found.isEmpty() ? Optional.empty() : Optional.ofNullable(how.apply(found.get(0)));
+    } catch (StaleElementReferenceException e) {
+      return Optional.empty();
+    }
+  }
+}
