@@ -55,4 +55,21 @@ class WhisperModelsTest {
     }
     assertThat(models.require(stub()).hasWeights()).isFalse(); // the test model itself still loads
   }
+
+  /** A folder holding only the weightless test model offers no model; named, it still runs (tests, wiring checks). */
+  @Test
+  void theWeightlessTestModelIsNeverChosenFromTheModelsFolderOnlyWhenNamed() throws Exception {
+    Path inFolder = Files.copy(stub(), folder.resolve("ggml-tiny.en.bin"));
+    WhisperModels models = WhisperModels.in(folder, Map.of());
+
+    assertThat(models.chosen()).isEmpty();
+    assertThatThrownBy(() -> models.require(null))
+        .isInstanceOfSatisfying(SpoolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.ENVIRONMENT))
+        .hasMessageContaining("no Whisper model").hasMessageContaining("test model");
+    assertThat(models.require(inFolder).file()).isEqualTo(inFolder);
+    assertThat(WhisperModels.in(folder, Map.of(WhisperModels.ENV, inFolder.toString())).require(null).file())
+        .isEqualTo(inFolder);
+    // What doctor shows of it says so.
+    assertThat(models.list()).singleElement().satisfies(f -> assertThat(f.kind()).contains("never chosen"));
+  }
 }
