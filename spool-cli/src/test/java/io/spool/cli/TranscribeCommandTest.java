@@ -152,6 +152,22 @@ class TranscribeCommandTest {
     assertThat(Files.readString(dir.resolve("jfk.srt"))).isEmpty();
   }
 
+  /** A language code that Whisper does not know is refused before any work, even where no model is installed. */
+  @Test
+  void anUnknownLanguageIsAUsageErrorNamingIt() throws Exception {
+    Path in = jfk();
+    for (List<String> args : List.of(List.of("--language", "xx"), List.of("--language", "qq", "--model",
+        stubModel().toString()), List.of("--language", "zz", "--engine", "whisper"))) {
+      List<String> all = new java.util.ArrayList<>(List.of("transcribe", in.toString()));
+      all.addAll(args);
+      Cli.Result r = Cli.run(all.toArray(String[]::new));
+      assertThat(r.exitCode()).as(args + ": " + r.err()).isEqualTo(ExitCodes.USAGE);
+      assertThat(r.errLines()).as(args.toString()).hasSize(1);
+      assertThat(r.err()).contains("'" + args.get(1) + "'", "[BAD_ARGUMENT]");
+    }
+    assertThat(filesIn(dir)).containsExactly("jfk.wav");
+  }
+
   @Test
   void anExistingOutputIsLeftAloneUnlessOverwriteIsGiven() throws Exception {
     Path in = jfk();
