@@ -152,6 +152,22 @@ class TranscribeCommandTest {
     assertThat(Files.readString(dir.resolve("jfk.srt"))).isEmpty();
   }
 
+  /** Nothing heard is a transcript too: the copy gets a subtitle track with no cues, as the text files are empty. */
+  @Test
+  void embedWithNothingHeardGivesACopyWithAnEmptySubtitleTrack() throws Exception {
+    Path video = MediaFixtures.media("h264_aac_stereo_360p_17s.mp4");
+    Path mp4 = dir.resolve("with-subs.mp4");
+    Path mkv = dir.resolve("with-subs.mkv");
+
+    for (Path out : List.of(mp4, mkv)) {
+      Cli.Result r = Cli.run("transcribe", video.toString(), "--model", stubModel().toString(), "--embed", out.toString(),
+          "--quiet");
+      assertThat(r.exitCode()).as(r.err()).isZero();
+      assertThat(MediaFixtures.independentStreams(out)).extracting(m -> (Object) m.get("codec_type"))
+          .containsExactly("video", "audio", "subtitle");
+    }
+  }
+
   /** A language code that Whisper does not know is refused before any work, even where no model is installed. */
   @Test
   void anUnknownLanguageIsAUsageErrorNamingIt() throws Exception {
