@@ -65,7 +65,7 @@ final class TranscribeCommand extends SpoolSubcommand {
       }
       String embedRef = embed == null ? null : JobWait.ref(engine, embed);
       Resources resources = job.resources(engine.config().cpuCores(), TranscodeCommand.FILE_TIMEOUT);
-      SpeechPieces pieces = pieceLength.isZero() ? null : plan(engine, in);
+      SpeechPieces pieces = pieceLength.isZero() ? null : plan(engine, in, resources.timeout());
       if (pieces != null && pieces.pieces().size() > 1) {
         return inPieces(engine, in, pieces, outputs, embedRef, options);
       }
@@ -82,9 +82,10 @@ final class TranscribeCommand extends SpoolSubcommand {
 
   /**
    * Where the pauses allow, the pieces of a long input; planned here, by the submitter, which reads
-   * the input once with ffmpeg (a volume's file where it lies, or downloaded into a temporary folder).
+   * the input once with ffmpeg (a volume's file where it lies, or downloaded into a temporary folder),
+   * within the time a job on it would have.
    */
-  private SpeechPieces plan(SpoolEngine engine, String in) {
+  private SpeechPieces plan(SpoolEngine engine, String in, java.time.Duration timeout) {
     Path scratch;
     try {
       scratch = Files.createTempDirectory("spool-pieces-");
@@ -94,7 +95,7 @@ final class TranscribeCommand extends SpoolSubcommand {
     try {
       Path local = engine.isVolumeRef(in)
           ? engine.volumes().volumeOf(VolumePath.parse(in)).readable(VolumePath.parse(in).path(), scratch) : Path.of(in);
-      return SpeechPieces.plan(engine.config().tools(), local, pieceLength.toMillis() / 1000.0, scratch, null);
+      return SpeechPieces.plan(engine.config().tools(), local, pieceLength.toMillis() / 1000.0, scratch, timeout);
     } finally {
       try (Stream<Path> files = Files.walk(scratch)) {
         files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
@@ -115,24 +116,76 @@ final class TranscribeCommand extends SpoolSubcommand {
     int cores = engine.config().cpuCores();
     int count = pieces.pieces().size();
     Resources each = job.resources(Math.max(1, cores / Math.min(count, cores)), TranscodeCommand.FILE_TIMEOUT);
-    List<JobSpec> specs = pieces.pieces().stream()
-        .map(p -> TranscribeJob.pieceSpec(in, options.toBuilder().piece(p).build(), each)).toList();
-    List<JobOutcome> done = JobWait.batchWithProgress(engine.submit(TranscribeJob.NAME, specs, 0),
-        JobWait.fileName(in) + " (" + count + " pieces)", common, err());
-    for (JobOutcome o : done) {
-      if (o.state() != JobState.SUCCEEDED) {
-        throw JobFailure.of(o);
+    WorkFolder work = WorkFolder.beside(engine, in);
+    try {
+      List<String> transcripts = new java.util.ArrayList<>();
+      List<JobSpec> specs = new java.util.ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        transcripts.add(work.file("piece-" + (i + 1) + ".json"));
+        specs.add(TranscribeJob.pieceSpec(in, options.toBuilder().piece(pieces.pieces().get(i)).build(),
+            transcripts.get(i), each));
+      }
+      List<JobOutcome> done = JobWait.batchWithProgress(engine.submit(TranscribeJob.NAME, specs, 0),
+          JobWait.fileName(in) + " (" + count + " pieces)", common, err());
+      for (JobOutcome o : done) {
+        if (o.state() != JobState.SUCCEEDED) {
+          throw JobFailure.of(o);
+        }
+      }
+      JobHandle join = engine.spawn(TranscribeJob.joinedSpec(in, outputs, embedRef, pieces, transcripts, done, options,
+          job.resources(cores, TranscodeCommand.FILE_TIMEOUT), job.overwrite));
+      JobOutcome outcome = JobWait.withProgress(join, JobWait.fileName(in), common, err());
+      if (outcome.state() != JobState.SUCCEEDED) {
+        throw JobFailure.of(outcome);
+      }
+      TranscribeSummary summary = TranscribeSummary.of(outcome, done, (System.nanoTime() - t0) / 1e9);
+      print(summary, summary.human());
+      return ExitCodes.OK;
+    } finally {
+      work.remove(this::warn);
+    }
+  }
+
+  /**
+   * Where the pieces of one transcription leave their transcripts for the job that joins them: a
+   * new folder in the input's volume (so that every worker that reads the input reaches it), or in
+   * the temporary folder for a local input. Removed when the transcription ends.
+   */
+  private record WorkFolder(SpoolEngine engine, String ref, Path local) {
+    static WorkFolder beside(SpoolEngine engine, String in) {
+      String name = ".spool-transcribe-" + java.util.UUID.randomUUID();
+      if (engine.isVolumeRef(in)) {
+        return new WorkFolder(engine, VolumePath.parse(in).volume() + ":" + name + "/", null);
+      }
+      try {
+        Path dir = Files.createTempDirectory("spool-transcribe-");
+        return new WorkFolder(engine, dir.toString() + "/", dir);
+      } catch (IOException e) {
+        throw new io.spool.media.SpoolException(io.spool.media.ErrorCode.IO_ERROR, "no temporary folder: " + e.getMessage());
       }
     }
-    JobHandle join = engine.spawn(TranscribeJob.joinedSpec(in, outputs, embedRef, pieces, done, options,
-        job.resources(cores, TranscodeCommand.FILE_TIMEOUT), job.overwrite));
-    JobOutcome outcome = JobWait.withProgress(join, JobWait.fileName(in), common, err());
-    if (outcome.state() != JobState.SUCCEEDED) {
-      throw JobFailure.of(outcome);
+
+    String file(String name) {
+      return ref + name;
     }
-    TranscribeSummary summary = TranscribeSummary.of(outcome, done, (System.nanoTime() - t0) / 1e9);
-    print(summary, summary.human());
-    return ExitCodes.OK;
+
+    void remove(java.util.function.Consumer<String> warn) {
+      try {
+        if (local != null) {
+          try (Stream<Path> files = Files.walk(local)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+          }
+        } else {
+          VolumePath dir = VolumePath.parse(ref);
+          io.spool.volumes.Volume v = engine.volumes().volumeOf(dir);
+          for (io.spool.volumes.VolumeEntry e : v.list(dir.path())) {
+            v.remove(e.path());
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        warn.accept("could not remove the work folder " + ref + ": " + e.getMessage());
+      }
+    }
   }
 
   private static String folderOf(SpoolEngine engine, String in) {

@@ -152,6 +152,38 @@ class TranscribeCommandTest {
     assertThat(Files.readString(dir.resolve("jfk.srt"))).isEmpty();
   }
 
+  /** Nothing heard is a transcript too: the copy gets a subtitle track with no cues, as the text files are empty. */
+  @Test
+  void embedWithNothingHeardGivesACopyWithAnEmptySubtitleTrack() throws Exception {
+    Path video = MediaFixtures.media("h264_aac_stereo_360p_17s.mp4");
+    Path mp4 = dir.resolve("with-subs.mp4");
+    Path mkv = dir.resolve("with-subs.mkv");
+
+    for (Path out : List.of(mp4, mkv)) {
+      Cli.Result r = Cli.run("transcribe", video.toString(), "--model", stubModel().toString(), "--embed", out.toString(),
+          "--quiet");
+      assertThat(r.exitCode()).as(r.err()).isZero();
+      assertThat(MediaFixtures.independentStreams(out)).extracting(m -> (Object) m.get("codec_type"))
+          .containsExactly("video", "audio", "subtitle");
+    }
+  }
+
+  /** A language code that Whisper does not know is refused before any work, even where no model is installed. */
+  @Test
+  void anUnknownLanguageIsAUsageErrorNamingIt() throws Exception {
+    Path in = jfk();
+    for (List<String> args : List.of(List.of("--language", "xx"), List.of("--language", "qq", "--model",
+        stubModel().toString()), List.of("--language", "zz", "--engine", "whisper"))) {
+      List<String> all = new java.util.ArrayList<>(List.of("transcribe", in.toString()));
+      all.addAll(args);
+      Cli.Result r = Cli.run(all.toArray(String[]::new));
+      assertThat(r.exitCode()).as(args + ": " + r.err()).isEqualTo(ExitCodes.USAGE);
+      assertThat(r.errLines()).as(args.toString()).hasSize(1);
+      assertThat(r.err()).contains("'" + args.get(1) + "'", "[BAD_ARGUMENT]");
+    }
+    assertThat(filesIn(dir)).containsExactly("jfk.wav");
+  }
+
   @Test
   void anExistingOutputIsLeftAloneUnlessOverwriteIsGiven() throws Exception {
     Path in = jfk();

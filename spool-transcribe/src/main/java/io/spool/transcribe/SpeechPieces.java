@@ -28,7 +28,8 @@ import java.util.List;
 /**
  * Cuts long speech into pieces that workers transcribe side by side: about {@code pieceSeconds}
  * each, every cut in the middle of a pause (ffmpeg's {@code silencedetect} over the whole audio,
- * one decoding pass), so that no word is cut in two. {@link Transcript#join} puts the pieces'
+ * one decoding pass), so that no word is cut in two; where speech goes on without one, in its
+ * quietest tenth of a second nearby ({@code astats} in the same pass). {@link Transcript#join} puts the pieces'
  * transcripts back together.
  */
 public final class SpeechPieces {
@@ -61,6 +62,9 @@ public final class SpeechPieces {
    * and the pauses are then not looked for.
    *
    * @param scratch a folder for the pause list ffmpeg writes, which the caller removes
+   * @param timeout the most the planning may take (null: as long as the media plays, which a
+   *     decoding pass never needs); the search for pauses stops there
+   * @throws SpoolException of the cause's code, saying that the pieces could not be planned and why
    */
   public static SpeechPieces plan(Toolchain tools, Path input, double pieceSeconds, Path scratch, Duration timeout) {
     if (!(pieceSeconds >= MIN_PIECE_SECONDS)) {
@@ -73,28 +77,63 @@ public final class SpeechPieces {
     if (duration <= 1.5 * pieceSeconds) {
       return new SpeechPieces(duration, List.of(new TranscribeOptions.Piece(0, Math.max(duration, MIN_PIECE_SECONDS))));
     }
-    return new SpeechPieces(duration, cut(pauses(tools, in, audio, scratch, timeout), duration, pieceSeconds));
+    Duration deadline = Duration.ofMillis((long) (Math.max(MIN_PLAN_SECONDS, duration) * 1000));
+    if (timeout != null && timeout.compareTo(deadline) < 0) {
+      deadline = timeout;
+    }
+    Quiet quiet;
+    try {
+      quiet = quiet(tools, in, audio, scratch, deadline);
+    } catch (SpoolException e) {
+      throw new SpoolException(e.code(), "cannot cut " + input.getFileName() + " into pieces: looking for its pauses failed: "
+          + e.getMessage(), e.evidence(), e);
+    }
+    return new SpeechPieces(duration, cut(quiet.pauses(), quiet.levels(), duration, pieceSeconds));
   }
 
-  /** The middle of each pause, in order. */
-  private static List<Double> pauses(Toolchain tools, MediaInfo in, MediaStream audio, Path scratch, Duration timeout) {
+  /** The least time planning is given, however short the media. */
+  static final double MIN_PLAN_SECONDS = 60;
+  /** The stretch of audio whose loudness is measured as one, where no pause is near a planned cut. */
+  static final double LEVEL_SECONDS = 0.1;
+
+  /**
+   * What the audio says of where to cut: the middle of each pause, in order, and the loudness of
+   * every {@value #LEVEL_SECONDS} s stretch ({time in the middle of it, RMS level in dB}).
+   */
+  private record Quiet(List<Double> pauses, List<double[]> levels) {}
+
+  private static Quiet quiet(Toolchain tools, MediaInfo in, MediaStream audio, Path scratch, Duration timeout) {
     Path events = scratch.resolve("pauses.txt");
-    FilterChain filters = new FilterChain(List.of(
+    List<Filter> chain = new ArrayList<>(Transcriber.onTheMediasClock(null)); // the clock pieces are cut on
+    chain.addAll(List.of(
+        Filter.of("aresample").with("out_sample_rate", 16000),
+        Filter.of("asetnsamples").with("n", (int) (16000 * LEVEL_SECONDS)),
         Filter.of("silencedetect").with("noise", PAUSE_NOISE).with("duration", MIN_PAUSE_SECONDS),
+        Filter.of("astats").with("metadata", 1).with("reset", 1).with("measure_perchannel", "none")
+            .with("measure_overall", "RMS_level"),
         Filter.of("ametadata").with("mode", "print").with("file", "file:" + events.toAbsolutePath())));
     FFmpegCommand command = FFmpegCommand.newBuilder().input(Input.of(in.path()))
         .output(Output.newBuilder(scratch.resolve("pauses.null")).format("null").stream(audio.index())
-            .audio(new AudioEncoding("pcm_s16le", null, 1, null)).audioFilters(filters).threads(1).build())
+            .audio(new AudioEncoding("pcm_s16le", null, 1, null)).audioFilters(new FilterChain(chain)).threads(1).build())
         .build();
     FFmpegRunner.using(tools).run(command, new RunOptions(timeout, in.durationSeconds(), 0, null));
     List<Double> middles = new ArrayList<>();
+    List<double[]> levels = new ArrayList<>();
     if (!Files.exists(events)) {
-      return middles;
+      return new Quiet(middles, levels);
     }
     try (BufferedReader r = Files.newBufferedReader(events, StandardCharsets.UTF_8)) {
       Double start = null;
+      double frameTime = 0;
       for (String line = r.readLine(); line != null; line = r.readLine()) {
-        if (line.startsWith("lavfi.silence_start=")) {
+        if (line.startsWith("frame:")) {
+          int at = line.indexOf("pts_time:");
+          frameTime = at < 0 ? frameTime : Double.parseDouble(line.substring(at + "pts_time:".length()).strip());
+        } else if (line.startsWith(RMS)) {
+          String v = line.substring(RMS.length()).strip();
+          double db = v.equals("-inf") ? -200 : Double.parseDouble(v);
+          levels.add(new double[] {frameTime + LEVEL_SECONDS / 2, db});
+        } else if (line.startsWith("lavfi.silence_start=")) {
           start = Double.parseDouble(line.substring("lavfi.silence_start=".length()).strip());
         } else if (line.startsWith("lavfi.silence_end=") && start != null) {
           double end = Double.parseDouble(line.substring("lavfi.silence_end=".length()).strip());
@@ -106,25 +145,50 @@ public final class SpeechPieces {
       throw new SpoolException(ErrorCode.IO_ERROR, "cannot read the pauses ffmpeg found in " + events + ": " + e.getMessage(),
           List.of(), e);
     }
-    return middles;
+    return new Quiet(middles, levels);
+  }
+
+  private static final String RMS = "lavfi.astats.Overall.RMS_level=";
+
+  /** {@link #cut(List, List, double, double)} with no loudness measured. */
+  static List<TranscribeOptions.Piece> cut(List<Double> pauses, double duration, double pieceSeconds) {
+    return cut(pauses, List.of(), duration, pieceSeconds);
   }
 
   /**
    * Cuts at the pause nearest each piece's planned end, looked for between half and one and a half
-   * piece lengths from its start; with no pause there, at the planned end.
+   * piece lengths from its start; with no pause there, in the quietest stretch there (between
+   * words, most likely), nearest the planned end among equals; with no loudness known either, at
+   * the planned end.
    */
-  static List<TranscribeOptions.Piece> cut(List<Double> pauses, double duration, double pieceSeconds) {
+  static List<TranscribeOptions.Piece> cut(List<Double> pauses, List<double[]> levels, double duration,
+      double pieceSeconds) {
     List<TranscribeOptions.Piece> pieces = new ArrayList<>();
     double start = 0;
     while (duration - start > 1.5 * pieceSeconds) {
       double target = start + pieceSeconds;
-      double cut = target;
+      double from = start + 0.5 * pieceSeconds;
+      double to = start + 1.5 * pieceSeconds;
+      double cut = Double.NaN;
       double best = Double.MAX_VALUE;
       for (double p : pauses) {
-        if (p >= start + 0.5 * pieceSeconds && p <= start + 1.5 * pieceSeconds && Math.abs(p - target) < best) {
+        if (p >= from && p <= to && Math.abs(p - target) < best) {
           best = Math.abs(p - target);
           cut = p;
         }
+      }
+      if (Double.isNaN(cut)) {
+        double quietest = Double.MAX_VALUE;
+        for (double[] l : levels) {
+          if (l[0] >= from && l[0] <= to && (l[1] < quietest
+              || l[1] == quietest && Math.abs(l[0] - target) < Math.abs(cut - target))) {
+            quietest = l[1];
+            cut = l[0];
+          }
+        }
+      }
+      if (Double.isNaN(cut)) {
+        cut = target;
       }
       pieces.add(new TranscribeOptions.Piece(start, cut - start));
       start = cut;

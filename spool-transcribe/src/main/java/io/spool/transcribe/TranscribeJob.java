@@ -26,8 +26,8 @@ import java.util.Objects;
  * The {@code transcribe} job: the speech of one input as text files (TXT, SRT, WebVTT, JSON)
  * and, with an embed output, a copy of the media with the subtitles as a soft track. Build specs
  * with {@link #spec}; register an instance with the engine's workers ({@code EngineConfig.Builder#jobType}),
- * naming the folder where that host keeps its Whisper models. Every output appears only when the
- * job succeeds, each in one step.
+ * naming the folder where that host keeps its Whisper models. The outputs appear only when the
+ * job succeeds, all of them or none.
  */
 public final class TranscribeJob implements JobType {
   public static final String NAME = "transcribe";
@@ -37,6 +37,11 @@ public final class TranscribeJob implements JobType {
    */
   static final int RECORD_CHARS = 100_000;
   private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  /** What a transcription needs besides its Whisper model: the JVM's share, ffmpeg, a window of audio. */
+  static final int BASE_MEMORY_MIB = 512;
+  /** The size of the model suggested to people ({@value WhisperModels#SUGGESTED}), for when the model is not known. */
+  private static final long SUGGESTED_MODEL_MIB = 142;
 
   private final Path modelsFolder;
 
@@ -71,59 +76,78 @@ public final class TranscribeJob implements JobType {
   }
 
   /**
-   * One piece of a transcription done in pieces ({@link SpeechPieces}): it writes no file; its
-   * transcript, times counted from the piece's start, travels back in the job's record for
-   * {@link #joinedSpec}.
+   * One piece of a transcription done in pieces ({@link SpeechPieces}): it writes its transcript,
+   * times counted from the piece's start, as JSON to {@code transcriptRef} (a file in the
+   * transcription's work folder: a local path or {@code VOLUME:path}), which {@link #joinedSpec}
+   * reads. Only a reference travels through the engine, never the transcript, whose length grows
+   * with the media's. The job declares the memory its Whisper model needs ({@link #memoryMiB}).
    */
-  public static JobSpec pieceSpec(String input, TranscribeOptions options, Resources resources) {
+  public static JobSpec pieceSpec(String input, TranscribeOptions options, String transcriptRef, Resources resources) {
     TranscribeOptions.Piece piece = Objects.requireNonNull(options.piece(), "options.piece");
+    Objects.requireNonNull(transcriptRef, "transcriptRef");
     checkCpu(resources);
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("input", input);
     p.put("piece", Map.of("start", piece.startSeconds(), "seconds", piece.seconds()));
+    p.put("transcriptFile", transcriptRef);
     putOptions(p, options);
-    return new JobSpec(NAME, p, resources, input, null);
+    return new JobSpec(NAME, p, withMemoryFor(options, resources), input, transcriptRef);
   }
 
   /**
-   * The job that finishes a transcription done in pieces: it joins the transcripts of the
-   * {@code done} piece jobs (of {@code pieces}, in order), their times shifted back to where each
-   * piece starts, and writes the outputs from that, as {@link #spec} would have.
+   * The memory a transcription with {@code options} needs, in MiB: for Whisper, the model (read
+   * whole into memory) and its working buffers besides the JVM and ffmpeg; where the model is
+   * found only on the worker, that of {@link WhisperModels#SUGGESTED}'s size.
+   */
+  public static int memoryMiB(TranscribeOptions options) {
+    if (options.engine() == SpeechEngine.POCKETSPHINX) {
+      return BASE_MEMORY_MIB;
+    }
+    long modelMiB = SUGGESTED_MODEL_MIB;
+    if (options.model() != null) {
+      try {
+        modelMiB = java.nio.file.Files.size(options.model()) >> 20;
+      } catch (java.io.IOException e) {
+        // the worker says what is wrong with it
+      }
+    }
+    return (int) Math.min(Integer.MAX_VALUE, BASE_MEMORY_MIB + modelMiB * 3 / 2);
+  }
+
+  /** {@code resources} with at least the memory a transcription with {@code options} needs. */
+  private static Resources withMemoryFor(TranscribeOptions options, Resources resources) {
+    Resources r = resources == null ? Resources.DEFAULT : resources;
+    int needed = memoryMiB(options);
+    return r.memoryMiB() >= needed ? r : r.toBuilder().memoryMiB(needed).build();
+  }
+
+  /**
+   * The job that finishes a transcription done in pieces: it joins the transcripts that the piece
+   * jobs wrote to {@code transcriptRefs} (one per piece of {@code pieces}, in order), their times
+   * shifted back to where each piece starts, and writes the outputs from that, as {@link #spec}
+   * would have. {@code done} (the piece jobs' outcomes) gives the engine, model and time taken.
    *
-   * @throws BadArgumentException when a piece job did not succeed or holds no transcript
+   * @throws BadArgumentException when a piece job did not succeed
    */
   public static JobSpec joinedSpec(String input, Map<TranscriptFormat, String> outputs, String embed,
-      SpeechPieces pieces, List<JobOutcome> done, TranscribeOptions options, Resources resources, boolean overwrite) {
-    if (done.size() != pieces.pieces().size()) {
-      throw new IllegalArgumentException(pieces.pieces().size() + " pieces but " + done.size() + " piece jobs");
+      SpeechPieces pieces, List<String> transcriptRefs, List<JobOutcome> done, TranscribeOptions options,
+      Resources resources, boolean overwrite) {
+    if (done.size() != pieces.pieces().size() || transcriptRefs.size() != pieces.pieces().size()) {
+      throw new IllegalArgumentException(pieces.pieces().size() + " pieces but " + done.size() + " piece jobs and "
+          + transcriptRefs.size() + " transcripts");
     }
-    List<Transcript> parts = new ArrayList<>();
-    List<Double> starts = new ArrayList<>();
     double recognition = 0;
-    for (int i = 0; i < done.size(); i++) {
-      JobOutcome o = done.get(i);
-      String segments = o.details().get("segments");
-      if (o.state() != io.spool.engine.JobState.SUCCEEDED || segments == null) {
+    for (JobOutcome o : done) {
+      if (o.state() != io.spool.engine.JobState.SUCCEEDED) {
         throw new BadArgumentException("piece job " + o.jobId() + " has no transcript (" + o.state() + ")");
       }
-      try {
-        parts.add(new Transcript(o.details().get("language"), o.mediaSeconds(),
-            MAPPER.readValue(segments, new TypeReference<List<Segment>>() {})));
-      } catch (JsonProcessingException e) {
-        throw new BadArgumentException("piece job " + o.jobId() + " holds a damaged transcript: " + e.getOriginalMessage());
-      }
-      starts.add(pieces.pieces().get(i).startSeconds());
       recognition += Double.parseDouble(o.details().getOrDefault("recognitionSeconds", "0"));
     }
-    Transcript joined = Transcript.join(parts, starts, pieces.durationSeconds());
     JobOutcome first = done.get(0);
     Map<String, Object> made = new LinkedHashMap<>();
-    try {
-      made.put("transcript", MAPPER.writeValueAsString(Map.of("language", joined.language() == null ? "" : joined.language(),
-          "durationSeconds", joined.durationSeconds(), "segments", joined.segments())));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    made.put("pieceTranscripts", List.copyOf(transcriptRefs));
+    made.put("pieceStarts", pieces.pieces().stream().map(TranscribeOptions.Piece::startSeconds).toList());
+    made.put("durationSeconds", pieces.durationSeconds());
     made.put("engineUsed", first.details().getOrDefault("engine", SpeechEngine.WHISPER.id()));
     if (first.details().containsKey("model")) {
       made.put("modelUsed", first.details().get("model"));
@@ -155,6 +179,9 @@ public final class TranscribeJob implements JobType {
   private static JobSpec spec(String input, Map<TranscriptFormat, String> outputs, String embed, TranscribeOptions options,
       Resources resources, boolean overwrite, Map<String, Object> made) {
     checkCpu(resources);
+    if (made.isEmpty()) {
+      resources = withMemoryFor(options, resources);
+    }
     List<String> refs = new ArrayList<>(outputs.values());
     if (embed != null) {
       SubtitleMux.container(embed);
@@ -224,11 +251,18 @@ public final class TranscribeJob implements JobType {
         .memoryLimitBytes((long) ctx.resources().memoryMiB() << 20)
         .piece(piece)
         .build();
-    TranscribeResult r = params.get("transcript") instanceof String joined ? joined(joined, params)
+    TranscribeResult r = params.get("pieceTranscripts") instanceof List<?> parts ? joined(ctx, parts, params)
         : Transcriber.using(ctx.tools(), WhisperModels.in(modelsFolder, System.getenv()))
             .transcribe(in, ctx.scratch(), options, ctx::progress);
     if (piece != null) {
-      return new JobResult(List.of(), r.metrics(), r.transcript().durationSeconds(), details(r, Integer.MAX_VALUE));
+      String ref = (String) params.get("transcriptFile");
+      try (Volume.Write w = ctx.output(ref)) {
+        TranscriptFormat.JSON.write(r.transcript(), w.file());
+        w.commit(); // the work folder is this transcription's own
+      }
+      Map<String, String> details = details(r, RECORD_CHARS);
+      details.put("transcriptFile", ref);
+      return new JobResult(List.of(ref), r.metrics(), r.transcript().durationSeconds(), details);
     }
     List<Volume.Write> writes = new ArrayList<>();
     try {
@@ -238,21 +272,19 @@ public final class TranscribeJob implements JobType {
         o.getKey().write(r.transcript(), w.file());
       }
       if (embed != null) {
-        Path srt = ctx.scratch().resolve("subtitles.srt");
-        TranscriptFormat.SRT.write(r.transcript(), srt);
+        // WebVTT, not SubRip: a WebVTT file without cues is still one ffmpeg reads, so that where
+        // nothing was heard the copy gets an empty subtitle track, as the text files are empty.
+        Path vtt = ctx.scratch().resolve("subtitles.vtt");
+        TranscriptFormat.VTT.write(r.transcript(), vtt);
         Volume.Write w = ctx.output(embed);
         writes.add(w);
-        SubtitleMux.embed(ctx.tools(), in, srt, r.transcript().language(), w.file(), embed, ctx.remaining(),
+        SubtitleMux.embed(ctx.tools(), in, vtt, r.transcript().language(), w.file(), embed, ctx.remaining(),
             options.memoryLimitBytes());
       }
-      // Every file is written before any is published: a failure leaves none behind.
-      for (int i = 0; i < writes.size(); i++) {
-        if (replace.get(refs.get(i))) {
-          writes.get(i).commit();
-        } else {
-          writes.get(i).commitNew(); // a file that appeared meanwhile is left alone
-        }
-      }
+      // Every file is written before any is published, and they are published all or none: a
+      // failure (a file that appeared meanwhile at a place not to be replaced, a full disk) leaves
+      // none of them, and what was at their places as it was.
+      Volume.commitAll(writes, refs.stream().map(replace::get).toList());
     } finally {
       writes.forEach(Volume.Write::close);
     }
@@ -264,19 +296,26 @@ public final class TranscribeJob implements JobType {
     return new JobResult(refs, r.metrics(), r.transcript().durationSeconds(), details);
   }
 
-  /** The transcript a {@link #joinedSpec} job was given, as the result of a transcription. */
-  private static TranscribeResult joined(String json, Map<String, Object> params) {
-    try {
-      Map<String, Object> m = MAPPER.readValue(json, new TypeReference<Map<String, Object>>() {});
-      List<Segment> segments = MAPPER.convertValue(m.get("segments"), new TypeReference<List<Segment>>() {});
-      String language = (String) m.get("language");
-      Transcript t = new Transcript(language == null || language.isEmpty() ? null : language,
-          ((Number) m.get("durationSeconds")).doubleValue(), segments);
-      return new TranscribeResult(t, SpeechEngine.parse((String) params.get("engineUsed")), (String) params.get("modelUsed"),
-          io.spool.media.Metrics.ZERO, ((Number) params.get("recognitionSeconds")).doubleValue(), (String) params.get("note"));
-    } catch (JsonProcessingException | IllegalArgumentException e) {
-      throw new BadArgumentException("the joined transcript of this job is damaged: " + e.getMessage());
+  /** The pieces' transcripts that a {@link #joinedSpec} job was given, read from their files and joined. */
+  private static TranscribeResult joined(JobContext ctx, List<?> refs, Map<String, Object> params) {
+    List<?> starts = (List<?>) params.get("pieceStarts");
+    List<Transcript> parts = new ArrayList<>();
+    for (Object ref : refs) {
+      Path file = ctx.input(String.valueOf(ref));
+      try {
+        Map<String, Object> m = MAPPER.readValue(file.toFile(), new TypeReference<Map<String, Object>>() {});
+        List<Segment> segments = MAPPER.convertValue(m.get("segments"), new TypeReference<List<Segment>>() {});
+        String language = (String) m.get("language");
+        parts.add(new Transcript(language == null || language.isEmpty() ? null : language,
+            ((Number) m.get("durationSeconds")).doubleValue(), segments));
+      } catch (java.io.IOException | IllegalArgumentException | ClassCastException | NullPointerException e) {
+        throw new BadArgumentException("the transcript of a piece, " + ref + ", is damaged: " + e.getMessage());
+      }
     }
+    Transcript t = Transcript.join(parts, starts.stream().map(x -> ((Number) x).doubleValue()).toList(),
+        ((Number) params.get("durationSeconds")).doubleValue());
+    return new TranscribeResult(t, SpeechEngine.parse((String) params.get("engineUsed")), (String) params.get("modelUsed"),
+        io.spool.media.Metrics.ZERO, ((Number) params.get("recognitionSeconds")).doubleValue(), (String) params.get("note"));
   }
 
   /** What the job's record says of the result: the text and segments too, up to {@code cap} characters each. */

@@ -11,8 +11,8 @@ import java.util.Locale;
  *
  * @param engine null: Whisper when a model is found, else a failure that says which model to get
  * @param model a Whisper model file; null: the one {@link WhisperModels} finds
- * @param language {@code auto} (detect; English-only models and pocketsphinx speak English) or a
- *     two- or three-letter language code such as {@code en}
+ * @param language {@code auto} (detect; English-only models and pocketsphinx speak English) or one
+ *     of {@link #LANGUAGES}, such as {@code en}
  * @param threads cores the recogniser and ffmpeg may use
  * @param timeout how long the whole transcription may take; null for no limit
  * @param memoryLimitBytes ffmpeg is ended when it grows past this; 0 for no limit
@@ -36,11 +36,19 @@ public record TranscribeOptions(SpeechEngine engine, Path model, String language
   }
 
   public static final String AUTO = "auto";
+  /** The languages Whisper knows (whisper.cpp's list), by their codes. */
+  public static final java.util.Set<String> LANGUAGES = java.util.Set.of("en", "zh", "de", "es", "ru", "ko", "fr", "ja",
+      "pt", "tr", "pl", "ca", "nl", "ar", "sv", "it", "id", "hi", "fi", "vi", "he", "uk", "el", "ms", "cs", "ro", "da", "hu",
+      "ta", "no", "th", "ur", "hr", "bg", "lt", "la", "mi", "ml", "cy", "sk", "te", "fa", "lv", "bn", "sr", "az", "sl", "kn",
+      "et", "mk", "br", "eu", "is", "hy", "ne", "mn", "bs", "kk", "sq", "sw", "gl", "mr", "pa", "si", "km", "sn", "yo", "so",
+      "af", "oc", "ka", "be", "tg", "sd", "gu", "am", "yi", "lo", "uz", "fo", "ht", "ps", "tk", "nn", "mt", "sa", "lb", "my",
+      "bo", "tl", "mg", "as", "tt", "haw", "ln", "ha", "ba", "jw", "su", "yue");
 
   public TranscribeOptions {
     language = language == null ? AUTO : language.strip().toLowerCase(Locale.ROOT);
-    if (!language.equals(AUTO) && !language.matches("[a-z]{2,3}")) {
-      throw new BadArgumentException("language must be auto or a code such as en, got '" + language + "'");
+    if (!language.equals(AUTO) && !LANGUAGES.contains(language)) {
+      throw new BadArgumentException("unknown language '" + language + "': use auto or a code Whisper knows, such as en,"
+          + " de, fr, es, zh, ja");
     }
     if (threads < 1) {
       throw new BadArgumentException("threads must be >= 1, got " + threads);

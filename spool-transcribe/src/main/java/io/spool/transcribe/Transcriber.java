@@ -4,6 +4,8 @@ import io.spool.media.AudioEncoding;
 import io.spool.media.FFmpegCommand;
 import io.spool.media.FFmpegRunner;
 import io.spool.media.FFprobe;
+import io.spool.media.Filter;
+import io.spool.media.FilterChain;
 import io.spool.media.Input;
 import io.spool.media.InvalidInputException;
 import io.spool.media.MediaInfo;
@@ -19,6 +21,7 @@ import io.spool.transcribe.internal.Pocketsphinx;
 import io.spool.transcribe.internal.Whisper;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -32,6 +35,8 @@ import java.util.Objects;
 public final class Transcriber {
   /** The share of the progress bar that extracting the audio takes, before Whisper starts. */
   private static final double EXTRACT_SHARE = 0.05;
+  /** The extracted audio's name in the scratch folder. */
+  static final String PCM_NAME = "audio-16k-mono.s16le";
 
   private final Toolchain tools;
   private final WhisperModels models;
@@ -100,9 +105,9 @@ public final class Transcriber {
     SpeechEngine engine = engineFor(options);
     Input source = Input.of(in.path());
     double seconds = in.durationSeconds();
+    List<Filter> clock = onTheMediasClock(options.piece());
     if (options.piece() != null) {
       TranscribeOptions.Piece piece = options.piece();
-      source = source.from(piece.startSeconds()).limitedTo(piece.seconds());
       seconds = Math.max(0, Math.min(piece.endSeconds(), in.durationSeconds()) - piece.startSeconds());
     }
     Transcript transcript;
@@ -113,7 +118,7 @@ public final class Transcriber {
       Pocketsphinx.checkLanguage(options.language());
       Pocketsphinx.Model model = Pocketsphinx.model(env);
       long r0 = System.nanoTime();
-      transcript = Pocketsphinx.recognize(metered, source, seconds, audio, model, scratch, options, progress);
+      transcript = Pocketsphinx.recognize(metered, source, clock, seconds, audio, model, scratch, options, progress);
       recognition = (System.nanoTime() - r0) / 1e9;
     } else {
       GgmlModel model = models.require(options.model());
@@ -122,7 +127,7 @@ public final class Transcriber {
       if (!model.hasWeights()) {
         note = "the model " + modelName + " holds no weights (a whisper.cpp test model): it recognises nothing";
       }
-      Path pcm = extractAudio(metered, source, seconds, audio, scratch, options, progress);
+      Path pcm = extractAudio(metered, source, clock, seconds, audio, scratch, options, progress);
       double[] took = new double[1];
       transcript = Whisper.recognize(seconds, pcm, model, options, deadline, EXTRACT_SHARE, progress, u -> {
         meter.add(u.metrics());
@@ -135,13 +140,30 @@ public final class Transcriber {
     return new TranscribeResult(transcript, engine, modelName, meter.total(wall), recognition, note);
   }
 
-  /** The audio as 16 kHz mono 16-bit PCM, raw, in {@code scratch}. */
-  private static Path extractAudio(Toolchain tools, Input source, double seconds, MediaStream audio, Path scratch,
-      TranscribeOptions options, ProgressListener progress) {
-    Path pcm = scratch.resolve("audio-16k-mono.s16le");
+  /**
+   * The filters that put the audio on the media's clock, and cut out the piece (null: none): where
+   * the audio track starts later than the media (or has gaps), silence fills in, so that times
+   * counted in samples from the first are the media's. A piece is cut from the decoded audio, not
+   * by seeking the input, which is inexact in files without an index (VBR MP3): its start is
+   * then exactly the time the pauses were found at, which were found decoding the same way.
+   */
+  static List<Filter> onTheMediasClock(TranscribeOptions.Piece piece) {
+    Filter align = Filter.of("aresample").with("async", 1).with("first_pts", 0);
+    if (piece == null) {
+      return List.of(align);
+    }
+    return List.of(align, Filter.of("atrim").with("start", piece.startSeconds()).with("end", piece.endSeconds()),
+        Filter.of("asetpts").with("expr", "PTS-STARTPTS"));
+  }
+
+  /** The audio as 16 kHz mono 16-bit PCM, raw, in {@code scratch}, through {@code clock}. */
+  private static Path extractAudio(Toolchain tools, Input source, List<Filter> clock, double seconds, MediaStream audio,
+      Path scratch, TranscribeOptions options, ProgressListener progress) {
+    Path pcm = scratch.resolve(PCM_NAME);
     FFmpegCommand command = FFmpegCommand.newBuilder().input(source)
         .output(Output.newBuilder(pcm).format("s16le").stream(audio.index())
-            .audio(new AudioEncoding("pcm_s16le", null, 1, 16_000)).threads(options.threads()).build())
+            .audio(new AudioEncoding("pcm_s16le", null, 1, 16_000)).audioFilters(new FilterChain(clock))
+            .threads(options.threads()).build())
         .build();
     FFmpegRunner.using(tools).run(command, new RunOptions(options.timeout(), seconds,
         options.memoryLimitBytes(), p -> progress.onProgress(new Progress(EXTRACT_SHARE * Math.max(0, p.fraction()),

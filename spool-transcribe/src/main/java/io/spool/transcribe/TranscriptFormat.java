@@ -40,6 +40,8 @@ public enum TranscriptFormat {
   public static final int MAX_LINE_CHARS = 42;
   /** The most lines one subtitle cue shows. */
   public static final int MAX_LINES = 2;
+  /** The shortest time a cue shows, where the recogniser gave its text none. */
+  public static final double MIN_CUE_SECONDS = 0.5;
   private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final String extension;
@@ -141,11 +143,16 @@ public enum TranscriptFormat {
   /** One subtitle cue: its time in seconds and its lines. */
   record Cue(double start, double end, List<String> lines) {}
 
-  /** The subtitle cues of a transcript: each segment as one cue, or several where its text is long. */
+  /**
+   * The subtitle cues of a transcript: each segment as one cue, or several where its text is long.
+   * Each shows for a while and ends inside the media: a cue the recogniser gave no time (or that
+   * rounds to none) is lengthened to {@value #MIN_CUE_SECONDS} s where the next cue and the media's
+   * end leave room, else moved earlier, else left out; ends past the media's end are cut to it.
+   */
   static List<Cue> cues(Transcript t) {
-    List<Cue> cues = new ArrayList<>();
+    List<Cue> raw = new ArrayList<>();
     for (Segment s : t.segments()) {
-      List<String> lines = wrap(oneLine(s.text()), MAX_LINE_CHARS);
+      List<String> lines = wrap(oneLine(cueText(s.text())), MAX_LINE_CHARS);
       if (lines.isEmpty()) {
         continue;
       }
@@ -156,11 +163,42 @@ public enum TranscriptFormat {
         List<String> part = lines.subList(i, Math.min(lines.size(), i + MAX_LINES));
         boolean last = i + MAX_LINES >= lines.size();
         double end = last ? s.endSeconds() : at + perChar * part.stream().mapToInt(String::length).sum();
-        cues.add(new Cue(at, end, List.copyOf(part)));
+        raw.add(new Cue(at, end, List.copyOf(part)));
         at = end;
       }
     }
+    double limit = t.durationSeconds() > 0 ? t.durationSeconds() : Double.MAX_VALUE;
+    List<Cue> cues = new ArrayList<>();
+    double previousEnd = 0;
+    for (int i = 0; i < raw.size(); i++) {
+      Cue c = raw.get(i);
+      double start = Math.max(previousEnd, Math.min(c.start(), limit));
+      double end = Math.min(c.end(), limit);
+      if (millis(end) - millis(start) < millis(MIN_CUE_SECONDS)) {
+        double next = i + 1 < raw.size() ? Math.min(raw.get(i + 1).start(), limit) : limit;
+        end = Math.max(end, Math.min(start + MIN_CUE_SECONDS, next));
+        start = Math.max(previousEnd, Math.min(start, end - MIN_CUE_SECONDS));
+      }
+      if (millis(end) <= millis(start)) {
+        continue; // no room at all: between two cues that touch, or at the media's very end
+      }
+      cues.add(new Cue(start, end, c.lines()));
+      previousEnd = end;
+    }
     return cues;
+  }
+
+  /** Text as a cue may show it: a timing arrow inside it would be read as a timing line. */
+  private static String cueText(String text) {
+    String s = text;
+    while (s.contains("-->")) {
+      s = s.replace("-->", "->");
+    }
+    return s;
+  }
+
+  private static long millis(double seconds) {
+    return Math.round(seconds * 1000);
   }
 
   /** Words in lines of at most {@code width} characters; a longer word gets a line of its own. */

@@ -14,8 +14,9 @@ import java.util.stream.Stream;
 /**
  * Where Whisper models are found on this host: a file named for the job ({@code --model}), else
  * {@code SPOOL_WHISPER_MODEL}, else the first {@code *.bin} (by name) in the models folder
- * ({@code $SPOOL_HOME/models}). Spool never downloads a model: where there is none, the failure
- * says which file to get and where to put it.
+ * ({@code $SPOOL_HOME/models}) that holds weights: whisper.cpp's weightless test model, which
+ * recognises nothing, is used only when named. Spool never downloads a model: where there is
+ * none, the failure says which file to get and where to put it.
  */
 public final class WhisperModels {
   /** The environment variable naming a model file. */
@@ -62,8 +63,9 @@ public final class WhisperModels {
       file = Path.of(fromEnv);
       named = ENV + "=" + fromEnv;
     } else {
-      file = inFolder().stream().findFirst().orElseThrow(() -> new EnvironmentException("no Whisper model on this host: "
-          + getOne() + ", or name a model file with --model PATH or " + ENV + "; --engine pocketsphinx needs no model"));
+      file = firstChoosable().orElseThrow(() -> new EnvironmentException("no Whisper model on this host: "
+          + getOne() + ", or name a model file with --model PATH or " + ENV + "; --engine pocketsphinx needs no model"
+          + (inFolder().isEmpty() ? "" : " (a weightless test model is used only when named)")));
       named = file.toString();
     }
     if (!Files.isRegularFile(file)) {
@@ -85,9 +87,9 @@ public final class WhisperModels {
     return "get a whisper.cpp ggml model such as " + SUGGESTED + " (" + DOWNLOADS + SUGGESTED + ") and put it in " + folder;
   }
 
-  /** Whether any model would be found (usable or not), without reading one. */
+  /** Whether any model would be chosen (usable or not). */
   public boolean any() {
-    return fromEnv != null || !inFolder().isEmpty();
+    return chosen().isPresent();
   }
 
   /** Every model this host offers, in the order they are chosen, each checked. */
@@ -108,7 +110,8 @@ public final class WhisperModels {
       size = Files.size(file);
       GgmlModel m = GgmlModel.read(file);
       String kind = m.size().orElse("unknown size") + (m.multilingual() ? ", multilingual" : ", English only")
-          + (m.hasWeights() ? "" : ", no weights (a test model: recognises nothing)");
+          + (m.hasWeights() ? "" : ", no weights (a test model: recognises nothing; used only when named, never chosen"
+              + " from the models folder)");
       return new Found(file, source, size, kind, true, null);
     } catch (GgmlModel.Damaged e) {
       return new Found(file, source, size, null, false, e.getMessage());
@@ -128,8 +131,26 @@ public final class WhisperModels {
     }
   }
 
-  /** The model {@link #require} would choose, if there is one, unchecked. */
+  /** The model {@link #require} would choose when none is named for the job, if there is one. */
   public Optional<Path> chosen() {
-    return fromEnv != null ? Optional.of(Path.of(fromEnv)) : inFolder().stream().findFirst();
+    return fromEnv != null ? Optional.of(Path.of(fromEnv)) : firstChoosable();
+  }
+
+  /**
+   * The first file in the folder that is not a weightless test model. A file that cannot be read
+   * whole is still chosen, so that the job fails saying what is wrong with it rather than that
+   * there is no model at all.
+   */
+  private Optional<Path> firstChoosable() {
+    for (Path p : inFolder()) {
+      try {
+        if (GgmlModel.read(p).hasWeights()) {
+          return Optional.of(p);
+        }
+      } catch (GgmlModel.Damaged | IOException e) {
+        return Optional.of(p);
+      }
+    }
+    return Optional.empty();
   }
 }

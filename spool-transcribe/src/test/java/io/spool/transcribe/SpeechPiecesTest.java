@@ -40,4 +40,30 @@ class SpeechPiecesTest {
     // jfk.wav's pauses (silencedetect, -30 dB, 0.3 s): 2.29-2.86, 2.86-3.29, 4.43-4.91
     assertThat(cut.pieces().get(1).startSeconds()).isCloseTo(4.67, within(0.05));
   }
+
+  /** Speech that goes on with no pause near a planned cut is cut in its quietest moment there, not mid-word. */
+  @Test
+  void withoutAPauseNearItAPieceIsCutInTheQuietestMomentNearby() {
+    Path tone = dir.resolve("tone.wav");
+    MediaFixtures.run(List.of("ffmpeg", "-v", "error", "-nostdin", "-f", "lavfi", "-i", "sine=f=300:d=30:sample_rate=44100",
+        "-af", "volume='if(between(t,12.3,12.4),0.1,1)':eval=frame", tone.toString())); // a dip far too short for a pause
+
+    SpeechPieces p = SpeechPieces.plan(MediaFixtures.tools(), tone, 10, dir, null);
+
+    assertThat(p.pieces().get(1).startSeconds()).isCloseTo(12.35, within(0.06));
+  }
+
+  /** Planning decodes the whole audio outside any job: it has a deadline, and says what failed. */
+  @Test
+  void planningThatRunsPastItsDeadlineFailsSayingSo() {
+    Path tone = dir.resolve("long.wav");
+    MediaFixtures.run(List.of("ffmpeg", "-v", "error", "-nostdin", "-f", "lavfi", "-i", "sine=f=300:d=1800:sample_rate=8000",
+        tone.toString()));
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> SpeechPieces.plan(MediaFixtures.tools(), tone, 60, dir, java.time.Duration.ofMillis(50)))
+        .isInstanceOfSatisfying(io.spool.media.SpoolException.class,
+            e -> assertThat(e.code()).isEqualTo(io.spool.media.ErrorCode.TIMEOUT))
+        .hasMessageContaining("cannot cut long.wav into pieces");
+  }
 }

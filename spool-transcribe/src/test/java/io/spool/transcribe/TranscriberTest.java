@@ -98,6 +98,32 @@ class TranscriberTest {
     assertThat(seen).extracting(Progress::fraction).isSorted().last().isEqualTo(1.0);
   }
 
+  /**
+   * Whisper counts its times from the first sample it is given: where the audio track starts after
+   * the media does, the audio it hears must start with that much silence, or every time comes early.
+   */
+  @Test
+  void audioThatStartsLateIsHeardOnTheMediasClock() throws Exception {
+    Path late = scratch.resolve("late.mkv");
+    MediaFixtures.run(List.of("ffmpeg", "-v", "error", "-nostdin", "-f", "lavfi", "-i", "testsrc=d=6:s=160x120:r=10",
+        "-itsoffset", "2", "-f", "lavfi", "-i", "sine=d=4:sample_rate=16000", "-c:v", "libx264", "-c:a", "flac",
+        late.toString()));
+    Path work = Files.createDirectories(scratch.resolve("work"));
+
+    TranscribeResult r = transcriber().transcribe(late, work, whisper(stub()).build(), null);
+
+    byte[] pcm = Files.readAllBytes(work.resolve(Transcriber.PCM_NAME));
+    java.nio.ShortBuffer samples = java.nio.ByteBuffer.wrap(pcm).order(java.nio.ByteOrder.LITTLE_ENDIAN).asShortBuffer();
+    assertThat(samples.limit() / 16000.0).isCloseTo(6.0, org.assertj.core.api.Assertions.within(0.05));
+    int loudest = 0;
+    for (int i = 0; i < (int) (1.9 * 16000); i++) {
+      loudest = Math.max(loudest, Math.abs(samples.get(i)));
+    }
+    assertThat(loudest).as("the first 1.9 s, before the audio starts").isZero();
+    assertThat(Math.abs(samples.get((int) (2.2 * 16000))) + Math.abs(samples.get((int) (2.2 * 16000) + 3))).isPositive();
+    assertThat(r.transcript().durationSeconds()).isEqualTo(6.0);
+  }
+
   /** A process that loads whisper.cpp leaves no copy of its libraries in the temporary folder. */
   @Test
   void loadingWhisperLeavesNoCopiesOfItsLibrariesBehind() throws Exception {

@@ -104,6 +104,34 @@ class TranscriptFormatTest {
     assertThat(vtt).isEqualTo("WEBVTT\n\n01:02:05.500 --> 01:02:06.250\na &lt;b&gt; &amp; c\n\n");
   }
 
+  /**
+   * Every cue shows for some time and ends inside the media, whatever the recogniser's times; and
+   * text that holds the timing arrow cannot pass for a timing line.
+   */
+  @Test
+  void cuesAreNeverEmptyOfTimeEndInsideTheMediaAndTextCannotForgeATiming() {
+    Transcript t = new Transcript("en", 10, List.of(new Segment(1, 1, "said in no time"),
+        new Segment(2, 3, "a --> b"), new Segment(3, 3, "and again"), new Segment(9.5, 12, "past the end"),
+        new Segment(12, 12, "after the end")));
+    for (TranscriptFormat f : List.of(TranscriptFormat.SRT, TranscriptFormat.VTT)) {
+      Path file = dir.resolve("edges." + f.extension());
+      f.write(t, file);
+      String text = f.render(t);
+
+      List<String> timings = text.lines().filter(l -> l.contains("-->")).toList();
+      assertThat(timings).as(f + ": " + text).allMatch(l -> l.matches("[0-9:.,]+ --> [0-9:.,]+"));
+      assertThat(text).as(f.name()).contains("said in no time", "and again", "past the end");
+      List<double[]> cues = cuesReadByFfprobe(file);
+      assertThat(cues).as(f.name()).hasSize(timings.size());
+      double last = 0;
+      for (double[] c : cues) {
+        assertThat(c[0]).as(f + ": " + text).isGreaterThanOrEqualTo(last - 0.0005);
+        assertThat(c[1]).as(f + ": " + text).isGreaterThan(c[0] + 0.0005).isLessThanOrEqualTo(10.0);
+        last = c[1];
+      }
+    }
+  }
+
   @Test
   void jsonAndTextHoldTheWholeTranscript() throws Exception {
     JsonNode json = new ObjectMapper().readTree(TranscriptFormat.JSON.render(jfk));

@@ -261,6 +261,11 @@ public final class LocalVolume implements Volume {
       }
 
       @Override
+      public Optional<Path> localTarget() {
+        return Optional.of(out.target());
+      }
+
+      @Override
       public void commit() {
         beforeCommit.run();
         out.publish();

@@ -46,10 +46,28 @@ public interface Volume {
     throw new io.spool.media.BadArgumentException("volume " + name() + " cannot take a folder as one output: " + path);
   }
 
+  /**
+   * Publishes several writes all or nothing: each is committed ({@code replace}: over what is
+   * there, else only where nothing is), and when one fails, those committed before it are undone,
+   * putting back what was at their places, and the failure is thrown. Writes whose files lie on
+   * this host ({@link Write#localTarget()}) can be undone; put any others last.
+   */
+  static void commitAll(List<Write> writes, List<Boolean> replace) {
+    AllOrNothing.commit(writes, replace);
+  }
+
   /** An output being written. Closing without committing discards it. */
   interface Write extends AutoCloseable {
     /** Where to write the content. */
     Path file();
+
+    /**
+     * The file on this host that a commit publishes, where there is one: what {@link #commitAll}
+     * needs to undo a commit. Empty for a store elsewhere (and a folder).
+     */
+    default java.util.Optional<Path> localTarget() {
+      return java.util.Optional.empty();
+    }
 
     /** Publishes the content at its path in one step, replacing what was there. */
     void commit();

@@ -46,6 +46,25 @@ public final class AtomicOutput implements AutoCloseable {
     return target.resolveSibling("." + target.getFileName() + ".spool-" + ProcessMark.self() + "-" + tag + ".partial");
   }
 
+  /**
+   * Keeps what is at {@code target} under a new temporary name beside it (a hard link, or a copy
+   * where the file system has none), so that a publish over it can be undone by renaming the kept
+   * file back; empty when there is no file there. A kept file whose process dies is removed as
+   * any abandoned temporary file is.
+   */
+  public static Optional<Path> keep(Path target) throws IOException {
+    if (!Files.isRegularFile(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return Optional.empty();
+    }
+    Path kept = temporaryFor(target);
+    try {
+      Files.createLink(kept, target);
+    } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
+      Files.copy(target, kept, StandardCopyOption.COPY_ATTRIBUTES);
+    }
+    return Optional.of(kept);
+  }
+
   /** Removes a temporary file, or a temporary folder ({@link AtomicFolder}) with what is in it. */
   private static boolean removeTemporaryAt(Path p) throws IOException {
     if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {

@@ -15,7 +15,10 @@ import java.util.Optional;
  * headers crashes the process that loads it (a C++ exception out of native code), and one cut
  * short in its vocabulary loads and then fails in recognition. So every model is walked here
  * first, header by header and tensor by tensor (their data is skipped, not read), and only a file
- * that holds all it announces goes to the native code.
+ * that holds all it announces goes to the native code. Its headers are held to what whisper.cpp
+ * is known to load: ggml aborts the process on a weight type (ftype) it does not know, and a file
+ * without weights (whisper.cpp's test models) makes it size its buffers from the header alone, so
+ * such a file is taken only when its header is exactly that of the tiny.en test model.
  *
  * @param vocabulary tokens the model knows: 51864 for English-only models, more for multilingual ones
  * @param audioLayers encoder layers, which name the size (4 tiny, 6 base, 12 small, 24 medium, 32 large)
@@ -26,6 +29,16 @@ public record GgmlModel(Path file, int vocabulary, int audioLayers, int melBands
   /** Whisper's vocabularies: 51864 (English-only), 51865 (multilingual), 51866 (large-v3). */
   private static final int MIN_VOCABULARY = 51864;
   private static final int MAX_VOCABULARY = 51866;
+  /** ggml's file types that whisper.cpp maps to a weight type (others abort in ggml_ftype_to_ggml_type). */
+  private static final java.util.Set<Integer> FTYPES = java.util.Set.of(0, 1, 2, 3, 7, 8, 9, 10, 11, 12, 13, 14);
+  /** Quantised files carry their quantisation version times this factor in the ftype field. */
+  private static final int QNT_VERSION_FACTOR = 1000;
+  private static final int MAX_QNT_VERSION = 2;
+  /** Whisper's widths and their attention heads: tiny, base, small, medium, large. */
+  private static final Map<Integer, Integer> HEADS = Map.of(384, 6, 512, 8, 768, 12, 1024, 16, 1280, 20);
+  /** The hyper-parameters of whisper.cpp's for-tests-ggml-tiny.en.bin, the one weightless file taken. */
+  private static final java.util.List<Integer> TEST_MODEL_HEADER =
+      java.util.List.of(51864, 1500, 384, 6, 4, 448, 384, 6, 4, 80, 1);
   /** ggml tensor types a Whisper model may use: {type, elements per block, bytes per block}. */
   private static final Map<Integer, int[]> TYPES = Map.ofEntries(
       Map.entry(0, new int[] {1, 4}), // f32
@@ -88,7 +101,12 @@ public record GgmlModel(Path file, int vocabulary, int audioLayers, int melBands
       int textHead = r.int32("n_text_head");
       int textLayers = r.int32("n_text_layer");
       int mels = r.int32("n_mels");
-      r.int32("ftype");
+      int ftype = r.int32("ftype");
+      if (ftype < 0 || ftype / QNT_VERSION_FACTOR > MAX_QNT_VERSION || !FTYPES.contains(ftype % QNT_VERSION_FACTOR)) {
+        throw new Damaged("its weight type (ftype " + ftype + ") is not one whisper.cpp knows");
+      }
+      java.util.List<Integer> header = java.util.List.of(vocabulary, audioCtx, audioState, audioHead, audioLayers, textCtx,
+          textState, textHead, textLayers, mels, ftype);
       if (vocabulary < MIN_VOCABULARY || vocabulary > MAX_VOCABULARY) {
         throw new Damaged("its vocabulary of " + vocabulary + " tokens is not a Whisper vocabulary");
       }
@@ -99,6 +117,10 @@ public record GgmlModel(Path file, int vocabulary, int audioLayers, int melBands
       }
       if (mels != 80 && mels != 128) {
         throw new Damaged("it asks for " + mels + " mel bands (Whisper uses 80 or 128)");
+      }
+      if (audioCtx != 1500 || textCtx != 448 || !Integer.valueOf(audioHead).equals(HEADS.get(audioState))
+          || textState != audioState || textHead != audioHead || audioLayers > 32 || textLayers > 32) {
+        throw new Damaged("its hyper-parameters " + header + " are not those of a Whisper model");
       }
       int filterMels = r.int32("mel filters");
       int filterFft = r.int32("mel filters");
@@ -143,6 +165,9 @@ public record GgmlModel(Path file, int vocabulary, int audioLayers, int melBands
         r.skip(nameLength, "tensor name");
         r.skip(elements / traits[0] * traits[1], "tensor data");
         tensors++;
+      }
+      if (tensors == 0 && !header.equals(TEST_MODEL_HEADER)) {
+        throw new Damaged("it holds no weights and its header " + header + " is not that of whisper.cpp's test model");
       }
       return new GgmlModel(file, vocabulary, audioLayers, mels, tensors, ch.size());
     } catch (ArithmeticException e) {

@@ -79,19 +79,22 @@ public final class Pocketsphinx {
   }
 
   /**
-   * Recognises the speech of the {@code audio} stream of {@code source} ({@code seconds} long),
-   * writing its working file into {@code scratch}.
+   * Recognises the speech of the {@code audio} stream of {@code source} ({@code seconds} long, after
+   * the filters {@code clock}, which put it on the media's clock and cut out a piece), writing its
+   * working file into {@code scratch}.
    */
-  public static Transcript recognize(Toolchain tools, Input source, double seconds, MediaStream audio, Model model,
-      Path scratch, TranscribeOptions options, ProgressListener listener) {
+  public static Transcript recognize(Toolchain tools, Input source, List<Filter> clock, double seconds, MediaStream audio,
+      Model model, Path scratch, TranscribeOptions options, ProgressListener listener) {
     Path events = scratch.resolve("asr-events.txt");
-    FilterChain filters = new FilterChain(List.of(
+    List<Filter> chain = new ArrayList<>(clock);
+    chain.addAll(List.of(
         Filter.of("aresample").with("out_sample_rate", 16000),
         Filter.of("silencedetect").with("noise", "-30dB").with("duration", 0.3),
         Filter.of("apad").with("pad_dur", PAD_SECONDS),
         Filter.of("asr").with("rate", 16000).with("hmm", model.acoustic()).with("dict", model.dictionary())
             .with("lm", model.languageModel()),
         Filter.of("ametadata").with("mode", "print").with("file", "file:" + events.toAbsolutePath())));
+    FilterChain filters = new FilterChain(chain);
     FFmpegCommand command = FFmpegCommand.newBuilder().input(source)
         .output(Output.newBuilder(scratch.resolve("asr.null")).format("null").stream(audio.index())
             .audio(new AudioEncoding("pcm_s16le", null, 1, null)).audioFilters(filters).threads(1).build())

@@ -50,11 +50,12 @@ public final class SubtitleMux {
   }
 
   /**
-   * Writes {@code input}'s video and audio with {@code srt} as a subtitle track in {@code language}
+   * Writes {@code input}'s video and audio with {@code subtitles} (a file ffmpeg reads as subtitles:
+   * WebVTT, which may hold no cue) as a subtitle track in {@code language}
    * into {@code output} (a staged file, hence the container named by {@code outputName}), and checks
    * that the track is there.
    */
-  public static void embed(Toolchain tools, Path input, Path srt, String language, Path output, String outputName,
+  public static void embed(Toolchain tools, Path input, Path subtitles, String language, Path output, String outputName,
       Duration timeout, long memoryLimitBytes) {
     String[] container = container(outputName);
     boolean mkv = container[0].equals("matroska");
@@ -74,7 +75,7 @@ public final class SubtitleMux {
       boolean copy = mkv || audio.stream().allMatch(s -> MP4_AUDIO.contains(s.codec()));
       out.audio(copy ? new AudioEncoding("copy", null, null, null) : AudioEncoding.of("aac", 128));
     }
-    FFmpegCommand command = FFmpegCommand.newBuilder().input(Input.of(input)).input(Input.of(srt)).output(out.build())
+    FFmpegCommand command = FFmpegCommand.newBuilder().input(Input.of(input)).input(Input.of(subtitles)).output(out.build())
         .extraOutputArguments(List.of("-metadata:s:s:0", "language=" + iso639_2(language))).build();
     RunResult run = FFmpegRunner.using(tools).run(command, new RunOptions(timeout, in.durationSeconds(), memoryLimitBytes, null));
     MediaInfo made;
