@@ -13,6 +13,7 @@ public final class FFmpegCommand {
   private final List<Input> inputs;
   private final List<Output> outputs;
   private final List<String> extraArguments;
+  private final boolean copyTimestamps;
 
   private FFmpegCommand(Builder b) {
     if (b.inputs.isEmpty()) {
@@ -24,6 +25,7 @@ public final class FFmpegCommand {
     this.inputs = List.copyOf(b.inputs);
     this.outputs = List.copyOf(b.outputs);
     this.extraArguments = List.copyOf(b.extraArguments);
+    this.copyTimestamps = b.copyTimestamps;
   }
 
   public static Builder newBuilder() {
@@ -47,9 +49,21 @@ public final class FFmpegCommand {
     if (threads != null) {
       a.addAll(List.of("-filter_threads", String.valueOf(threads)));
     }
+    if (copyTimestamps) {
+      a.add("-copyts");
+    }
     for (Input in : inputs) {
       if (in.durationSeconds() != null) {
         a.addAll(List.of("-t", seconds(in.durationSeconds())));
+      }
+      if (in.startNearSeconds() != null) {
+        a.addAll(List.of("-ss", String.format(java.util.Locale.ROOT, "%.6f", in.startNearSeconds()), "-noaccurate_seek"));
+      }
+      if (in.format() != null) {
+        a.addAll(List.of("-f", in.format()));
+        if (in.format().equals("concat")) {
+          a.addAll(List.of("-safe", "0")); // the list is Spool's own, naming files by absolute file: URLs
+        }
       }
       if (in.generator() != null) {
         a.addAll(List.of("-f", "lavfi", "-i", in.generator().render()));
@@ -61,8 +75,8 @@ public final class FFmpegCommand {
       }
     }
     for (Output out : outputs) {
-      for (int index : out.streams()) {
-        a.addAll(List.of("-map", "0:" + index));
+      for (Output.StreamRef s : out.streams()) {
+        a.addAll(List.of("-map", s.input() + ":" + s.index()));
       }
       if (!out.videoFilters().isEmpty()) {
         a.addAll(List.of("-vf", out.videoFilters().render()));
@@ -72,6 +86,9 @@ public final class FFmpegCommand {
         a.add("-vn");
       } else {
         a.addAll(List.of("-c:v", v.codec()));
+        if (out.keyframeAt() != null) {
+          a.addAll(List.of("-force_key_frames", "expr:eq(n," + out.keyframeAt() + ")"));
+        }
         if (v.preset() != null) {
           a.addAll(List.of("-preset", v.preset()));
         }
@@ -133,8 +150,18 @@ public final class FFmpegCommand {
     private final List<Input> inputs = new ArrayList<>();
     private final List<Output> outputs = new ArrayList<>();
     private final List<String> extraArguments = new ArrayList<>();
+    private boolean copyTimestamps;
 
     private Builder() {}
+
+    /**
+     * Keeps the inputs' own timestamps instead of starting them at zero ({@code -copyts}), so that
+     * a filter sees the same times whatever point of the file reading started at.
+     */
+    public Builder copyTimestamps(boolean copy) {
+      this.copyTimestamps = copy;
+      return this;
+    }
 
     public Builder input(Input input) {
       inputs.add(Objects.requireNonNull(input, "input"));

@@ -8,11 +8,14 @@ import java.util.Objects;
 /**
  * Something ffmpeg writes: where, in which container, which input streams, how each is encoded,
  * and the video filters. Build with {@link #newBuilder(Path)}.
+ *
+ * @param keyframeAt the output frame number (from 0) made a keyframe whatever the encoder's own
+ *     choice ({@code -force_key_frames}); null leaves keyframes to the encoder
  */
 public record Output(
     Path path,
     String format,
-    List<Integer> streams,
+    List<StreamRef> streams,
     VideoEncoding video,
     AudioEncoding audio,
     String subtitleCodec,
@@ -20,7 +23,17 @@ public record Output(
     Integer threads,
     boolean fastStart,
     String codecTag,
-    Integer frames) {
+    Integer frames,
+    Integer keyframeAt) {
+
+  /** Stream {@code index} of input {@code input} (0 for the first), as {@code -map input:index} names it. */
+  public record StreamRef(int input, int index) {
+    public StreamRef {
+      if (input < 0 || index < 0) {
+        throw new BadArgumentException("stream reference must not be negative, got " + input + ":" + index);
+      }
+    }
+  }
 
   public Output {
     Objects.requireNonNull(path, "path");
@@ -41,6 +54,9 @@ public record Output(
     if (frames != null && frames < 1) {
       throw new BadArgumentException("frames must be >= 1, got " + frames);
     }
+    if (keyframeAt != null && keyframeAt < 0) {
+      throw new BadArgumentException("keyframe frame number must be >= 0, got " + keyframeAt);
+    }
   }
 
   public static Builder newBuilder(Path path) {
@@ -59,13 +75,14 @@ public record Output(
     b.fastStart = fastStart;
     b.codecTag = codecTag;
     b.frames = frames;
+    b.keyframeAt = keyframeAt;
     return b;
   }
 
   public static final class Builder {
     private Path path;
     private String format;
-    private final List<Integer> streams = new ArrayList<>();
+    private final List<StreamRef> streams = new ArrayList<>();
     private VideoEncoding video;
     private AudioEncoding audio;
     private String subtitleCodec;
@@ -74,6 +91,7 @@ public record Output(
     private boolean fastStart;
     private String codecTag;
     private Integer frames;
+    private Integer keyframeAt;
 
     private Builder(Path path) {
       this.path = path;
@@ -92,7 +110,18 @@ public record Output(
 
     /** Maps stream {@code index} of the first input into this output. */
     public Builder stream(int index) {
-      streams.add(index);
+      return stream(0, index);
+    }
+
+    /** Maps stream {@code index} of input {@code input} (0 for the first) into this output. */
+    public Builder stream(int input, int index) {
+      streams.add(new StreamRef(input, index));
+      return this;
+    }
+
+    /** Maps no stream of the inputs yet (a plan's output reused with other streams). */
+    public Builder clearStreams() {
+      streams.clear();
       return this;
     }
 
@@ -140,8 +169,15 @@ public record Output(
       return this;
     }
 
+    /** Makes output frame {@code frame} (from 0) a keyframe. */
+    public Builder keyframeAt(Integer frame) {
+      this.keyframeAt = frame;
+      return this;
+    }
+
     public Output build() {
-      return new Output(path, format, streams, video, audio, subtitleCodec, videoFilters, threads, fastStart, codecTag, frames);
+      return new Output(path, format, streams, video, audio, subtitleCodec, videoFilters, threads, fastStart, codecTag, frames,
+          keyframeAt);
     }
   }
 }
