@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -115,6 +116,36 @@ public final class ChunkedTranscoder {
           chunk.last() ? "some" : Long.toString(chunk.frames()), input.getFileName()), run.stderrTail(), null);
     }
     return new Part(target, frames, plan.seconds(frames), meter.total(run.metrics().wallSeconds()));
+  }
+
+  /**
+   * Chunk {@code chunk} as an earlier run encoded it into {@code file}, when that file holds the
+   * frames the plan gives the chunk; empty when there is none or it does not.
+   */
+  public Optional<Part> encodedChunk(ChunkPlan plan, ChunkPlan.Chunk chunk, Path file) {
+    if (!Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    try {
+      long frames = FFprobe.using(tools).countPackets(file, 0) - plan.prerollOf(chunk);
+      boolean whole = chunk.last() ? frames >= 1 : frames == chunk.frames();
+      return whole ? Optional.of(new Part(file, frames, plan.seconds(frames), Metrics.ZERO)) : Optional.empty();
+    } catch (SpoolException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The audio as an earlier run encoded it into {@code file}, when that reads back with audio. */
+  public Optional<Part> encodedAudio(Path file) {
+    if (!Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    try {
+      MediaInfo made = FFprobe.using(tools).probe(file);
+      return made.hasAudio() ? Optional.of(new Part(file, 0, made.durationSeconds(), Metrics.ZERO)) : Optional.empty();
+    } catch (SpoolException e) {
+      return Optional.empty();
+    }
   }
 
   /**
