@@ -11,8 +11,9 @@ import java.util.Optional;
 
 /**
  * The {@code transcode-chunk} job of a {@link ChunkedTranscode}: encodes one chunk of the video
- * ({@code part=video}, its plan holding that chunk alone) or the whole audio ({@code part=audio})
- * into a file of the work folder. With {@code reuse}, a file an earlier run left there that holds
+ * ({@code part=video}, its plan holding that chunk alone) or the whole audio ({@code part=audio},
+ * no plan needed; details {@code audio=none} and no file for an input without audio) into a file
+ * of the work folder. With {@code reuse}, a file an earlier run left there that holds
  * what the plan asks for is kept instead of encoded again.
  */
 final class ChunkEncodeJob implements JobType {
@@ -30,12 +31,12 @@ final class ChunkEncodeJob implements JobType {
         .timeout(ctx.remaining())
         .memoryLimitBytes((long) ctx.resources().memoryMiB() << 20)
         .build();
-    ChunkPlan plan = ChunkPlan.fromJson((String) params.get("plan"));
     boolean audio = "audio".equals(params.get("part"));
-    ChunkPlan.Chunk chunk = plan.chunks().get(0);
     Path in = ctx.input((String) params.get("input"));
     String outRef = (String) params.get("output");
     ChunkedTranscoder chunker = ChunkedTranscoder.using(ctx.tools());
+    ChunkPlan plan = audio ? null : ChunkPlan.fromJson((String) params.get("plan"));
+    ChunkPlan.Chunk chunk = audio ? null : plan.chunks().get(0);
     if (Boolean.TRUE.equals(params.get("reuse")) && ctx.exists(outRef)) {
       Path earlier = ctx.input(outRef);
       Optional<ChunkedTranscoder.Part> done = audio ? chunker.encodedAudio(earlier)
@@ -45,10 +46,17 @@ final class ChunkEncodeJob implements JobType {
       }
     }
     try (Volume.Write out = ctx.output(outRef)) {
-      ChunkedTranscoder.Part part = audio ? chunker.encodeAudio(in, plan, options, out.file(), ctx::progress)
-          : chunker.encodeChunk(in, plan, chunk, options, out.file(), ctx::progress);
+      if (audio) {
+        Optional<ChunkedTranscoder.Part> part = chunker.encodeAudio(in, options, out.file(), ctx::progress);
+        if (part.isEmpty()) {
+          return new JobResult(List.of(), io.spool.media.Metrics.ZERO, 0, Map.of("part", "audio", "audio", "none"));
+        }
+        out.commit();
+        return result(outRef, part.get(), -1, false);
+      }
+      ChunkedTranscoder.Part part = chunker.encodeChunk(in, plan, chunk, options, out.file(), ctx::progress);
       out.commit();
-      return result(outRef, part, audio ? -1 : chunk.index(), false);
+      return result(outRef, part, chunk.index(), false);
     }
   }
 

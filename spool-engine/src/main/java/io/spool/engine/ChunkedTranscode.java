@@ -5,22 +5,28 @@ import io.spool.media.CancelledException;
 import io.spool.media.ChunkPlan;
 import io.spool.media.ChunkedTranscoder;
 import io.spool.media.ErrorCode;
+import io.spool.media.FileIdentity;
 import io.spool.media.Metrics;
 import io.spool.media.OutputExistsException;
 import io.spool.media.ProgressListener;
 import io.spool.media.SpoolException;
 import io.spool.media.TranscodeOptions;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
@@ -102,30 +108,38 @@ public final class ChunkedTranscode {
     long started = System.nanoTime();
     Resources one = resources.toBuilder().cpu(1).memoryMiB(null).build();
     String work = workFolder(output).toString();
+    String key = workKey(encoding);
     List<JobOutcome> outcomes = new ArrayList<>();
-
-    Map<String, Object> planParams = new LinkedHashMap<>(encoding);
-    planParams.put("input", input);
-    planParams.put("chunkSeconds", chunkSeconds);
-    JobOutcome planned = engine.remote(new JobSpec(ChunkPlanJob.NAME, planParams, one, input, work));
-    outcomes.add(planned);
-    if (planned.state() != JobState.SUCCEEDED) {
-      throw failure(planned, "planning the chunks of " + input);
-    }
-    ChunkPlan plan = ChunkPlan.fromJson(planned.details().get("plan"));
-    String key = planned.details().get("key");
-
+    // The audio needs no plan: it is encoded while the input is planned.
+    String audio = Path.of(work, key + "-audio.mp4").toString();
+    JobHandle audioJob = engine.spawn(part(encoding, null, "audio", audio));
+    JobOutcome encodedAudio;
+    ChunkPlan plan;
     List<JobSpec> parts = new ArrayList<>();
-    for (ChunkPlan.Chunk c : plan.chunks()) {
-      parts.add(part(encoding, plan.only(c.index()), "video",
-          Path.of(work, String.format(Locale.ROOT, "%s-v%04d.mp4", key, c.index())).toString()));
+    try {
+      Map<String, Object> planParams = new LinkedHashMap<>(encoding);
+      planParams.put("input", input);
+      planParams.put("chunkSeconds", chunkSeconds);
+      JobOutcome planned = engine.remote(new JobSpec(ChunkPlanJob.NAME, planParams, one, input, work));
+      outcomes.add(planned);
+      if (planned.state() != JobState.SUCCEEDED) {
+        throw failure(planned, "planning the chunks of " + input);
+      }
+      plan = ChunkPlan.fromJson(planned.details().get("plan"));
+      for (ChunkPlan.Chunk c : plan.chunks()) {
+        parts.add(part(encoding, plan.only(c.index()), "video",
+            Path.of(work, String.format(Locale.ROOT, "%s-v%04d.mp4", key, c.index())).toString()));
+      }
+      outcomes.addAll(encode(engine, parts, plan, progress));
+      encodedAudio = audioJob.result();
+    } finally {
+      audioJob.cancel(); // ended already, unless the transcode failed before it
     }
-    String audio = plan.audioStream() < 0 ? null : Path.of(work, key + "-audio.mp4").toString();
-    if (audio != null) {
-      parts.add(part(encoding, plan.only(0), "audio", audio));
+    outcomes.add(encodedAudio);
+    if (encodedAudio.state() != JobState.SUCCEEDED) {
+      throw failure(encodedAudio, "encoding the audio of " + input);
     }
-    List<JobOutcome> encoded = encode(engine, parts, plan, progress);
-    outcomes.addAll(encoded);
+    boolean silent = "none".equals(encodedAudio.details().get("audio"));
 
     Map<String, Object> joinParams = new LinkedHashMap<>(encoding);
     joinParams.put("input", input);
@@ -134,10 +148,10 @@ public final class ChunkedTranscode {
       joinParams.put("overwrite", true);
     }
     joinParams.put("plan", plan.toJson());
-    joinParams.put("chunks", parts.subList(0, plan.chunks().size()).stream().map(JobSpec::output).toList());
-    joinParams.put("frames", encoded.subList(0, plan.chunks().size()).stream()
+    joinParams.put("chunks", parts.stream().map(JobSpec::output).toList());
+    joinParams.put("frames", outcomes.subList(1, 1 + parts.size()).stream()
         .map(o -> Long.parseLong(o.details().get("frames"))).toList());
-    if (audio != null) {
+    if (!silent) {
       joinParams.put("audio", audio);
     }
     joinParams.put("workDir", work);
@@ -149,11 +163,32 @@ public final class ChunkedTranscode {
     return total(joined, outcomes, plan, (System.nanoTime() - started) / 1e9);
   }
 
+  /**
+   * Names the work of this transcode in its work files: the input as it is now (path, size,
+   * modification time), the encoding options and the chunk length. A resumed run keeps only files
+   * made for the very same work.
+   */
+  private String workKey(Map<String, Object> encoding) {
+    Path in = Path.of(input).toAbsolutePath();
+    StringBuilder what = new StringBuilder(in.toString()).append('\n');
+    FileIdentity.of(in).ifPresent(id -> what.append(id).append('\n'));
+    new TreeMap<>(encoding).forEach((k, v) -> what.append(k).append('=').append(v).append('\n'));
+    what.append("chunkSeconds=").append(chunkSeconds);
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(what.toString().getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 6);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+    }
+  }
+
   private JobSpec part(Map<String, Object> encoding, ChunkPlan plan, String part, String file) {
     Map<String, Object> p = new LinkedHashMap<>(encoding);
     p.put("input", input);
     p.put("output", file);
-    p.put("plan", plan.toJson());
+    if (plan != null) {
+      p.put("plan", plan.toJson());
+    }
     p.put("part", part);
     if (resume) {
       p.put("reuse", true);
@@ -162,8 +197,8 @@ public final class ChunkedTranscode {
   }
 
   /**
-   * Runs the chunk and audio jobs as one batch and waits for all of them. The first to fail for
-   * good cancels the others; once they have ended, its reason is the transcode's.
+   * Runs the chunk jobs as one batch and waits for all of them. The first to fail for good
+   * cancels the others; once they have ended, its reason is the transcode's.
    */
   private List<JobOutcome> encode(SpoolEngine engine, List<JobSpec> parts, ChunkPlan plan, ProgressListener progress) {
     BatchHandle batch = engine.submit(ChunkEncodeJob.NAME, parts, 0);
@@ -193,11 +228,8 @@ public final class ChunkedTranscode {
     }
     if (failed != null) {
       int index = indexOf.get(failed.jobId());
-      String which = index < plan.chunks().size()
-          ? String.format(Locale.ROOT, "chunk %d of %d (from %.2f s)", index + 1, plan.chunks().size(),
-              plan.startSeconds(plan.chunk(index)))
-          : "the audio";
-      throw failure(failed, which);
+      throw failure(failed, String.format(Locale.ROOT, "chunk %d of %d (from %.2f s)", index + 1, plan.chunks().size(),
+          plan.startSeconds(plan.chunk(index))));
     }
     return List.of(ended);
   }

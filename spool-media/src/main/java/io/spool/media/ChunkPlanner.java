@@ -46,7 +46,9 @@ public final class ChunkPlanner {
     MediaStream video = in.primaryVideo().orElseThrow(() -> new BadArgumentException(
         input.getFileName() + " has no video to cut into chunks; transcode it without --chunked"));
     int audio = in.primaryAudio().map(MediaStream::index).orElse(-1);
-    Rational rate = outputFrameRate(input, video.index(), workDir);
+    // At a constant rate ffmpeg keeps the stream's own; otherwise it is asked.
+    Rational rate = !video.variableFrameRate() && video.frameRate().isKnown() ? video.frameRate().reduced()
+        : outputFrameRate(input, video.index(), workDir);
     FFprobe.StreamPackets p = FFprobe.using(tools).packets(input, video.index());
     FrameGrid grid = new FrameGrid(p.timeBase(), p.startMicros(), rate);
     long first = Long.MAX_VALUE;

@@ -141,7 +141,7 @@ public final class ChunkedTranscoder {
       return Optional.empty();
     }
     try {
-      MediaInfo made = FFprobe.using(tools).probe(file);
+      MediaInfo made = io.spool.media.internal.Mp4Check.read(file).orElseGet(() -> FFprobe.using(tools).probe(file));
       return made.hasAudio() ? Optional.of(new Part(file, 0, made.durationSeconds(), Metrics.ZERO)) : Optional.empty();
     } catch (SpoolException e) {
       return Optional.empty();
@@ -151,23 +151,35 @@ public final class ChunkedTranscoder {
   /**
    * Encodes the input's audio stream (the one a single pass takes) into {@code target}, an MP4
    * with audio only, as a single pass encodes it: on the same timeline, so that it is in sync
-   * with the joined chunks.
+   * with the joined chunks. It needs no plan, so it can run while the input is being planned.
+   * Empty, and nothing written, when the input has no audio.
    */
-  public Part encodeAudio(Path input, ChunkPlan plan, TranscodeOptions options, Path target, ProgressListener listener) {
-    if (plan.audioStream() < 0) {
-      throw new BadArgumentException(input.getFileName() + " has no audio to encode");
-    }
+  public Optional<Part> encodeAudio(Path input, TranscodeOptions options, Path target, ProgressListener listener) {
     UsageMeter meter = tools.meter().child();
     Toolchain metered = tools.metered(meter);
-    Output out = Output.newBuilder(target).format("mp4").stream(plan.audioStream()).audio(options.audioEncoding())
+    MediaInfo in = Transcoder.using(metered).describe(input);
+    if (in.primaryAudio().isEmpty()) {
+      return Optional.empty();
+    }
+    MediaStream audio = in.primaryAudio().get();
+    Output out = Output.newBuilder(target).format("mp4").stream(audio.index()).audio(options.audioEncoding())
         .threads(options.threads()).build();
     RunResult run = FFmpegRunner.using(metered).run(FFmpegCommand.newBuilder().input(Input.of(input)).output(out).build(),
-        new RunOptions(options.timeout(), plan.durationSeconds(), options.memoryLimitBytes(), listener));
-    MediaInfo made = FFprobe.using(metered).probe(target);
+        new RunOptions(options.timeout(), in.durationSeconds(), options.memoryLimitBytes(), listener));
+    MediaInfo made = readBack(metered, target, run);
     if (!made.hasAudio()) {
       throw new InvalidInputException("no audio could be decoded from " + input.getFileName(), run.stderrTail(), null);
     }
-    return new Part(target, 0, made.durationSeconds(), meter.total(run.metrics().wallSeconds()));
+    return Optional.of(new Part(target, 0, made.durationSeconds(), meter.total(run.metrics().wallSeconds())));
+  }
+
+  /** An MP4 this class wrote, read back from its own headers where they say enough, else by ffprobe. */
+  private static MediaInfo readBack(Toolchain tools, Path mp4, RunResult run) {
+    try {
+      return io.spool.media.internal.Mp4Check.read(mp4).orElseGet(() -> FFprobe.using(tools).probe(mp4));
+    } catch (InvalidInputException e) {
+      throw new ProcessFailedException("ffmpeg wrote an unreadable file: " + e.getMessage(), 0, run.stderrTail());
+    }
   }
 
   /**

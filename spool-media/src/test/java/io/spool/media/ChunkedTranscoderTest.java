@@ -134,8 +134,9 @@ class ChunkedTranscoderTest {
       parts.add(chunker.encodeChunk(in, plan.only(chunk.index()), chunk, options,
           dir.resolve("chunk-" + chunk.index() + ".mp4"), ProgressListener.NONE));
     }
-    ChunkedTranscoder.Part audio = plan.audioStream() < 0 ? null
-        : chunker.encodeAudio(in, plan, options, dir.resolve("audio.mp4"), ProgressListener.NONE);
+    ChunkedTranscoder.Part audio = chunker.encodeAudio(in, options, dir.resolve("audio.mp4"), ProgressListener.NONE)
+        .orElse(null);
+    assertThat(audio == null).isEqualTo(plan.audioStream() < 0);
     Path chunked = dir.resolve("chunked.mp4");
     TranscodeResult joined = chunker.join(in, plan, parts, audio, options, chunked, dir, ProgressListener.NONE);
 
