@@ -4,7 +4,6 @@ import io.spool.engine.JobOutcome;
 import io.spool.engine.JobState;
 import io.spool.engine.ResultsManifest;
 import io.spool.engine.RunningJob;
-import io.spool.engine.TranscodeBatch;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +20,7 @@ import java.util.concurrent.atomic.DoubleAdder;
 final class BatchProgress {
   private static final int WIDTH = 30;
   private final PrintWriter err;
-  private final TranscodeBatch.Run run;
+  private final BatchRun run;
   private final int total;
   private final AtomicInteger done;
   private final AtomicInteger failed = new AtomicInteger();
@@ -32,7 +31,7 @@ final class BatchProgress {
   private Thread painter;
   private int drawnLines;
 
-  private BatchProgress(PrintWriter err, TranscodeBatch.Run run, int total, int skipped) {
+  private BatchProgress(PrintWriter err, BatchRun run, int total, int skipped) {
     this.err = err;
     this.run = run;
     this.total = total;
@@ -44,7 +43,7 @@ final class BatchProgress {
    * Runs a batch to its end with progress on the terminal; returns the manifest lines: the items
    * skipped as done before, then each finished item in the order it finished.
    */
-  static List<ResultsManifest.Line> drain(PrintWriter err, TranscodeBatch.Run run, int total, CommonOptions common) {
+  static List<ResultsManifest.Line> drain(PrintWriter err, BatchRun run, int total, CommonOptions common) {
     List<ResultsManifest.Line> lines = new ArrayList<>(run.skipped());
     BatchProgress p = new BatchProgress(err, run, total, run.skipped().size());
     if (common.showsProgress() && run.handle() != null) {
@@ -135,8 +134,8 @@ final class BatchProgress {
     out.add(String.format(Locale.ROOT, "[%s%s] %d/%d done%s%s", "#".repeat(filled), "-".repeat(WIDTH - filled), d, total,
         failed.get() > 0 ? ", " + failed.get() + " failed" : "", eta));
     for (RunningJob r : running) {
-      TranscodeBatch.Item item = run.itemOf(r.jobId());
-      String name = item == null ? r.jobId() : BatchReport.name(item.input());
+      String input = run.inputOf(r.jobId());
+      String name = input == null ? r.jobId() : BatchReport.name(input);
       out.add(String.format(Locale.ROOT, "  %-32.32s %3.0f%%  %.2fx%s", name, Math.max(0, r.fraction()) * 100, r.speed(),
           r.attempt() > 1 ? "  attempt " + r.attempt() : ""));
     }

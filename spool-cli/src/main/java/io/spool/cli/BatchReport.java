@@ -47,8 +47,8 @@ final class BatchReport {
           cpuSeconds(l), Units.usd(costUsd(l)), what, l.attempts() > 1 ? "  (" + l.attempts() + " attempts)" : ""));
     }
     Totals t = Totals.of(lines, skipped);
-    sb.append(String.format(Locale.ROOT, "total: %d jobs: %d succeeded, %d failed, %d cancelled%s, in %s; %.2f CPU-seconds; cost %s%n",
-        lines.size(), t.tally().succeeded(), t.tally().failed(), t.tally().cancelled(),
+    sb.append(String.format(Locale.ROOT, "total: %s: %d succeeded, %d failed, %d cancelled%s, in %s; %.2f CPU-seconds; cost %s%n",
+        Units.count(lines.size(), "job"), t.tally().succeeded(), t.tally().failed(), t.tally().cancelled(),
         skipped > 0 ? " (" + skipped + " done before, not rerun)" : "",
         Units.seconds(wallSeconds), t.cpuSeconds(), Units.usd(t.costUsd())));
     sb.append("results: ").append(resultsFile);

@@ -81,6 +81,7 @@ final class BatchTranscodeCommand extends SpoolSubcommand {
         throw new BadArgumentException("no media files found in " + inputs);
       }
       Resources resources = job.resources(coresPerJob(engine.config().cpuCores(), rows.size()), ITEM_TIMEOUT);
+      engine.gpuWait(resources).ifPresent(why -> warn("the batch's jobs require a GPU and are " + why));
       List<TranscodeBatch.Item> items = items(rows, resources);
       if (!engine.embedded()) {
         // Workers elsewhere do not run in this folder: they are given absolute paths.
@@ -95,7 +96,7 @@ final class BatchTranscodeCommand extends SpoolSubcommand {
                   + run.handle().id());
           return ExitCodes.OK;
         }
-        List<ResultsManifest.Line> lines = BatchProgress.drain(err(), run, items.size(), common);
+        List<ResultsManifest.Line> lines = BatchProgress.drain(err(), BatchRun.of(run), items.size(), common);
         Report report = report(run, lines, items.size(), (System.nanoTime() - t0) / 1e9);
         print(report, BatchReport.human(report.items(), report.skipped(), report.wallSeconds(), report.results()));
         return report.failed() + report.cancelled() > 0 ? ExitCodes.FAILED : ExitCodes.OK;

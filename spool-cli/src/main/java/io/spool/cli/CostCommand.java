@@ -81,11 +81,11 @@ final class CostCommand extends SpoolSubcommand {
         Math.max(sum.peakMemoryGibSeconds(), sum.reservedMemoryGibSeconds()), sum.gpuSeconds(), sum.totalUsd(),
         contents.skipped().size());
     print(t, String.format(Locale.ROOT,
-        "%d jobs (%d succeeded, %d failed, %d cancelled), every attempt counted:%n"
+        "%s (%d succeeded, %d failed, %d cancelled), every attempt counted:%n"
             + "  CPU       %.2f s used, %.2f s reserved%n  memory    %.2f GiB-s%n  GPU       %.2f s%n  cost      %s",
-        t.jobs(), ok, failed, cancelled, t.cpuSecondsUsed(), t.reservedCpuSeconds(), t.memoryGibSeconds(),
+        Units.count(t.jobs(), "job"), ok, failed, cancelled, t.cpuSecondsUsed(), t.reservedCpuSeconds(), t.memoryGibSeconds(),
         t.gpuSeconds(), Units.usd(t.costUsd()))
-        + (t.skipped() == 0 ? "" : String.format(Locale.ROOT, "%n  %d lines skipped (see the warnings)", t.skipped())));
+        + (t.skipped() == 0 ? "" : String.format(Locale.ROOT, "%n  %s skipped (see the warnings)", Units.count(t.skipped(), "line"))));
     return ExitCodes.OK;
   }
 
@@ -111,7 +111,7 @@ final class CostCommand extends SpoolSubcommand {
       measured = measured(store, false);
       basis = "a calibration job just run on this host (5 s of 720p)";
     } else {
-      basis = measured.size() + " transcode jobs measured on this host";
+      basis = Units.count(measured.size(), "transcode job") + " measured on this host";
     }
     PriceTable prices = PriceTable.REFERENCE;
     double media = measured.stream().mapToDouble(JobOutcome::mediaSeconds).sum();
@@ -143,17 +143,17 @@ final class CostCommand extends SpoolSubcommand {
     Estimate e = new Estimate(basis, videos, seconds, cpu, cpuRate, one.totalUsd() * videos, one.totalUsd(), hours, gpuEstimate,
         skippedRecords.get());
     StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
-        "estimate for %d videos of %.0f s (web preset, %d CPU per job), from %s:%n"
+        "estimate for %s of %.0f s (web preset, %d CPU per job), from %s:%n"
             + "  measured  %.3f CPU-seconds per media second%n"
-            + "  CPU       %s total (%s per video); %.2f h on this host's %d cores",
-        videos, seconds, cpu, basis, cpuRate, Units.usd(e.costUsd()), Units.usd(e.costPerVideoUsd()), hours,
-        Runtime.getRuntime().availableProcessors()));
+            + "  CPU       %s total (%s per video); %.2f h on this host's %s",
+        Units.count(videos, "video"), seconds, cpu, basis, cpuRate, Units.usd(e.costUsd()), Units.usd(e.costPerVideoUsd()), hours,
+        Units.count(Runtime.getRuntime().availableProcessors(), "core")));
     if (gpu != null) {
       sb.append(String.format(Locale.ROOT, "%n  GPU %-5s %s", gpu, Boolean.TRUE.equals(gpuEstimate.get("available"))
           ? Units.usd((Double) gpuEstimate.get("costUsd")) + " total" : "not estimated: " + gpuEstimate.get("reason")));
     }
     if (e.skippedRecords() > 0) {
-      sb.append(String.format(Locale.ROOT, "%n  %d damaged job records left out (see the warnings)", e.skippedRecords()));
+      sb.append(String.format(Locale.ROOT, "%n  %s left out (see the warnings)", Units.count(e.skippedRecords(), "damaged job record")));
     }
     print(e, sb.toString());
     return ExitCodes.OK;

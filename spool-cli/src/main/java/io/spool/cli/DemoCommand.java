@@ -56,11 +56,11 @@ final class DemoCommand extends SpoolSubcommand {
       if (!common.json && !common.quiet) {
         String cpus = run.handle().jobIds().stream().map(id -> String.valueOf(run.itemOf(id).resources().cpu()))
             .collect(Collectors.joining(", "));
-        out().printf("engine started in %d ms; running %d transcode jobs (web preset, longest first, CPUs %s)%n",
-            engine.startTime().toMillis(), items.size(), cpus);
+        out().printf("engine started in %d ms; running %s (web preset, longest first, CPUs %s)%n",
+            engine.startTime().toMillis(), Units.count(items.size(), "transcode job"), cpus);
         out().flush();
       }
-      List<ResultsManifest.Line> lines = BatchProgress.drain(err(), run, items.size(), common);
+      List<ResultsManifest.Line> lines = BatchProgress.drain(err(), BatchRun.of(run), items.size(), common);
       double wall = (System.nanoTime() - t0) / 1e9;
       print(lines, BatchReport.human(lines, 0, wall, run.resultsFile().toString()));
       return lines.stream().allMatch(ResultsManifest.Line::succeeded) ? ExitCodes.OK : ExitCodes.FAILED;

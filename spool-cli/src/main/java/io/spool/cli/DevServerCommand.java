@@ -43,6 +43,10 @@ final class DevServerCommand extends SpoolSubcommand {
     CountDownLatch stopped = new CountDownLatch(1);
     DevServer server = DevServer.start(config, port, cores);
     Signals.onStop(() -> {
+      server.mediaWorker().ifPresent(w -> {
+        err().println("spool dev-server: " + WorkerCommand.draining(w.runningJobs(), grace.grace));
+        err().flush();
+      });
       server.stop(grace.grace);
       stopped.countDown();
     });
@@ -52,7 +56,7 @@ final class DevServerCommand extends SpoolSubcommand {
     started.put("worker", server.mediaWorker().map(w -> w.self().id()).orElse(null));
     started.put("resumedBatches", server.resumedBatches());
     print(started, "spool dev-server: Temporal on localhost:" + port + ", coordinator"
-        + (cores > 0 ? ", media worker with " + cores + " cores" : ", no media worker (start `spool worker`)")
+        + (cores > 0 ? ", media worker with " + Units.count(cores, "core") : ", no media worker (start `spool worker`)")
         + (server.resumedBatches().isEmpty() ? "" : "; started again: " + String.join(", ", server.resumedBatches()))
         + "\nUse it with: export SPOOL_TEMPORAL=localhost:" + port + "   (Ctrl-C stops it)");
     stopped.await();

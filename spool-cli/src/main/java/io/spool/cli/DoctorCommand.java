@@ -15,6 +15,9 @@ import io.spool.media.SpoolException;
 import io.spool.media.Toolchain;
 import io.spool.media.TranscodeOptions;
 import io.spool.media.internal.FileTrees;
+import io.spool.transcribe.WhisperModels;
+import io.spool.transcribe.SpeechEngine;
+import io.spool.transcribe.Transcriber;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -39,7 +42,13 @@ final class DoctorCommand extends SpoolSubcommand {
 
   /** The report: the probe plus host facts and a verdict. */
   record Report(boolean ok, List<String> problems, String ffprobePath, Host host, long engineStartMillis,
-      EngineCheck engineJob, Capabilities capabilities) {}
+      EngineCheck engineJob, Speech speech, Capabilities capabilities) {}
+
+  /**
+   * What {@code spool transcribe} can use here: the Whisper models found (none is no problem: the
+   * pocketsphinx engine needs none), and whether the pocketsphinx engine is ready or why not.
+   */
+  record Speech(String modelsFolder, List<WhisperModels.Found> whisperModels, boolean pocketsphinx, String pocketsphinxNote) {}
 
   /** A one-second test transcode run as a job through the embedded engine, start to finish. */
   record EngineCheck(boolean ok, long millis, String error) {}
@@ -47,9 +56,13 @@ final class DoctorCommand extends SpoolSubcommand {
   record Host(int cpuCores, long memoryBytes, String spoolHome, long spoolHomeFreeBytes, String tmpDir, long tmpFreeBytes,
       List<GpuDevices.Gpu> gpus, String gpuNote) {}
 
-  @Override
-  public Integer call() {
-    Toolchain tools = tools();
+  /**
+   * What this host can do without running a job: the probe (cached unless {@code refresh}), the
+   * host's facts, and what is missing. {@code spool serve} answers {@code GET /v1/capabilities} with it.
+   */
+  record HostReport(boolean ok, List<String> problems, String ffprobePath, Host host, Capabilities capabilities) {}
+
+  static HostReport hostReport(Toolchain tools, boolean refresh) {
     Capabilities caps = CapabilityProbe.using(tools, SpoolHome.cache()).capabilities(refresh);
     List<String> problems = new ArrayList<>();
     for (String enc : REQUIRED) {
@@ -57,7 +70,16 @@ final class DoctorCommand extends SpoolSubcommand {
         problems.add("encoder " + enc + " is missing: the web preset cannot run");
       }
     }
-    Host host = host(caps.gpuDevices());
+    return new HostReport(problems.isEmpty(), problems, tools.ffprobe().toString(), host(caps.gpuDevices()), caps);
+  }
+
+  @Override
+  public Integer call() {
+    Toolchain tools = tools();
+    HostReport probed = hostReport(tools, refresh);
+    Capabilities caps = probed.capabilities();
+    List<String> problems = new ArrayList<>(probed.problems());
+    Host host = probed.host();
     long engineStart = -1;
     EngineCheck engineJob;
     try {
@@ -74,7 +96,8 @@ final class DoctorCommand extends SpoolSubcommand {
     if (!engineJob.ok()) {
       problems.add("a test job through the embedded engine failed: " + engineJob.error());
     }
-    Report report = new Report(problems.isEmpty(), problems, tools.ffprobe().toString(), host, engineStart, engineJob, caps);
+    Report report = new Report(problems.isEmpty(), problems, tools.ffprobe().toString(), host, engineStart, engineJob,
+        speech(tools, caps), caps);
     print(report, human(report));
     return problems.isEmpty() ? ExitCodes.OK : ExitCodes.ENVIRONMENT;
   }
@@ -97,6 +120,13 @@ final class DoctorCommand extends SpoolSubcommand {
     } catch (SpoolException e) {
       return new EngineCheck(false, (System.nanoTime() - t0) / 1_000_000, e.getMessage() + " [" + e.code() + "]");
     }
+  }
+
+  private static Speech speech(Toolchain tools, Capabilities caps) {
+    WhisperModels models = WhisperModels.in(SpoolHome.models(), System.getenv());
+    String note = !caps.hasFilter("asr") ? "this ffmpeg has no asr filter"
+        : Transcriber.using(tools, models).problem(SpeechEngine.POCKETSPHINX).orElse(null);
+    return new Speech(models.folder().toString(), models.list(), note == null, note);
   }
 
   private static String human(Report r) {
@@ -125,7 +155,17 @@ final class DoctorCommand extends SpoolSubcommand {
     }
     sb.append(String.format(Locale.ROOT, "  engine     embedded Temporal service and workers start in %d ms; a 1 s test job %s in %d ms%n",
         r.engineStartMillis(), r.engineJob().ok() ? "ran" : "FAILED", r.engineJob().millis()));
-    sb.append(String.format(Locale.ROOT, "  cpu        %d cores%n", h.cpuCores()));
+    Speech sp = r.speech();
+    if (sp.whisperModels().isEmpty()) {
+      sb.append(String.format(Locale.ROOT, "  whisper    no model (put a ggml model such as %s in %s, or set %s)%n",
+          WhisperModels.SUGGESTED, sp.modelsFolder(), WhisperModels.ENV));
+    }
+    for (WhisperModels.Found m : sp.whisperModels()) {
+      sb.append(String.format(Locale.ROOT, "  whisper    %s (%s, %s): %s%n", m.file(), m.source(), Units.bytes(m.sizeBytes()),
+          m.usable() ? m.kind() : "UNUSABLE, " + m.problem()));
+    }
+    sb.append(String.format(Locale.ROOT, "  asr        pocketsphinx %s%n", sp.pocketsphinx() ? "ready (English)" : "not ready: " + sp.pocketsphinxNote()));
+    sb.append(String.format(Locale.ROOT, "  cpu        %s%n", Units.count(h.cpuCores(), "core")));
     sb.append(String.format(Locale.ROOT, "  memory     %s%n", Units.bytes(h.memoryBytes())));
     sb.append(String.format(Locale.ROOT, "  disk       %s free in %s; %s free in %s%n",
         Units.bytes(h.spoolHomeFreeBytes()), h.spoolHome(), Units.bytes(h.tmpFreeBytes()), h.tmpDir()));

@@ -11,10 +11,12 @@ public final class ExitCodes {
   public static final int USAGE = 2;
   /** The input is invalid: missing, empty, corrupt, truncated, not media. */
   public static final int INVALID_INPUT = 3;
-  /** This host lacks something: ffmpeg, ffprobe, an encoder. */
+  /** This host lacks something: ffmpeg, ffprobe, an encoder, a usable speech model. */
   public static final int ENVIRONMENT = 4;
   /** The output cannot be written there: read-only file system, a file in its path, no permission, disk full. */
   public static final int OUTPUT_NOT_WRITABLE = 5;
+  /** {@code batch wait --timeout} gave up waiting: the batch still runs. */
+  public static final int STILL_RUNNING = 6;
   /** Interrupted (Ctrl-C) and cancelled cleanly. */
   public static final int CANCELLED = 130;
 
@@ -29,7 +31,7 @@ public final class ExitCodes {
       case OUTPUT_NOT_WRITABLE -> OUTPUT_NOT_WRITABLE;
       case CANCELLED -> CANCELLED;
       case TIMEOUT, OUT_OF_MEMORY, MEMORY_LIMIT, FFMPEG_FAILED, IO_ERROR, JOB_FAILED, RECORD_DAMAGED, INTERNAL,
-          WORKER_STOPPED, WORKER_LOST -> FAILED;
+          WORKER_STOPPED, WORKER_LOST, BATCH_FAILED -> FAILED;
     };
   }
 }

@@ -21,6 +21,10 @@ public final class JobFlags {
       description = "none, any or a kind such as t4 (falls back to CPU where no GPU encoder is proven).")
   String gpu;
 
+  @Option(names = "--require-gpu", description = {"Run only where NVENC was proven (implies --gpu any): on a shared service",
+      "the job waits on the gpu queue for such a worker; embedded, a host without one refuses it (exit 4)."})
+  boolean requireGpu;
+
   @Option(names = "--timeout", paramLabel = "D", converter = Units.DurationConverter.class,
       description = "Time limit per attempt, e.g. 90s, 10m, 2h (default: 24h for one file, 10m per batch item).")
   Duration timeout;
@@ -35,7 +39,7 @@ public final class JobFlags {
 
   /** The resources asked for, with the command's own defaults for cores and time limit. */
   Resources resources(int defaultCpu, Duration defaultTimeout) {
-    return Resources.newBuilder().cpu(cpu != null ? cpu : defaultCpu).memoryMiB(memory).gpu(gpu)
+    return Resources.newBuilder().cpu(cpu != null ? cpu : defaultCpu).memoryMiB(memory).gpu(gpu).gpuRequired(requireGpu)
         .timeout(timeout != null ? timeout : defaultTimeout)
         .retries(new RetryPolicy(retries, Duration.ofSeconds(1), 2.0)).build();
   }

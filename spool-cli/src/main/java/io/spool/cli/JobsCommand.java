@@ -88,48 +88,94 @@ final class JobsCommand {
     public Integer call() {
       JobRecord r;
       List<AttemptRecord> attempts;
+      java.util.Optional<String> waiting = java.util.Optional.empty();
       try (JobStore store = store(this)) {
         r = store.requireJob(id);
         attempts = store.attempts(id);
+        if (r.resources().gpuRequired() && !r.state().terminal() && attempts.isEmpty()) {
+          java.time.Instant now = java.time.Instant.now();
+          waiting = io.spool.engine.WorkerRecord.gpuWait(store.workers(now.minus(io.spool.engine.WorkerRecord.LIVE_WITHIN)), now);
+        }
       }
-      StringBuilder human = new StringBuilder(Json.write(r));
+      StringBuilder human = new StringBuilder(human(r));
       for (AttemptRecord a : attempts) {
         human.append(String.format(Locale.ROOT, "%nattempt %d: %s, started %s, %s", a.number(),
             a.worker() == null ? "worker unknown" : "worker " + a.worker(), a.startedAt(),
             a.endedAt() == null ? "its worker went silent" : "ended " + a.endedAt() + (a.errorCode() == null ? "" : " " + a.errorCode())));
       }
+      waiting.ifPresent(w -> human.append(System.lineSeparator()).append(w));
       com.fasterxml.jackson.databind.node.ObjectNode json = Json.MAPPER.valueToTree(r);
       json.set("attempts", Json.MAPPER.valueToTree(attempts));
+      waiting.ifPresent(w -> json.put("waiting", w));
       print(json, human.toString());
       return ExitCodes.OK;
     }
+
+    /** The record for people: a headline, then a labelled line per field that has a value. */
+    static String human(JobRecord r) {
+      io.spool.engine.JobOutcome o = r.outcome();
+      StringBuilder sb = new StringBuilder(r.id()).append(": ").append(r.type()).append(", ")
+          .append(r.state().name().toLowerCase(Locale.ROOT));
+      if (o != null && o.attempts() > 1) {
+        sb.append(" after ").append(Units.count(o.attempts(), "attempt"));
+      }
+      line(sb, "input", r.input());
+      line(sb, "output", r.output());
+      line(sb, "batch", r.batchId() == null ? null : r.batchId() + " (item " + r.index() + ")");
+      io.spool.engine.Resources res = r.resources();
+      line(sb, "resources", Units.count(res.cpu(), "core") + ", " + res.memoryMiB() + " MiB, gpu " + res.gpu() + ", timeout "
+          + Units.duration(res.timeout()) + ", " + res.retries().maxRetries()
+          + (res.retries().maxRetries() == 1 ? " retry" : " retries") + " at most (queue " + res.queue() + ")");
+      line(sb, "created", String.valueOf(r.createdAt()));
+      line(sb, "started", r.startedAt() == null ? null : r.startedAt().toString());
+      if (o != null) {
+        line(sb, "finished", o.finishedAt() == null ? null : o.finishedAt().toString());
+        line(sb, "error", o.errorCode() == null ? null : o.errorCode() + ": " + o.error());
+        line(sb, "usage", String.format(Locale.ROOT, "%.2f CPU-seconds, %.2f s wall%s; cost %s", o.metrics().cpuSeconds(),
+            o.metrics().wallSeconds(), o.speed() > 0 ? String.format(Locale.ROOT, ", %.2fx realtime", o.speed()) : "",
+            Units.usd(o.cost().totalUsd())));
+        o.details().entrySet().stream().sorted(Map.Entry.comparingByKey())
+            .forEach(d -> line(sb, d.getKey(), d.getValue()));
+      }
+      return sb.toString();
+    }
+
+    private static void line(StringBuilder sb, String label, String value) {
+      if (value != null && !value.isEmpty()) {
+        sb.append(String.format(Locale.ROOT, "%n  %-10s %s", label, value));
+      }
+    }
   }
 
-  @Command(name = "cancel", description = "Cancel a queued or running job; its ffmpeg is ended and nothing is published.")
+  @Command(name = "cancel", description = {
+      "Cancel a queued or running job, whichever process or worker runs it: its ffmpeg is ended and nothing is",
+      "published. The request goes through the job store to the coordinator of the job's batch."})
   static final class Cancel extends SpoolSubcommand {
     @Parameters(paramLabel = "ID")
     String id;
 
+    /** Accepted as by the other commands; the request needs no connection to the service. */
     @picocli.CommandLine.Mixin ServiceOptions service;
 
     @Override
     public Integer call() {
-      java.util.Optional<io.spool.engine.TemporalSettings> shared = service.settings();
+      String what;
       try (JobStore store = store(this)) {
         JobRecord r = store.requireJob(id);
         if (r.state().terminal()) {
           print(r, id + " already " + r.state().name().toLowerCase(Locale.ROOT));
           return ExitCodes.OK;
         }
-        if (shared.isPresent() && !store.batch(r.batchId()).map(io.spool.engine.BatchRecord::embedded).orElse(true)) {
-          try (io.spool.engine.SpoolEngine engine = startEngine(shared)) {
-            engine.cancelJob(id); // told to its batch's workflow at once
-          }
-        } else {
-          store.requestCancel(id); // its coordinator passes it on within a second
-        }
+        // The coordinator that runs its batch (a service's, or another process's embedded one) reads
+        // the request within a second and tells the batch's workflow; a running attempt hears it at
+        // its next question, a second later. Telling the workflow from here would first connect to
+        // the service, which took longer than all of that.
+        store.requestCancel(id);
+        boolean shared = !store.batch(r.batchId()).map(io.spool.engine.BatchRecord::embedded).orElse(true);
+        what = r.state() == JobState.QUEUED ? "it will not start"
+            : (shared ? "the worker running it" : "the spool process running it") + " ends it within seconds and nothing is published";
       }
-      print(Map.of("id", id, "cancelRequested", true), "cancel requested for " + id + "; its spool process stops it within seconds");
+      print(Map.of("id", id, "cancelRequested", true), "cancel requested for " + id + "; " + what);
       return ExitCodes.OK;
     }
   }

@@ -94,11 +94,26 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
       b.append(' ').append(names.abbreviate(event.getLoggerName())).append(" - ").append(event.getFormattedMessage());
       b.append(CoreConstants.LINE_SEPARATOR);
       IThrowableProxy thrown = event.getThrowableProxy();
-      if (thrown != null) {
+      if (thrown != null && !Provider.verbose && isTemporal(event.getLoggerName())) {
+        // Temporal's own trouble (a lost connection, a report cut off as a worker stops) is one
+        // line, its root cause at the end; --verbose shows the whole trace.
+        IThrowableProxy root = thrown;
+        while (root.getCause() != null) {
+          root = root.getCause();
+        }
+        b.setLength(b.length() - CoreConstants.LINE_SEPARATOR.length());
+        b.append(": ").append(root.getClassName().substring(root.getClassName().lastIndexOf('.') + 1));
+        b.append(root.getMessage() == null ? "" : ": " + root.getMessage().lines().findFirst().orElse(""));
+        b.append(CoreConstants.LINE_SEPARATOR);
+      } else if (thrown != null) {
         b.append(ThrowableProxyUtil.asString(thrown)).append(CoreConstants.LINE_SEPARATOR);
       }
       return b.toString();
     }
+  }
+
+  private static boolean isTemporal(String logger) {
+    return logger.equals("io.temporal") || logger.startsWith("io.temporal.");
   }
 
   /** Made when the first line is logged: reading the time zone costs more than the rest of logging's start. */
@@ -221,7 +236,7 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
       if (real != null || provider.started()) {
         return real().isEnabledForLevel(level);
       }
-      boolean temporal = name.equals("io.temporal") || name.startsWith("io.temporal.");
+      boolean temporal = isTemporal(name);
       org.slf4j.event.Level least = temporal ? org.slf4j.event.Level.ERROR
           : Provider.verbose ? org.slf4j.event.Level.DEBUG : org.slf4j.event.Level.WARN;
       return level.toInt() >= least.toInt();

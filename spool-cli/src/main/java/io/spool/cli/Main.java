@@ -11,7 +11,8 @@ public final class Main {
    * start.) Kept here rather than in {@link SpoolCommand}, whose class initialisation loads every
    * command class and would hold up the service's start.
    */
-  private static final Set<String> ENGINE_COMMANDS = Set.of("transcode", "batch", "demo");
+  private static final Set<String> ENGINE_COMMANDS = Set.of("transcode", "transcribe", "batch", "demo", "quality", "thumbnails",
+      "audio", "frames", "hls");
 
   private Main() {}
 

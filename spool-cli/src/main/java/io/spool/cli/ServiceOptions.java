@@ -61,7 +61,8 @@ public final class ServiceOptions {
     return p == null || p.isBlank() ? null : Path.of(p);
   }
 
-  private static JsonNode configFile() {
+  /** {@code SPOOL_HOME/config.json}, or a missing node where there is none. */
+  static JsonNode configFile() {
     Path file = SpoolHome.dir().resolve("config.json");
     if (!Files.isRegularFile(file)) {
       return com.fasterxml.jackson.databind.node.MissingNode.getInstance();

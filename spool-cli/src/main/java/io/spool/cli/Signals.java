@@ -15,6 +15,8 @@ final class Signals {
   private static final AtomicBoolean STOPPING = new AtomicBoolean();
   /** What a long-running command does on the first signal instead of exiting; null for the others. */
   private static volatile Runnable graceful;
+  /** What the signal's line says where a command sets it; null: that running jobs were cancelled. */
+  private static volatile String stopMessage;
 
   private Signals() {}
 
@@ -59,6 +61,14 @@ final class Signals {
     graceful = stop;
   }
 
+  /**
+   * From now on SIGINT and SIGTERM end the process (exit 130) saying {@code message} instead of
+   * that running jobs were ended: for a command that only follows work which goes on without it.
+   */
+  static void onStopSay(String message) {
+    stopMessage = message;
+  }
+
   private static void stop(String signal, PrintWriter out, PrintWriter err, boolean json) {
     Runnable g = graceful;
     if (g != null) {
@@ -71,8 +81,9 @@ final class Signals {
       return;
     }
     String what = signal.equals("INT") ? "Ctrl-C" : "SIG" + signal;
-    SpoolCommand.report(new CancelledException("cancelled by " + what + ": running jobs were ended and nothing was published"),
-        out, err, json, false);
+    String message = stopMessage;
+    SpoolCommand.report(new CancelledException(message != null ? message
+        : "cancelled by " + what + ": running jobs were ended and nothing was published"), out, err, json, false);
     System.exit(ExitCodes.CANCELLED);
   }
 }

@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
     footer = {
       "  0  ok", "  1  the job (or some items) failed, or an internal error", "  2  usage error",
       "  3  invalid input (missing, empty, not a regular file, corrupt, truncated, not media)",
-      "  4  environment (ffmpeg, ffprobe or an encoder missing)",
+      "  4  environment (ffmpeg, ffprobe, an encoder or a speech model missing or damaged)",
       "  5  output not writable (read-only file system, a file in its path, no permission, disk full)",
       "  130  cancelled"
     })
@@ -38,6 +38,12 @@ public final class SpoolCommand {
     m.put("doctor", DoctorCommand.class);
     m.put("probe", ProbeCommand.class);
     m.put("transcode", TranscodeCommand.class);
+    m.put("transcribe", TranscribeCommand.class);
+    m.put("quality", QualityCommand.class);
+    m.put("thumbnails", ThumbnailsCommand.class);
+    m.put("audio", AudioCommand.class);
+    m.put("frames", FramesCommand.class);
+    m.put("hls", HlsCommand.class);
     m.put("batch", BatchCommand.class);
     m.put("jobs", JobsCommand.class);
     m.put("volume", VolumeCommand.class);
@@ -45,6 +51,8 @@ public final class SpoolCommand {
     m.put("demo", DemoCommand.class);
     m.put("dev-server", DevServerCommand.class);
     m.put("worker", WorkerCommand.class);
+    m.put("workers", WorkersCommand.class);
+    m.put("serve", ServeCommand.class);
     m.put("help", CommandLine.HelpCommand.class);
     return m;
   }
@@ -102,10 +110,17 @@ public final class SpoolCommand {
     @Override
     public int handleParseException(CommandLine.ParameterException ex, String[] args) {
       CommandLine cl = ex.getCommandLine();
-      String message = ex.getMessage() + " (see " + cl.getCommandSpec().qualifiedName() + " --help)";
+      String message = ex.getMessage() + (looksLikeAFileName(ex) ? " (a file name starting with '-' goes after --)" : "")
+          + " (see " + cl.getCommandSpec().qualifiedName() + " --help)";
       return report(new BadArgumentException(message), cl.getOut(), cl.getErr(),
           java.util.Arrays.asList(args).contains("--json"), false);
     }
+  }
+
+  /** Whether picocli took an argument for an unknown option that may be a file name ({@code -y.mp4}, not {@code --fast}). */
+  private static boolean looksLikeAFileName(CommandLine.ParameterException ex) {
+    return ex instanceof CommandLine.UnmatchedArgumentException u
+        && u.getUnmatched().stream().anyMatch(a -> a.startsWith("-") && !a.startsWith("--") && a.length() > 2);
   }
 
   /** The one place where failures become a one-line message, JSON and an exit code. */

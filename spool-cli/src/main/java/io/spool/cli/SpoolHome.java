@@ -14,6 +14,11 @@ final class SpoolHome {
     return Path.of(System.getProperty("user.home"), ".spool");
   }
 
+  /** Where Whisper models are looked for: {@code SPOOL_HOME/models}. */
+  static Path models() {
+    return dir().resolve("models");
+  }
+
   static Path cache() {
     return dir().resolve("cache");
   }

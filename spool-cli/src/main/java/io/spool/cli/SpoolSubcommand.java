@@ -7,6 +7,7 @@ import io.spool.media.Capabilities;
 import io.spool.media.CapabilityProbe;
 import io.spool.media.PriceTable;
 import io.spool.media.Toolchain;
+import io.spool.transcribe.TranscribeJob;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.io.PrintWriter;
@@ -48,13 +49,14 @@ abstract class SpoolSubcommand implements Callable<Integer> {
     return service.isPresent() ? SpoolEngine.connect(config, service.get()) : SpoolEngine.embedded(config);
   }
 
-  /** This host's engine settings: tools, proven GPU, prices. */
+  /** This host's engine settings: tools, proven GPU, prices, and the job types beyond transcode. */
   EngineConfig.Builder engineConfig() {
     Toolchain tools = tools();
     Capabilities caps = CapabilityProbe.using(tools, SpoolHome.cache()).capabilities(false);
     Path pricesFile = SpoolHome.dir().resolve("prices.json");
     PriceTable prices = Files.isRegularFile(pricesFile) ? PriceTable.load(pricesFile) : PriceTable.REFERENCE;
-    EngineConfig.Builder config = EngineConfig.newBuilder(SpoolHome.dir()).tools(tools).gpuEncode(caps.gpuEncode()).prices(prices);
+    EngineConfig.Builder config = EngineConfig.newBuilder(SpoolHome.dir()).tools(tools).gpuEncode(caps.gpuEncode()).prices(prices)
+        .jobType(new TranscribeJob(SpoolHome.models()));
     if (caps.gpuEncode()) {
       caps.gpuDevices().gpus().stream().findFirst().flatMap(g -> prices.kindOf(g.name())).ifPresent(config::gpuKind);
     }

@@ -4,12 +4,11 @@ import io.spool.engine.ChunkedTranscode;
 import io.spool.engine.JobHandle;
 import io.spool.engine.JobOutcome;
 import io.spool.engine.JobState;
-import io.spool.engine.RunningJob;
+import io.spool.engine.JobSpec;
 import io.spool.engine.SpoolEngine;
 import io.spool.engine.TranscodeJob;
 import io.spool.media.BadArgumentException;
 import io.spool.media.Preset;
-import io.spool.media.Progress;
 import io.spool.media.TranscodeOptions;
 import io.spool.volumes.VolumePath;
 import java.nio.file.Path;
@@ -26,7 +25,6 @@ import picocli.CommandLine.Parameters;
 final class TranscodeCommand extends SpoolSubcommand {
   /** One file's time limit per attempt unless --timeout says otherwise: long enough for a feature film. */
   static final Duration FILE_TIMEOUT = Duration.ofHours(24);
-  private static final long PROGRESS_POLL_MILLIS = 250;
 
   @Parameters(index = "0", paramLabel = "IN", description = "Input media file or VOLUME:path.")
   String input;
@@ -52,6 +50,10 @@ final class TranscodeCommand extends SpoolSubcommand {
           + " OUT.chunks/ and encode only the others.")
   boolean resume;
 
+  @Option(names = "--measure-quality",
+      description = "Also measure the output against the input (PSNR and SSIM, mean and worst frame) before publishing it.")
+  boolean measureQuality;
+
   @Mixin JobFlags job;
 
   @Mixin ServiceOptions service;
@@ -62,15 +64,20 @@ final class TranscodeCommand extends SpoolSubcommand {
     if (!chunked && (resume || chunkSeconds != null)) {
       throw new BadArgumentException((resume ? "--resume" : "--chunk-seconds") + " goes with --chunked");
     }
+    if (chunked && measureQuality) {
+      throw new BadArgumentException("--measure-quality does not go with --chunked; run spool quality on the output");
+    }
     try (SpoolEngine engine = startEngine(service.settings())) {
-      String in = ref(engine, input);
-      String out = output != null ? ref(engine, output) : defaultOutput(engine, in, options.preset());
+      String in = JobWait.ref(engine, input);
+      String out = output != null ? JobWait.ref(engine, output) : defaultOutput(engine, in, options.preset());
       if (chunked) {
         return chunked(engine, in, out, options);
       }
-      JobHandle handle = engine.spawn(TranscodeJob.spec(in, out, options,
-          job.resources(engine.config().cpuCores(), FILE_TIMEOUT), job.overwrite));
-      JobOutcome outcome = awaitWithProgress(handle, fileName(in));
+      io.spool.engine.Resources resources = job.resources(engine.config().cpuCores(), FILE_TIMEOUT);
+      JobSpec spec = TranscodeJob.spec(in, out, options, resources, job.overwrite);
+      JobHandle handle = engine.spawn(measureQuality ? TranscodeJob.measuringQuality(spec) : spec);
+      engine.gpuWait(resources).ifPresent(why -> warn("job " + handle.id() + " is " + why));
+      JobOutcome outcome = JobWait.withProgress(handle, JobWait.fileName(in), common, err());
       if (outcome.state() != JobState.SUCCEEDED) {
         throw JobFailure.of(outcome);
       }
@@ -87,7 +94,7 @@ final class TranscodeCommand extends SpoolSubcommand {
         .chunkSeconds(chunkSeconds != null ? chunkSeconds : ChunkedTranscode.DEFAULT_CHUNK_SECONDS).build();
     JobOutcome outcome;
     if (common.showsProgress()) {
-      ProgressBar bar = ProgressBar.forCommand(err(), fileName(in), common);
+      ProgressBar bar = ProgressBar.forCommand(err(), JobWait.fileName(in), common);
       try {
         outcome = transcode.run(engine, bar::onProgress);
       } finally {
@@ -101,55 +108,11 @@ final class TranscodeCommand extends SpoolSubcommand {
     return ExitCodes.OK;
   }
 
-  /** A volume reference as given; a local path made absolute, so the job does not depend on where it runs. */
-  private static String ref(SpoolEngine engine, String given) {
-    return engine.isVolumeRef(given) ? given : Path.of(given).toAbsolutePath().toString();
-  }
-
   private static String defaultOutput(SpoolEngine engine, String in, Preset preset) {
     if (engine.isVolumeRef(in)) {
       String name = VolumePath.parse(in).fileName();
       return in.substring(0, in.length() - name.length()) + preset.outputName(name);
     }
-    return Path.of(in).resolveSibling(preset.outputName(fileName(in))).toString();
-  }
-
-  private static String fileName(String ref) {
-    return ref.substring(ref.lastIndexOf('/') + 1);
-  }
-
-  /** Waits for the job, drawing its heartbeat progress on a terminal. */
-  private JobOutcome awaitWithProgress(JobHandle handle, String label) {
-    if (!common.showsProgress()) {
-      return handle.result();
-    }
-    ProgressBar bar = ProgressBar.forCommand(err(), label, common);
-    Thread painter = new Thread(() -> {
-      try {
-        while (!Thread.currentThread().isInterrupted()) {
-          handle.progress().ifPresent(r -> bar.onProgress(progressOf(r)));
-          Thread.sleep(PROGRESS_POLL_MILLIS);
-        }
-      } catch (InterruptedException e) {
-        // the job has ended
-      }
-    }, "spool-transcode-progress");
-    painter.setDaemon(true);
-    painter.start();
-    try {
-      return handle.result();
-    } finally {
-      painter.interrupt();
-      try {
-        painter.join(1000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      bar.finish();
-    }
-  }
-
-  private static Progress progressOf(RunningJob r) {
-    return new Progress(r.fraction(), 0, 0, 0, r.speed(), r.etaMillis() > 0 ? Duration.ofMillis(r.etaMillis()) : null, false);
+    return Path.of(in).resolveSibling(preset.outputName(JobWait.fileName(in))).toString();
   }
 }

@@ -37,8 +37,49 @@ final class Units {
         : String.format(Locale.ROOT, "%d:%02d", t / 60, t % 60);
   }
 
+  /** {@code n} and the noun, plural unless {@code n} is 1: "1 job", "2 jobs", "0 cores". */
+  static String count(long n, String noun) {
+    return n + " " + (n == 1 ? noun : noun + "s");
+  }
+
+  /** A duration as options take it: {@code 500ms}, {@code 90s}, {@code 10m}, {@code 2h}. */
+  static String duration(Duration d) {
+    long ms = d.toMillis();
+    if (ms % 1000 != 0) {
+      return ms + "ms";
+    }
+    long s = ms / 1000;
+    return s % 3600 == 0 && s > 0 ? s / 3600 + "h" : s % 60 == 0 && s > 0 ? s / 60 + "m" : s + "s";
+  }
+
   static String usd(double v) {
     return String.format(Locale.ROOT, "$%.6f", v);
+  }
+
+  private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(b|k|kb|kib|m|mb|mib|g|gb|gib|t|tb|tib)?");
+
+  /** Accepts {@code 500MB}, {@code 2GB}, {@code 1.5GiB} or a bare number of bytes; K, M, G and T count in 1024s. */
+  static final class SizeConverter implements ITypeConverter<Long> {
+    @Override
+    public Long convert(String value) {
+      Matcher m = SIZE.matcher(value.strip().toLowerCase(Locale.ROOT));
+      if (!m.matches()) {
+        throw new TypeConversionException("'" + value + "' is not a size (try 500MB, 2GB)");
+      }
+      String unit = m.group(2) == null ? "b" : m.group(2).substring(0, 1);
+      int shift = switch (unit) {
+        case "k" -> 10;
+        case "m" -> 20;
+        case "g" -> 30;
+        case "t" -> 40;
+        default -> 0;
+      };
+      double bytes = Double.parseDouble(m.group(1)) * (1L << shift);
+      if (bytes < 1 || bytes > Long.MAX_VALUE / 2) {
+        throw new TypeConversionException("size out of range: '" + value + "'");
+      }
+      return (long) bytes;
+    }
   }
 
   /** Accepts {@code 500ms}, {@code 90s}, {@code 10m}, {@code 2h}, a bare number of seconds, or ISO-8601. */
@@ -65,6 +106,14 @@ final class Units {
         throw new TypeConversionException("duration must be positive: '" + value + "'");
       }
       return Duration.ofMillis((long) millis);
+    }
+  }
+
+  /** A {@link DurationConverter} duration, or {@code 0} for none (a feature switched off). */
+  static final class DurationOrZeroConverter implements ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      return value.strip().matches("0+(\\.0*)?[a-z]*") ? Duration.ZERO : new DurationConverter().convert(value);
     }
   }
 }

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Option;
 /** {@code spool worker}: a media worker process for a shared Temporal service. */
 @Command(name = "worker", description = {
     "Run jobs from a shared Temporal service (spool dev-server, or a cluster) until Ctrl-C or SIGTERM, which stops",
-    "taking work, lets running jobs finish within --grace and then ends them, so that other workers run them again."})
+    "taking work, lets running jobs finish within --grace and then ends them, so that other workers run them again.",
+    "A service that does not answer yet is waited for."})
 final class WorkerCommand extends SpoolSubcommand {
   @Mixin ServiceOptions service;
 
@@ -53,40 +55,92 @@ final class WorkerCommand extends SpoolSubcommand {
     EngineConfig config = base.withCapacity(cpu != null ? cpu : base.cpuCores(), memory != null ? memory : 0);
     WorkerRef self = WorkerRef.thisProcess("w");
     MediaWorker worker = MediaWorker.connect(target, config, self, queues.stream().distinct().toList());
-    if (worker.queues().isEmpty()) {
-      worker.close();
-      throw new io.spool.media.EnvironmentException("no queue to serve: gpu needs a GPU encoder proven by spool doctor");
-    }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Signals.onStop(() -> {
-      worker.drain(grace.grace);
-      stopped.countDown();
-    });
-    worker.start();
-    Map<String, Object> started = new LinkedHashMap<>();
-    started.put("worker", self);
-    started.put("temporal", target.target());
-    started.put("queues", worker.queues());
-    started.put("cpu", config.cpuCores());
-    started.put("memoryMiB", config.memoryMiB());
-    print(started, "spool worker " + self.id() + ": serving " + String.join(",", worker.queues()) + " on " + target.target()
-        + " with " + config.cpuCores() + " cores" + (config.memoryMiB() > 0 ? " and " + config.memoryMiB() + " MiB" : "")
-        + "   (Ctrl-C stops it)");
-    // Temporal's pollers retry an unreachable service by themselves; say so once, not per poll.
-    boolean reachable = true;
-    while (!stopped.await(2, java.util.concurrent.TimeUnit.SECONDS)) {
-      boolean now = worker.serviceReachable();
-      if (now != reachable) {
-        reachable = now;
-        if (now) {
-          err().println("spool worker: the Temporal service at " + target.target() + " answers again");
-          err().flush();
-        } else {
-          warn("the Temporal service at " + target.target() + " does not answer; retrying until it does");
+    AtomicBoolean serving = new AtomicBoolean();
+    try {
+      if (worker.queues().isEmpty()) {
+        throw new io.spool.media.EnvironmentException("no queue to serve: gpu needs a GPU encoder proven by spool doctor");
+      }
+      CountDownLatch stopped = new CountDownLatch(1);
+      Signals.onStop(() -> {
+        synchronized (serving) {
+          if (serving.get()) {
+            err().println("spool worker: " + draining(worker.runningJobs(), grace.grace));
+            err().flush();
+            worker.drain(grace.grace);
+          }
+          stopped.countDown();
+        }
+      });
+      if (!awaitService(worker, target, stopped)) {
+        return ExitCodes.OK; // stopped while it waited
+      }
+      synchronized (serving) {
+        if (stopped.getCount() == 0) {
+          return ExitCodes.OK;
+        }
+        worker.start();
+        serving.set(true);
+      }
+      Map<String, Object> started = new LinkedHashMap<>();
+      started.put("worker", self);
+      started.put("temporal", target.target());
+      started.put("queues", worker.queues());
+      started.put("cpu", config.cpuCores());
+      started.put("memoryMiB", config.memoryMiB());
+      print(started, "spool worker " + self.id() + ": serving " + String.join(",", worker.queues()) + " on " + target.target()
+          + " with " + Units.count(config.cpuCores(), "core") + (config.memoryMiB() > 0 ? " and " + config.memoryMiB() + " MiB" : "")
+          + "   (Ctrl-C stops it)");
+      // Temporal's pollers retry an unreachable service by themselves; say so once, not per poll.
+      boolean reachable = true;
+      while (!stopped.await(2, java.util.concurrent.TimeUnit.SECONDS)) {
+        boolean now = worker.serviceReachable();
+        if (now != reachable) {
+          reachable = now;
+          if (now) {
+            err().println("spool worker: the Temporal service at " + target.target() + " answers again");
+            err().flush();
+          } else {
+            warn("the Temporal service at " + target.target() + " does not answer; retrying until it does");
+          }
         }
       }
+    } finally {
+      // A worker that never started has nothing to hand back, and closing Temporal's client would
+      // only have it call (and log about) a service that cannot answer: the process ends now.
+      if (serving.get()) {
+        worker.close();
+      }
     }
-    worker.close();
     return ExitCodes.OK;
+  }
+
+  /** What a service that stops says as it begins to drain its {@code running} jobs. */
+  static String draining(int running, java.time.Duration grace) {
+    return "draining: " + (running == 0 ? "no job is running"
+        : Units.count(running, "running job") + (running == 1 ? " gets" : " get") + " up to " + Units.duration(grace)
+            + " to finish");
+  }
+
+  /**
+   * Waits until the service answers, as a worker whose service went away later does, saying so
+   * once; false when a stop signal came first.
+   *
+   * @throws io.spool.media.EnvironmentException where the service answers but cannot serve this
+   *     worker (TLS, namespace): waiting would not help
+   */
+  private boolean awaitService(MediaWorker worker, TemporalSettings target, CountDownLatch stopped)
+      throws InterruptedException {
+    boolean said = false;
+    while (!worker.serviceAnswers()) {
+      if (!said) {
+        err().println("spool worker: waiting for the Temporal service at " + target.target());
+        err().flush();
+        said = true;
+      }
+      if (stopped.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
+        return false;
+      }
+    }
+    return true;
   }
 }

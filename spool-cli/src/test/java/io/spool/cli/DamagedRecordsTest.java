@@ -74,7 +74,7 @@ class DamagedRecordsTest {
 
     Cli.Result cost = Cli.run("cost", "--estimate", "--json");
     assertThat(cost.exitCode()).as(cost.err()).isZero();
-    assertThat(Json.MAPPER.readTree(cost.out()).get("basis").asText()).isEqualTo("1 transcode jobs measured on this host");
+    assertThat(Json.MAPPER.readTree(cost.out()).get("basis").asText()).isEqualTo("1 transcode job measured on this host");
     assertThat(Json.MAPPER.readTree(cost.out()).get("skippedRecords").asInt()).isEqualTo(1);
     assertThat(cost.errLines()).hasSize(1);
     assertThat(cost.err()).startsWith(warning);

@@ -42,6 +42,39 @@ class InfoCommandsTest {
   }
 
   @Test
+  void doctorListsTheWhisperModelsItFindsAndWhetherPocketsphinxIsReady() throws Exception {
+    java.nio.file.Path models = java.nio.file.Files.createDirectories(home.resolve("models"));
+    java.nio.file.Files.copy(MediaFixtures.testModel("for-tests-ggml-tiny.en.bin"), models.resolve("ggml-tiny.en.bin"));
+    java.nio.file.Files.write(models.resolve("ggml-cut.bin"), new byte[] {'l', 'm', 'g', 'g', 1, 2});
+    try {
+      Cli.Result r = Cli.run("doctor", "--json");
+
+      assertThat(r.exitCode()).as(r.err()).isZero(); // speech models are optional: no problem either way
+      JsonNode speech = Json.MAPPER.readTree(r.out()).get("speech");
+      assertThat(speech.get("modelsFolder").asText()).isEqualTo(models.toString());
+      assertThat(speech.get("pocketsphinx").asBoolean()).as(speech.toString()).isTrue();
+      JsonNode found = speech.get("whisperModels");
+      if (System.getenv("SPOOL_WHISPER_MODEL") != null) {
+        found = Json.MAPPER.valueToTree(java.util.stream.StreamSupport.stream(found.spliterator(), false).skip(1).toList());
+      }
+      assertThat(found).hasSize(2);
+      assertThat(found.at("/0/file").asText()).endsWith("ggml-cut.bin");
+      assertThat(found.at("/0/usable").asBoolean()).isFalse();
+      assertThat(found.at("/0/problem").asText()).contains("cut short");
+      assertThat(found.at("/1/file").asText()).endsWith("ggml-tiny.en.bin");
+      assertThat(found.at("/1/usable").asBoolean()).isTrue();
+      assertThat(found.at("/1/kind").asText()).contains("tiny", "English only", "no weights");
+
+      Cli.Result human = Cli.run("doctor");
+      assertThat(human.out()).contains("whisper    " + models.resolve("ggml-tiny.en.bin"), "UNUSABLE", "pocketsphinx ready");
+    } finally {
+      for (String f : new String[] {"ggml-tiny.en.bin", "ggml-cut.bin"}) {
+        java.nio.file.Files.delete(models.resolve(f));
+      }
+    }
+  }
+
+  @Test
   void probePrintsTheTypedModelAsJson() throws Exception {
     Path file = MediaFixtures.media("h264_aac_rot270_720p_5s.mp4");
     Cli.Result r = Cli.run("probe", file.toString(), "--json");

@@ -85,4 +85,13 @@ class JobsCommandTest {
     assertThat(json.at("/attempts/1/worker/id").asText()).isEqualTo("w-ok");
     assertThat(json.at("/attempts/0/endedAt").isNull()).isTrue();
   }
+
+  @Test
+  void jobsShowWithoutJsonIsReadableTextOnly() {
+    Cli.Result human = Cli.run("jobs", "show", "b-one-j1");
+
+    assertThat(human.exitCode()).as(human.err()).isZero();
+    assertThat(human.out()).doesNotContain("{", "}", "\"").startsWith("b-one-j1: transcode, succeeded after 2 attempts")
+        .contains("input      in1.mp4", "output     out1.mp4", "batch      b-one (item 1)");
+  }
 }

@@ -58,4 +58,21 @@ class LogSetupTest {
     assertThat(temporal.isWarnEnabled()).isFalse();
     assertThat(temporal.isErrorEnabled()).isTrue();
   }
+
+  @Test
+  void temporalsOwnTroubleIsOneLineEndingWithItsRootCause() {
+    LoggerContext context = new LoggerContext();
+    Logger logger = context.getLogger("io.temporal.internal.worker.ActivityWorker");
+    RuntimeException failure = new RuntimeException("Failure processing activity response. WorkflowId=b-1",
+        new java.util.concurrent.CancellationException("The gRPC request was cancelled"));
+    LoggingEvent event = new LoggingEvent(Logger.class.getName(), logger, Level.ERROR, "uncaught exception", failure, null);
+    LogSetup.LineLayout layout = new LogSetup.LineLayout();
+    layout.setContext(context);
+    layout.start();
+
+    String[] lines = layout.doLayout(event).split("\\R");
+
+    assertThat(lines).singleElement().asString().endsWith(
+        "ERROR i.t.i.w.ActivityWorker - uncaught exception: CancellationException: The gRPC request was cancelled");
+  }
 }

@@ -11,6 +11,9 @@ import io.spool.engine.JobState;
 import io.spool.engine.JobStore;
 import io.spool.media.testing.Eventually;
 import io.spool.media.testing.MediaFixtures;
+import io.temporal.client.WorkflowClient;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -243,6 +246,106 @@ class RolesTest {
     assertThat(cancelled.outcome().errorCode()).isEqualTo("CANCELLED");
     assertThat(Path.of(cancelled.output())).doesNotExist();
     assertOutputsValid(jobs);
+  }
+
+  @Test
+  void aBatchWhoseWorkflowWasTerminatedEndsAsFailedAndBatchWaitSaysSo() throws Exception {
+    for (int i = 0; i < 2; i++) {
+      MediaFixtures.sample(in, "clip" + i + ".mp4", 320, 240, 1);
+    }
+    host.devServer("--no-workers"); // no worker: the jobs wait, and the batch runs until its workflow is ended
+    String batchId = submitDetached();
+    WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(
+        WorkflowServiceStubsOptions.newBuilder().setTarget(host.target()).build());
+    try {
+      WorkflowClient.newInstance(service).newUntypedWorkflowStub(batchId).terminate("terminated by the test");
+    } finally {
+      service.shutdownNow();
+    }
+
+    SpoolHost.Proc wait = host.spool("batch", "wait", batchId, "--json");
+
+    assertThat(wait.exit(Duration.ofSeconds(30))).as("batch wait exit; stderr: %s", wait.stderr()).isEqualTo(ExitCodes.FAILED);
+    JsonNode s = wait.json();
+    assertThat(s.get("state").asText()).isEqualTo("failed");
+    assertThat(s.get("errorCode").asText()).isEqualTo("BATCH_FAILED");
+    assertThat(s.get("error").asText()).isEqualTo("its workflow was terminated on " + host.target() + " before its jobs had ended");
+    assertThat(s.at("/jobs/failed").asInt()).isEqualTo(2);
+    BatchRecord b = store.batch(batchId).orElseThrow();
+    assertThat(b.state()).isEqualTo(JobState.FAILED);
+    assertThat(b.errorCode()).isEqualTo("BATCH_FAILED");
+    assertThat(jobsOf(batchId)).allSatisfy(j -> assertThat(j.outcome().errorCode()).isEqualTo("BATCH_FAILED"));
+    System.setProperty("spool.home", home.toString());
+    Cli.Result status = Cli.run("batch", "status", batchId);
+    assertThat(status.exitCode()).isZero();
+    assertThat(status.out()).contains("failed, 2 jobs, 2 failed; BATCH_FAILED: its workflow was terminated");
+  }
+
+  @Test
+  void aGpuJobOnASharedServiceWithoutAGpuWorkerRunsOnTheCpuAndSaysSo() throws Exception {
+    Path clip = MediaFixtures.sample(in, "clip.mp4", 320, 240, 1);
+    host.devServer("--workers", "1"); // this host proved no GPU encoder: its worker serves the cpu queue only
+
+    SpoolHost.Proc transcode = host.spool("transcode", clip.toString(), dir.resolve("clip.gpu.mp4").toString(), "--gpu", "any",
+        "--cpu", "1", "--json");
+
+    assertThat(transcode.exit(COMMAND_LIMIT)).as("transcode exit; stderr: %s", transcode.stderr()).isZero();
+    JsonNode r = transcode.json();
+    assertThat(r.at("/result/videoCodec").asText()).isEqualTo("libx264");
+    assertThat(r.at("/result/fallback").asText()).contains("encoded with libx264 instead of h264_nvenc");
+    assertThat(r.at("/cost/gpuUsd").asDouble()).isZero();
+    JobRecord job = store.requireJob(r.get("job").asText());
+    assertThat(job.resources().queue()).isEqualTo("cpu");
+    assertThat(MediaFixtures.independentStreams(dir.resolve("clip.gpu.mp4")).get(0).get("codec_name")).isEqualTo("h264");
+  }
+
+  @Test
+  void spoolWorkersListsTheLiveWorkersAndOneThatStoppedCleanly() throws Exception {
+    SpoolHost.Proc server = host.devServer("--workers", "1");
+    String inServer = server.json().get("worker").asText();
+    SpoolHost.Worker worker = host.worker();
+    System.setProperty("spool.home", home.toString());
+
+    JsonNode listed = Eventually.await(COMMAND_LIMIT, "both workers listed", this::workersListed, w -> w.size() == 2);
+
+    assertThat(listed).extracting(w -> w.get("id").asText()).containsExactlyInAnyOrder(inServer, worker.id());
+    assertThat(listed).allSatisfy(w -> {
+      assertThat(w.get("state").asText()).isEqualTo("live");
+      assertThat(w.get("queues")).extracting(JsonNode::asText).containsExactly("cpu");
+      assertThat(w.get("cpu").asInt()).isEqualTo(1);
+      assertThat(w.get("gpu").asBoolean()).isFalse();
+      assertThat(w.get("host").asText()).isNotBlank();
+      assertThat(w.get("lastSeen").asText()).isNotBlank();
+    });
+    assertThat(listed).anySatisfy(w -> assertThat(w.get("pid").asLong()).isEqualTo(worker.pid()))
+        .anySatisfy(w -> assertThat(w.get("pid").asLong()).isEqualTo(server.pid()));
+    Cli.Result human = Cli.run("workers");
+    assertThat(human.exitCode()).isZero();
+    assertThat(human.out()).contains("ID", "LAST SEEN", worker.id(), inServer);
+
+    CliProcess.signal(worker.proc().process(), "TERM");
+    assertThat(worker.proc().exit(COMMAND_LIMIT)).isZero();
+
+    JsonNode after = workersListed();
+    assertThat(after).hasSize(2).anySatisfy(w -> {
+      assertThat(w.get("id").asText()).isEqualTo(worker.id());
+      assertThat(w.get("state").asText()).isEqualTo("stopped");
+      assertThat(w.get("stoppedAt").isNull()).isFalse();
+    }).anySatisfy(w -> {
+      assertThat(w.get("id").asText()).isEqualTo(inServer);
+      assertThat(w.get("state").asText()).isEqualTo("live");
+    });
+  }
+
+  /** What {@code spool workers --json} lists. */
+  private JsonNode workersListed() {
+    Cli.Result r = Cli.run("workers", "--json");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    try {
+      return Json.MAPPER.readTree(r.out());
+    } catch (java.io.IOException e) {
+      throw new AssertionError("not JSON: " + r.out(), e);
+    }
   }
 
   /** Submits the inputs as a detached batch from a process of its own and returns the batch id it printed. */

@@ -39,6 +39,8 @@ public final class BatchHandle {
   private static final long POLL_MILLIS = 25;
   /** How long an interrupted submitter waits for a shared service to record its batch's jobs as cancelled. */
   private static final Duration CANCEL_WAIT = Duration.ofSeconds(15);
+  /** How often a follower asks whether the batch's workflow has ended without finishing it. */
+  private static final Duration CHECK_EVERY = Duration.ofSeconds(1);
 
   private final SpoolEngine engine;
   private final String batchId;
@@ -52,6 +54,8 @@ public final class BatchHandle {
   /** How many of the batch's jobs the store said have ended. */
   private int seen;
   private BatchRecord result;
+  /** When {@link #checkWorkflow} asks next ({@link System#nanoTime}). */
+  private long nextCheck = System.nanoTime() + CHECK_EVERY.toNanos();
   private final ExitCleanup.Registration onExit;
 
   BatchHandle(SpoolEngine engine, String batchId, List<String> jobIds) {
@@ -163,6 +167,26 @@ public final class BatchHandle {
           throw new CancelledException("interrupted while waiting for results");
         }
       }
+      checkWorkflow();
+    }
+  }
+
+  /**
+   * While waiting, about once a second: where the batch's workflow has ended without finishing it
+   * (it failed for good, or was terminated), the batch and its unfinished jobs are recorded as
+   * failed, and their ends arrive like any other. (Not while holding {@link #wake}: it asks the
+   * Temporal service.)
+   */
+  private void checkWorkflow() {
+    long now = System.nanoTime();
+    if (now - nextCheck < 0) {
+      return;
+    }
+    nextCheck = now + CHECK_EVERY.toNanos();
+    try {
+      engine.checkedBatch(batchId);
+    } catch (RuntimeException e) {
+      // the store or the service is busy or gone for now: next time
     }
   }
 
@@ -280,8 +304,11 @@ public final class BatchHandle {
 
   /** Waits for the batch to end and returns its final record. */
   public BatchRecord await() {
-    synchronized (wake) {
-      while (result == null) {
+    while (true) {
+      synchronized (wake) {
+        if (result != null) {
+          break;
+        }
         // The batch's record ends right after its last job: until then the cheap feed is watched.
         if (seen < jobIds.size()) {
           fetch();
@@ -298,9 +325,12 @@ public final class BatchHandle {
           throw new CancelledException("interrupted while waiting for the batch to end");
         }
       }
+      checkWorkflow();
     }
     onExit.close();
     engine.store().removeListener(listener);
-    return result;
+    synchronized (wake) {
+      return result;
+    }
   }
 }

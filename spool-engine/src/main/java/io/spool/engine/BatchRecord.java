@@ -11,6 +11,9 @@ import java.util.List;
  * @param coordinator {@link #EMBEDDED}, or the Temporal service ({@code host:port}) whose
  *     coordinator runs the batch and starts it again after a restart
  * @param plan how its jobs are handed out, so that a coordinator can start it again
+ * @param errorCode where the batch failed as a whole (its workflow ended before its jobs did), the
+ *     {@link io.spool.media.ErrorCode} of that; null otherwise
+ * @param error the one-line reason that goes with {@code errorCode}
  */
 public record BatchRecord(
     String id,
@@ -25,7 +28,9 @@ public record BatchRecord(
     JobCost cost,
     long coordinatorPid,
     String coordinator,
-    Plan plan) {
+    Plan plan,
+    String errorCode,
+    String error) {
 
   /** The coordinator of a batch run by an engine inside the submitting process. */
   public static final String EMBEDDED = "embedded";
@@ -38,6 +43,13 @@ public record BatchRecord(
    */
   public record Plan(int chunkJobs, int concurrency, int window, int cores, boolean overlap) {
     public static final Plan DEFAULT = new Plan(1000, 1, 1, 0, false);
+  }
+
+  /** A batch that has not failed as a whole. */
+  public BatchRecord(String id, String type, JobState state, Instant createdAt, Instant finishedAt, List<String> jobIds,
+      int succeeded, int failed, int cancelled, JobCost cost, long coordinatorPid, String coordinator, Plan plan) {
+    this(id, type, state, createdAt, finishedAt, jobIds, succeeded, failed, cancelled, cost, coordinatorPid, coordinator, plan,
+        null, null);
   }
 
   public BatchRecord {
@@ -64,6 +76,13 @@ public record BatchRecord(
 
   /** This batch, ended with the tally given. */
   public BatchRecord ended(JobState s, Instant now, int ok, int bad, int stopped, JobCost total) {
-    return new BatchRecord(id, type, s, createdAt, now, jobIds, ok, bad, stopped, total, coordinatorPid, coordinator, plan);
+    return new BatchRecord(id, type, s, createdAt, now, jobIds, ok, bad, stopped, total, coordinatorPid, coordinator, plan,
+        errorCode, error);
+  }
+
+  /** This batch, failed as a whole with the code and one-line reason given (see {@link #errorCode}). */
+  public BatchRecord failedAsAWhole(Instant now, int ok, int bad, int stopped, JobCost total, String code, String why) {
+    return new BatchRecord(id, type, JobState.FAILED, createdAt, now, jobIds, ok, bad, stopped, total, coordinatorPid,
+        coordinator, plan, code, why);
   }
 }

@@ -50,7 +50,7 @@ public final class DevServer implements AutoCloseable {
     TemporalConnection connection = TemporalConnection.to(TemporalSettings.of("localhost:" + port),
         WorkerRef.thisProcess("dev-server").identity());
     JobStore store = JobStore.at(config.home());
-    Coordinator coordinator = Coordinator.register(connection.factory(), store, config.prices(), false);
+    Coordinator coordinator = Coordinator.register(connection.factory(), store, config.prices(), "localhost:" + port);
     MediaWorker media = null;
     if (workerCores > 0) {
       EngineConfig workers = config.withCpuCores(workerCores);
@@ -59,6 +59,9 @@ public final class DevServer implements AutoCloseable {
               : List.of(Resources.CPU_QUEUE));
     }
     connection.factory().start();
+    if (media != null) {
+      media.announce(store);
+    }
     List<String> resumed = coordinator.resumeLostBatches();
     return new DevServer(server, connection, store, coordinator, media, port, resumed);
   }

@@ -83,6 +83,14 @@ public record EngineConfig(
       jobType(new ChunkPlanJob());
       jobType(new ChunkEncodeJob());
       jobType(new ChunkJoinJob());
+      jobType(new QualityJob());
+      jobType(new ThumbnailsJob());
+      jobType(new AudioExtractJob());
+      jobType(new AudioNormalizeJob());
+      jobType(new FramesOverlayJob());
+      jobType(new FramesExtractJob());
+      jobType(FramesProcessJob.of(java.util.Map.of())); // register one with processors to run any
+      jobType(new HlsJob());
     }
 
     public Builder tools(Toolchain tools) {

@@ -33,15 +33,23 @@ public interface JobContext {
   Volume.Write output(String ref);
 
   /**
+   * Starts an output folder for a reference (a local path, or {@code VOLUME:path} in a volume kept
+   * on this host): write files into the folder {@link Volume.Write#file()}, then commit; the folder
+   * appears whole, and closing uncommitted discards it.
+   */
+  Volume.Write outputFolder(String ref);
+
+  /**
    * Whether something is stored at a reference (a local path, a link included, or
-   * {@code VOLUME:path}): an output that exists is replaced only when the job was told to.
+   * {@code VOLUME:path}; a file or a folder): an output that exists is replaced only when the job
+   * was told to.
    */
   boolean exists(String ref);
 
   /**
-   * Whether a file stored at a reference was published by an earlier run of this very job, which a
-   * coordinator restart cut short after the publish but before the record said so: the job may
-   * replace it as its own.
+   * Whether a file stored at a reference was published by an earlier run or attempt of this very
+   * job, cut short after the publish but before it could say so (its coordinator restarted, its
+   * worker killed or stopped): the job may replace it as its own.
    */
   boolean publishedByThisJob(String ref);
 

@@ -4,8 +4,10 @@ import io.spool.engine.internal.store.AbandonedBatches;
 import io.spool.engine.internal.store.BatchRows;
 import io.spool.engine.internal.store.CancelRows;
 import io.spool.engine.internal.store.Database;
+import io.spool.engine.internal.store.FailedBatches;
 import io.spool.engine.internal.store.JobRows;
 import io.spool.engine.internal.store.RecordReader;
+import io.spool.engine.internal.store.WorkerRows;
 import io.spool.media.BadArgumentException;
 import io.spool.media.ErrorCode;
 import io.spool.media.SpoolException;
@@ -351,6 +353,22 @@ public final class JobStore implements AutoCloseable {
     return closed;
   }
 
+  /**
+   * Records a batch whose workflow ended before its jobs did (it failed for good, or was
+   * terminated) as failed as a whole, with {@code code} and the one-line reason {@code why}, and
+   * its unfinished jobs as failed with them, in one transaction. A batch that has ended already
+   * is left as it is. Returns the batch's record as it is now, if there is one.
+   */
+  public Optional<BatchRecord> failBatch(String batchId, ErrorCode code, String why) {
+    checkId(batchId);
+    FailedBatches.Failed f = FailedBatches.fail(db, reader, batchId, code.name(), why, Instant.now());
+    if (f == null) {
+      return Optional.empty();
+    }
+    notifyListeners(f.jobs());
+    return batch(batchId);
+  }
+
   /** Asks whatever process drives the job to cancel it (it looks about once a second). */
   public void requestCancel(String id) {
     checkId(id);
@@ -373,6 +391,53 @@ public final class JobStore implements AutoCloseable {
       CancelRows.remove(c, id);
       return null;
     });
+  }
+
+  /**
+   * Records a media worker as it starts (over an earlier record of the same id), and forgets the
+   * workers not seen for {@link WorkerRecord#KEPT_FOR}.
+   */
+  public void putWorker(WorkerRecord w) {
+    checkId(w.id());
+    long forgetBefore = w.lastSeen().minus(WorkerRecord.KEPT_FOR).toEpochMilli();
+    db.write(c -> {
+      WorkerRows.forget(c, forgetBefore);
+      WorkerRows.put(c, w);
+      return null;
+    });
+  }
+
+  /**
+   * Notes that a running worker is still there; false where the store has no running worker of
+   * that id (its record was forgotten or marked stopped), which should then be put again.
+   */
+  public boolean workerSeen(String id, Instant at) {
+    checkId(id);
+    return db.write(c -> WorkerRows.seen(c, id, at.toEpochMilli()));
+  }
+
+  /** Records that the worker stopped cleanly. */
+  public void workerStopped(String id, Instant at) {
+    checkId(id);
+    db.write(c -> {
+      WorkerRows.stopped(c, id, at.toEpochMilli());
+      return null;
+    });
+  }
+
+  /** The workers seen at or after {@code since} (live, stopped or gone silent), the most recently seen first. */
+  public List<WorkerRecord> workers(Instant since) {
+    return db.read(c -> WorkerRows.since(c, since.toEpochMilli()));
+  }
+
+  /** The request keys kept in this store (HTTP's Idempotency-Key). */
+  public IdempotencyKeys idempotencyKeys() {
+    return new IdempotencyKeys(db);
+  }
+
+  /** The webhook deliveries of jobs kept in this store. */
+  public WebhookLog webhooks() {
+    return new WebhookLog(db);
   }
 
   /** Closes the connection; a store used after this opens it again. */

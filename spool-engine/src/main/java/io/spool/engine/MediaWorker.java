@@ -4,6 +4,7 @@ import io.spool.engine.internal.ActivitySlots;
 import io.spool.engine.internal.JobOptions;
 import io.spool.engine.internal.MediaActivitiesImpl;
 import io.spool.engine.internal.TemporalConnection;
+import io.spool.engine.internal.WorkerPresence;
 import io.spool.volumes.VolumeStore;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
@@ -31,14 +32,20 @@ public final class MediaWorker implements AutoCloseable {
   private static final int OTHER_SLOTS = 1;
 
   private final MediaActivitiesImpl media;
+  private final EngineConfig config;
   private final List<Worker> workers;
   /** Its workers' job slots, as many as its cores; closed by a drain. */
   private final List<ActivitySlots> slots;
   /** The connection of a worker process of its own ({@link #connect}); null for one registered with another's factory. */
   private TemporalConnection own;
+  /** The job store of a worker process of its own, opened by {@link #start}; null otherwise. */
+  private JobStore ownStore;
+  /** Its record in the job store, kept fresh from {@link #announce} until it stops; null before. */
+  private WorkerPresence presence; // guarded by this
 
-  private MediaWorker(MediaActivitiesImpl media, List<Worker> workers, List<ActivitySlots> slots) {
+  private MediaWorker(MediaActivitiesImpl media, EngineConfig config, List<Worker> workers, List<ActivitySlots> slots) {
     this.media = media;
+    this.config = config;
     this.workers = workers;
     this.slots = slots;
   }
@@ -65,9 +72,53 @@ public final class MediaWorker implements AutoCloseable {
     }
   }
 
-  /** Starts polling (for a worker made by {@link #connect}). */
+  /**
+   * Whether its service answers now, asked as a worker about to start asks it (for a worker made by
+   * {@link #connect}; each question waits a few seconds at most).
+   *
+   * @throws io.spool.media.EnvironmentException where the service answers but cannot serve this
+   *     worker: TLS fails, or it has no such namespace
+   */
+  public boolean serviceAnswers() {
+    return own.answers(TemporalConnection.ANSWER_WAIT);
+  }
+
+  /** How many job attempts this worker has taken and not yet ended. */
+  public int runningJobs() {
+    return media.running();
+  }
+
+  /**
+   * Starts polling (for a worker made by {@link #connect}) and records this worker in the job
+   * store of its Spool home, which its service's submitters share (see {@link #announce}).
+   */
   public void start() {
     own.factory().start();
+    ownStore = JobStore.at(config.home());
+    announce(ownStore);
+  }
+
+  /**
+   * Records this worker in {@code store} (its queues, capacity and whether NVENC was proven) and
+   * keeps its last sighting fresh until it stops: submitters to a shared service send GPU jobs to
+   * the {@code gpu} queue only while a live worker serves it. Does nothing the second time.
+   */
+  public synchronized void announce(JobStore store) {
+    if (presence == null) {
+      presence = WorkerPresence.start(store, WorkerRecord.starting(self(), queues(), config.cpuCores(), config.memoryMiB(),
+          config.gpuEncode(), java.time.Instant.now()));
+    }
+  }
+
+  /** Records this worker as stopped, where it was announced: it takes no more work. */
+  private void leave() {
+    WorkerPresence p;
+    synchronized (this) {
+      p = presence;
+    }
+    if (p != null) {
+      p.close();
+    }
   }
 
   /**
@@ -77,10 +128,14 @@ public final class MediaWorker implements AutoCloseable {
    */
   @Override
   public void close() {
+    leave();
     media.stopAll();
     media.awaitIdle(STOP_WAIT);
     if (own != null) {
       own.close(STOP_WAIT);
+    }
+    if (ownStore != null) {
+      ownStore.close();
     }
   }
 
@@ -112,7 +167,7 @@ public final class MediaWorker implements AutoCloseable {
       workers.add(w);
       slots.add(s);
     }
-    return new MediaWorker(media, workers, slots);
+    return new MediaWorker(media, config, workers, slots);
   }
 
   /** The latest attempt of a job begun on this worker lately (see {@code MediaActivitiesImpl}); 0 when none. */
@@ -135,6 +190,7 @@ public final class MediaWorker implements AutoCloseable {
    * attempt here has returned, or {@link #STOP_WAIT} after ending them.
    */
   public boolean drain(Duration grace) {
+    leave();
     slots.forEach(ActivitySlots::close);
     workers.forEach(Worker::suspendPolling);
     if (media.awaitIdle(grace)) {
@@ -147,6 +203,7 @@ public final class MediaWorker implements AutoCloseable {
 
   /** Ends every running attempt now and waits for them to return; for a process that is stopping. */
   public boolean stopNow(Duration wait) {
+    leave();
     media.stopAll();
     return media.awaitIdle(wait);
   }

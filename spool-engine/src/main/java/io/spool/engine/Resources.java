@@ -14,8 +14,11 @@ import java.util.Locale;
  * @param timeout run time allowed per attempt
  * @param retries retry policy for retryable failures
  * @param queue task queue: {@code cpu} or {@code gpu}
+ * @param gpuRequired whether the job runs only where NVENC was proven: it waits on the {@code gpu}
+ *     queue for such a worker rather than run on the CPU (implies {@code gpu=any} at least)
  */
-public record Resources(int cpu, int memoryMiB, String gpu, Duration timeout, RetryPolicy retries, String queue) {
+public record Resources(int cpu, int memoryMiB, String gpu, Duration timeout, RetryPolicy retries, String queue,
+    boolean gpuRequired) {
   public static final String CPU_QUEUE = "cpu";
   public static final String GPU_QUEUE = "gpu";
   public static final Resources DEFAULT = newBuilder().build();
@@ -28,6 +31,9 @@ public record Resources(int cpu, int memoryMiB, String gpu, Duration timeout, Re
       throw new BadArgumentException("memory must be at least 64 MiB, got " + memoryMiB);
     }
     gpu = gpu == null ? "none" : gpu.strip().toLowerCase(Locale.ROOT);
+    if (gpuRequired && gpu.equals("none")) {
+      gpu = "any";
+    }
     if (!gpu.matches("[a-z0-9]+")) {
       throw new BadArgumentException("gpu must be none, any or a kind like t4, got '" + gpu + "'");
     }
@@ -42,6 +48,9 @@ public record Resources(int cpu, int memoryMiB, String gpu, Duration timeout, Re
     }
     if (!queue.equals(CPU_QUEUE) && !queue.equals(GPU_QUEUE)) {
       throw new BadArgumentException("queue must be cpu or gpu, got '" + queue + "'");
+    }
+    if (gpuRequired && !queue.equals(GPU_QUEUE)) {
+      throw new BadArgumentException("a job that requires a GPU runs on the gpu queue, not '" + queue + "'");
     }
   }
 
@@ -62,7 +71,8 @@ public record Resources(int cpu, int memoryMiB, String gpu, Duration timeout, Re
   }
 
   public Builder toBuilder() {
-    return new Builder().cpu(cpu).memoryMiB(memoryMiB).gpu(gpu).timeout(timeout).retries(retries).queue(queue);
+    return new Builder().cpu(cpu).memoryMiB(memoryMiB).gpu(gpu).timeout(timeout).retries(retries).queue(queue)
+        .gpuRequired(gpuRequired);
   }
 
   public static final class Builder {
@@ -72,6 +82,7 @@ public record Resources(int cpu, int memoryMiB, String gpu, Duration timeout, Re
     private Duration timeout = Duration.ofMinutes(10);
     private RetryPolicy retries = RetryPolicy.DEFAULT;
     private String queue;
+    private boolean gpuRequired;
 
     private Builder() {}
 
@@ -106,8 +117,19 @@ public record Resources(int cpu, int memoryMiB, String gpu, Duration timeout, Re
       return this;
     }
 
+    /**
+     * Whether the job runs only on a worker whose NVENC was proven: on a shared service it waits
+     * on the gpu queue for one; an embedded engine without one refuses it. Otherwise (the default)
+     * a GPU job runs on the CPU where no such worker is, and says so in its result.
+     */
+    public Builder gpuRequired(boolean required) {
+      this.gpuRequired = required;
+      return this;
+    }
+
     public Resources build() {
-      return new Resources(cpu, memoryMiB != null ? memoryMiB : defaultMemoryMiB(cpu), gpu, timeout, retries, queue);
+      return new Resources(cpu, memoryMiB != null ? memoryMiB : defaultMemoryMiB(cpu), gpu, timeout, retries, queue,
+          gpuRequired);
     }
   }
 }

@@ -2,6 +2,7 @@ package io.spool.engine;
 
 import io.spool.engine.internal.BatchStart;
 import io.spool.engine.internal.TemporalConnection;
+import io.spool.engine.internal.WorkflowState;
 import io.spool.media.BadArgumentException;
 import io.spool.volumes.VolumeStore;
 import io.temporal.client.WorkflowClient;
@@ -15,6 +16,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -56,6 +58,8 @@ public final class SpoolEngine implements AutoCloseable {
   /** The shared service this engine submits to; null for an embedded engine. */
   private final TemporalSettings shared;
   private final TemporalConnection connection;
+  /** Whether the shared service answered the connection's first questions; null for an embedded engine. */
+  private final CompletableFuture<Boolean> answered;
   /** The service {@link #prestart} began, until {@link #temporal} has taken it; null otherwise. */
   private CompletableFuture<Service> prestarted; // guarded by this
   private Temporal temporal; // guarded by this
@@ -71,10 +75,11 @@ public final class SpoolEngine implements AutoCloseable {
     this.shared = shared;
     if (shared != null) {
       this.connection = TemporalConnection.to(shared, WorkerRef.thisProcess("submit").identity());
-      connection.warmUp(); // while the command prepares its jobs
+      this.answered = connection.warmUp(); // while the command prepares its jobs
       return;
     }
     this.connection = null;
+    this.answered = null;
     this.prestarted = PRESTARTED.getAndSet(null);
     if (prestarted == null) {
       temporal(); // nothing started the service ahead: start it now, as a caller of embedded() expects
@@ -94,7 +99,7 @@ public final class SpoolEngine implements AutoCloseable {
       prestarted = null;
       long t0 = System.nanoTime();
       TestWorkflowEnvironment env = service.env();
-      Coordinator coordinator = Coordinator.register(env.getWorkerFactory(), store, config.prices(), true);
+      Coordinator coordinator = Coordinator.register(env.getWorkerFactory(), store, config.prices(), BatchRecord.EMBEDDED);
       MediaWorker media = MediaWorker.register(env.getWorkerFactory(), config, volumes, WorkerRef.thisProcess("embedded"),
           config.gpuEncode() ? List.of(Resources.CPU_QUEUE, Resources.GPU_QUEUE) : List.of(Resources.CPU_QUEUE));
       env.start();
@@ -180,11 +185,36 @@ public final class SpoolEngine implements AutoCloseable {
   /**
    * An engine that submits to a shared Temporal service, whose coordinator ({@code spool dev-server},
    * {@code spool serve}) and media workers ({@code spool worker}) run the jobs; it shares the job
-   * store with them (the same Spool home on one host, or PostgreSQL). Connecting sends nothing:
-   * an unreachable service fails the first submit.
+   * store with them (the same Spool home on one host, or PostgreSQL). Connecting only asks, in
+   * the background, whether the service answers: an unreachable one fails the first submit
+   * ({@link #requireService}).
    */
   public static SpoolEngine connect(EngineConfig config, TemporalSettings service) {
     return new SpoolEngine(config, java.util.Objects.requireNonNull(service, "service"));
+  }
+
+  /**
+   * For an engine that submits to a shared service: returns once the service has answered, and
+   * fails at once where none answers within a few seconds, or it cannot serve this process (TLS,
+   * namespace), so that a submitter stops before it writes any record or results file. Nothing
+   * to do for an embedded engine.
+   *
+   * @throws io.spool.media.EnvironmentException when the service does not answer or cannot serve
+   */
+  public void requireService() {
+    if (answered == null) {
+      return;
+    }
+    boolean ok;
+    try {
+      ok = answered.join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
+    if (!ok) {
+      throw new io.spool.media.EnvironmentException("no Temporal service answers at " + shared.target()
+          + " (start one with `spool dev-server`, or unset SPOOL_TEMPORAL)");
+    }
   }
 
   /** Whether this engine runs its jobs itself, in this process (and they end with it). */
@@ -218,6 +248,22 @@ public final class SpoolEngine implements AutoCloseable {
     return embedded() ? temporal().startTime() : Duration.ZERO;
   }
 
+  /**
+   * Whether the engine's Temporal service answers now, within a few seconds: the in-process one
+   * (started here if nothing has yet), or the shared one this engine submits to.
+   */
+  public boolean reachable() {
+    try {
+      io.temporal.serviceclient.WorkflowServiceStubs stubs = embedded() ? temporal().env().getWorkflowServiceStubs()
+          : connection.service();
+      stubs.blockingStub().withDeadlineAfter(3, java.util.concurrent.TimeUnit.SECONDS)
+          .getSystemInfo(io.temporal.api.workflowservice.v1.GetSystemInfoRequest.getDefaultInstance());
+      return true;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
   WorkflowClient client() {
     return embedded() ? temporal().env().getWorkflowClient() : connection.client();
   }
@@ -238,6 +284,33 @@ public final class SpoolEngine implements AutoCloseable {
   }
 
   /**
+   * The batch's record, checked against its workflow where this engine reaches it (a batch of this
+   * engine's shared service, or of this embedded engine): where the record says the batch runs
+   * but its workflow has ended without finishing it (it failed for good, or someone terminated
+   * it), the batch and its unfinished jobs are recorded as failed with
+   * {@link io.spool.media.ErrorCode#BATCH_FAILED} first, so that no one waits for it forever.
+   */
+  public Optional<BatchRecord> checkedBatch(String batchId) {
+    Optional<BatchRecord> b = store.batch(batchId);
+    if (b.isEmpty() || b.get().state().terminal() || !runsHere(b.get())) {
+      return b;
+    }
+    WorkflowState.Seen w = WorkflowState.of(client(), batchId);
+    if (w.state() != WorkflowState.ENDED_UNFINISHED) {
+      return b; // running, ending now, lost with a restarted service (whose coordinator starts it again), or unknown
+    }
+    String where = embedded() ? "" : " on " + shared.target();
+    return store.failBatch(batchId, io.spool.media.ErrorCode.BATCH_FAILED,
+        "its workflow " + w.closedAs() + where + " before its jobs had ended");
+  }
+
+  /** Whether this engine's service runs {@code b}: its own embedded batches, or the batches of its shared service. */
+  private boolean runsHere(BatchRecord b) {
+    return b.embedded() ? embedded() && b.coordinatorPid() == ProcessHandle.current().pid()
+        : !embedded() && Coordinator.sameService(b.coordinator(), shared.target());
+  }
+
+  /**
    * Cancels one job, whichever process runs it: its batch's workflow is told where this engine
    * reaches it, and a cancel request is left in the job store for the coordinator that runs it
    * (another process's embedded engine, or a service's coordinator). Returns false when the job
@@ -249,9 +322,7 @@ public final class SpoolEngine implements AutoCloseable {
       return false;
     }
     store.requestCancel(jobId);
-    boolean ours = store.batch(r.batchId()).map(b -> b.embedded() ? embedded() && b.coordinatorPid() == ProcessHandle.current().pid()
-        : !embedded()).orElse(false);
-    if (ours) {
+    if (store.batch(r.batchId()).map(this::runsHere).orElse(false)) {
       Coordinator.signalCancel(client(), r);
     }
     return true;
@@ -264,7 +335,7 @@ public final class SpoolEngine implements AutoCloseable {
 
   /** Submits one job and returns at once (the guide's {@code f.spawn(x)}). */
   public JobHandle spawn(JobSpec job) {
-    BatchHandle b = submit(job.type(), List.of(job), 1);
+    BatchHandle b = submit(job.type(), List.of(job), 1, "job");
     return new JobHandle(b, b.jobIds().get(0));
   }
 
@@ -283,11 +354,17 @@ public final class SpoolEngine implements AutoCloseable {
    * adds up to the cores at most).
    */
   public BatchHandle submit(String type, List<JobSpec> jobs, int concurrency) {
+    return submit(type, jobs, concurrency, "batch");
+  }
+
+  /** {@link #submit}; {@code what} names what was submitted in a failure: a batch, or a job. */
+  private BatchHandle submit(String type, List<JobSpec> jobs, int concurrency, String what) {
     checkOpen();
+    requireService();
     if (jobs.size() > MAX_BATCH_JOBS) {
       throw new BadArgumentException("a batch holds at most " + MAX_BATCH_JOBS + " jobs; split " + jobs.size() + " into several");
     }
-    List<JobSpec> specs = jobs.stream().map(this::route).toList();
+    List<JobSpec> specs = route(jobs);
     BatchRecord.Plan plan = plan(specs, concurrency);
     Instant now = Instant.now();
     String batchId = newId("b", now);
@@ -318,14 +395,14 @@ public final class SpoolEngine implements AutoCloseable {
       // started it: the id is new, so no other can own it.
     } catch (RuntimeException e) {
       Instant at = Instant.now();
-      String why = "the batch could not be started: " + e.getMessage();
+      String why = "the " + what + " could not be started: " + e.getMessage();
       for (String id : ids) {
         store.update(id, r -> r.state().terminal() ? r : r.withOutcome(r.endedBefore(JobState.FAILED,
             io.spool.media.ErrorCode.ENVIRONMENT.name(), why, at)));
       }
       store.batch(batchId).ifPresent(b -> store.putBatch(b.ended(JobState.FAILED, at, 0, ids.size(), 0, JobCost.ZERO)));
       throw new io.spool.media.EnvironmentException(embedded() ? why
-          : "the Temporal service at " + shared.target() + " did not take the batch (is spool dev-server running?): "
+          : "the Temporal service at " + shared.target() + " did not take the " + what + " (is spool dev-server running?): "
               + rootMessage(e));
     }
     return handle;
@@ -380,24 +457,60 @@ public final class SpoolEngine implements AutoCloseable {
   }
 
   /**
-   * GPU jobs go to the gpu queue only where a GPU encoder was proven; elsewhere they run on CPU,
-   * are charged as CPU jobs, and the job notes the fallback. Where this host's GPU kind is known,
-   * a GPU job becomes that kind ({@code gpu=any}, and a named kind this host does not have: the
-   * embedded engine has no other GPU to send it to), so that it is recorded and priced as what it
-   * ran on.
+   * GPU jobs go to the gpu queue only where a GPU encoder was proven: embedded, on this host; on a
+   * shared service, where a live worker serves the gpu queue (which a worker does only where a
+   * real test encode proved NVENC), as the job store's workers table says. Elsewhere they run on
+   * CPU, are charged as CPU jobs, and the job notes the fallback (the worker that runs it, having
+   * no proven encoder, encodes with the CPU twin and says so). Where this host's GPU kind is known,
+   * an embedded GPU job becomes that kind ({@code gpu=any}, and a named kind this host does not
+   * have: the embedded engine has no other GPU to send it to), so that it is recorded and priced
+   * as what it ran on.
    */
-  private JobSpec route(JobSpec spec) {
+  private List<JobSpec> route(List<JobSpec> jobs) {
+    boolean gpuAsked = jobs.stream().anyMatch(j -> j.resources().queue().equals(Resources.GPU_QUEUE));
+    boolean gpuServed = embedded() ? config.gpuEncode() : gpuAsked && liveGpuWorker();
+    return jobs.stream().map(j -> route(j, gpuServed)).toList();
+  }
+
+  private JobSpec route(JobSpec spec, boolean gpuServed) {
     Resources r = spec.resources();
-    if (!embedded()) {
-      return spec; // the shared service's gpu queue is served only by workers that proved a GPU encoder
+    if (!r.queue().equals(Resources.GPU_QUEUE)) {
+      return spec;
     }
-    if (r.queue().equals(Resources.GPU_QUEUE) && !config.gpuEncode()) {
+    if (!gpuServed && r.gpuRequired()) {
+      if (embedded()) {
+        // Its only worker is this process's, which proved no NVENC: the job would wait for ever.
+        throw new io.spool.media.EnvironmentException("the job requires a GPU, and this host proved no NVENC encoder"
+            + " (spool doctor says why); submit it to a shared service with a GPU worker, or let it run on the CPU");
+      }
+      return spec; // waits on the gpu queue for a worker that proved NVENC (see gpuWait)
+    }
+    if (!gpuServed) {
       return spec.withResources(r.toBuilder().gpu("none").queue(Resources.CPU_QUEUE).build());
     }
-    if (r.queue().equals(Resources.GPU_QUEUE) && config.gpuKind() != null && !r.gpu().equals(config.gpuKind())) {
+    if (embedded() && config.gpuKind() != null && !r.gpu().equals(config.gpuKind())) {
       return spec.withResources(r.toBuilder().gpu(config.gpuKind()).build());
     }
     return spec;
+  }
+
+  /** Whether a worker that serves the gpu queue was seen lately and has not stopped. */
+  private boolean liveGpuWorker() {
+    return gpuWaitNow().isEmpty();
+  }
+
+  private Optional<String> gpuWaitNow() {
+    Instant now = Instant.now();
+    return WorkerRecord.gpuWait(store.workers(now.minus(WorkerRecord.LIVE_WITHIN)), now);
+  }
+
+  /**
+   * Why a job with these resources would wait now rather than start: it requires a GPU, and no
+   * live worker of this engine's shared service serves the gpu queue. Empty otherwise (an embedded
+   * engine refuses such a job when it has no GPU).
+   */
+  public Optional<String> gpuWait(Resources r) {
+    return !r.gpuRequired() || embedded() ? Optional.empty() : gpuWaitNow();
   }
 
   private static String newId(String prefix, Instant now) {

@@ -118,7 +118,9 @@ public final class TranscodeBatch {
     private final Map<String, Item> byJob;
     private final Map<String, Double> workByJob;
     private final OptionalDouble totalWork;
+    /** Jobs that have their line; also the lock that keeps writing lines and closing apart. */
     private final Set<String> written = new HashSet<>();
+    private boolean closed; // guarded by written
     private final ExitCleanup.Registration onExit;
 
     private Run(List<ResultsManifest.Line> skipped, BatchHandle handle, ResultsManifest manifest, Map<String, Item> byJob,
@@ -183,7 +185,7 @@ public final class TranscodeBatch {
 
     private void record(JobOutcome o) {
       synchronized (written) {
-        if (written.add(o.jobId())) {
+        if (!closed && written.add(o.jobId())) {
           manifest.append(ResultsManifest.Line.of(o));
         }
       }
@@ -194,18 +196,17 @@ public final class TranscodeBatch {
      * records the jobs themselves as cancelled).
      */
     private void recordInterrupted() {
-      if (handle == null) {
-        return;
-      }
-      Instant now = Instant.now();
-      for (String id : handle.jobIds()) {
-        synchronized (written) {
-          if (!written.add(id)) {
-            continue;
+      synchronized (written) {
+        if (handle == null || closed) {
+          return;
+        }
+        Instant now = Instant.now();
+        for (String id : handle.jobIds()) {
+          if (written.add(id)) {
+            handle.engine().store().job(id).ifPresent(r ->
+                manifest.append(ResultsManifest.Line.of(r.outcome() != null ? r.outcome() : handle.interrupted(r, now))));
           }
         }
-        handle.engine().store().job(id).ifPresent(r ->
-            manifest.append(ResultsManifest.Line.of(r.outcome() != null ? r.outcome() : handle.interrupted(r, now))));
       }
     }
 
@@ -218,13 +219,27 @@ public final class TranscodeBatch {
         handle.detach();
       }
       onExit.close();
-      manifest.closeUnused();
+      synchronized (written) {
+        closed = true;
+        manifest.closeUnused();
+      }
     }
 
+    /**
+     * Closes the manifest. While the JVM is exiting, the command's thread may get here before the
+     * exit cleanup has written the lines of the jobs cut short: it writes them itself then, and
+     * the two never run at once (a closed manifest would lose the rest).
+     */
     @Override
     public void close() {
       onExit.close();
-      manifest.close();
+      if (ExitCleanup.exiting()) {
+        recordInterrupted();
+      }
+      synchronized (written) {
+        closed = true;
+        manifest.close();
+      }
     }
   }
 
@@ -272,6 +287,7 @@ public final class TranscodeBatch {
     if (resume) {
       folders.forEach(AtomicOutput::removeAbandoned);
     }
+    engine.requireService(); // before the results file: a batch that cannot start leaves none
     ResultsManifest manifest = ResultsManifest.open(resultsFile);
     if (todo.isEmpty()) {
       return new Run(skipped, null, manifest, Map.of(), Map.of());

@@ -5,10 +5,13 @@ import io.spool.media.FileIdentity;
 import io.spool.media.MediaStream;
 import io.spool.media.OutputExistsException;
 import io.spool.media.Preset;
+import io.spool.media.ProgressListener;
 import io.spool.media.TranscodeOptions;
 import io.spool.media.TranscodeResult;
 import io.spool.media.Transcoder;
 import io.spool.media.VideoCodecs;
+import io.spool.media.quality.Quality;
+import io.spool.media.quality.QualityReport;
 import io.spool.volumes.Volume;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -22,6 +25,8 @@ import java.util.stream.Collectors;
  */
 public final class TranscodeJob implements JobType {
   public static final String NAME = "transcode";
+  /** Where measuring quality starts in a transcode's progress: it decodes both files once, less work than encoding. */
+  private static final double QUALITY_STAGE = 0.7;
 
   @Override
   public String name() {
@@ -86,6 +91,20 @@ public final class TranscodeJob implements JobType {
     return new JobSpec(NAME, p, resources, input, output);
   }
 
+  /**
+   * The transcode job {@code transcode}, which also measures its output against its input (PSNR
+   * and SSIM, see {@link QualityJob}) before publishing it; the scores are in its details under
+   * {@code quality.}.
+   */
+  public static JobSpec measuringQuality(JobSpec transcode) {
+    if (!transcode.type().equals(NAME)) {
+      throw new BadArgumentException("only a transcode job measures its own quality, not a " + transcode.type() + " job");
+    }
+    Map<String, Object> p = new LinkedHashMap<>(transcode.params());
+    p.put("measureQuality", true);
+    return new JobSpec(NAME, p, transcode.resources(), transcode.input(), transcode.output());
+  }
+
   /** An output reference that names the input (as text, or as a local file also through a link) is refused. */
   private static void checkDistinct(String input, String output) {
     if (input.equals(output)) {
@@ -141,6 +160,9 @@ public final class TranscodeJob implements JobType {
         .threads(ctx.resources().cpu())
         .timeout(ctx.remaining())
         .memoryLimitBytes((long) ctx.resources().memoryMiB() << 20);
+    if (VideoCodecs.isGpu(asked.videoCodec()) && !ctx.gpuEncodeAvailable() && ctx.resources().gpuRequired()) {
+      throw new io.spool.media.EnvironmentException("the job requires a GPU, and this worker proved no NVENC encoder");
+    }
     if (VideoCodecs.isGpu(asked.videoCodec()) && !ctx.gpuEncodeAvailable()) {
       String cpuCodec = VideoCodecs.cpuCounterpart(asked.videoCodec());
       b.videoCodec(cpuCodec);
@@ -155,8 +177,16 @@ public final class TranscodeJob implements JobType {
       Transcoder.using(ctx.tools()).checkInput(in); // a bad input is the first thing to say
       throw new OutputExistsException(outRef);
     }
+    boolean measure = Boolean.TRUE.equals(params.get("measureQuality"));
+    ProgressListener progress = ctx::progress;
     try (Volume.Write out = ctx.output(outRef)) {
-      TranscodeResult r = Transcoder.using(ctx.tools()).transcodeStaged(in, out.file(), b.build(), ctx::progress);
+      TranscodeResult r = Transcoder.using(ctx.tools()).transcodeStaged(in, out.file(), b.build(),
+          measure ? progress.within(0, QUALITY_STAGE) : progress);
+      if (measure) {
+        QualityReport q = Quality.using(ctx.tools()).measure(in, out.file(), ctx.scratch(), ctx.resources().cpu(),
+            ctx.remaining(), progress.within(QUALITY_STAGE, 1));
+        details.putAll(QualityJob.details(q, "quality."));
+      }
       if (overwrite) {
         out.commit();
       } else if (replaceOnly != null) {

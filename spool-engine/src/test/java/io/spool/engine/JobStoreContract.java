@@ -287,6 +287,67 @@ abstract class JobStoreContract {
   }
 
   @Test
+  void aBatchFailedAsAWholeEndsItsUnfinishedJobsWithItsReasonAndKeepsTheEndedOnes() {
+    JobStore s = store();
+    s.submit(batch("b-1", T0, 0, "localhost:7233"), List.of(job("j-0", "b-1", 0, JobState.RUNNING, T0),
+        job("j-1", "b-1", 1, JobState.QUEUED, T0), job("j-2", "b-1", 2, JobState.RUNNING, T0)));
+    s.update("j-0", r -> ended(r, JobState.SUCCEEDED));
+
+    BatchRecord b = store().failBatch("b-1", ErrorCode.BATCH_FAILED, "its workflow was terminated").orElseThrow();
+
+    assertThat(b.state()).isEqualTo(JobState.FAILED);
+    assertThat(b.finishedAt()).isNotNull();
+    assertThat(List.of(b.succeeded(), b.failed(), b.cancelled())).containsExactly(1, 2, 0);
+    assertThat(b.errorCode()).isEqualTo("BATCH_FAILED");
+    assertThat(b.error()).isEqualTo("its workflow was terminated");
+    assertThat(s.batch("b-1")).contains(b);
+    assertThat(s.requireJob("j-0").state()).isEqualTo(JobState.SUCCEEDED);
+    for (String id : List.of("j-1", "j-2")) {
+      JobOutcome o = s.requireJob(id).outcome();
+      assertThat(o.state()).isEqualTo(JobState.FAILED);
+      assertThat(o.errorCode()).isEqualTo("BATCH_FAILED");
+      assertThat(o.error()).isEqualTo("its workflow was terminated");
+    }
+    assertThat(ids(s.endedSince("b-1", 0).jobs())).containsExactly("j-0", "j-1", "j-2");
+    // Ended already: left as it is.
+    assertThat(s.failBatch("b-1", ErrorCode.BATCH_FAILED, "again")).contains(b);
+    assertThat(s.failBatch("b-none", ErrorCode.BATCH_FAILED, "none")).isEmpty();
+  }
+
+  @Test
+  void workersAreListedByTheirLastSightingUntilTheyStopOrGoSilent() {
+    JobStore s = store();
+    Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    WorkerRecord gpu = WorkerRecord.starting(new WorkerRef("w-gpu", "host-a", 100), List.of("cpu", "gpu"), 8, 16384, true, t0);
+    WorkerRecord cpu = WorkerRecord.starting(new WorkerRef("w-cpu", "host-b", 200), List.of("cpu"), 2, 0, false,
+        t0.plusSeconds(1));
+    s.putWorker(gpu);
+    s.putWorker(cpu);
+    assertThat(store().workers(t0.minusSeconds(60))).containsExactly(cpu, gpu);
+
+    assertThat(s.workerSeen("w-gpu", t0.plusSeconds(10))).isTrue();
+    List<WorkerRecord> seen = store().workers(t0.plusSeconds(5));
+    assertThat(seen).extracting(WorkerRecord::id).containsExactly("w-gpu");
+    assertThat(seen.get(0).lastSeen()).isEqualTo(t0.plusSeconds(10));
+    assertThat(seen.get(0).live(t0.plusSeconds(40))).isTrue();
+    assertThat(seen.get(0).servesGpu()).isTrue();
+    assertThat(cpu.live(t0.plusSeconds(40))).as("silent for 39 s").isFalse();
+    assertThat(cpu.servesGpu()).isFalse();
+
+    s.workerStopped("w-gpu", t0.plusSeconds(12));
+    WorkerRecord stopped = store().workers(t0).get(0);
+    assertThat(stopped.stoppedAt()).isEqualTo(t0.plusSeconds(12));
+    assertThat(stopped.live(t0.plusSeconds(12))).isFalse();
+    assertThat(s.workerSeen("w-gpu", t0.plusSeconds(13))).as("a late refresh of a stopped worker").isFalse();
+    assertThat(s.workerSeen("w-none", t0)).isFalse();
+
+    // The next worker to start makes the store forget those not seen for a day.
+    s.putWorker(WorkerRecord.starting(new WorkerRef("w-new", "host-c", 300), List.of("cpu"), 1, 0, false,
+        t0.plus(WorkerRecord.KEPT_FOR).plusSeconds(2)));
+    assertThat(store().workers(Instant.EPOCH)).extracting(WorkerRecord::id).containsExactly("w-new", "w-gpu");
+  }
+
+  @Test
   void cancelRequestsAreSeenByEveryProcessUntilCleared() {
     JobStore s = store();
     s.requestCancel("j-1");

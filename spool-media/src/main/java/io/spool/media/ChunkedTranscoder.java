@@ -225,12 +225,12 @@ public final class ChunkedTranscoder {
       command.input(Input.of(audio.output()));
       out.stream(next++, 0).audio(AudioEncoding.copy());
     }
-    List<Output.StreamRef> subtitles = planned.streams().stream()
-        .filter(s -> s.index() != plan.videoStream() && s.index() != plan.audioStream()).toList();
+    List<Integer> subtitles = planned.streams().stream()
+        .filter(s -> s != plan.videoStream() && s != plan.audioStream()).toList();
     if (!subtitles.isEmpty()) {
       command.input(Input.of(input));
       int source = next;
-      subtitles.forEach(s -> out.stream(source, s.index()));
+      subtitles.forEach(s -> out.stream(source, s));
       out.subtitleCodec(planned.subtitleCodec());
     }
     FFmpegCommand join = command.output(out.build()).build();

@@ -41,6 +41,12 @@ public enum ErrorCode {
   WORKER_STOPPED(true),
   /** The worker running the job went silent (killed, or cut off) and Temporal gave the job to another. */
   WORKER_LOST(true),
+  /**
+   * A batch's workflow ended before its jobs did: it failed for good (its records could not be
+   * written, say) or someone terminated it. The batch and its unfinished jobs are recorded as
+   * failed with this code. Not retryable.
+   */
+  BATCH_FAILED(false),
   /** Reading or writing files failed for a reason not classified above. Retryable. */
   IO_ERROR(true),
   /** A job's own code failed in a way not classified above. Retryable. */

@@ -14,6 +14,7 @@ public final class FFmpegCommand {
   private final List<Output> outputs;
   private final List<String> extraArguments;
   private final boolean copyTimestamps;
+  private final FilterGraph filterGraph;
 
   private FFmpegCommand(Builder b) {
     if (b.inputs.isEmpty()) {
@@ -26,6 +27,7 @@ public final class FFmpegCommand {
     this.outputs = List.copyOf(b.outputs);
     this.extraArguments = List.copyOf(b.extraArguments);
     this.copyTimestamps = b.copyTimestamps;
+    this.filterGraph = b.filterGraph;
   }
 
   public static Builder newBuilder() {
@@ -40,11 +42,30 @@ public final class FFmpegCommand {
     return outputs;
   }
 
-  /** The arguments after the ffmpeg binary, with progress reporting and metering switched on. */
+  public FilterGraph filterGraph() {
+    return filterGraph;
+  }
+
+  /** Whether ffmpeg reads raw frames from its standard input. */
+  public boolean readsStdin() {
+    return inputs.stream().anyMatch(i -> i.stdin() != null);
+  }
+
+  /** Whether ffmpeg writes raw frames to its standard output, where it otherwise reports its progress. */
+  public boolean writesStdout() {
+    return outputs.stream().anyMatch(o -> o.stdout() != null);
+  }
+
+  /**
+   * The arguments after the ffmpeg binary, with metering switched on, and progress reporting on
+   * standard output unless frames go there.
+   */
   public List<String> arguments() {
-    List<String> a = new ArrayList<>(List.of(
-        "-hide_banner", "-nostdin", "-nostats", "-loglevel", "level+info",
-        "-benchmark", "-progress", "pipe:1", "-y"));
+    List<String> a = new ArrayList<>(List.of("-hide_banner", "-nostdin", "-nostats", "-loglevel", "level+info", "-benchmark"));
+    if (!writesStdout()) {
+      a.addAll(List.of("-progress", "pipe:1"));
+    }
+    a.add("-y");
     Integer threads = outputs.stream().map(Output::threads).filter(Objects::nonNull).findFirst().orElse(null);
     if (threads != null) {
       a.addAll(List.of("-filter_threads", String.valueOf(threads)));
@@ -53,11 +74,15 @@ public final class FFmpegCommand {
       a.add("-copyts");
     }
     for (Input in : inputs) {
+      if (in.seekSeconds() != null) {
+        // Microseconds: a keyframe seek rounded below its keyframe would start at the one before.
+        a.addAll(List.of("-ss", String.format(java.util.Locale.ROOT, "%.6f", in.seekSeconds())));
+        if (in.keyframeSeek()) {
+          a.add("-noaccurate_seek");
+        }
+      }
       if (in.durationSeconds() != null) {
         a.addAll(List.of("-t", seconds(in.durationSeconds())));
-      }
-      if (in.startNearSeconds() != null) {
-        a.addAll(List.of("-ss", String.format(java.util.Locale.ROOT, "%.6f", in.startNearSeconds()), "-noaccurate_seek"));
       }
       if (in.format() != null) {
         a.addAll(List.of("-f", in.format()));
@@ -67,19 +92,37 @@ public final class FFmpegCommand {
       }
       if (in.generator() != null) {
         a.addAll(List.of("-f", "lavfi", "-i", in.generator().render()));
+      } else if (in.images() != null) {
+        a.addAll(List.of("-f", "image2", "-start_number", "1", "-i", in.images().pattern()));
+      } else if (in.stdin() != null) {
+        RawVideo raw = in.stdin();
+        a.addAll(List.of("-f", "rawvideo", "-pix_fmt", raw.pixelFormat(), "-s", raw.size(), "-framerate", raw.rate(),
+            "-i", "pipe:0"));
       } else {
         if (threads != null) {
           a.addAll(List.of("-threads", String.valueOf(threads)));
         }
+        if (in.gpuDecode()) {
+          a.addAll(List.of("-hwaccel", "cuda", "-hwaccel_output_format", "cuda"));
+        }
         a.addAll(List.of("-i", Arguments.fileUrl(in.path())));
       }
     }
+    if (!filterGraph.isEmpty()) {
+      a.addAll(List.of("-filter_complex", filterGraph.render()));
+    }
     for (Output out : outputs) {
-      for (Output.StreamRef s : out.streams()) {
-        a.addAll(List.of("-map", s.input() + ":" + s.index()));
+      for (int index : out.streams()) {
+        a.addAll(List.of("-map", "0:" + index));
+      }
+      for (Pad pad : out.maps()) {
+        a.addAll(List.of("-map", pad.mapArgument()));
       }
       if (!out.videoFilters().isEmpty()) {
         a.addAll(List.of("-vf", out.videoFilters().render()));
+      }
+      if (!out.audioFilters().isEmpty()) {
+        a.addAll(List.of("-af", out.audioFilters().render()));
       }
       VideoEncoding v = out.video();
       if (v == null) {
@@ -101,6 +144,9 @@ public final class FFmpegCommand {
         v.codecOptions().forEach((k, val) -> a.addAll(List.of("-" + k, val)));
         if (out.codecTag() != null) {
           a.addAll(List.of("-tag:v", out.codecTag()));
+        }
+        if (out.hls() != null) {
+          a.addAll(List.of("-force_key_frames:v", "expr:gte(t,n_forced*" + out.hls().seconds() + ")"));
         }
       }
       AudioEncoding au = out.audio();
@@ -133,11 +179,27 @@ public final class FFmpegCommand {
       if (out.fastStart()) {
         a.addAll(List.of("-movflags", "+faststart"));
       }
+      if (out.images() != null) {
+        a.addAll(List.of("-start_number", "1"));
+      } else if ("image2".equals(out.format())) {
+        a.addAll(List.of("-update", "1")); // one image: its name is a name, not a pattern
+      }
       a.addAll(extraArguments);
+      if (out.hls() != null) {
+        a.addAll(List.of("-hls_time", out.hls().seconds(), "-hls_playlist_type", "vod", "-hls_list_size", "0",
+            "-hls_flags", "independent_segments", "-hls_segment_type", "mpegts", "-hls_segment_filename",
+            Arguments.fileUrl(out.path().resolveSibling(out.hls().segmentPattern()))));
+      }
       if (out.format() != null) {
         a.addAll(List.of("-f", out.format()));
       }
-      a.add(out.format() != null && out.format().equals("null") ? "-" : Arguments.fileUrl(out.path()));
+      if (out.stdout() != null) {
+        a.addAll(List.of("-r", out.stdout().rate(), "pipe:1"));
+      } else if (out.images() != null) {
+        a.add(out.images().pattern());
+      } else {
+        a.add(out.format() != null && out.format().equals("null") ? "-" : Arguments.fileUrl(out.path()));
+      }
     }
     return List.copyOf(a);
   }
@@ -151,6 +213,7 @@ public final class FFmpegCommand {
     private final List<Output> outputs = new ArrayList<>();
     private final List<String> extraArguments = new ArrayList<>();
     private boolean copyTimestamps;
+    private FilterGraph filterGraph = FilterGraph.EMPTY;
 
     private Builder() {}
 
@@ -165,6 +228,12 @@ public final class FFmpegCommand {
 
     public Builder input(Input input) {
       inputs.add(Objects.requireNonNull(input, "input"));
+      return this;
+    }
+
+    /** The command's filter graph ({@code -filter_complex}); outputs {@link Output.Builder#map map} its labels. */
+    public Builder filterGraph(FilterGraph graph) {
+      this.filterGraph = Objects.requireNonNull(graph, "graph");
       return this;
     }
 

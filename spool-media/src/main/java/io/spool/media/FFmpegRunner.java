@@ -29,10 +29,13 @@ public final class FFmpegRunner {
     argv.add(tools.ffmpeg().toString());
     argv.addAll(command.arguments());
     List<java.nio.file.Path> outputs = command.outputs().stream()
-        .filter(o -> !"null".equals(o.format())).map(Output::path).toList();
-    return ExitCleanup.starting(() -> new RunHandle(ParentDeath.start(new ProcessBuilder(ChildUsage.command(argv))
-        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))), tools.ffmpeg()), options, outputs,
-        tools.meter()));
+        .filter(o -> !"null".equals(o.format()) && o.stdout() == null).map(Output::path).toList();
+    ProcessBuilder builder = new ProcessBuilder(ChildUsage.command(argv));
+    if (!command.readsStdin()) {
+      builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    }
+    return ExitCleanup.starting(() -> new RunHandle(ParentDeath.start(builder, tools.ffmpeg()), options, outputs,
+        tools.meter(), !command.writesStdout()));
   }
 
   /**

@@ -24,6 +24,8 @@ public final class FFprobe {
   /** ffmpeg's AVPROBE_SCORE_EXTENSION: a container recognised less surely than this is a guess from content. */
   private static final int CONFIDENT_PROBE_SCORE = 50;
   private static final Pattern EXTENSION = Pattern.compile("\\.([a-z0-9]{1,10})$");
+  /** Eight groups of four hex digits and the spaces between them, in a {@code -show_data} line. */
+  private static final int HEX_COLUMNS = 39;
 
   private final Toolchain tools;
 
@@ -151,6 +153,85 @@ public final class FFprobe {
       // reported below
     }
     throw new InvalidInputException(file.getFileName() + " could not be read packet by packet: " + r.lastErrorLine());
+  }
+
+  /**
+   * What {@link #probe} says of a file, read from its own headers where it is a plain MP4 that
+   * Spool's reader describes exactly as ffprobe would (most of an ffprobe run is the loading of
+   * ffmpeg's libraries), else by ffprobe; every bad file goes to ffprobe, which says what is wrong.
+   */
+  public MediaInfo describe(Path file) {
+    checkReadableFile(file); // before opening it: opening a named pipe would wait for a writer
+    return io.spool.media.internal.Mp4Check.readInput(file).orElseGet(() -> probe(file));
+  }
+
+  /**
+   * The times of the keyframes of stream {@code streamIndex} within the first {@code seconds} of a
+   * file, read from its packets (nothing is decoded), from its start: how far apart they are says
+   * how much a seek has to decode.
+   *
+   * @throws InvalidInputException if the file cannot be read
+   */
+  public List<Double> keyframeTimes(Path file, int streamIndex, double seconds) {
+    checkReadableFile(file);
+    CommandRunner.Result r = CommandRunner.run(List.of(tools.ffprobe().toString(), "-v", "error",
+        "-select_streams", String.valueOf(streamIndex), "-read_intervals", String.format(Locale.ROOT, "%%+%.3f", seconds),
+        "-show_entries", "packet=pts_time,flags", "-of", "csv=p=0", Arguments.fileUrl(file)), TIMEOUT, tools.meter());
+    if (!r.ok()) {
+      throw new InvalidInputException(file.getFileName() + " is not readable media: " + r.lastErrorLine());
+    }
+    List<Double> times = new java.util.ArrayList<>();
+    for (String line : r.stdout().split("\\R")) {
+      String[] f = line.strip().split(",");
+      if (f.length >= 2 && f[1].startsWith("K") && !f[0].equals("N/A")) {
+        times.add(Double.parseDouble(f[0]));
+      }
+    }
+    return times.stream().sorted().toList();
+  }
+
+  /**
+   * The codec parameters of each stream of {@code file} as its decoder sees them, with the codec
+   * configuration ffmpeg keeps (for H.264 its parameter sets, as Annex B NAL units in MPEG-TS or an
+   * avcC record in MP4): what a playlist's codec names are made from. No check beyond readability.
+   *
+   * @throws InvalidInputException if ffprobe cannot read the file
+   */
+  public List<CodecParameters> codecParameters(Path file) {
+    checkReadableFile(file);
+    CommandRunner.Read<JsonNode> r = CommandRunner.run(
+        List.of(tools.ffprobe().toString(), "-loglevel", "level+error", "-hide_banner", "-print_format", "json", "-show_data",
+            "-show_entries", "stream=index,codec_type,codec_name,profile,width,height,extradata", Arguments.fileUrl(file)),
+        TIMEOUT, tools.meter(), stdout -> Json.MAPPER.readTree(stdout));
+    if (!r.ok() || r.unreadable() != null) {
+      List<String> stderr = List.of(r.stderr().strip().split("\\R"));
+      throw new InvalidInputException(
+          file.getFileName() + " is not readable media: " + FailureClassifier.reason(stderr), stderr, null);
+    }
+    List<CodecParameters> streams = new java.util.ArrayList<>();
+    for (JsonNode s : r.stdout().path("streams")) {
+      JsonNode dump = s.path("extradata");
+      streams.add(new CodecParameters(s.path("index").asInt(), StreamType.fromProbe(s.path("codec_type").asText(null)),
+          s.path("codec_name").asText(null), s.path("profile").asText(null), s.path("width").asInt(),
+          s.path("height").asInt(), dump.isTextual() ? hexDump(dump.asText()) : new byte[0]));
+    }
+    return List.copyOf(streams);
+  }
+
+  /** The bytes of ffprobe's {@code -show_data} dump: lines of an offset, eight groups of hex, then text. */
+  static byte[] hexDump(String dump) {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    for (String line : dump.split("\\R")) {
+      int colon = line.indexOf(": ");
+      if (colon < 0) {
+        continue;
+      }
+      String hex = line.substring(colon + 2, Math.min(line.length(), colon + 2 + HEX_COLUMNS)).replace(" ", "");
+      for (int i = 0; i + 1 < hex.length(); i += 2) {
+        bytes.write(Integer.parseInt(hex, i, i + 2, 16));
+      }
+    }
+    return bytes.toByteArray();
   }
 
   /**

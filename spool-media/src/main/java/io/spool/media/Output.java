@@ -15,7 +15,7 @@ import java.util.Objects;
 public record Output(
     Path path,
     String format,
-    List<StreamRef> streams,
+    List<Integer> streams,
     VideoEncoding video,
     AudioEncoding audio,
     String subtitleCodec,
@@ -24,16 +24,12 @@ public record Output(
     boolean fastStart,
     String codecTag,
     Integer frames,
+    List<Pad> maps,
+    FilterChain audioFilters,
+    ImageSequence images,
+    RawVideo stdout,
+    HlsSegments hls,
     Integer keyframeAt) {
-
-  /** Stream {@code index} of input {@code input} (0 for the first), as {@code -map input:index} names it. */
-  public record StreamRef(int input, int index) {
-    public StreamRef {
-      if (input < 0 || index < 0) {
-        throw new BadArgumentException("stream reference must not be negative, got " + input + ":" + index);
-      }
-    }
-  }
 
   public Output {
     Objects.requireNonNull(path, "path");
@@ -47,12 +43,17 @@ public record Output(
       Arguments.token("subtitle codec", subtitleCodec);
     }
     streams = List.copyOf(streams);
+    maps = maps == null ? List.of() : List.copyOf(maps);
     Objects.requireNonNull(videoFilters, "videoFilters");
+    audioFilters = audioFilters == null ? FilterChain.EMPTY : audioFilters;
     if (threads != null && threads < 1) {
       throw new BadArgumentException("threads must be >= 1, got " + threads);
     }
     if (frames != null && frames < 1) {
       throw new BadArgumentException("frames must be >= 1, got " + frames);
+    }
+    if (hls != null && !"hls".equals(format)) {
+      throw new BadArgumentException("an output cut into HLS segments must have format hls, got " + format);
     }
     if (keyframeAt != null && keyframeAt < 0) {
       throw new BadArgumentException("keyframe frame number must be >= 0, got " + keyframeAt);
@@ -75,6 +76,11 @@ public record Output(
     b.fastStart = fastStart;
     b.codecTag = codecTag;
     b.frames = frames;
+    b.maps.addAll(maps);
+    b.audioFilters = audioFilters;
+    b.images = images;
+    b.stdout = stdout;
+    b.hls = hls;
     b.keyframeAt = keyframeAt;
     return b;
   }
@@ -82,7 +88,7 @@ public record Output(
   public static final class Builder {
     private Path path;
     private String format;
-    private final List<StreamRef> streams = new ArrayList<>();
+    private final List<Integer> streams = new ArrayList<>();
     private VideoEncoding video;
     private AudioEncoding audio;
     private String subtitleCodec;
@@ -91,6 +97,11 @@ public record Output(
     private boolean fastStart;
     private String codecTag;
     private Integer frames;
+    private final List<Pad> maps = new ArrayList<>();
+    private FilterChain audioFilters = FilterChain.EMPTY;
+    private ImageSequence images;
+    private RawVideo stdout;
+    private HlsSegments hls;
     private Integer keyframeAt;
 
     private Builder(Path path) {
@@ -110,18 +121,14 @@ public record Output(
 
     /** Maps stream {@code index} of the first input into this output. */
     public Builder stream(int index) {
-      return stream(0, index);
-    }
-
-    /** Maps stream {@code index} of input {@code input} (0 for the first) into this output. */
-    public Builder stream(int input, int index) {
-      streams.add(new StreamRef(input, index));
+      streams.add(index);
       return this;
     }
 
     /** Maps no stream of the inputs yet (a plan's output reused with other streams). */
     public Builder clearStreams() {
       streams.clear();
+      maps.clear();
       return this;
     }
 
@@ -140,6 +147,48 @@ public record Output(
     /** Subtitle encoder for the mapped subtitle streams; without it the output has no subtitles. */
     public Builder subtitleCodec(String codec) {
       this.subtitleCodec = codec;
+      return this;
+    }
+
+    /** Maps stream {@code index} of input {@code input} (counted from 0) into this output. */
+    public Builder stream(int input, int index) {
+      return input == 0 ? stream(index) : map(Pad.stream(input, index));
+    }
+
+    /**
+     * Maps a stream of any input, or an output of the command's {@link FilterGraph}, into this
+     * output (after the streams of {@link #stream}).
+     */
+    public Builder map(Pad pad) {
+      maps.add(Objects.requireNonNull(pad, "pad"));
+      return this;
+    }
+
+    /**
+     * Writes the frames as numbered images instead of one file at the path ({@code image2}); the
+     * path then only names the output in messages.
+     */
+    public Builder images(ImageSequence images) {
+      this.images = images;
+      this.format = "image2";
+      return this;
+    }
+
+    /**
+     * Writes the video as raw frames to ffmpeg's standard output ({@link RunHandle#stdout()}), at
+     * the frames' rate; the path then only names the output in messages. A command with such an
+     * output reports no progress.
+     */
+    public Builder toStdout(RawVideo frames) {
+      this.stdout = frames;
+      this.format = "rawvideo";
+      this.video = VideoEncoding.newBuilder().codec("rawvideo").pixelFormat(frames.pixelFormat()).build();
+      return this;
+    }
+
+    /** Filters for the audio ({@code -af}). */
+    public Builder audioFilters(FilterChain chain) {
+      this.audioFilters = chain;
       return this;
     }
 
@@ -169,6 +218,13 @@ public record Output(
       return this;
     }
 
+    /** Writes an HLS media playlist at the path, its segments beside it; sets the format to {@code hls}. */
+    public Builder hls(HlsSegments segments) {
+      this.hls = segments;
+      this.format = "hls";
+      return this;
+    }
+
     /** Makes output frame {@code frame} (from 0) a keyframe. */
     public Builder keyframeAt(Integer frame) {
       this.keyframeAt = frame;
@@ -177,7 +233,7 @@ public record Output(
 
     public Output build() {
       return new Output(path, format, streams, video, audio, subtitleCodec, videoFilters, threads, fastStart, codecTag, frames,
-          keyframeAt);
+          maps, audioFilters, images, stdout, hls, keyframeAt);
     }
   }
 }

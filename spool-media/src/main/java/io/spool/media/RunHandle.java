@@ -54,12 +54,13 @@ public final class RunHandle {
   private volatile double benchSystem = -1;
   private volatile long benchRss = -1;
 
-  RunHandle(Process process, RunOptions options, List<Path> outputs, UsageMeter meter) {
+  /** @param progress whether ffmpeg reports its progress on standard output (else frames go there) */
+  RunHandle(Process process, RunOptions options, List<Path> outputs, UsageMeter meter, boolean progress) {
     this.process = process;
     this.options = options;
     this.outputs = List.copyOf(outputs);
     this.meter = meter;
-    this.stdoutReader = daemon("ffmpeg-progress-" + process.pid(), this::readProgress);
+    this.stdoutReader = progress ? daemon("ffmpeg-progress-" + process.pid(), this::readProgress) : null;
     this.stderrReader = daemon("ffmpeg-stderr-" + process.pid(), this::readStderr);
     this.monitor = daemon("ffmpeg-monitor-" + process.pid(), this::watch);
     this.onExit = ExitCleanup.register(ExitCleanup.Phase.END_PROCESSES, this::cancel);
@@ -72,6 +73,19 @@ public final class RunHandle {
 
   public boolean isAlive() {
     return process.isAlive();
+  }
+
+  /** Where raw frames go in, for a command that reads them ({@link Input#fromStdin}); close it after the last. */
+  public java.io.OutputStream stdin() {
+    return process.getOutputStream();
+  }
+
+  /** Where raw frames come out, for a command that writes them ({@link Output.Builder#toStdout}). */
+  public java.io.InputStream stdout() {
+    if (stdoutReader != null) {
+      throw new IllegalStateException("this ffmpeg reports its progress on standard output, not frames");
+    }
+    return process.getInputStream();
   }
 
   /**
@@ -102,7 +116,9 @@ public final class RunHandle {
    * what it used with the meter, once.
    */
   private Metrics finish() throws InterruptedException {
-    stdoutReader.join();
+    if (stdoutReader != null) {
+      stdoutReader.join();
+    }
     stderrReader.join();
     monitor.interrupt();
     monitor.join();

@@ -157,7 +157,8 @@ public final class Transcoder {
   /**
    * The ffmpeg command for transcoding {@code in} to {@code target}: which streams (the main video
    * and audio tracks, and text subtitles converted for the container; bitmap subtitles and data
-   * tracks are dropped), the encoders, deinterlacing, tone mapping and scaling. Pure: nothing runs.
+   * tracks are dropped), the encoders, deinterlacing, tone mapping and scaling, and for NVENC where
+   * the frames live ({@link CudaFrames}). Pure: nothing runs.
    */
   public static FFmpegCommand plan(MediaInfo in, TranscodeOptions options, Path target) {
     Preset preset = options.preset();
@@ -170,6 +171,7 @@ public final class Transcoder {
     if (video == null && audio == null) {
       throw new InvalidInputException(in.path().getFileName() + " contains no audio or video stream");
     }
+    Input input = Input.of(in.path());
     if (video != null) {
       VideoEncoding encoding = options.videoEncoding();
       FilterChain filters = videoFilters(video, options, encoding);
@@ -177,7 +179,11 @@ public final class Transcoder {
         filters = new FilterChain(java.util.stream.Stream.concat(java.util.stream.Stream.of(constantRate()),
             filters.filters().stream()).toList());
       }
-      out.stream(video.index()).video(encoding).videoFilters(filters);
+      CudaFrames.Plan frames = CudaFrames.plan(video, filters, encoding);
+      if (frames.gpuDecode()) {
+        input = input.decodedOnGpu();
+      }
+      out.stream(video.index()).video(frames.encoding()).videoFilters(frames.filters());
       if (preset.codecTag() != null && VideoCodecs.cpuCounterpart(encoding.codec()).equals(preset.video().codec())) {
         out.codecTag(preset.codecTag());
       }
@@ -190,7 +196,7 @@ public final class Transcoder {
       subtitles.forEach(s -> out.stream(s.index()));
       out.subtitleCodec(preset.subtitleCodec());
     }
-    return FFmpegCommand.newBuilder().input(Input.of(in.path())).output(out.build()).build();
+    return FFmpegCommand.newBuilder().input(input).output(out.build()).build();
   }
 
   /**

@@ -42,6 +42,20 @@ class CommandTest {
   }
 
   @Test
+  void audioFiltersAndStreamsOfLaterInputsAreRendered() {
+    Output out = Output.newBuilder(Path.of("/tmp/out.mkv")).stream(0).stream(1, 0).subtitleCodec("srt")
+        .audio(AudioEncoding.of("aac", 128)).audioFilters(new FilterChain(List.of(Filter.of("apad").with("pad_dur", 2))))
+        .build();
+    List<String> args = FFmpegCommand.newBuilder().input(Input.of(Path.of("/tmp/in.wav")))
+        .input(Input.of(Path.of("/tmp/subs.srt"))).output(out).build().arguments();
+
+    String joined = String.join(" ", args);
+    assertThat(joined).contains("-map 0:0 -map 1:0", "-af apad=pad_dur=2", "-c:s srt");
+    assertThatThrownBy(() -> FFmpegCommand.newBuilder().input(Input.of(Path.of("/tmp/in.wav"))).output(out).build().arguments())
+        .isInstanceOf(BadArgumentException.class).hasMessageContaining("input 1");
+  }
+
+  @Test
   void crfIsCheckedOnTheCodecsOwnScale() {
     assertThatThrownBy(() -> TranscodeOptions.newBuilder().crf(60).build())
         .isInstanceOf(BadArgumentException.class).hasMessageContaining("libx264").hasMessageContaining("51");

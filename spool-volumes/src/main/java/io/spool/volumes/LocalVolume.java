@@ -4,6 +4,7 @@ import io.spool.media.BadArgumentException;
 import io.spool.media.ErrorCode;
 import io.spool.media.InputNotFoundException;
 import io.spool.media.SpoolException;
+import io.spool.media.internal.AtomicFolder;
 import io.spool.media.internal.AtomicOutput;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -79,7 +80,7 @@ public final class LocalVolume implements Volume {
     List<VolumeEntry> entries = new ArrayList<>();
     try (Stream<Path> walk = Files.walk(start)) {
       for (Path p : (Iterable<Path>) walk.sorted()::iterator) {
-        if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) || isUnfinishedWrite(p)) {
+        if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) || insideUnfinishedWrite(real, p)) {
           continue;
         }
         Optional<String> path = folder.pathOf(real, p);
@@ -112,6 +113,16 @@ public final class LocalVolume implements Volume {
       LOG.warn("left out of the listing: {}", e.getMessage());
       return Optional.empty();
     }
+  }
+
+  /** A temporary file of a write not committed, or a file in such a folder ({@link AtomicFolder}). */
+  private static boolean insideUnfinishedWrite(Path real, Path p) {
+    for (Path name : real.relativize(p)) {
+      if (isUnfinishedWrite(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A temporary file of a write that has not been committed ({@link AtomicOutput}'s naming). */
@@ -188,6 +199,52 @@ public final class LocalVolume implements Volume {
     Path target = locate(clean);
     folder.createParents(target, clean);
     return atomicWrite(target, name + ":" + clean, () -> folder.checkStillInside(target, clean));
+  }
+
+  /** {@inheritDoc} The folders it needs are made inside the volume, never through a link out of it. */
+  @Override
+  public Write writeFolder(String path, Path scratch) {
+    String clean = VolumePath.normalize(path);
+    Path target = locate(clean);
+    folder.createParents(target, clean);
+    return folderWrite(target, name + ":" + clean, () -> folder.checkStillInside(target, clean));
+  }
+
+  /** An atomic write of a local folder: a hidden temporary folder beside it, renamed to it on commit. */
+  public static Write writeFolder(Path target) {
+    return folderWrite(target, target.toString(), () -> {});
+  }
+
+  private static Write folderWrite(Path target, String shownAs, Runnable beforeCommit) {
+    AtomicFolder out = AtomicFolder.beside(target);
+    return new Write() {
+      @Override
+      public Path file() {
+        return out.temporary();
+      }
+
+      @Override
+      public void commit() {
+        beforeCommit.run();
+        out.publish();
+      }
+
+      @Override
+      public void commitNew() {
+        beforeCommit.run();
+        out.publishNew(shownAs);
+      }
+
+      @Override
+      public void commitReplacing(io.spool.media.FileIdentity expected) {
+        throw new BadArgumentException("a folder output replaces what is there or nothing, not one judged file: " + shownAs);
+      }
+
+      @Override
+      public void close() {
+        out.close();
+      }
+    };
   }
 
   /** An atomic write of a local file: a hidden temporary beside it, renamed over it on commit. */

@@ -35,6 +35,17 @@ public interface Volume {
   /** Starts writing {@code path}: write to {@link Write#file()}, then {@link Write#commit()}. */
   Write write(String path, Path scratch);
 
+  /**
+   * Starts writing a folder of files at {@code path} (an HLS ladder, say): write into the folder
+   * {@link Write#file()}, then commit; the folder appears whole. {@link Write#commitReplacing} is
+   * not supported for folders.
+   *
+   * @throws io.spool.media.BadArgumentException where this volume cannot publish a folder in one step
+   */
+  default Write writeFolder(String path, Path scratch) {
+    throw new io.spool.media.BadArgumentException("volume " + name() + " cannot take a folder as one output: " + path);
+  }
+
   /** An output being written. Closing without committing discards it. */
   interface Write extends AutoCloseable {
     /** Where to write the content. */

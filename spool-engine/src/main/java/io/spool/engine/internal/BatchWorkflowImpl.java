@@ -10,6 +10,7 @@ import io.temporal.api.enums.v1.ParentClosePolicy;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
+import io.temporal.failure.TemporalFailure;
 import io.temporal.failure.TimeoutFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.ChildWorkflowOptions;
@@ -71,11 +72,46 @@ public class BatchWorkflowImpl implements BatchWorkflow {
     this.plan = s.plan();
     this.cancelAll |= s.cancelAll();
     cancelled.addAll(s.cancelled());
-    BatchTally tally = s.size() <= plan.chunkJobs() ? runJobs() : runChunks();
-    if (s.parentId() == null) {
-      records.batchEnded(s.batchId());
+    try {
+      BatchTally tally = s.size() <= plan.chunkJobs() ? runJobs() : runChunks();
+      if (s.parentId() == null) {
+        records.batchEnded(s.batchId());
+      }
+      return tally;
+    } catch (TemporalFailure e) {
+      if (s.parentId() == null && !(e instanceof CanceledFailure)) {
+        markFailed(e);
+      }
+      throw e;
     }
-    return tally;
+  }
+
+  /**
+   * The batch's workflow is about to fail for good (a record that could not be written however
+   * often it was tried, say): the batch is recorded as failed, so that no one waits for it. (A
+   * chunk's failure is settled by the batch's workflow; see {@link #settle}.) Where the store
+   * fails this too, followers find the workflow ended and record it themselves.
+   */
+  private void markFailed(TemporalFailure e) {
+    try {
+      records.batchFailed(start.batchId(), "its workflow failed: " + reason(e));
+    } catch (TemporalFailure again) {
+      // left to those who follow the batch
+    }
+  }
+
+  /** What a failure says, on one line: the message of the code that failed, where it came from an activity. */
+  private static String reason(Throwable e) {
+    String why = null;
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ApplicationFailure af) {
+        why = af.getOriginalMessage();
+        break;
+      }
+      String m = t instanceof TemporalFailure f ? f.getOriginalMessage() : t.getMessage();
+      why = m == null || m.isBlank() ? why : m;
+    }
+    return why == null ? e.getClass().getSimpleName() : why.lines().findFirst().orElse(why).strip();
   }
 
   private BatchTally runJobs() {

@@ -79,6 +79,10 @@ public final class MediaActivitiesImpl implements MediaActivities {
     this.volumes = volumes;
     this.scratchRoot = scratchRoot;
     this.scratchStore = Scratch.storeOf(scratchRoot);
+    int removed = Scratch.removeAbandoned(scratchRoot);
+    if (removed > 0) {
+      LOG.info("removed {} scratch folder(s) that killed workers left in {}", removed, scratchRoot);
+    }
     this.minScratchBytes = minScratchBytes;
     this.cores = cores;
     this.cpu = new Semaphore(cores, true);
@@ -101,6 +105,11 @@ public final class MediaActivitiesImpl implements MediaActivities {
 
   public WorkerRef self() {
     return self;
+  }
+
+  /** How many attempts have begun here and not yet returned (running, or waiting for capacity). */
+  public int running() {
+    return live.size();
   }
 
   /**
@@ -145,6 +154,7 @@ public final class MediaActivitiesImpl implements MediaActivities {
       lost |= silent;
       log.add(silent ? a.ended(null, ErrorCode.WORKER_LOST.name()) : a);
     }
+    long ownSince = ownSince(request, attempt, log, activity.getInfo().getScheduledTimestamp());
     log.add(new AttemptRecord(attempt, self, started, null, null));
     long nanos = System.nanoTime();
     begun.values().removeIf(v -> nanos - v[1] > REMEMBER_NANOS);
@@ -158,13 +168,31 @@ public final class MediaActivitiesImpl implements MediaActivities {
       if (lost) {
         removeAbandonedWrites(request);
       }
-      JobOutcome o = attempt(request, attempt, started, beat, usage);
+      JobOutcome o = attempt(request, attempt, ownSince, started, beat, usage);
       return o.withAttemptLog(beat.log(Instant.now(), null));
     } finally {
       live.remove(beat);
+      beat.finish();
       beat.stopTicking();
-      Thread.interrupted();
     }
+  }
+
+  /**
+   * Since when (epoch ms; 0: never) a file at the job's output is the job's own, which it may
+   * replace: one that a run of this very job published but could not report, its coordinator
+   * restarted (the request says when that run began) or its worker lost (killed, or stopped as it
+   * reported) after the publish. From the second attempt on, that is whatever changed there since
+   * the first attempt began, as the attempts handed on say (else since Temporal first scheduled
+   * the job, which was earlier still).
+   */
+  static long ownSince(JobRequest request, int attempt, List<AttemptRecord> earlier, long firstScheduled) {
+    long since = request.ownSince();
+    if (attempt > 1) {
+      long first = earlier.isEmpty() || earlier.get(0).startedAt() == null ? firstScheduled
+          : earlier.get(0).startedAt().toEpochMilli();
+      since = since > 0 ? Math.min(since, first) : first;
+    }
+    return Math.max(0, since);
   }
 
   /**
@@ -186,7 +214,8 @@ public final class MediaActivitiesImpl implements MediaActivities {
     }
   }
 
-  private JobOutcome attempt(JobRequest request, int attempt, Instant started, Heartbeat beat, AttemptUsage usage) {
+  private JobOutcome attempt(JobRequest request, int attempt, long ownSince, Instant started, Heartbeat beat,
+      AttemptUsage usage) {
     Resources res = request.spec().resources();
     JobType type = types.get(request.spec().type());
     if (type == null) {
@@ -200,8 +229,9 @@ public final class MediaActivitiesImpl implements MediaActivities {
       Instant runStart = Instant.now();
       usage.start();
       beat.deadline(runStart, res.timeout());
-      try (Scratch scratch = Scratch.create(scratchRoot, scratchStore, request.jobId() + "-a" + attempt, minScratchBytes)) {
-        JobResult result = type.run(new Context(request, attempt, scratch.dir(), beat, usage.meter()), request.spec().params());
+      try (Scratch scratch = Scratch.create(scratchRoot, scratchStore, request.jobId(), attempt, minScratchBytes)) {
+        JobResult result = type.run(new Context(request, attempt, ownSince, scratch.dir(), beat, usage.meter()),
+            request.spec().params());
         return new JobOutcome(request.jobId(), request.batchId(), request.index(), request.spec().type(),
             request.spec().input(), request.spec().output(), JobState.SUCCEEDED, null, null, attempt, runStart,
             Instant.now(), usage.total(result.metrics()), result.mediaSeconds(), null, result.details(), java.util.List.of());
@@ -271,6 +301,7 @@ public final class MediaActivitiesImpl implements MediaActivities {
     private final AtomicReference<Ending> ending = new AtomicReference<>();
     private volatile Instant deadline;
     private volatile Duration timeout;
+    private boolean finished; // guarded by this
     private final Thread ticker;
     private final Thread asker;
 
@@ -349,10 +380,21 @@ public final class MediaActivitiesImpl implements MediaActivities {
       }
     }
 
-    void end(Ending why) {
-      if (ending.compareAndSet(null, why)) {
+    /**
+     * Ends the attempt: interrupts its thread, unless the attempt has returned ({@link #finish}),
+     * whose thread is reporting its end to Temporal by then (an interrupt would cut that report
+     * off, and the attempt, its output perhaps published, would run again elsewhere).
+     */
+    synchronized void end(Ending why) {
+      if (!finished && ending.compareAndSet(null, why)) {
         worker.interrupt();
       }
+    }
+
+    /** Called by the attempt's own thread as it returns: no interrupt reaches it from now on, and none is left set. */
+    synchronized void finish() {
+      finished = true;
+      Thread.interrupted();
     }
 
     /**
@@ -418,13 +460,15 @@ public final class MediaActivitiesImpl implements MediaActivities {
   private final class Context implements JobContext {
     private final JobRequest request;
     private final int attempt;
+    private final long ownSince;
     private final Path scratch;
     private final Heartbeat beat;
     private final Toolchain meteredTools;
 
-    Context(JobRequest request, int attempt, Path scratch, Heartbeat beat, UsageMeter meter) {
+    Context(JobRequest request, int attempt, long ownSince, Path scratch, Heartbeat beat, UsageMeter meter) {
       this.request = request;
       this.attempt = attempt;
+      this.ownSince = ownSince;
       this.scratch = scratch;
       this.beat = beat;
       this.meteredTools = tools.metered(meter);
@@ -476,12 +520,17 @@ public final class MediaActivitiesImpl implements MediaActivities {
 
     @Override
     public boolean publishedByThisJob(String ref) {
-      return request.ownSince() > 0 && Refs.modifiedSince(ref, volumes, request.ownSince());
+      return ownSince > 0 && Refs.modifiedSince(ref, volumes, ownSince);
     }
 
     @Override
     public Volume.Write output(String ref) {
       return Refs.writable(ref, volumes, scratch);
+    }
+
+    @Override
+    public Volume.Write outputFolder(String ref) {
+      return Refs.writableFolder(ref, volumes, scratch);
     }
 
     @Override

@@ -34,4 +34,11 @@ public interface RecordActivities {
   /** The batch has ended: its record is tallied from its jobs' records. */
   @ActivityMethod(name = "RecordBatchEnded")
   void batchEnded(String batchId);
+
+  /**
+   * The batch's workflow is about to fail for good: the batch and its unfinished jobs are
+   * recorded as failed ({@code BATCH_FAILED}, with the one-line reason {@code why}).
+   */
+  @ActivityMethod(name = "RecordBatchFailed")
+  void batchFailed(String batchId, String why);
 }

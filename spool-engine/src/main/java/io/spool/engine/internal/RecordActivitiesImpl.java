@@ -6,6 +6,7 @@ import io.spool.engine.JobOutcome;
 import io.spool.engine.JobRecord;
 import io.spool.engine.JobState;
 import io.spool.engine.JobStore;
+import io.spool.media.ErrorCode;
 import io.spool.media.PriceTable;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -92,5 +93,10 @@ public final class RecordActivitiesImpl implements RecordActivities {
     int stopped = tally.getOrDefault(JobState.CANCELLED, 0);
     JobState state = failed > 0 ? JobState.FAILED : stopped > 0 ? JobState.CANCELLED : JobState.SUCCEEDED;
     store.putBatch(b.ended(state, Instant.now(), ok, failed, stopped, cost));
+  }
+
+  @Override
+  public void batchFailed(String batchId, String why) {
+    store.failBatch(batchId, ErrorCode.BATCH_FAILED, why);
   }
 }

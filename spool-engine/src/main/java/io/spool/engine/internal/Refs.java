@@ -29,11 +29,12 @@ public final class Refs {
     return Path.of(ref);
   }
 
-  /** Whether a file (or a link) is stored at {@code ref}. */
+  /** Whether a file (or a link), or a folder in a volume kept on this host, is stored at {@code ref}. */
   public static boolean exists(String ref, VolumeStore volumes) {
     if (isVolume(ref, volumes)) {
       VolumePath vp = VolumePath.parse(ref);
-      return volumes.volumeOf(vp).exists(vp.path());
+      return volumes.volumeOf(vp).exists(vp.path())
+          || localFile(ref, volumes).map(p -> java.nio.file.Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).orElse(false);
     }
     return java.nio.file.Files.exists(Path.of(ref), java.nio.file.LinkOption.NOFOLLOW_LINKS);
   }
@@ -68,6 +69,15 @@ public final class Refs {
    */
   public static int removeAbandonedWrites(String ref, VolumeStore volumes) {
     return localFile(ref, volumes).map(AtomicOutput::removeAbandonedOf).orElse(0);
+  }
+
+  /** An output folder at {@code ref}, published whole on commit (see {@link Volume#writeFolder}). */
+  public static Volume.Write writableFolder(String ref, VolumeStore volumes, Path scratch) {
+    if (isVolume(ref, volumes)) {
+      VolumePath vp = VolumePath.parse(ref);
+      return volumes.volumeOf(vp).writeFolder(vp.path(), scratch);
+    }
+    return LocalVolume.writeFolder(Path.of(ref));
   }
 
   public static Volume.Write writable(String ref, VolumeStore volumes, Path scratch) {

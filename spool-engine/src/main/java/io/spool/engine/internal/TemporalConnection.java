@@ -1,5 +1,6 @@
 package io.spool.engine.internal;
 
+import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
@@ -7,9 +8,12 @@ import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
+import io.grpc.netty.shaded.io.netty.handler.ssl.NotSslRecordException;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import io.spool.engine.TemporalSettings;
 import io.spool.media.EnvironmentException;
+import io.temporal.api.workflowservice.v1.DescribeNamespaceRequest;
+import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.SimpleSslContextBuilder;
@@ -21,11 +25,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** A client of a Temporal service in another process, and the factory of this process's workers there. */
 public record TemporalConnection(WorkflowServiceStubs service, WorkflowClient client, WorkerFactory factory,
     EventLoopGroup network) implements AutoCloseable {
+
+  /** How long a check of the service ({@link #warmUp}) waits for each answer. */
+  public static final Duration ANSWER_WAIT = Duration.ofSeconds(3);
 
   /** The most workflow threads a coordinator holds (each running batch chunk holds one). */
   public static final int WORKFLOW_THREADS = 600;
@@ -70,19 +78,75 @@ public record TemporalConnection(WorkflowServiceStubs service, WorkflowClient cl
   /**
    * Opens the connection now, on a background thread, so that a command's first call does not
    * wait for it (a cold JVM spends a few hundred milliseconds there): a command starts this first
-   * and prepares its jobs meanwhile. A service that does not answer is reported by that first call.
+   * and prepares its jobs meanwhile. Returns what {@link #answers} said, with {@link #ANSWER_WAIT}
+   * for a deadline.
    */
-  public void warmUp() {
+  public CompletableFuture<Boolean> warmUp() {
+    CompletableFuture<Boolean> answered = new CompletableFuture<>();
     Thread t = new Thread(() -> {
       try {
-        service.getServerCapabilities().get();
-        client.newUntypedWorkflowStub("spool-connect-" + ProcessHandle.current().pid()).describe(); // the client's own path
+        boolean ok = answers(ANSWER_WAIT);
+        answered.complete(ok);
+        if (ok) {
+          client.newUntypedWorkflowStub("spool-connect-" + ProcessHandle.current().pid()).describe(); // the client's own path
+        }
       } catch (RuntimeException e) {
-        // the first real call says what is wrong
+        answered.completeExceptionally(e); // nothing when it has answered: the first real call says what is wrong
       }
     }, "spool-connect");
     t.setDaemon(true);
     t.start();
+    return answered;
+  }
+
+  /**
+   * Asks the service once whether it answers, for this connection's namespace, each question
+   * within {@code deadline}. The questions go straight to the service: Temporal's client, which
+   * asks for the service's capabilities before its first call, holds every other call meanwhile,
+   * and one held past its own deadline fails with a meaningless "invalid interval".
+   *
+   * @return false when nothing answers: nothing listens there, or it is too slow
+   * @throws EnvironmentException when it answers but cannot serve this process: TLS fails, or it
+   *     has no such namespace
+   */
+  public boolean answers(Duration deadline) {
+    String target = service.getOptions().getTarget();
+    if (service.getRawChannel().getState(false) == io.grpc.ConnectivityState.TRANSIENT_FAILURE) {
+      service.getRawChannel().resetConnectBackoff(); // try now, not after gRPC's growing pause between tries
+    }
+    try {
+      service.blockingStub().withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+          .getSystemInfo(GetSystemInfoRequest.getDefaultInstance());
+    } catch (StatusRuntimeException e) {
+      String tls = tlsFailure(e);
+      if (tls != null) {
+        throw new EnvironmentException("TLS with the Temporal service at " + target + " failed: " + tls);
+      }
+      return false;
+    }
+    String namespace = client.getOptions().getNamespace();
+    try {
+      service.blockingStub().withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+          .describeNamespace(DescribeNamespaceRequest.newBuilder().setNamespace(namespace).build());
+      return true;
+    } catch (StatusRuntimeException e) {
+      return switch (e.getStatus().getCode()) {
+        case NOT_FOUND -> throw new EnvironmentException("the Temporal service at " + target + " has no namespace '"
+            + namespace + "' (create it, or name another as temporal.namespace in SPOOL_HOME/config.json)");
+        case UNAVAILABLE, DEADLINE_EXCEEDED -> false;
+        default -> true; // it answers; a service that does not let us read the namespace says more at the first call
+      };
+    }
+  }
+
+  /** What went wrong with TLS, where that is why a call failed; null otherwise. */
+  private static String tlsFailure(StatusRuntimeException e) {
+    for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+      if (t instanceof javax.net.ssl.SSLException || t instanceof NotSslRecordException) {
+        return t instanceof NotSslRecordException ? "it does not speak TLS there" : t.getMessage();
+      }
+    }
+    return null;
   }
 
   private static javax.net.ssl.TrustManager trustManager(TemporalSettings s) throws IOException {

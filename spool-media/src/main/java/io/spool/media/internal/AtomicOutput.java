@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,8 +28,6 @@ public final class AtomicOutput implements AutoCloseable {
   /** A temporary file's name: the target's name, then the writer (absent in names older Spools gave). */
   private static final Pattern TEMPORARY =
       Pattern.compile("\\.(.+)\\.spool-(?:([0-9]+)-([0-9]+)-)?[0-9a-f]{8}\\.partial");
-  /** This process in temporary names; a start of 0 where /proc does not say (then the pid alone counts). */
-  private static final String WRITER = writer(ProcessHandle.current().pid());
 
   private final Path target;
   private final Path temporary;
@@ -39,10 +36,23 @@ public final class AtomicOutput implements AutoCloseable {
 
   private AtomicOutput(Path target) {
     this.target = target;
-    String name = target.getFileName().toString();
-    String tag = UUID.randomUUID().toString().substring(0, 8);
-    this.temporary = target.resolveSibling("." + name + ".spool-" + WRITER + "-" + tag + ".partial");
+    this.temporary = temporaryFor(target);
     this.onExit = ExitCleanup.register(ExitCleanup.Phase.REMOVE_FILES, this::removeTemporary);
+  }
+
+  /** A new hidden name beside {@code target} that says this process writes it (also {@link AtomicFolder}'s). */
+  static Path temporaryFor(Path target) {
+    String tag = UUID.randomUUID().toString().substring(0, 8);
+    return target.resolveSibling("." + target.getFileName() + ".spool-" + ProcessMark.self() + "-" + tag + ".partial");
+  }
+
+  /** Removes a temporary file, or a temporary folder ({@link AtomicFolder}) with what is in it. */
+  private static boolean removeTemporaryAt(Path p) throws IOException {
+    if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      FileTrees.delete(p);
+      return true;
+    }
+    return Files.deleteIfExists(p);
   }
 
   /**
@@ -93,7 +103,7 @@ public final class AtomicOutput implements AutoCloseable {
   }
 
   /**
-   * Removes the temporary files in {@code dir} (not recursive) whose writers are gone: killed, or
+   * Removes the temporary files and folders in {@code dir} (not recursive) whose writers are gone: killed, or
    * ended without cleaning up. A file whose writer still runs on this host is kept, so this may run
    * while other Spool processes write there (when resuming a batch, say); a file named for a pid
    * that a later process has taken is removed, and so is one whose name says no writer (an older
@@ -107,7 +117,7 @@ public final class AtomicOutput implements AutoCloseable {
     try (java.util.stream.Stream<Path> s = Files.list(dir)) {
       for (Path p : (Iterable<Path>) s::iterator) {
         Matcher m = TEMPORARY.matcher(p.getFileName().toString());
-        if (m.matches() && !writerRuns(m.group(2), m.group(3)) && Files.deleteIfExists(p)) {
+        if (m.matches() && !ProcessMark.runs(m.group(2), m.group(3)) && removeTemporaryAt(p)) {
           removed++;
         }
       }
@@ -115,32 +125,6 @@ public final class AtomicOutput implements AutoCloseable {
       throw new SpoolException(ErrorCode.IO_ERROR, "cannot clean " + dir + ": " + e.getMessage(), List.of(), e);
     }
     return removed;
-  }
-
-  /** A process as temporary names give it: its pid and when it started. */
-  private static String writer(long pid) {
-    return pid + "-" + ProcStat.startTicks(pid).orElse(0);
-  }
-
-  /** Whether the process a temporary name gives (null parts: none given) is running now. */
-  private static boolean writerRuns(String pid, String start) {
-    if (pid == null) {
-      return false;
-    }
-    long p;
-    long named;
-    try {
-      p = Long.parseLong(pid);
-      named = Long.parseLong(start);
-    } catch (NumberFormatException e) {
-      return false;
-    }
-    if (ProcessHandle.of(p).filter(ProcessHandle::isAlive).isEmpty()) {
-      return false;
-    }
-    OptionalLong started = ProcStat.startTicks(p);
-    // Where /proc does not say when a process started (then or now), a live pid counts.
-    return named == 0 || started.isEmpty() || started.getAsLong() == named;
   }
 
   /**
@@ -160,7 +144,7 @@ public final class AtomicOutput implements AutoCloseable {
     try (java.util.stream.Stream<Path> s = Files.list(dir)) {
       for (Path p : (Iterable<Path>) s::iterator) {
         Matcher m = TEMPORARY.matcher(p.getFileName().toString());
-        if (m.matches() && m.group(1).equals(name) && !writerRuns(m.group(2), m.group(3)) && Files.deleteIfExists(p)) {
+        if (m.matches() && m.group(1).equals(name) && !ProcessMark.runs(m.group(2), m.group(3)) && removeTemporaryAt(p)) {
           removed++;
         }
       }

@@ -56,6 +56,18 @@ public final class MediaFixtures {
     return file;
   }
 
+  /**
+   * One file of the repository's test models ({@code testdata/models}, see its SOURCES.md), beside
+   * the test media folder; a missing file fails the test with its name.
+   */
+  public static Path testModel(String name) {
+    Path file = corpus().getParent().resolve("models").resolve(name);
+    if (!Files.isRegularFile(file)) {
+      throw new AssertionError("test model file missing: testdata/models/" + name);
+    }
+    return file;
+  }
+
   /** Every media file in the corpus (not the text files). */
   public static List<Path> corpusFiles() {
     try (Stream<Path> s = Files.list(corpus())) {

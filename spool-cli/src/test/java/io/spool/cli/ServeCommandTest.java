@@ -1,0 +1,80 @@
+package io.spool.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.spool.media.testing.Eventually;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code spool serve} as a real process: it listens, answers health checks, wants a token, stops on SIGTERM. */
+class ServeCommandTest {
+  private static final String TOKEN = "serve-test-token-0123456789";
+
+  @TempDir Path home;
+  @TempDir Path dir;
+
+  @Test
+  void servesTheApiUntilStopped() throws Exception {
+    Path out = dir.resolve("out.json");
+    Path err = dir.resolve("err.log");
+    Process p = CliProcess.start(home, Map.of("SPOOL_API_TOKENS", "short-is-not-this-one-0000," + TOKEN), out, err, List.of(),
+        "serve", "--port", "0", "--json");
+    try {
+      JsonNode started = Eventually.await(Duration.ofSeconds(60), "spool serve to say where it listens", () -> {
+        try {
+          String text = Files.readString(out);
+          return text.contains("}") ? Json.MAPPER.readTree(text) : null;
+        } catch (java.io.IOException e) {
+          return null;
+        }
+      }, j -> j != null || !p.isAlive());
+      assertThat(started).as("stderr: %s", read(err)).isNotNull();
+      String url = started.path("url").asText();
+      HttpClient client = HttpClient.newHttpClient();
+
+      HttpResponse<String> health = client.send(HttpRequest.newBuilder(URI.create(url + "/healthz")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> anonymous = client.send(HttpRequest.newBuilder(URI.create(url + "/v1/capabilities")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> caps = client.send(HttpRequest.newBuilder(URI.create(url + "/v1/capabilities"))
+          .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+
+      assertThat(health.statusCode()).isEqualTo(200);
+      assertThat(anonymous.statusCode()).isEqualTo(401);
+      assertThat(caps.statusCode()).isEqualTo(200);
+      JsonNode report = Json.MAPPER.readTree(caps.body());
+      assertThat(report.path("capabilities").path("ffmpeg_version").asText()).isNotBlank();
+      assertThat(report.path("host").path("cpu_cores").asInt()).isPositive();
+
+      CliProcess.signal(p, "TERM");
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(p.exitValue()).isEqualTo(ExitCodes.OK);
+      assertThat(read(err) + read(out)).doesNotContain(TOKEN);
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
+  @Test
+  void refusesToServeWithoutTokens() throws Exception {
+    Cli.Result r = Cli.run("serve", "--port", "0");
+
+    assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(r.err()).contains("SPOOL_API_TOKENS");
+  }
+
+  private static String read(Path p) throws java.io.IOException {
+    return Files.exists(p) ? Files.readString(p) : "";
+  }
+}

@@ -1,0 +1,54 @@
+package io.spool.http.internal;
+
+import io.javalin.Javalin;
+import io.javalin.json.JavalinJackson;
+import io.spool.http.SpoolServer;
+
+/** The Javalin application: its settings, the bearer check, the error answers and every route. */
+public final class Api implements AutoCloseable {
+  private final SpoolServer.Settings settings;
+  private final Admission admission;
+  private final Uploads uploads;
+  private final JobFollower follower;
+  private final Webhooks webhooks;
+  /** The largest JSON body taken (a batch of many jobs). */
+  private static final long MAX_JSON_BYTES = 16L << 20;
+  /** Where uploads and results of synchronous transcodes lie while a request runs. */
+  private final java.nio.file.Path scratch;
+
+  public Api(SpoolServer.Settings settings) {
+    this.settings = settings;
+    this.admission = new Admission(settings.maxQueued());
+    this.uploads = new Uploads(settings.maxUploadBytes());
+    this.scratch = settings.engine().config().scratchDir().resolve("http");
+    this.follower = new JobFollower(settings.engine(), admission);
+    this.webhooks = new Webhooks(settings.engine(), settings.webhooks());
+  }
+
+  public Javalin create() {
+    BearerAuth auth = new BearerAuth(settings.tokens());
+    return Javalin.create(config -> {
+      config.startup.showJavalinBanner = false;
+      config.startup.showOldJavalinVersionWarning = false;
+      config.jsonMapper(new JavalinJackson(HttpJson.MAPPER, false));
+      config.http.prefer405over404 = true;
+      config.http.maxRequestSize = MAX_JSON_BYTES;
+      config.routes.before(auth::check);
+      config.routes.before(PathGuard::check);
+      ErrorAnswers.install(config.routes);
+      new HealthRoutes(settings.engine(), settings.capabilities()).addTo(config.routes);
+      TranscodeRoute transcode = new TranscodeRoute(settings.engine(), admission, uploads, scratch);
+      config.routes.post("/v1/transcode", transcode::handle);
+      JobRoutes jobs = new JobRoutes(settings.engine(), admission, follower, webhooks);
+      jobs.addTo(config.routes);
+      new EventsRoute(settings.engine(), follower, jobs).addTo(config.routes);
+      new VolumeRoutes(settings.engine().volumes(), uploads).addTo(config.routes);
+    });
+  }
+
+  @Override
+  public void close() {
+    follower.close();
+    webhooks.close();
+  }
+}

@@ -1,0 +1,118 @@
+package io.spool.http.internal;
+
+import io.spool.engine.BatchHandle;
+import io.spool.engine.JobStore;
+import io.spool.engine.RunningJob;
+import io.spool.engine.SpoolEngine;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows the batches this server submitted until each of their jobs has ended, reading the job
+ * store (which every process writes, whoever runs the jobs): each job that ends gives its place in
+ * the {@link Admission} back, and a batch whose jobs have all ended is let go, so that nothing of
+ * it stays in memory. Until then its handle answers progress questions without a new one each time.
+ */
+final class JobFollower implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(JobFollower.class);
+  private static final long POLL_MILLIS = 250;
+
+  private final SpoolEngine engine;
+  private final Admission admission;
+  private final Map<String, Followed> batches = new ConcurrentHashMap<>();
+  private final Thread thread;
+
+  /** A batch being followed: its handle, how many of its jobs there are, how many have ended, and where its feed was left. */
+  private static final class Followed {
+    final BatchHandle handle;
+    final int jobs;
+    int ended;
+    long cursor;
+
+    Followed(BatchHandle handle) {
+      this.handle = handle;
+      this.jobs = handle.jobIds().size();
+    }
+  }
+
+  JobFollower(SpoolEngine engine, Admission admission) {
+    this.engine = engine;
+    this.admission = admission;
+    this.thread = new Thread(this::run, "spool-http-follower");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** Follows a batch whose jobs each hold a place in the admission. */
+  void follow(BatchHandle handle) {
+    batches.put(handle.id(), new Followed(handle));
+  }
+
+  /** How many batches are followed now. */
+  int size() {
+    return batches.size();
+  }
+
+  /** The progress of a running job, as its latest heartbeat tells. */
+  Optional<RunningJob> progress(String batchId, String jobId) {
+    Followed f = batches.get(batchId);
+    BatchHandle h;
+    if (f != null) {
+      h = f.handle;
+    } else {
+      try {
+        h = engine.attach(batchId);
+      } catch (RuntimeException e) {
+        return Optional.empty();
+      }
+      h.detach(); // asked once, not followed
+    }
+    try {
+      return h.running().stream().filter(r -> r.jobId().equals(jobId)).findFirst();
+    } catch (RuntimeException e) {
+      return Optional.empty(); // the service is away: no progress to tell
+    }
+  }
+
+  private void run() {
+    try {
+      while (!Thread.currentThread().isInterrupted()) {
+        Thread.sleep(POLL_MILLIS);
+        for (Map.Entry<String, Followed> e : batches.entrySet()) {
+          try {
+            poll(e.getKey(), e.getValue());
+          } catch (RuntimeException ex) {
+            LOG.debug("batch {} not read this time", e.getKey(), ex);
+          }
+        }
+      }
+    } catch (InterruptedException e) {
+      // closed
+    }
+  }
+
+  private void poll(String batchId, Followed f) {
+    JobStore.Ended e = engine.store().endedSince(batchId, f.cursor);
+    f.cursor = e.cursor();
+    if (!e.jobs().isEmpty()) {
+      f.ended += e.jobs().size();
+      admission.release(e.jobs().size());
+    }
+    if (f.ended >= f.jobs) {
+      f.handle.detach();
+      batches.remove(batchId);
+    }
+  }
+
+  /**
+   * Stops following. Batches still running keep their handles attached, so that an embedded
+   * engine's jobs are recorded as cancelled when the process exits.
+   */
+  @Override
+  public void close() {
+    thread.interrupt();
+  }
+}

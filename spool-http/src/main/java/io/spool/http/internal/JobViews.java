@@ -1,0 +1,117 @@
+package io.spool.http.internal;
+
+import io.spool.engine.AttemptRecord;
+import io.spool.engine.BatchRecord;
+import io.spool.engine.JobCost;
+import io.spool.engine.JobOutcome;
+import io.spool.engine.JobRecord;
+import io.spool.engine.JobState;
+import io.spool.engine.RunningJob;
+import io.spool.engine.SpoolEngine;
+import io.spool.engine.WorkerRef;
+import io.spool.media.Metrics;
+import io.spool.volumes.VolumePath;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/** What the API shows of jobs and batches. */
+final class JobViews {
+  private JobViews() {}
+
+  record Job(String id, String batchId, String type, String state, String input, String output, Instant createdAt,
+      Instant startedAt, Instant finishedAt, Progress progress, Integer attemptCount, List<Attempt> attempts,
+      Metrics metrics, Double mediaSeconds, Double speed, JobCost cost, Error error, List<Output> outputs,
+      Map<String, String> details, List<WebhookViews.Delivery> webhooks, String url) {}
+
+  record Progress(double fraction, double speed, Double etaSeconds, int attempt, WorkerRef worker) {}
+
+  record Attempt(int number, WorkerRef worker, Instant startedAt, Instant endedAt, String errorCode) {}
+
+  record Error(String code, String message) {}
+
+  /** A file a job made, where it can be downloaded. */
+  record Output(String name, String path, Long sizeBytes, String url) {}
+
+  record Batch(String id, String type, String state, Instant createdAt, Instant finishedAt, int jobCount,
+      Map<String, Integer> jobStates, JobCost cost, List<String> jobIds, String url) {}
+
+  static String state(JobState s) {
+    return s.name().toLowerCase(Locale.ROOT);
+  }
+
+  /** A job in full: attempts, progress while it runs, outputs once it succeeded, webhook deliveries. */
+  static Job full(SpoolEngine engine, JobRecord r, List<AttemptRecord> attempts, Optional<RunningJob> running,
+      List<WebhookViews.Delivery> webhooks) {
+    JobOutcome o = r.outcome();
+    Progress p = running.map(x -> new Progress(x.fraction(), x.speed(), x.etaMillis() > 0 ? x.etaMillis() / 1000.0 : null,
+        x.attempt(), x.worker())).orElse(null);
+    List<Attempt> a = attempts.stream().map(x -> new Attempt(x.number(), x.worker(), x.startedAt(), x.endedAt(), x.errorCode()))
+        .toList();
+    return view(engine, r, o, p, a, webhooks);
+  }
+
+  /** A job as lists show it: no attempts, progress or deliveries. */
+  static Job summary(SpoolEngine engine, JobRecord r) {
+    return view(engine, r, r.outcome(), null, null, null);
+  }
+
+  private static Job view(SpoolEngine engine, JobRecord r, JobOutcome o, Progress p, List<Attempt> attempts,
+      List<WebhookViews.Delivery> webhooks) {
+    return new Job(r.id(), r.batchId(), r.type(), state(r.state()), r.input(), r.output(), r.createdAt(), r.startedAt(),
+        o == null ? null : o.finishedAt(), p, o == null ? null : o.attempts(), attempts, o == null ? null : o.metrics(),
+        o == null ? null : o.mediaSeconds(), o == null || o.speed() <= 0 ? null : o.speed(), o == null ? null : o.cost(),
+        o == null || o.errorCode() == null ? null : new Error(o.errorCode(), o.error()),
+        r.state() == JobState.SUCCEEDED ? outputs(engine, r) : null,
+        o == null || o.details().isEmpty() ? null : o.details(), webhooks, "/v1/jobs/" + r.id());
+  }
+
+  /** The files a succeeded job made in volumes (files outside volumes, from the CLI, are not served). */
+  static List<Output> outputs(SpoolEngine engine, JobRecord r) {
+    List<Output> out = new ArrayList<>();
+    String ref = r.output();
+    if (ref == null || ref.startsWith("/") || !engine.isVolumeRef(ref)) {
+      return out;
+    }
+    VolumePath vp = VolumePath.parse(ref);
+    Long size = null;
+    try {
+      Path f = engine.volumes().open(vp.volume()).locate(vp.path());
+      size = Files.size(f);
+    } catch (IOException | RuntimeException e) {
+      // removed since: listed without a size
+    }
+    out.add(new Output(vp.fileName(), ref, size, "/v1/jobs/" + r.id() + "/outputs/" + vp.fileName()));
+    return out;
+  }
+
+  /** The file of a succeeded job's output named {@code name}, if it has one. */
+  static Optional<Path> outputFile(SpoolEngine engine, JobRecord r, String name) {
+    if (r.state() != JobState.SUCCEEDED) {
+      return Optional.empty();
+    }
+    for (Output o : outputs(engine, r)) {
+      if (o.name().equals(name)) {
+        VolumePath vp = VolumePath.parse(o.path());
+        Path f = engine.volumes().open(vp.volume()).locate(vp.path());
+        return Files.isRegularFile(f) ? Optional.of(f) : Optional.empty();
+      }
+    }
+    return Optional.empty();
+  }
+
+  static Batch batch(BatchRecord b, Map<JobState, Integer> tally) {
+    Map<String, Integer> states = new java.util.LinkedHashMap<>();
+    for (JobState s : JobState.values()) {
+      states.put(state(s), tally.getOrDefault(s, 0));
+    }
+    return new Batch(b.id(), b.type(), state(b.state()), b.createdAt(), b.finishedAt(), b.jobIds().size(), states, b.cost(),
+        b.jobIds(), "/v1/batches/" + b.id());
+  }
+}

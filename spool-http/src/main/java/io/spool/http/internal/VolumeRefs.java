@@ -1,0 +1,55 @@
+package io.spool.http.internal;
+
+import io.spool.media.BadArgumentException;
+import io.spool.volumes.VolumePath;
+import java.util.regex.Pattern;
+
+/**
+ * Volume paths as requests give them, checked once more than the volumes themselves check: over
+ * HTTP a backslash or a percent sign left after decoding is refused too, since a client means a
+ * separator or an encoding by it, never a name. Local paths are never accepted from a request.
+ */
+final class VolumeRefs {
+  private static final Pattern URL = Pattern.compile("[a-zA-Z][a-zA-Z0-9+.-]*://.*", Pattern.DOTALL);
+  static final String UPLOAD_PREFIX = "upload:";
+
+  private VolumeRefs() {}
+
+  /** {@code VOLUME:path} of a request's field {@code field}. */
+  static VolumePath parse(String field, String ref) {
+    if (ref == null || ref.isBlank()) {
+      throw new BadArgumentException(field + " is needed: a volume path such as media:raw/a.mov");
+    }
+    if (URL.matcher(ref).matches()) {
+      throw new BadArgumentException(field + " must be a volume path (VOLUME:path); this server takes no URLs: '" + ref + "'");
+    }
+    if (ref.startsWith(UPLOAD_PREFIX)) {
+      throw new BadArgumentException(field + ": resumable uploads (upload:ID) are not available on this server yet");
+    }
+    if (ref.startsWith("/") || ref.startsWith(".") || !ref.contains(":")) {
+      throw new BadArgumentException(field + " must be a volume path (VOLUME:path), not a local path: '" + ref + "'");
+    }
+    VolumePath p = VolumePath.parse(ref);
+    checkPath(field, p.path());
+    return p;
+  }
+
+  /** Refuses what a volume would take as a name but a client cannot have meant as one. */
+  static String checkPath(String field, String path) {
+    if (path.indexOf('\\') >= 0) {
+      throw new BadArgumentException(field + ": volume paths use '/', not backslashes: '" + path + "'");
+    }
+    if (path.indexOf('%') >= 0) {
+      throw new BadArgumentException(field + ": a volume path cannot hold '%' once decoded (encoded twice?): '" + path + "'");
+    }
+    if (path.startsWith("/")) {
+      throw new BadArgumentException(field + ": volume paths are relative: '" + path + "'");
+    }
+    for (String part : path.split("/")) {
+      if (part.equals("..")) {
+        throw new BadArgumentException(field + ": volume paths cannot contain '..': '" + path + "'");
+      }
+    }
+    return path;
+  }
+}

@@ -1,0 +1,266 @@
+package io.spool.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.spool.media.testing.Eventually;
+import io.spool.media.testing.MediaFixtures;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Asynchronous jobs over a real socket: submit, follow, list, cancel, download, events, idempotency. */
+class JobRoutesTest {
+  private static final Duration JOB_LIMIT = Duration.ofSeconds(90);
+
+  @TempDir static Path home;
+  @TempDir Path dir;
+  static RunningServer s;
+
+  @BeforeAll
+  static void start() throws Exception {
+    s = RunningServer.in(home);
+    for (String name : List.of("h264_aac_mono_1s.mp4", "h264_aac_stereo_360p_17s.mp4", "h264_aac51_bbb_720p_5s.mp4")) {
+      HttpResponse<String> put = s.send(s.request("/v1/volumes/media/raw/" + name)
+          .PUT(HttpRequest.BodyPublishers.ofFile(MediaFixtures.media(name))));
+      assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    s.close();
+  }
+
+  @Test
+  void anAsyncJobRunsAndItsOutputCanBeDownloadedWholeOrByRange() throws Exception {
+    HttpResponse<String> submitted = s.postJson("/v1/jobs", """
+        {"type": "transcode", "input": "media:raw/h264_aac51_bbb_720p_5s.mp4", "output": "media:web/bunny.mp4",
+         "options": {"preset": "preview", "height": 240}, "resources": {"cpu": 2, "timeout": "2m"}}""");
+
+    assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
+    String location = submitted.headers().firstValue("Location").orElseThrow();
+    JsonNode job = RunningServer.json(submitted);
+    assertThat(location).isEqualTo("/v1/jobs/" + job.path("id").asText());
+    assertThat(job.path("state").asText()).isIn("queued", "running");
+
+    JsonNode done = awaitEnd(location);
+    assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("succeeded");
+    assertThat(done.path("attempts")).hasSize(1);
+    assertThat(done.path("attempts").get(0).path("worker").path("id").asText()).isNotBlank();
+    assertThat(done.path("cost").path("total_usd").asDouble()).isPositive();
+    assertThat(done.path("metrics").path("wall_seconds").asDouble()).isPositive();
+    JsonNode output = done.path("outputs").get(0);
+    assertThat(output.path("name").asText()).isEqualTo("bunny.mp4");
+    assertThat(output.path("path").asText()).isEqualTo("media:web/bunny.mp4");
+
+    Path whole = dir.resolve("whole.mp4");
+    HttpResponse<Path> got = s.client.send(s.request(output.path("url").asText()).GET().build(),
+        HttpResponse.BodyHandlers.ofFile(whole));
+    assertThat(got.statusCode()).isEqualTo(200);
+    assertThat(Files.size(whole)).isEqualTo(output.path("size_bytes").asLong());
+    assertThat(MediaFixtures.independentStreams(whole).get(0).get("height")).isEqualTo("240");
+    byte[] bytes = Files.readAllBytes(whole);
+
+    HttpResponse<byte[]> first = s.client.send(s.request(output.path("url").asText()).header("Range", "bytes=0-99").build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> last = s.client.send(s.request(output.path("url").asText()).header("Range", "bytes=-10").build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<String> outside = s.send(s.request(output.path("url").asText()).header("Range", "bytes=" + bytes.length + "-"));
+
+    assertThat(first.statusCode()).isEqualTo(206);
+    assertThat(first.headers().firstValue("Content-Range")).hasValue("bytes 0-99/" + bytes.length);
+    assertThat(first.body()).isEqualTo(java.util.Arrays.copyOfRange(bytes, 0, 100));
+    assertThat(last.statusCode()).isEqualTo(206);
+    assertThat(last.body()).isEqualTo(java.util.Arrays.copyOfRange(bytes, bytes.length - 10, bytes.length));
+    assertThat(outside.statusCode()).isEqualTo(416);
+    assertThat(outside.headers().firstValue("Content-Range")).hasValue("bytes */" + bytes.length);
+  }
+
+  @Test
+  void theEventStreamTellsStatesAndProgressUntilTheJobEnds() throws Exception {
+    HttpResponse<String> submitted = s.postJson("/v1/jobs", """
+        {"type": "transcode", "input": "media:raw/h264_aac_stereo_360p_17s.mp4", "output": "media:events/out.mp4",
+         "options": {"preset": "web"}, "resources": {"cpu": 1}}""");
+    String id = RunningServer.json(submitted).path("id").asText();
+
+    HttpResponse<Stream<String>> events = s.client.send(s.request("/v1/jobs/" + id + "/events")
+        .header("Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofLines());
+    CompletableFuture<List<String>> lines = CompletableFuture.supplyAsync(() -> events.body().toList());
+    List<String> all = lines.get(JOB_LIMIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+
+    assertThat(events.statusCode()).isEqualTo(200);
+    assertThat(events.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/event-stream"));
+    List<String> states = new ArrayList<>();
+    List<Double> fractions = new ArrayList<>();
+    String event = null;
+    for (String line : all) {
+      if (line.startsWith("event:")) {
+        event = line.substring(6).strip();
+      } else if (line.startsWith("data:") && "state".equals(event)) {
+        states.add(RunningServer.MAPPER.readTree(line.substring(5)).path("state").asText());
+      } else if (line.startsWith("data:") && "progress".equals(event)) {
+        fractions.add(RunningServer.MAPPER.readTree(line.substring(5)).path("fraction").asDouble());
+      }
+    }
+    assertThat(states).last().isEqualTo("succeeded");
+    assertThat(states).contains("running");
+    assertThat(fractions).as("progress events").isNotEmpty().isSorted();
+  }
+
+  @Test
+  void aRetriedPostWithTheSameIdempotencyKeyGetsTheSameJob() {
+    String body = """
+        {"type": "transcode", "input": "media:raw/h264_aac_mono_1s.mp4", "output": "media:idem/once.mp4",
+         "options": {"preset": "preview"}}""";
+    HttpRequest.Builder post = s.request("/v1/jobs").header("Content-Type", "application/json")
+        .header("Idempotency-Key", "order-4711-transcode").POST(HttpRequest.BodyPublishers.ofString(body));
+    int before = RunningServer.json(s.get("/v1/jobs?limit=1000")).path("jobs").size();
+
+    HttpResponse<String> first = s.send(post);
+    HttpResponse<String> again = s.send(post);
+    HttpResponse<String> other = s.send(s.request("/v1/jobs").header("Idempotency-Key", "order-4711-transcode")
+        .POST(HttpRequest.BodyPublishers.ofString(body.replace("once.mp4", "twice.mp4"))));
+
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(202);
+    assertThat(again.statusCode()).isEqualTo(202);
+    assertThat(RunningServer.json(again).path("id").asText()).isEqualTo(RunningServer.json(first).path("id").asText());
+    assertThat(again.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+    assertThat(first.headers().firstValue("Idempotent-Replayed")).isEmpty();
+    assertThat(other.statusCode()).isEqualTo(422);
+    assertThat(RunningServer.json(other).path("error").path("code").asText()).isEqualTo("KEY_REUSED");
+    assertThat(RunningServer.json(s.get("/v1/jobs?limit=1000")).path("jobs")).hasSize(before + 1);
+  }
+
+  @Test
+  void theJobListIsPagedFromTheStoreNewestFirst() {
+    for (int i = 0; i < 3; i++) {
+      s.postJson("/v1/jobs", """
+          {"type": "transcode", "input": "media:raw/h264_aac_mono_1s.mp4", "output": "media:pages/%d.mp4",
+           "options": {"preset": "preview"}}""".formatted(i));
+    }
+    Set<String> seen = new HashSet<>();
+    List<String> order = new ArrayList<>();
+    String cursor = null;
+    do {
+      JsonNode page = RunningServer.json(s.get("/v1/jobs?limit=2" + (cursor == null ? "" : "&cursor=" + cursor)));
+      assertThat(page.path("jobs").size()).isBetween(1, 2);
+      page.path("jobs").forEach(j -> {
+        assertThat(seen.add(j.path("id").asText())).as("each job once").isTrue();
+        order.add(j.path("created_at").asText());
+      });
+      cursor = page.path("next_cursor").isNull() || page.path("next_cursor").isMissingNode() ? null
+          : page.path("next_cursor").asText();
+    } while (cursor != null);
+
+    assertThat(seen.size()).isGreaterThanOrEqualTo(3);
+    assertThat(order).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+    HttpResponse<String> badState = s.get("/v1/jobs?state=sleeping");
+    assertThat(badState.statusCode()).isEqualTo(400);
+    Eventually.await(JOB_LIMIT, "the listed jobs to succeed", () -> RunningServer.json(s.get("/v1/jobs?state=succeeded&limit=1000"))
+        .path("jobs").size() >= 3);
+  }
+
+  @Test
+  void anUnknownJobIsNotFound() {
+    for (String path : List.of("/v1/jobs/j-20250101-000000-nope", "/v1/jobs/j-20250101-000000-nope/events",
+        "/v1/jobs/j-20250101-000000-nope/outputs/a.mp4", "/v1/batches/b-20250101-000000-nope")) {
+      HttpResponse<String> r = s.get(path);
+
+      assertThat(r.statusCode()).as(path).isEqualTo(404);
+      assertThat(RunningServer.json(r).path("error").path("code").asText()).isEqualTo("NOT_FOUND");
+    }
+    HttpResponse<String> cancel = s.send(s.request("/v1/jobs/j-20250101-000000-nope").DELETE());
+    assertThat(cancel.statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void malformedRequestsAreRefusedWithTheirReason() {
+    record Case(String body, String says) {}
+    for (Case c : List.of(
+        new Case("{\"type\": \"transcode\", ", "malformed JSON"),
+        new Case("[1, 2]", "malformed JSON"),
+        new Case("{\"type\": \"transcode\", \"inptu\": \"media:raw/a.mp4\"}", "unknown field 'inptu'"),
+        new Case("{\"type\": \"transcode\", \"input\": \"/etc/passwd\"}", "not a local path"),
+        new Case("{\"type\": \"transcode\", \"input\": \"media:../../etc/passwd\"}", "'..'"),
+        new Case("{\"type\": \"transcode\", \"input\": \"https://example.com/a.mp4\"}", "takes no URLs"),
+        new Case("{\"type\": \"resize\", \"input\": \"media:raw/h264_aac_mono_1s.mp4\"}", "unknown job type"),
+        new Case("{\"type\": \"transcode\", \"input\": \"media:raw/h264_aac_mono_1s.mp4\", \"options\": {\"crf\": \"-y\"}}",
+            "malformed JSON"),
+        new Case("{\"type\": \"transcode\", \"input\": \"media:raw/h264_aac_mono_1s.mp4\", \"options\": {\"video_codec\": \"-vf\"}}",
+            "unsupported video codec"))) {
+      HttpResponse<String> r = s.postJson("/v1/jobs", c.body());
+
+      assertThat(r.statusCode()).as(c.body() + " -> " + r.body()).isEqualTo(400);
+      JsonNode error = RunningServer.json(r).path("error");
+      assertThat(error.path("code").asText()).isEqualTo("BAD_ARGUMENT");
+      assertThat(error.path("message").asText()).contains(c.says());
+    }
+    HttpResponse<String> missing = s.postJson("/v1/jobs",
+        "{\"type\": \"transcode\", \"input\": \"media:raw/not-there.mp4\"}");
+    assertThat(missing.statusCode()).isEqualTo(422);
+    assertThat(RunningServer.json(missing).path("error").path("code").asText()).isEqualTo("INPUT_NOT_FOUND");
+  }
+
+  @Test
+  void cancellingARunningJobEndsItsFfmpegAndPublishesNothing() {
+    HttpResponse<String> submitted = s.postJson("/v1/jobs", """
+        {"type": "transcode", "input": "media:raw/h264_aac_stereo_360p_17s.mp4", "output": "media:cancel/never-made.mp4",
+         "options": {"preset": "archive"}, "resources": {"cpu": 1}}""");
+    String location = submitted.headers().firstValue("Location").orElseThrow();
+    List<Long> ffmpeg = Eventually.await(Duration.ofSeconds(30), "the job's ffmpeg", () ->
+        MediaFixtures.ffmpegProcessesMentioning("never-made"), pids -> !pids.isEmpty());
+
+    HttpResponse<String> cancel = s.send(s.request(location).DELETE());
+
+    assertThat(cancel.statusCode()).as(cancel.body()).isEqualTo(202);
+    assertThat(RunningServer.json(cancel).path("cancel_requested").asBoolean()).isTrue();
+    JsonNode done = awaitEnd(location);
+    assertThat(done.path("state").asText()).isEqualTo("cancelled");
+    assertThat(done.path("error").path("code").asText()).isEqualTo("CANCELLED");
+    Eventually.await(Duration.ofSeconds(10), "ffmpeg " + ffmpeg + " to end",
+        () -> ffmpeg.stream().noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)));
+    HttpResponse<String> listing = s.get("/v1/volumes/media?prefix=cancel");
+    assertThat(RunningServer.json(listing).path("files")).isEmpty();
+    assertThat(s.get(location + "/outputs/never-made.mp4").statusCode()).isEqualTo(404);
+    HttpResponse<String> again = s.send(s.request(location).DELETE());
+    assertThat(again.statusCode()).isEqualTo(200);
+    assertThat(RunningServer.json(again).path("cancel_requested").asBoolean()).isFalse();
+  }
+
+  @Test
+  void aBatchRunsItsJobsAndReportsTheirStates() {
+    HttpResponse<String> submitted = s.postJson("/v1/batches", """
+        {"type": "transcode", "options": {"preset": "preview", "height": 120}, "concurrency": 2,
+         "jobs": [{"input": "media:raw/h264_aac_mono_1s.mp4", "output": "media:batch/a.mp4"},
+                  {"input": "media:raw/h264_aac_mono_1s.mp4", "output": "media:batch/b.mp4", "options": {"preset": "web"}}]}""");
+
+    assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
+    String location = submitted.headers().firstValue("Location").orElseThrow();
+    JsonNode batch = Eventually.await(JOB_LIMIT, "the batch to end", () -> RunningServer.json(s.get(location)),
+        b -> !b.path("state").asText().equals("running"));
+    assertThat(batch.path("state").asText()).isEqualTo("succeeded");
+    assertThat(batch.path("job_count").asInt()).isEqualTo(2);
+    assertThat(batch.path("job_states").path("succeeded").asInt()).isEqualTo(2);
+    for (JsonNode id : batch.path("job_ids")) {
+      assertThat(RunningServer.json(s.get("/v1/jobs/" + id.asText())).path("state").asText()).isEqualTo("succeeded");
+    }
+  }
+
+  private static JsonNode awaitEnd(String location) {
+    return Eventually.await(JOB_LIMIT, "job " + location + " to end", () -> RunningServer.json(s.get(location)),
+        j -> Set.of("succeeded", "failed", "cancelled").contains(j.path("state").asText()));
+  }
+}
