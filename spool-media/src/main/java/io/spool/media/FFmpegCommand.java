@@ -116,6 +116,9 @@ public final class FFmpegCommand {
         a.addAll(List.of("-map", "0:" + index));
       }
       for (Pad pad : out.maps()) {
+        if (!pad.isLabel() && pad.input() >= inputs.size()) {
+          throw new BadArgumentException("output maps input " + pad.input() + " of a command with " + inputs.size() + " inputs");
+        }
         a.addAll(List.of("-map", pad.mapArgument()));
       }
       if (!out.videoFilters().isEmpty()) {
