@@ -96,6 +96,29 @@ public final class ChunkedTranscode {
    * @throws SpoolException why it failed: a job's own reason, for a chunk with its place in the input
    */
   public JobOutcome run(SpoolEngine engine, ProgressListener progress) {
+    try {
+      return runJobs(engine, progress);
+    } catch (RuntimeException e) {
+      removeIfEmpty(workFolder(output));
+      throw e;
+    }
+  }
+
+  /**
+   * Removes the work folder of a failed run when it holds nothing, so that it leaves no trace
+   * beside the output unless there are chunks for a resumed run to keep.
+   */
+  private static void removeIfEmpty(Path folder) {
+    try {
+      Files.deleteIfExists(folder);
+    } catch (java.nio.file.DirectoryNotEmptyException e) {
+      // chunks a resumed run keeps
+    } catch (java.io.IOException e) {
+      // an empty folder left behind costs nothing; the run's own failure is what matters
+    }
+  }
+
+  private JobOutcome runJobs(SpoolEngine engine, ProgressListener progress) {
     if (engine.isVolumeRef(input) || engine.isVolumeRef(output)) {
       throw new BadArgumentException("a chunked transcode reads and writes local files; copy "
           + (engine.isVolumeRef(input) ? input : output) + " out of its volume first");
@@ -132,8 +155,14 @@ public final class ChunkedTranscode {
       }
       outcomes.addAll(encode(engine, parts, plan, progress));
       encodedAudio = audioJob.result();
-    } finally {
-      audioJob.cancel(); // ended already, unless the transcode failed before it
+    } catch (RuntimeException e) {
+      audioJob.cancel();
+      try {
+        audioJob.result(); // ended, so that its unfinished file is gone before the run's own failure is reported
+      } catch (RuntimeException again) {
+        e.addSuppressed(again);
+      }
+      throw e;
     }
     outcomes.add(encodedAudio);
     if (encodedAudio.state() != JobState.SUCCEEDED) {
