@@ -41,7 +41,7 @@ class ChunkedTranscodeTest {
 
   @Test
   void aChunkedTranscodeRunsAsPlanChunkAndJoinJobsAndMatchesASinglePass() {
-    Path in = MediaFixtures.sample(dir, "clip.mp4", 320, 240, 12);
+    Path in = MediaFixtures.sample(dir, "clip.mp4", 160, 120, 12);
     Path out = dir.resolve("out/clip.mp4");
     Path single = dir.resolve("single.mp4");
     List<Double> progress = new CopyOnWriteArrayList<>();
@@ -80,7 +80,8 @@ class ChunkedTranscodeTest {
     JobOutcome o;
     try (DevServer server = DevServer.start(config(), port, 2);
         SpoolEngine engine = SpoolEngine.connect(config(), TemporalSettings.of("localhost:" + server.port()))) {
-      o = ChunkedTranscode.newBuilder(in.toString(), out.toString()).resources(oneCore(0)).chunkSeconds(1).build()
+      o = ChunkedTranscode.newBuilder(in.toString(), out.toString()).resources(oneCore(0)).chunkSeconds(1)
+          .options(TranscodeOptions.newBuilder().height(240).build()).build()
           .run(engine, ProgressListener.NONE);
     }
 
