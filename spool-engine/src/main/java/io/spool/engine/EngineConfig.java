@@ -80,6 +80,9 @@ public record EngineConfig(
     private Builder(Path home) {
       this.home = home.toAbsolutePath();
       jobType(new TranscodeJob());
+      jobType(new ChunkPlanJob());
+      jobType(new ChunkEncodeJob());
+      jobType(new ChunkJoinJob());
       jobType(new QualityJob());
       jobType(new ThumbnailsJob());
       jobType(new AudioExtractJob());

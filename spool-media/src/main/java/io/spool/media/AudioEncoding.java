@@ -21,6 +21,11 @@ public record AudioEncoding(String codec, Integer bitrateKbps, Integer channels,
     }
   }
 
+  /** The input's audio packets as they are, not encoded again ({@code -c:a copy}). */
+  public static AudioEncoding copy() {
+    return new AudioEncoding("copy", null, null, null);
+  }
+
   public static AudioEncoding of(String codec, int bitrateKbps) {
     return new AudioEncoding(codec, bitrateKbps, null, null);
   }

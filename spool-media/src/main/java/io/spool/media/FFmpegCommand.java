@@ -13,6 +13,7 @@ public final class FFmpegCommand {
   private final List<Input> inputs;
   private final List<Output> outputs;
   private final List<String> extraArguments;
+  private final boolean copyTimestamps;
   private final FilterGraph filterGraph;
 
   private FFmpegCommand(Builder b) {
@@ -25,6 +26,7 @@ public final class FFmpegCommand {
     this.inputs = List.copyOf(b.inputs);
     this.outputs = List.copyOf(b.outputs);
     this.extraArguments = List.copyOf(b.extraArguments);
+    this.copyTimestamps = b.copyTimestamps;
     this.filterGraph = b.filterGraph;
   }
 
@@ -68,12 +70,25 @@ public final class FFmpegCommand {
     if (threads != null) {
       a.addAll(List.of("-filter_threads", String.valueOf(threads)));
     }
+    if (copyTimestamps) {
+      a.add("-copyts");
+    }
     for (Input in : inputs) {
       if (in.seekSeconds() != null) {
-        a.addAll(List.of("-ss", seconds(in.seekSeconds())));
+        // Microseconds: a keyframe seek rounded below its keyframe would start at the one before.
+        a.addAll(List.of("-ss", String.format(java.util.Locale.ROOT, "%.6f", in.seekSeconds())));
+        if (in.keyframeSeek()) {
+          a.add("-noaccurate_seek");
+        }
       }
       if (in.durationSeconds() != null) {
         a.addAll(List.of("-t", seconds(in.durationSeconds())));
+      }
+      if (in.format() != null) {
+        a.addAll(List.of("-f", in.format()));
+        if (in.format().equals("concat")) {
+          a.addAll(List.of("-safe", "0")); // the list is Spool's own, naming files by absolute file: URLs
+        }
       }
       if (in.generator() != null) {
         a.addAll(List.of("-f", "lavfi", "-i", in.generator().render()));
@@ -117,6 +132,9 @@ public final class FFmpegCommand {
         a.add("-vn");
       } else {
         a.addAll(List.of("-c:v", v.codec()));
+        if (out.keyframeAt() != null) {
+          a.addAll(List.of("-force_key_frames", "expr:eq(n," + out.keyframeAt() + ")"));
+        }
         if (v.preset() != null) {
           a.addAll(List.of("-preset", v.preset()));
         }
@@ -197,9 +215,19 @@ public final class FFmpegCommand {
     private final List<Input> inputs = new ArrayList<>();
     private final List<Output> outputs = new ArrayList<>();
     private final List<String> extraArguments = new ArrayList<>();
+    private boolean copyTimestamps;
     private FilterGraph filterGraph = FilterGraph.EMPTY;
 
     private Builder() {}
+
+    /**
+     * Keeps the inputs' own timestamps instead of starting them at zero ({@code -copyts}), so that
+     * a filter sees the same times whatever point of the file reading started at.
+     */
+    public Builder copyTimestamps(boolean copy) {
+      this.copyTimestamps = copy;
+      return this;
+    }
 
     public Builder input(Input input) {
       inputs.add(Objects.requireNonNull(input, "input"));

@@ -84,6 +84,77 @@ public final class FFprobe {
     return info;
   }
 
+  /** One packet of a stream: its presentation time in the stream's time base, and its flags. */
+  public record Packet(long pts, boolean keyframe, boolean discarded) {
+    /** A packet without a presentation time (some MPEG-TS frames carry none). */
+    public static final long NO_PTS = Long.MIN_VALUE;
+  }
+
+  /**
+   * The packets of one stream in file order, with the stream's time base and the container's start
+   * time (where ffmpeg's timeline begins, in microseconds).
+   */
+  public record StreamPackets(Rational timeBase, long startMicros, List<Packet> packets) {
+    public StreamPackets {
+      packets = List.copyOf(packets);
+    }
+  }
+
+  /**
+   * Lists the packets of stream {@code streamIndex} without decoding them: where keyframes lie and
+   * which packets an edit list discards.
+   *
+   * @throws InvalidInputException if the file cannot be read
+   */
+  public StreamPackets packets(Path file, int streamIndex) {
+    checkReadableFile(file);
+    CommandRunner.Read<JsonNode> r = CommandRunner.run(
+        List.of(tools.ffprobe().toString(), "-loglevel", "level+error", "-hide_banner", "-select_streams",
+            String.valueOf(streamIndex), "-show_entries", "packet=pts,flags:stream=time_base:format=start_time",
+            "-print_format", "json", Arguments.fileUrl(file)),
+        TIMEOUT.multipliedBy(10), tools.meter(), stdout -> Json.MAPPER.readTree(stdout));
+    if (!r.ok() || r.unreadable() != null) {
+      List<String> stderr = List.of(r.stderr().strip().split("\\R"));
+      throw new InvalidInputException(
+          file.getFileName() + " could not be read packet by packet: " + FailureClassifier.reason(stderr), stderr, null);
+    }
+    JsonNode root = r.stdout();
+    Rational timeBase = Rational.parse(root.path("streams").path(0).path("time_base").asText(null));
+    if (!timeBase.isKnown()) {
+      throw new InvalidInputException(file.getFileName() + " has no stream " + streamIndex + " with a time base");
+    }
+    long start = new java.math.BigDecimal(root.path("format").path("start_time").asText("0"))
+        .movePointRight(6).setScale(0, java.math.RoundingMode.HALF_EVEN).longValueExact();
+    List<Packet> packets = new java.util.ArrayList<>();
+    for (JsonNode p : root.path("packets")) {
+      String flags = p.path("flags").asText("");
+      packets.add(new Packet(p.hasNonNull("pts") ? p.get("pts").asLong() : Packet.NO_PTS, flags.indexOf('K') >= 0,
+          flags.indexOf('D') >= 0));
+    }
+    return new StreamPackets(timeBase, start, packets);
+  }
+
+  /**
+   * How many packets stream {@code streamIndex} holds, counted by reading the file without
+   * decoding it: for a stream of whole frames, its frame count.
+   */
+  public long countPackets(Path file, int streamIndex) {
+    checkReadableFile(file);
+    CommandRunner.Result r = CommandRunner.run(
+        List.of(tools.ffprobe().toString(), "-loglevel", "level+error", "-hide_banner", "-select_streams",
+            String.valueOf(streamIndex), "-count_packets", "-show_entries", "stream=nb_read_packets",
+            "-of", "default=noprint_wrappers=1:nokey=1", Arguments.fileUrl(file)),
+        TIMEOUT, tools.meter());
+    try {
+      if (r.ok()) {
+        return Long.parseLong(r.stdout().strip());
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new InvalidInputException(file.getFileName() + " could not be read packet by packet: " + r.lastErrorLine());
+  }
+
   /**
    * What {@link #probe} says of a file, read from its own headers where it is a plain MP4 that
    * Spool's reader describes exactly as ffprobe would (most of an ffprobe run is the loading of

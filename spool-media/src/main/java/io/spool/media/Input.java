@@ -9,12 +9,17 @@ import java.util.Objects;
  *
  * @param durationSeconds read only this long ({@code -t} before {@code -i}); null for all of it
  * @param seekSeconds start reading here ({@code -ss} before {@code -i}: ffmpeg seeks to the
- *     keyframe before and drops the frames before this time); null for the start
+ *     keyframe before and, unless {@code keyframeSeek}, drops the frames before this time); null for
+ *     the start
+ * @param keyframeSeek keep every frame decoded from the keyframe at or before {@code seekSeconds}
+ *     ({@code -noaccurate_seek}): the caller trims
  * @param gpuDecode a file decoded by the GPU (NVDEC), its frames kept in GPU memory
  *     ({@code -hwaccel cuda -hwaccel_output_format cuda}): only GPU filters and NVENC take them
+ * @param format the demuxer to read with; null lets ffmpeg detect it. {@code concat} reads an
+ *     ffconcat list (see {@link #concatList})
  */
-public record Input(Path path, FilterChain generator, Double durationSeconds, Double seekSeconds, ImageSequence images,
-    RawVideo stdin, boolean gpuDecode) {
+public record Input(Path path, FilterChain generator, Double durationSeconds, Double seekSeconds, boolean keyframeSeek,
+    ImageSequence images, RawVideo stdin, boolean gpuDecode, String format) {
 
   public Input {
     int sources = (path == null ? 0 : 1) + (generator == null ? 0 : 1) + (images == null ? 0 : 1) + (stdin == null ? 0 : 1);
@@ -27,42 +32,64 @@ public record Input(Path path, FilterChain generator, Double durationSeconds, Do
     if (seekSeconds != null && !(seekSeconds >= 0 && Double.isFinite(seekSeconds))) {
       throw new BadArgumentException("input start must be >= 0 seconds, got " + seekSeconds);
     }
+    if (keyframeSeek && seekSeconds == null) {
+      throw new IllegalArgumentException("a keyframe seek needs a start time");
+    }
     if (gpuDecode && path == null) {
       throw new IllegalArgumentException("only a file is decoded on the GPU");
+    }
+    if (format != null) {
+      Arguments.token("input format", format);
+      if (path == null) {
+        throw new IllegalArgumentException("only a file is read with a named demuxer");
+      }
     }
   }
 
   public static Input of(Path path) {
-    return new Input(Objects.requireNonNull(path, "path"), null, null, null, null, null, false);
+    return new Input(Objects.requireNonNull(path, "path"), null, null, null, false, null, null, false, null);
   }
 
   /** A lavfi source, e.g. {@code Input.generated(FilterChain.of(Filter.of("testsrc2")...))}. */
   public static Input generated(Filter source) {
-    return new Input(null, new FilterChain(java.util.List.of(source)), null, null, null, null, false);
+    return new Input(null, new FilterChain(java.util.List.of(source)), null, null, false, null, null, false, null);
   }
 
   /** Numbered images as one video stream, in the order of their numbers. */
   public static Input of(ImageSequence images) {
-    return new Input(null, null, null, null, Objects.requireNonNull(images, "images"), null, false);
+    return new Input(null, null, null, null, false, Objects.requireNonNull(images, "images"), null, false, null);
   }
 
   /** Raw frames written to ffmpeg's standard input ({@link RunHandle#stdin()}). */
   public static Input fromStdin(RawVideo frames) {
-    return new Input(null, null, null, null, null, Objects.requireNonNull(frames, "frames"), false);
+    return new Input(null, null, null, null, false, null, Objects.requireNonNull(frames, "frames"), false, null);
+  }
+
+  /**
+   * An ffconcat list that Spool wrote: the files it names play one after another, their packets
+   * copied as they are (the concat demuxer, with file names taken as written).
+   */
+  public static Input concatList(Path list) {
+    return new Input(Objects.requireNonNull(list, "list"), null, null, null, false, null, null, false, "concat");
   }
 
   /** Reads only the first {@code seconds} of the input ({@code -t} before {@code -i}). */
   public Input limitedTo(double seconds) {
-    return new Input(path, generator, seconds, seekSeconds, images, stdin, gpuDecode);
+    return new Input(path, generator, seconds, seekSeconds, keyframeSeek, images, stdin, gpuDecode, format);
   }
 
   /** Reads from {@code seconds} on ({@code -ss} before {@code -i}), the first frame at or after it first. */
   public Input from(double seconds) {
-    return new Input(path, generator, durationSeconds, seconds, images, stdin, gpuDecode);
+    return new Input(path, generator, durationSeconds, seconds, false, images, stdin, gpuDecode, format);
+  }
+
+  /** Starts reading at the keyframe at or before {@code seconds}, dropping nothing decoded from there. */
+  public Input startingNear(double seconds) {
+    return new Input(path, generator, durationSeconds, seconds, true, images, stdin, gpuDecode, format);
   }
 
   /** This file, decoded on the GPU with its frames kept in GPU memory. */
   public Input decodedOnGpu() {
-    return new Input(path, generator, durationSeconds, seekSeconds, images, stdin, true);
+    return new Input(path, generator, durationSeconds, seekSeconds, keyframeSeek, images, stdin, true, format);
   }
 }

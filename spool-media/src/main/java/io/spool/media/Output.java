@@ -8,6 +8,9 @@ import java.util.Objects;
 /**
  * Something ffmpeg writes: where, in which container, which input streams, how each is encoded,
  * and the video filters. Build with {@link #newBuilder(Path)}.
+ *
+ * @param keyframeAt the output frame number (from 0) made a keyframe whatever the encoder's own
+ *     choice ({@code -force_key_frames}); null leaves keyframes to the encoder
  */
 public record Output(
     Path path,
@@ -25,7 +28,8 @@ public record Output(
     FilterChain audioFilters,
     ImageSequence images,
     RawVideo stdout,
-    HlsSegments hls) {
+    HlsSegments hls,
+    Integer keyframeAt) {
 
   public Output {
     Objects.requireNonNull(path, "path");
@@ -51,6 +55,9 @@ public record Output(
     if (hls != null && !"hls".equals(format)) {
       throw new BadArgumentException("an output cut into HLS segments must have format hls, got " + format);
     }
+    if (keyframeAt != null && keyframeAt < 0) {
+      throw new BadArgumentException("keyframe frame number must be >= 0, got " + keyframeAt);
+    }
   }
 
   public static Builder newBuilder(Path path) {
@@ -74,6 +81,7 @@ public record Output(
     b.images = images;
     b.stdout = stdout;
     b.hls = hls;
+    b.keyframeAt = keyframeAt;
     return b;
   }
 
@@ -94,6 +102,7 @@ public record Output(
     private ImageSequence images;
     private RawVideo stdout;
     private HlsSegments hls;
+    private Integer keyframeAt;
 
     private Builder(Path path) {
       this.path = path;
@@ -113,6 +122,13 @@ public record Output(
     /** Maps stream {@code index} of the first input into this output. */
     public Builder stream(int index) {
       streams.add(index);
+      return this;
+    }
+
+    /** Maps no stream of the inputs yet (a plan's output reused with other streams). */
+    public Builder clearStreams() {
+      streams.clear();
+      maps.clear();
       return this;
     }
 
@@ -209,9 +225,15 @@ public record Output(
       return this;
     }
 
+    /** Makes output frame {@code frame} (from 0) a keyframe. */
+    public Builder keyframeAt(Integer frame) {
+      this.keyframeAt = frame;
+      return this;
+    }
+
     public Output build() {
       return new Output(path, format, streams, video, audio, subtitleCodec, videoFilters, threads, fastStart, codecTag, frames,
-          maps, audioFilters, images, stdout, hls);
+          maps, audioFilters, images, stdout, hls, keyframeAt);
     }
   }
 }

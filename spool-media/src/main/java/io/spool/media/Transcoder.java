@@ -100,7 +100,7 @@ public final class Transcoder {
    * (most of an ffprobe run is the loading of ffmpeg's libraries); otherwise, and for every bad
    * file, ffprobe.
    */
-  private MediaInfo describe(Path input) {
+  MediaInfo describe(Path input) {
     FFprobe.checkReadableFile(input); // before opening it: opening a named pipe would wait for a writer
     return Mp4Check.readInput(input).orElseGet(() -> FFprobe.using(tools).probe(input));
   }
@@ -174,7 +174,12 @@ public final class Transcoder {
     Input input = Input.of(in.path());
     if (video != null) {
       VideoEncoding encoding = options.videoEncoding();
-      CudaFrames.Plan frames = CudaFrames.plan(video, videoFilters(video, options, encoding), encoding);
+      FilterChain filters = videoFilters(video, options, encoding);
+      if (needsConstantRate(video, preset)) {
+        filters = new FilterChain(java.util.stream.Stream.concat(java.util.stream.Stream.of(constantRate()),
+            filters.filters().stream()).toList());
+      }
+      CudaFrames.Plan frames = CudaFrames.plan(video, filters, encoding);
       if (frames.gpuDecode()) {
         input = input.decodedOnGpu();
       }
@@ -192,6 +197,25 @@ public final class Transcoder {
       out.subtitleCodec(preset.subtitleCodec());
     }
     return FFmpegCommand.newBuilder().input(input).output(out.build()).build();
+  }
+
+  /**
+   * Whether variable frame rate video must be made constant for the container. MP4 output is
+   * constant rate; ffmpeg would make it so as it encodes, duplicating and dropping frames by a
+   * running count that depends on every frame before. The {@code fps} filter decides each output
+   * frame from the source timestamps alone, so a chunk of the video gets the frames that the whole
+   * would ({@link ChunkedTranscoder}).
+   */
+  static boolean needsConstantRate(MediaStream v, Preset preset) {
+    return preset.format().equals("mp4") && v.variableFrameRate();
+  }
+
+  /**
+   * Frames at ffmpeg's own choice of rate for the stream ({@code source_fps}), on a grid that
+   * starts where the file starts, as ffmpeg's own conversion does.
+   */
+  static Filter constantRate() {
+    return Filter.of("fps").with("fps", "source_fps").with("start_time", 0);
   }
 
   /** Deinterlace, tone-map HDR to SDR, then scale to the target display size. */
@@ -239,7 +263,7 @@ public final class Transcoder {
    * streams, and is as long as the input. An MP4 is read by {@link Mp4Check}, which also checks
    * that every sample lies inside the file; other containers by ffprobe.
    */
-  private MediaInfo verify(MediaInfo in, Output planned, Path written, RunResult run) {
+  MediaInfo verify(MediaInfo in, Output planned, Path written, RunResult run) {
     MediaInfo out;
     try {
       Optional<MediaInfo> mp4 = planned.format().equals("mp4") ? Mp4Check.read(written) : Optional.empty();

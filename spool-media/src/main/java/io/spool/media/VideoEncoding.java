@@ -25,6 +25,11 @@ public record VideoEncoding(
     codecOptions = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(codecOptions));
   }
 
+  /** The input's video packets as they are, not encoded again ({@code -c:v copy}). */
+  public static VideoEncoding copy() {
+    return newBuilder().codec("copy").build();
+  }
+
   public static Builder newBuilder() {
     return new Builder();
   }
