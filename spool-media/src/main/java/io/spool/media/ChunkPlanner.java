@@ -45,6 +45,14 @@ public final class ChunkPlanner {
     MediaInfo in = Transcoder.using(tools).describe(input);
     MediaStream video = in.primaryVideo().orElseThrow(() -> new BadArgumentException(
         input.getFileName() + " has no video to cut into chunks; transcode it without --chunked"));
+    boolean mp4 = in.formatName() != null && (in.formatName().contains("mp4") || in.formatName().contains("mov"));
+    if (video.variableFrameRate() && mp4) {
+      // Phone video: its frames come at uneven times, and a single pass keeps them as they come; a
+      // chunk, which starts on a grid of its own, would not get the same frames. (Soft-telecined
+      // MPEG-2, also counted variable, has a regular pattern that the grid follows.)
+      throw new BadArgumentException(input.getFileName() + " has a variable frame rate, which --chunked cannot split"
+          + " frame-exactly; transcode it without --chunked");
+    }
     int audio = in.primaryAudio().map(MediaStream::index).orElse(-1);
     // At a constant rate ffmpeg keeps the stream's own; otherwise it is asked.
     Rational rate = !video.variableFrameRate() && video.frameRate().isKnown() ? video.frameRate().reduced()
@@ -70,7 +78,7 @@ public final class ChunkPlanner {
     long step = (long) Math.ceil(chunkSeconds * p.timeBase().denominator() / p.timeBase().numerator());
     // MP4 and MOV index their keyframes: a seek to a keyframe's time lands on it. Elsewhere a seek
     // lands by byte position and may pass it, so reading starts a little earlier.
-    boolean indexed = in.formatName() != null && (in.formatName().contains("mp4") || in.formatName().contains("mov"));
+    boolean indexed = mp4;
     List<Long> starts = new ArrayList<>(List.of(0L));
     List<Long> seeks = new ArrayList<>(List.of(-1L));
     long chunkStart = first;

@@ -79,7 +79,7 @@ public final class ChunkedTranscoder {
       chain.add(Filter.of("setpts").with("expr", "PTS-(" + shift + ")"));
     }
     chain.add(Transcoder.constantRate());
-    planned.videoFilters().filters().stream().filter(f -> !f.equals(Transcoder.constantRate())).forEach(chain::add);
+    chain.addAll(planned.videoFilters().filters());
     if (chunk.firstFrame() > 0 || !chunk.last()) {
       Filter trim = Filter.of("trim");
       if (chunk.firstFrame() > 0) {

@@ -174,12 +174,7 @@ public final class Transcoder {
     Input input = Input.of(in.path());
     if (video != null) {
       VideoEncoding encoding = options.videoEncoding();
-      FilterChain filters = videoFilters(video, options, encoding);
-      if (needsConstantRate(video, preset)) {
-        filters = new FilterChain(java.util.stream.Stream.concat(java.util.stream.Stream.of(constantRate()),
-            filters.filters().stream()).toList());
-      }
-      CudaFrames.Plan frames = CudaFrames.plan(video, filters, encoding);
+      CudaFrames.Plan frames = CudaFrames.plan(video, videoFilters(video, options, encoding), encoding);
       if (frames.gpuDecode()) {
         input = input.decodedOnGpu();
       }
@@ -197,17 +192,6 @@ public final class Transcoder {
       out.subtitleCodec(preset.subtitleCodec());
     }
     return FFmpegCommand.newBuilder().input(input).output(out.build()).build();
-  }
-
-  /**
-   * Whether variable frame rate video must be made constant for the container. MP4 output is
-   * constant rate; ffmpeg would make it so as it encodes, duplicating and dropping frames by a
-   * running count that depends on every frame before. The {@code fps} filter decides each output
-   * frame from the source timestamps alone, so a chunk of the video gets the frames that the whole
-   * would ({@link ChunkedTranscoder}).
-   */
-  static boolean needsConstantRate(MediaStream v, Preset preset) {
-    return preset.format().equals("mp4") && v.variableFrameRate();
   }
 
   /**

@@ -66,11 +66,9 @@ class ChunkedTranscoderTest {
   }
 
   @Test
-  void variableFrameRatePhoneVideoBehindAnEditListKeepsTheSinglePassFrames() {
-    Compared c = compare(MediaFixtures.media("iphone_120fps_vfr_h264_videoonly.mp4"), 1, SMALL);
-
-    assertThat(c.plan().chunks()).hasSizeGreaterThanOrEqualTo(2);
-    assertSameAsSinglePass(c, 0);
+  void variableFrameRatePhoneVideoIsRefusedForItsFramesWouldDifferFromASinglePass() {
+    assertThatThrownBy(() -> compare(MediaFixtures.media("iphone_120fps_vfr_h264_videoonly.mp4"), 1, SMALL))
+        .isInstanceOf(BadArgumentException.class).hasMessageContaining("variable frame rate");
   }
 
   @Test
