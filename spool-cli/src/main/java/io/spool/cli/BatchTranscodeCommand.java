@@ -91,9 +91,13 @@ final class BatchTranscodeCommand extends SpoolSubcommand {
           job.cpu == null)) {
         if (detach && run.handle() != null) {
           run.detach();
-          print(java.util.Map.of("batchId", run.handle().id(), "jobs", run.handle().jobIds().size()),
-              run.handle().id() + "\nFollow it with: spool batch status " + run.handle().id() + "   or   spool batch wait "
-                  + run.handle().id());
+          print(java.util.Map.of("batchId", run.handle().id(), "jobs", run.handle().jobIds().size()), run.handle().id());
+          if (!common.json) {
+            // On stderr, so that B=$(spool batch transcode ... --detach) holds the id alone.
+            err().println("follow it with: spool batch status " + run.handle().id() + "   or   spool batch wait "
+                + run.handle().id());
+            err().flush();
+          }
           return ExitCodes.OK;
         }
         List<ResultsManifest.Line> lines = BatchProgress.drain(err(), BatchRun.of(run), items.size(), common);

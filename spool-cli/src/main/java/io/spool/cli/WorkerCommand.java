@@ -66,7 +66,12 @@ final class WorkerCommand extends SpoolSubcommand {
           if (serving.get()) {
             err().println("spool worker: " + draining(worker.runningJobs(), grace.grace));
             err().flush();
+            long start = System.nanoTime();
             worker.drain(grace.grace);
+            boolean inTime = System.nanoTime() - start < grace.grace.toNanos();
+            err().println("spool worker: " + (inTime ? "drained: its running jobs finished; stopped"
+                : "stopped: jobs still running after the grace period were ended; other workers run them again"));
+            err().flush();
           }
           stopped.countDown();
         }

@@ -210,6 +210,8 @@ class RolesTest {
     CliProcess.signal(stopped.proc().process(), "TERM");
 
     assertThat(stopped.proc().exit(Duration.ofSeconds(60))).as("the stopped worker's exit").isZero();
+    assertThat(stopped.proc().stderr()).contains("spool worker: draining: 1 running job",
+        "spool worker: drained: its running jobs finished; stopped");
     assertThat(awaitEnd(batchId).state()).isEqualTo(JobState.SUCCEEDED);
     List<JobRecord> jobs = jobsOf(batchId);
     JobRecord finished = jobs.stream().filter(j -> j.input().equals(running)).findFirst().orElseThrow();

@@ -70,7 +70,13 @@ class SharedBatchCommandsTest {
     MediaFixtures.sample(in, "short.mp4", 320, 240, 1);
     MediaFixtures.sample(in, "long.mp4", 640, 360, 20);
     host.devServer("--workers", "2");
-    String batchId = submitDetached("--preset", "archive");
+    // Without --json, stdout holds the id alone, as B=$(spool batch transcode ... --detach) wants.
+    SpoolHost.Proc submit = host.spool("batch", "transcode", in.toString(), "--out", out.toString(), "--cpu", "1",
+        "--detach", "--preset", "archive");
+    assertThat(submit.exit(LIMIT)).as("submit exit; stderr: %s", submit.stderr()).isZero();
+    String batchId = submit.stdout().strip();
+    assertThat(batchId).matches("b-[0-9]{8}-[0-9]{6}-[a-z0-9]+");
+    assertThat(submit.stderr()).contains("spool batch wait " + batchId);
     Eventually.await(LIMIT, "the short job to succeed", () -> store.tally(batchId).getOrDefault(JobState.SUCCEEDED, 0) == 1);
 
     SpoolHost.Proc json = host.spool("batch", "wait", batchId, "--timeout", "2s", "--json");
