@@ -58,8 +58,8 @@ public final class BatchCheck implements AutoCloseable {
         throw e;
       }
     }
-    if (name == null) {
-      name = ServiceWorkflow.nameOf(connection.client()); // asked once
+    if (name == null || name.isEmpty()) {
+      name = ServiceWorkflow.nameOf(connection.client()); // kept once known; asked again while unknown (a restarting service)
     }
     String c = b.get().coordinator();
     if (!name.map(c::equals).orElse(false) && !Coordinator.sameService(c, service.target())) {

@@ -7,6 +7,7 @@ import io.spool.engine.internal.RecordActivitiesImpl;
 import io.spool.engine.internal.ServiceWorkflow;
 import io.spool.engine.internal.ServiceWorkflowImpl;
 import io.spool.engine.internal.WorkflowState;
+import io.spool.media.SpoolException;
 import io.spool.media.ErrorCode;
 import io.spool.media.PriceTable;
 import io.temporal.client.WorkflowClient;
@@ -263,7 +264,12 @@ public final class Coordinator implements AutoCloseable {
         if (closed) {
           return;
         }
-        passOn(id);
+        try {
+          passOn(id);
+        } catch (SpoolException e) {
+          // One request that cannot be passed on (its record damaged, say) holds up no other.
+          LOG.warn("cancel request for {} not passed on: {}", id, e.getMessage());
+        }
       }
     } catch (RuntimeException e) {
       LOG.debug("cancel requests not read this time", e);

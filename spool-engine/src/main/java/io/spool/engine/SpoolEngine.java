@@ -47,6 +47,8 @@ public final class SpoolEngine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SpoolEngine.class);
   /** How long a submit waits for the shared service to say its name (see {@link #serviceName}). */
   private static final Duration NAME_WAIT = Duration.ofSeconds(15);
+  /** How old an engine must be before it asks its service again what its first asking could not learn. */
+  private static final Duration ASK_AGAIN_AFTER = Duration.ofSeconds(10);
   /** How long {@link #close} waits for interrupted jobs to end their processes. */
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
   private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
@@ -65,6 +67,11 @@ public final class SpoolEngine implements AutoCloseable {
    * embedded engine.
    */
   private final TemporalConnection.WarmUp warmUp;
+  /** When this engine was made: a long-lived one (spool serve) asks the service again later. */
+  private final long madeNanos = System.nanoTime();
+  /** The service answered at least once; and its name, once its coordinator gave it. */
+  private volatile boolean serviceAnswered;
+  private volatile String knownServiceName;
   /** The service {@link #prestart} began, until {@link #temporal} has taken it; null otherwise. */
   private CompletableFuture<Service> prestarted; // guarded by this
   private Temporal temporal; // guarded by this
@@ -189,8 +196,8 @@ public final class SpoolEngine implements AutoCloseable {
   }
 
   /**
-   * An engine that submits to a shared Temporal service, whose coordinator ({@code spool dev-server},
-   * {@code spool serve}) and media workers ({@code spool worker}) run the jobs; it shares the job
+   * An engine that submits to a shared Temporal service, whose coordinator ({@code spool dev-server})
+   * and media workers ({@code spool worker}) run the jobs; it shares the job
    * store with them (the same Spool home on one host, or PostgreSQL). The connection opens at
    * once, on a background thread that {@link #close} ends, so that the first submit does not wait
    * for it; it only asks whether the service answers, and an unreachable one fails the first
@@ -212,12 +219,20 @@ public final class SpoolEngine implements AutoCloseable {
     if (warmUp == null) {
       return;
     }
+    if (serviceAnswered) {
+      return;
+    }
     boolean ok;
     try {
       ok = warmUp.answered().join();
     } catch (CompletionException e) {
       throw e.getCause() instanceof RuntimeException r ? r : e;
     }
+    if (!ok && System.nanoTime() - madeNanos > ASK_AGAIN_AFTER.toNanos()) {
+      // A long-lived engine (spool serve) that started before its service came up asks again.
+      ok = connection.answers(TemporalConnection.ANSWER_WAIT);
+    }
+    serviceAnswered = ok;
     if (!ok) {
       throw new io.spool.media.EnvironmentException("no Temporal service answers at " + shared.target()
           + " (start one with `spool dev-server`, or unset SPOOL_TEMPORAL)");
@@ -320,9 +335,16 @@ public final class SpoolEngine implements AutoCloseable {
    * own names ({@code localhost}) made its host name.
    */
   private String serviceName() {
+    if (knownServiceName != null) {
+      return knownServiceName;
+    }
     try {
-      return warmUp.serviceName().get(NAME_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
-          .orElseGet(() -> Coordinator.canonical(shared.target()));
+      Optional<String> name = warmUp.serviceName().get(NAME_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      if (name.isEmpty() && System.nanoTime() - madeNanos > ASK_AGAIN_AFTER.toNanos()) {
+        name = io.spool.engine.internal.ServiceWorkflow.nameOf(client()); // its coordinator may have come up since
+      }
+      name.ifPresent(n -> knownServiceName = n);
+      return name.orElseGet(() -> Coordinator.canonical(shared.target()));
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
       return Coordinator.canonical(shared.target());
     } catch (InterruptedException e) {
