@@ -62,7 +62,7 @@ class DeployFilesTest {
     lines.forEach(DeployFilesTest::checkCommandLine);
     Set<String> roles = new TreeSet<>();
     lines.values().forEach(args -> roles.add(args.get(0)));
-    assertThat(roles).contains("dev-server", "worker", "serve");
+    assertThat(roles).contains("coordinator", "worker", "serve");
   }
 
   @Test
