@@ -115,8 +115,8 @@ class DeployFilesTest {
   void theChecksCatchAnOptionTheCliLacksAndAVariableSpoolDoesNotRead() throws IOException {
     assertThatThrownBy(() -> checkCommandLine("test", List.of("worker", "--queue", "cpu")))
         .isInstanceOf(AssertionError.class).hasMessageContaining("--queue");
-    assertThatThrownBy(() -> checkCommandLine("test", List.of("coordinator")))
-        .isInstanceOf(AssertionError.class).hasMessageContaining("coordinator");
+    assertThatThrownBy(() -> checkCommandLine("test", List.of("scheduler")))
+        .isInstanceOf(AssertionError.class).hasMessageContaining("scheduler");
     Path f = Files.createTempFile("compose", ".yaml");
     try {
       Files.writeString(f, "environment:\n  SPOOL_TEMPORAL_URL: x\n");
