@@ -19,11 +19,7 @@ final class DevServerCommand extends SpoolSubcommand {
   @Option(names = "--port", defaultValue = "7233", description = "Port of the Temporal service (default: ${DEFAULT-VALUE}).")
   int port;
 
-  @Option(names = "--workers", paramLabel = "N", description = "Media worker capacity in cores (default: this host's cores).")
-  Integer workers;
-
-  @Option(names = "--no-workers", description = "No media worker here: only `spool worker` processes run jobs.")
-  boolean noWorkers;
+  @picocli.CommandLine.Mixin HostedWorkerOptions workers;
 
   @picocli.CommandLine.Mixin GraceOption grace;
 
@@ -32,14 +28,8 @@ final class DevServerCommand extends SpoolSubcommand {
     if (port < 1 || port > 65535) {
       throw new BadArgumentException("--port must be 1-65535, got " + port);
     }
-    if (noWorkers && workers != null) {
-      throw new BadArgumentException("give --workers N or --no-workers, not both");
-    }
-    if (workers != null && workers < 1) {
-      throw new BadArgumentException("--workers must be at least 1, got " + workers);
-    }
     EngineConfig config = engineConfig().build();
-    int cores = noWorkers ? 0 : workers != null ? workers : config.cpuCores();
+    int cores = workers.cores(config);
     CountDownLatch stopped = new CountDownLatch(1);
     DevServer server = DevServer.start(config, port, cores);
     Signals.onStop(() -> {

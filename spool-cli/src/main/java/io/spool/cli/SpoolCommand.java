@@ -50,6 +50,7 @@ public final class SpoolCommand {
     m.put("cost", CostCommand.class);
     m.put("demo", DemoCommand.class);
     m.put("dev-server", DevServerCommand.class);
+    m.put("coordinator", CoordinatorCommand.class);
     m.put("worker", WorkerCommand.class);
     m.put("workers", WorkersCommand.class);
     m.put("serve", ServeCommand.class);

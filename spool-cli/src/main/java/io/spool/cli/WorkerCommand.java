@@ -76,7 +76,7 @@ final class WorkerCommand extends SpoolSubcommand {
           stopped.countDown();
         }
       });
-      if (!awaitService(worker, target, stopped)) {
+      if (!ServiceWait.untilAnswers(worker::serviceAnswers, "spool worker", target.target(), stopped, err())) {
         return ExitCodes.OK; // stopped while it waited
       }
       synchronized (serving) {
@@ -95,20 +95,7 @@ final class WorkerCommand extends SpoolSubcommand {
       print(started, "spool worker " + self.id() + ": serving " + String.join(",", worker.queues()) + " on " + target.target()
           + " with " + Units.count(config.cpuCores(), "core") + (config.memoryMiB() > 0 ? " and " + config.memoryMiB() + " MiB" : "")
           + "   (Ctrl-C stops it)");
-      // Temporal's pollers retry an unreachable service by themselves; say so once, not per poll.
-      boolean reachable = true;
-      while (!stopped.await(2, java.util.concurrent.TimeUnit.SECONDS)) {
-        boolean now = worker.serviceReachable();
-        if (now != reachable) {
-          reachable = now;
-          if (now) {
-            err().println("spool worker: the Temporal service at " + target.target() + " answers again");
-            err().flush();
-          } else {
-            warn("the Temporal service at " + target.target() + " does not answer; retrying until it does");
-          }
-        }
-      }
+      ServiceWait.untilStopped(worker::serviceReachable, "spool worker", target.target(), stopped, this);
     } finally {
       // A worker that never started has nothing to hand back, and closing Temporal's client would
       // only have it call (and log about) a service that cannot answer: the process ends now.
@@ -124,28 +111,5 @@ final class WorkerCommand extends SpoolSubcommand {
     return "draining: " + (running == 0 ? "no job is running"
         : Units.count(running, "running job") + (running == 1 ? " gets" : " get") + " up to " + Units.duration(grace)
             + " to finish");
-  }
-
-  /**
-   * Waits until the service answers, as a worker whose service went away later does, saying so
-   * once; false when a stop signal came first.
-   *
-   * @throws io.spool.media.EnvironmentException where the service answers but cannot serve this
-   *     worker (TLS, namespace): waiting would not help
-   */
-  private boolean awaitService(MediaWorker worker, TemporalSettings target, CountDownLatch stopped)
-      throws InterruptedException {
-    boolean said = false;
-    while (!worker.serviceAnswers()) {
-      if (!said) {
-        err().println("spool worker: waiting for the Temporal service at " + target.target());
-        err().flush();
-        said = true;
-      }
-      if (stopped.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
-        return false;
-      }
-    }
-    return true;
   }
 }

@@ -62,7 +62,7 @@ class DeployFilesTest {
     lines.forEach(DeployFilesTest::checkCommandLine);
     Set<String> roles = new TreeSet<>();
     lines.values().forEach(args -> roles.add(args.get(0)));
-    assertThat(roles).contains("dev-server", "worker", "serve");
+    assertThat(roles).contains("coordinator", "worker", "serve");
   }
 
   @Test
@@ -115,8 +115,8 @@ class DeployFilesTest {
   void theChecksCatchAnOptionTheCliLacksAndAVariableSpoolDoesNotRead() throws IOException {
     assertThatThrownBy(() -> checkCommandLine("test", List.of("worker", "--queue", "cpu")))
         .isInstanceOf(AssertionError.class).hasMessageContaining("--queue");
-    assertThatThrownBy(() -> checkCommandLine("test", List.of("coordinator")))
-        .isInstanceOf(AssertionError.class).hasMessageContaining("coordinator");
+    assertThatThrownBy(() -> checkCommandLine("test", List.of("scheduler")))
+        .isInstanceOf(AssertionError.class).hasMessageContaining("scheduler");
     Path f = Files.createTempFile("compose", ".yaml");
     try {
       Files.writeString(f, "environment:\n  SPOOL_TEMPORAL_URL: x\n");

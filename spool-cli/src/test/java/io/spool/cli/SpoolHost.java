@@ -117,6 +117,23 @@ final class SpoolHost implements AutoCloseable {
     return p;
   }
 
+  /** This host's port, for a Temporal service the test starts itself in place of a dev-server. */
+  int port() {
+    return port;
+  }
+
+  /**
+   * Starts {@code spool coordinator} for the service on this host's port (which the test runs, as
+   * a cluster would) and waits until it says it is serving.
+   */
+  Proc coordinator(String... options) throws IOException {
+    List<String> args = new ArrayList<>(List.of("coordinator", "--json"));
+    args.addAll(List.of(options));
+    Proc p = start("coordinator", Map.of(ServiceOptions.ENV, target()), args);
+    awaitJson(p);
+    return p;
+  }
+
   /** Starts {@code spool worker --cpu 1} for the dev-server and waits until it says it is serving. */
   Worker worker(String... options) throws IOException {
     List<String> args = new ArrayList<>(List.of("worker", "--cpu", "1", "--json"));
@@ -141,6 +158,12 @@ final class SpoolHost implements AutoCloseable {
   /** Starts a spool command that uses the dev-server ({@code SPOOL_TEMPORAL} set). */
   Proc spool(String... args) throws IOException {
     return start(args[0], Map.of(ServiceOptions.ENV, target()), List.of(args));
+  }
+
+  /** Stops a process with SIGTERM, as a service manager does, and waits until it is gone; returns its exit status. */
+  int terminate(Proc p, Duration limit) throws Exception {
+    CliProcess.signal(p.process(), "TERM");
+    return p.exit(limit);
   }
 
   /** Kills a process with SIGKILL and waits until it is gone. */

@@ -62,7 +62,7 @@ public final class BatchCheck implements AutoCloseable {
       name = ServiceWorkflow.nameOf(connection.client()); // kept once known; asked again while unknown (a restarting service)
     }
     String c = b.get().coordinator();
-    if (!name.map(c::equals).orElse(false) && !Coordinator.sameService(c, service.target())) {
+    if (!name.map(c::equals).orElse(false) && !Coordinator.sameService(c, Coordinator.nameOf(service))) {
       return b; // another service's batch
     }
     return failIfEnded(store, connection.client(), batchId, Coordinator.where(b.get())).or(() -> b);

@@ -77,13 +77,27 @@ public final class Coordinator implements AutoCloseable {
    * Registers the coordinator's workflow worker with {@code factory}, whose owner starts it and
    * then calls {@link #start}. {@code service}: {@link BatchRecord#EMBEDDED} for an engine that
    * runs the batches of its own process, else the name of the shared service whose batches it
-   * runs ({@code host:port} as the service's own host names itself, the same after a restart, and
+   * runs ({@link #nameOf}, the same after a restart and for every coordinator of the service, and
    * told to submitters that ask: see {@link ServiceWorkflow}); batches recorded for another service
    * are never touched.
    */
   public static Coordinator register(WorkerFactory factory, JobStore store, PriceTable prices, String service) {
-    Worker control = factory.newWorker(SpoolEngine.CONTROL_QUEUE, WorkerOptions.newBuilder()
-        .setMaxConcurrentLocalActivityExecutionSize(64).build());
+    return register(factory, store, prices, service, false);
+  }
+
+  /**
+   * The same; where {@code handOver}, each batch's next step may go to any coordinator of the
+   * service rather than to the one that took its last (Temporal's sticky queues, off): on a
+   * cluster, whose workflows outlive a coordinator, one that stops or dies hands its batches to
+   * another (or to itself started again) at once, whatever the service does with a gone worker's
+   * sticky queue. The price: a coordinator replays a batch's history at each step of it.
+   */
+  static Coordinator register(WorkerFactory factory, JobStore store, PriceTable prices, String service, boolean handOver) {
+    WorkerOptions.Builder options = WorkerOptions.newBuilder().setMaxConcurrentLocalActivityExecutionSize(64);
+    if (handOver) {
+      options.setStickyQueueScheduleToStartTimeout(Duration.ZERO); // zero: no sticky queue
+    }
+    Worker control = factory.newWorker(SpoolEngine.CONTROL_QUEUE, options.build());
     control.registerWorkflowImplementationTypes(BatchWorkflowImpl.class, ServiceWorkflowImpl.class);
     control.registerActivitiesImplementations(new RecordActivitiesImpl(store, prices));
     return new Coordinator(factory.getWorkflowClient(), store, java.util.Objects.requireNonNull(service, "service"));
@@ -140,6 +154,11 @@ public final class Coordinator implements AutoCloseable {
       LOG.warn("the coordinator could not tell submitters its service's name ({}): they record the address they use",
           e.getMessage());
     }
+  }
+
+  /** The name of the service whose batches it runs (see {@link #register}), once it has started: maybe another coordinator's. */
+  String service() {
+    return service;
   }
 
   private List<String> sweepOrNot() {
@@ -216,6 +235,20 @@ public final class Coordinator implements AutoCloseable {
   }
 
   /**
+   * The name a coordinator gives the service {@code s} (see
+   * {@link io.spool.engine.internal.ServiceWorkflow}): its address as configured, with a name of
+   * this host made this host's own name, and its namespace where that is not the default one. It
+   * depends only on what every coordinator of the service is configured with, never on the process
+   * or pod that runs it: so it is the same after a restart, and the same for several coordinators,
+   * and the batches recorded with it stay theirs even where the service's record of the name (a
+   * workflow, which on a cluster outlives every coordinator) was lost.
+   */
+  static String nameOf(TemporalSettings s) {
+    return canonical(s.target())
+        + (s.namespace().equals(TemporalSettings.DEFAULT_NAMESPACE) ? "" : "/" + s.namespace());
+  }
+
+  /**
    * The address {@code target} as a submitter records it where the service did not say its name:
    * a name of this host ({@code localhost}, a loopback address) becomes the host's own name, as a
    * dev-server here names itself, so that another host sharing the job store does not take it as
@@ -230,10 +263,18 @@ public final class Coordinator implements AutoCloseable {
   }
 
   /**
-   * Whether two addresses name one service: the same port, and the same host, where every name of
-   * this host ({@code localhost}, a loopback address, its host name) counts as one.
+   * Whether two names of services (see {@link #nameOf}) name one: the same namespace, the same port,
+   * and the same host, where every name of this host ({@code localhost}, a loopback address, its
+   * host name) counts as one.
    */
   static boolean sameService(String a, String b) {
+    int sa = a.indexOf('/');
+    int sb = b.indexOf('/');
+    if (!(sa < 0 ? "" : a.substring(sa)).equals(sb < 0 ? "" : b.substring(sb))) {
+      return false; // another namespace
+    }
+    a = sa < 0 ? a : a.substring(0, sa);
+    b = sb < 0 ? b : b.substring(0, sb);
     int ca = a.lastIndexOf(':');
     int cb = b.lastIndexOf(':');
     if (ca < 0 || cb < 0 || !a.substring(ca + 1).equals(b.substring(cb + 1))) {

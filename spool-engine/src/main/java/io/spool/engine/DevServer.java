@@ -1,41 +1,31 @@
 package io.spool.engine;
 
-import io.spool.engine.internal.TemporalConnection;
 import io.spool.media.EnvironmentException;
-import io.spool.volumes.VolumeStore;
 import io.temporal.testserver.TestServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * The local stand-in for a cluster: Temporal's in-process service bound to a port, the coordinator,
- * and (unless told otherwise) a media worker with this host's cores. Submitters and
- * {@code spool worker} processes on this host (or any host that reaches the port and shares the job
- * store and files) use it through {@code SPOOL_TEMPORAL=localhost:PORT}. Its service keeps
- * workflows in memory only: when it starts again, the coordinator starts again the batches that
- * the job store says are unfinished.
+ * The local stand-in for a cluster: Temporal's in-process service bound to a port, with a
+ * {@link CoordinatorHost} on it: the coordinator and (unless told otherwise) a media worker with
+ * this host's cores. Submitters and {@code spool worker} processes on this host (or any host that
+ * reaches the port and shares the job store and files) use it through
+ * {@code SPOOL_TEMPORAL=localhost:PORT}. Its service keeps workflows in memory only: when it starts
+ * again, the coordinator starts again the batches that the job store says are unfinished.
  */
 public final class DevServer implements AutoCloseable {
   private final TestServer.PortBoundTestServer server;
-  private final TemporalConnection connection;
-  private final JobStore store;
-  private final Coordinator coordinator;
-  private final MediaWorker media;
+  private final CoordinatorHost host;
   private final int port;
-  private final List<String> resumed;
 
-  private DevServer(TestServer.PortBoundTestServer server, TemporalConnection connection, JobStore store,
-      Coordinator coordinator, MediaWorker media, int port, List<String> resumed) {
+  private DevServer(TestServer.PortBoundTestServer server, CoordinatorHost host, int port) {
     this.server = server;
-    this.connection = connection;
-    this.store = store;
-    this.coordinator = coordinator;
-    this.media = media;
+    this.host = host;
     this.port = port;
-    this.resumed = resumed;
   }
 
   /**
@@ -47,26 +37,22 @@ public final class DevServer implements AutoCloseable {
   public static DevServer start(EngineConfig config, int port, int workerCores) {
     checkFree(port);
     TestServer.PortBoundTestServer server = TestServer.createPortBoundServer(port);
-    TemporalConnection connection = TemporalConnection.to(TemporalSettings.of("localhost:" + port),
-        WorkerRef.thisProcess("dev-server").identity());
-    JobStore store = JobStore.at(config.home());
-    // Its name, as its batches are recorded: this host's own name, the same after a restart, and
-    // told to every submitter (see ServiceWorkflow) whatever address it reached the port by.
-    Coordinator coordinator = Coordinator.register(connection.factory(), store, config.prices(),
-        WorkerRef.hostName() + ":" + port);
-    MediaWorker media = null;
-    if (workerCores > 0) {
-      EngineConfig workers = config.withCpuCores(workerCores);
-      media = MediaWorker.register(connection.factory(), workers, VolumeStore.at(workers.volumesDir()),
-          WorkerRef.thisProcess("dev"), workers.gpuEncode() ? List.of(Resources.CPU_QUEUE, Resources.GPU_QUEUE)
-              : List.of(Resources.CPU_QUEUE));
+    try {
+      // Named as a coordinator of a cluster reached at localhost:PORT names it: this host's own
+      // name and the port, the same after a restart whatever address a submitter reached it by.
+      CoordinatorHost host = CoordinatorHost.connect(TemporalSettings.of("localhost:" + port), config, workerCores,
+          "dev-server", false);
+      try {
+        host.start();
+      } catch (RuntimeException | Error e) {
+        host.close();
+        throw e;
+      }
+      return new DevServer(server, host, port);
+    } catch (RuntimeException | Error e) {
+      server.close();
+      throw e;
     }
-    connection.factory().start();
-    if (media != null) {
-      media.announce(store);
-    }
-    List<String> resumed = coordinator.start().join();
-    return new DevServer(server, connection, store, coordinator, media, port, resumed);
   }
 
   private static void checkFree(int port) {
@@ -84,13 +70,13 @@ public final class DevServer implements AutoCloseable {
   }
 
   /** The media worker in this process, if it has one. */
-  public java.util.Optional<MediaWorker> mediaWorker() {
-    return java.util.Optional.ofNullable(media);
+  public Optional<MediaWorker> mediaWorker() {
+    return host.mediaWorker();
   }
 
   /** The batches that were unfinished in the job store and started again as this server started. */
   public List<String> resumedBatches() {
-    return resumed;
+    return host.resumedBatches();
   }
 
   /**
@@ -99,21 +85,13 @@ public final class DevServer implements AutoCloseable {
    * service; the next start runs their unfinished jobs again.
    */
   public void stop(Duration grace) {
-    if (media != null) {
-      media.drain(grace);
-    }
-    close();
+    host.stop(grace);
+    server.close();
   }
 
   @Override
   public void close() {
-    // Jobs first: the coordinator may wait for the store (another process holds it) as it stops.
-    if (media != null) {
-      media.stopNow(Duration.ofSeconds(30));
-    }
-    coordinator.close();
-    connection.close();
+    host.close();
     server.close();
-    store.close();
   }
 }

@@ -324,15 +324,15 @@ public final class SpoolEngine implements AutoCloseable {
   /** Whether this engine's service runs {@code b}: its own embedded batches, or the batches of its shared service. */
   private boolean runsHere(BatchRecord b) {
     return b.embedded() ? embedded() && b.coordinatorPid() == ProcessHandle.current().pid()
-        : !embedded() && (b.coordinator().equals(serviceName()) || Coordinator.sameService(b.coordinator(), shared.target()));
+        : !embedded() && (b.coordinator().equals(serviceName()) || Coordinator.sameService(b.coordinator(), Coordinator.nameOf(shared)));
   }
 
   /**
    * The shared service's name, as its coordinator gives it (see
    * {@link io.spool.engine.internal.ServiceWorkflow}): what this engine's batches record as their
    * coordinator, so that the coordinator knows them as its own whatever address this engine
-   * reached it by. Where no coordinator answers, the address this engine uses, with this host's
-   * own names ({@code localhost}) made its host name.
+   * reached it by. Where no coordinator answers, the name a coordinator that reached the service as
+   * this engine does gives it (see {@link Coordinator#nameOf}).
    */
   private String serviceName() {
     if (knownServiceName != null) {
@@ -344,9 +344,9 @@ public final class SpoolEngine implements AutoCloseable {
         name = io.spool.engine.internal.ServiceWorkflow.nameOf(client()); // its coordinator may have come up since
       }
       name.ifPresent(n -> knownServiceName = n);
-      return name.orElseGet(() -> Coordinator.canonical(shared.target()));
+      return name.orElseGet(() -> Coordinator.nameOf(shared));
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-      return Coordinator.canonical(shared.target());
+      return Coordinator.nameOf(shared);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new io.spool.media.CancelledException("interrupted while asking the service's name");

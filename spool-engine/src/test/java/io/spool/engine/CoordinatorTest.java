@@ -265,6 +265,19 @@ class CoordinatorTest {
   }
 
   @Test
+  void aCoordinatorNamesItsServiceAfterItsAddressAndNamespaceNotAfterItsProcess() {
+    TemporalSettings plain = TemporalSettings.of("localhost:7233");
+    TemporalSettings media = new TemporalSettings("localhost:7233", "media", null, null, null);
+    assertThat(Coordinator.nameOf(plain)).isEqualTo(WorkerRef.hostName() + ":7233");
+    assertThat(Coordinator.nameOf(media)).isEqualTo(WorkerRef.hostName() + ":7233/media");
+    assertThat(Coordinator.nameOf(new TemporalSettings("temporal.example.com:7233", "media", null, null, null)))
+        .isEqualTo("temporal.example.com:7233/media");
+    assertThat(Coordinator.sameService(Coordinator.nameOf(media), "127.0.0.1:7233/media")).isTrue();
+    assertThat(Coordinator.sameService(Coordinator.nameOf(media), Coordinator.nameOf(plain)))
+        .as("one cluster's two namespaces").isFalse();
+  }
+
+  @Test
   void aJobsFirstEndIsKeptWhenItsRunReportsLater() {
     Instant now = Instant.now();
     try (JobStore store = JobStore.at(home)) {
