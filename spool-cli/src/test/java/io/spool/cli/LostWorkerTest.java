@@ -90,7 +90,7 @@ class LostWorkerTest {
   }
 
   @Test
-  void aWorkerStoppedBySigtermSaysInOneLineThatItDrains() throws Exception {
+  void aWorkerStoppedBySigtermSaysThatItDrainsAndHowItEnded() throws Exception {
     Path slow = MediaFixtures.sample(in, "slow.mp4", 1280, 720, 20);
     host.devServer("--no-workers");
     SpoolHost.Proc worker = host.spool("worker", "--cpu", "1", "--grace", "1s");
@@ -102,7 +102,8 @@ class LostWorkerTest {
     CliProcess.signal(worker.process(), "TERM");
 
     assertThat(worker.exit(LIMIT)).isZero();
-    assertThat(worker.stderr().strip()).isEqualTo("spool worker: draining: 1 running job gets up to 1s to finish");
+    assertThat(worker.stderr().strip()).isEqualTo("spool worker: draining: 1 running job gets up to 1s to finish\n"
+        + "spool worker: stopped: jobs still running after the grace period were ended; other workers run them again");
   }
 
   @Test
