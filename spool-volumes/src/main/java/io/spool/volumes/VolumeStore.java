@@ -22,6 +22,9 @@ import java.util.stream.Stream;
  * clients it opened, one for each service address.
  */
 public final class VolumeStore implements AutoCloseable {
+  /** Where S3 volumes are recorded: a name that no volume can have, since none starts with '.'. */
+  private static final String S3_DIR = ".s3";
+
   private final Path dir;
   private final S3Clients clients = new S3Clients();
 
@@ -136,8 +139,6 @@ public final class VolumeStore implements AutoCloseable {
       return false;
     }
   }
-
-  private static final String S3_DIR = ".s3";
 
   private Path s3File(String name) {
     return dir.resolve(S3_DIR).resolve(name + ".properties");
