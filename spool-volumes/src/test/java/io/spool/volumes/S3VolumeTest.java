@@ -138,6 +138,21 @@ class S3VolumeTest {
   }
 
   @Test
+  void aNameIsEitherLocalOrInS3AndCreatingItAgainKeepsItsLocation() {
+    S3Location here = ((S3Volume) media).location();
+    assertThat(store.createS3("media", here).location()).isEqualTo(here);
+    assertThatThrownBy(() -> store.createS3("media", location("media-bucket", "elsewhere")))
+        .isInstanceOfSatisfying(SpoolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_ARGUMENT));
+    assertThatThrownBy(() -> store.create("media"))
+        .isInstanceOfSatisfying(SpoolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_ARGUMENT));
+    store.create("local");
+    assertThatThrownBy(() -> store.createS3("local", here))
+        .isInstanceOfSatisfying(SpoolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_ARGUMENT));
+    assertThatThrownBy(() -> store.openLocal("media")).hasMessageContaining("kept in S3");
+    assertThat(store.names()).containsExactly("local", "media");
+  }
+
+  @Test
   void aMissingKeyIsAMissingInput() {
     assertThatThrownBy(() -> media.get("nope.mp4", dir.resolve("x.mp4")))
         .isInstanceOfSatisfying(SpoolException.class, e -> {
