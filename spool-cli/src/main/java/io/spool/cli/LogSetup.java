@@ -79,6 +79,8 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
     root.setLevel(Level.WARN);
     root.addAppender(stderr);
     context.getLogger("io.temporal").setLevel(Level.ERROR);
+    // The S3 client's HTTP library logs every byte it sends at DEBUG: of no use with --verbose.
+    context.getLogger("org.apache.hc.client5.http.wire").setLevel(Level.INFO);
   }
 
   /** {@code %d{HH:mm:ss.SSS} %-5level %logger{24} - %msg%n} and the stack trace, if any. */

@@ -2,10 +2,13 @@ package io.spool.cli;
 
 import io.spool.engine.EngineConfig;
 import io.spool.volumes.LocalVolume;
+import io.spool.volumes.S3Location;
+import io.spool.volumes.S3Volume;
 import io.spool.volumes.VolumeEntry;
 import io.spool.volumes.VolumePath;
 import io.spool.volumes.VolumeStore;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -13,7 +16,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code spool volume create|ls|put|get|rm}: named volumes under the Spool home. */
+/** {@code spool volume create|ls|put|get|rm}: named volumes, under the Spool home or in S3. */
 @Command(name = "volume", description = "Manage named volumes (where job inputs and outputs live).",
     subcommands = {VolumeCommand.Create.class, VolumeCommand.Ls.class, VolumeCommand.Put.class,
         VolumeCommand.Get.class, VolumeCommand.Rm.class})
@@ -23,15 +26,47 @@ final class VolumeCommand {
     return VolumeStore.at(EngineConfig.volumesDir(SpoolHome.dir()));
   }
 
-  @Command(name = "create", description = "Create a volume (no error if it exists).")
+  @Command(name = "create", description = "Create a volume (no error if it exists): a folder under the Spool home, "
+      + "or with --s3 a bucket prefix of an S3-compatible service.")
   static final class Create extends SpoolSubcommand {
     @Parameters(paramLabel = "NAME")
     String name;
 
+    @Option(names = "--s3", paramLabel = "s3://BUCKET[/PREFIX]",
+        description = "Keep the volume in this S3 bucket, under this prefix. Credentials come from AWS's standard "
+            + "chain (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, ~/.aws, the host's role).")
+    String s3;
+
+    @Option(names = "--endpoint", paramLabel = "URL", description = "The S3-compatible service's address (default: AWS).")
+    String endpoint;
+
+    @Option(names = "--path-style", description = "Put the bucket in the path of requests, not the host name "
+        + "(most S3-compatible services need it).")
+    boolean pathStyle;
+
+    @Option(names = "--region", paramLabel = "REGION",
+        description = "The region to sign requests for (default: AWS_REGION or the profile's, else us-east-1).")
+    String region;
+
     @Override
     public Integer call() {
-      LocalVolume v = store().create(name);
-      print(Map.of("volume", name, "path", v.root().toString()), "volume " + name + " at " + v.root());
+      if (s3 == null) {
+        if (endpoint != null || pathStyle || region != null) {
+          throw new io.spool.media.BadArgumentException("--endpoint, --path-style and --region go with --s3");
+        }
+        LocalVolume v = store().create(name);
+        print(Map.of("volume", name, "path", v.root().toString()), "volume " + name + " at " + v.root());
+        return ExitCodes.OK;
+      }
+      S3Location location = S3Location.parse(s3, S3Location.endpoint(endpoint), pathStyle, region);
+      try (VolumeStore store = store()) {
+        store.createS3(name, location);
+      }
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("volume", name);
+      json.put("s3", location.url());
+      json.put("endpoint", location.endpoint() == null ? null : location.endpoint().toString());
+      print(json, "volume " + name + " at " + location);
       return ExitCodes.OK;
     }
   }
@@ -49,7 +84,10 @@ final class VolumeCommand {
         return ExitCodes.OK;
       }
       VolumePath vp = target.contains(":") ? VolumePath.parse(target) : new VolumePath(target, "");
-      List<VolumeEntry> entries = store().open(vp.volume()).list(vp.path());
+      List<VolumeEntry> entries;
+      try (VolumeStore store = store()) {
+        entries = store.open(vp.volume()).list(vp.path());
+      }
       // Paths are printed as they are, to the end of the line: VOLUME:PATH with any of them is accepted by get and rm.
       List<String> lines = entries.stream()
           .map(e -> String.format(Locale.ROOT, "%10s  %s  %s", Units.bytes(e.sizeBytes()), e.modified(), e.path()))
@@ -71,7 +109,9 @@ final class VolumeCommand {
     public Integer call() {
       VolumePath vp = VolumePath.parse(target);
       String path = vp.path().isEmpty() || target.endsWith("/") ? vp.resolve(file.getFileName().toString()).path() : vp.path();
-      store().open(vp.volume()).put(file, path);
+      try (VolumeStore store = store()) {
+        store.open(vp.volume()).put(file, path);
+      }
       print(Map.of("volume", vp.volume(), "path", path), "put " + file + " → " + vp.volume() + ":" + path);
       return ExitCodes.OK;
     }
@@ -88,7 +128,9 @@ final class VolumeCommand {
     @Override
     public Integer call() {
       VolumePath vp = VolumePath.parse(source);
-      store().open(vp.volume()).get(vp.path(), file);
+      try (VolumeStore store = store()) {
+        store.open(vp.volume()).get(vp.path(), file);
+      }
       print(Map.of("file", file.toString()), "got " + source + " → " + file);
       return ExitCodes.OK;
     }
@@ -105,12 +147,19 @@ final class VolumeCommand {
     @Override
     public Integer call() {
       if (!target.contains(":")) {
-        store().delete(target, force);
-        print(Map.of("deleted", target), "deleted volume " + target);
+        try (VolumeStore store = store()) {
+          boolean s3 = store.open(target) instanceof S3Volume;
+          store.delete(target, force);
+          print(Map.of("deleted", target), s3 ? "forgot volume " + target + " (its objects stay in S3)"
+              : "deleted volume " + target);
+        }
         return ExitCodes.OK;
       }
       VolumePath vp = VolumePath.parse(target);
-      boolean removed = store().open(vp.volume()).remove(vp.path());
+      boolean removed;
+      try (VolumeStore store = store()) {
+        removed = store.open(vp.volume()).remove(vp.path());
+      }
       if (!removed) {
         throw new io.spool.media.InputNotFoundException("not found: " + target);
       }

@@ -40,6 +40,8 @@ public final class MediaWorker implements AutoCloseable {
   private TemporalConnection own;
   /** The job store of a worker process of its own, opened by {@link #start}; null otherwise. */
   private JobStore ownStore;
+  /** The volumes of a worker made by {@link #connect}, whose S3 clients it closes. */
+  private VolumeStore ownVolumes;
   /** Its record in the job store, kept fresh from {@link #announce} until it stops; null before. */
   private WorkerPresence presence; // guarded by this
 
@@ -56,8 +58,10 @@ public final class MediaWorker implements AutoCloseable {
    */
   public static MediaWorker connect(TemporalSettings service, EngineConfig config, WorkerRef self, List<String> queues) {
     TemporalConnection c = TemporalConnection.to(service, self.identity());
-    MediaWorker w = register(c.factory(), config, VolumeStore.at(config.volumesDir()), self, queues);
+    VolumeStore volumes = VolumeStore.at(config.volumesDir());
+    MediaWorker w = register(c.factory(), config, volumes, self, queues);
     w.own = c;
+    w.ownVolumes = volumes;
     return w;
   }
 
@@ -134,6 +138,9 @@ public final class MediaWorker implements AutoCloseable {
     }
     if (ownStore != null) {
       ownStore.close();
+    }
+    if (ownVolumes != null) {
+      ownVolumes.close();
     }
   }
 

@@ -591,8 +591,10 @@ public final class SpoolEngine implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
       store.close();
+      volumes.close();
       return;
     }
+    volumes.close(); // its S3 clients; a volume opened later opens a client again
     if (t == null) {
       // Never used: no job ran. A service still starting is ended once it has started.
       if (unused != null) {

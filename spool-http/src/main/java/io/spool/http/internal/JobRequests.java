@@ -99,7 +99,9 @@ final class JobRequests {
     } else {
       out = VolumeRefs.parse(where + "output", output);
     }
-    engine.volumes().create(out.volume());
+    if (!engine.volumes().exists(out.volume())) {
+      engine.volumes().create(out.volume());
+    }
     var resources = (needs == null ? new JobOptions.Needs(null, null, null, null, null) : needs)
         .build(1, DEFAULT_TIMEOUT);
     return TranscodeJob.spec(in.toString(), out.toString(), opts, resources, overwrite);

@@ -82,7 +82,7 @@ final class JobViews {
     VolumePath vp = VolumePath.parse(ref);
     Long size = null;
     try {
-      Path f = engine.volumes().open(vp.volume()).locate(vp.path());
+      Path f = engine.volumes().openLocal(vp.volume()).locate(vp.path());
       size = Files.size(f);
     } catch (IOException | RuntimeException e) {
       // removed since: listed without a size
@@ -99,7 +99,7 @@ final class JobViews {
     for (Output o : outputs(engine, r)) {
       if (o.name().equals(name)) {
         VolumePath vp = VolumePath.parse(o.path());
-        Path f = engine.volumes().open(vp.volume()).locate(vp.path());
+        Path f = engine.volumes().openLocal(vp.volume()).locate(vp.path());
         return Files.isRegularFile(f) ? Optional.of(f) : Optional.empty();
       }
     }

@@ -94,7 +94,7 @@ final class VolumeRoutes {
     if (!volumes.exists(name)) {
       throw Refused.notFound("no volume named '" + name + "'");
     }
-    return volumes.open(name);
+    return volumes.openLocal(name);
   }
 
   private static String path(Context ctx) {

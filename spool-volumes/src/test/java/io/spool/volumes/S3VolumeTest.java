@@ -1,0 +1,210 @@
+package io.spool.volumes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.spool.media.ErrorCode;
+import io.spool.media.OutputExistsException;
+import io.spool.media.SpoolException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class S3VolumeTest {
+  private static S3Server s3;
+
+  @TempDir Path dir;
+  private VolumeStore store;
+  private Volume media;
+
+  @BeforeAll
+  static void startServer() throws Exception {
+    s3 = S3Server.start();
+    s3.createBucket("media-bucket");
+    S3Server.useCredentials(S3Server.ACCESS_KEY, S3Server.SECRET_KEY);
+  }
+
+  @AfterAll
+  static void stopServer() throws Exception {
+    s3.close();
+  }
+
+  @BeforeEach
+  void createVolume() {
+    store = VolumeStore.at(dir.resolve("volumes"));
+    media = store.createS3("media", location("media-bucket", "run-" + System.nanoTime()));
+  }
+
+  @AfterEach
+  void closeStore() {
+    store.close();
+  }
+
+  private static S3Location location(String bucket, String prefix) {
+    return new S3Location(bucket, prefix, s3.endpoint(), true, null);
+  }
+
+  private Path file(String name, int bytes) throws Exception {
+    byte[] content = new byte[bytes];
+    new Random(bytes).nextBytes(content);
+    return Files.write(dir.resolve(name), content);
+  }
+
+  private String prefix() {
+    return ((S3Volume) media).location().prefix();
+  }
+
+  @Test
+  void putGetListAndRemoveWorkAsOnALocalVolume() throws Exception {
+    Path a = file("a.mp4", 1000);
+    media.put(a, "in/a.mp4");
+    media.put(file("b.mp4", 10), "b.mp4");
+
+    Volume reopened = VolumeStore.at(dir.resolve("volumes")).open("media");
+    assertThat(reopened).isInstanceOf(S3Volume.class);
+    assertThat(reopened.list("")).extracting(VolumeEntry::path).containsExactly("b.mp4", "in/a.mp4");
+    assertThat(reopened.list("in")).extracting(VolumeEntry::path, VolumeEntry::sizeBytes)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("in/a.mp4", 1000L));
+    assertThat(reopened.exists("in/a.mp4")).isTrue();
+    assertThat(s3.keys("media-bucket")).contains(prefix() + "/in/a.mp4");
+
+    Path got = dir.resolve("got.mp4");
+    reopened.get("in/a.mp4", got);
+    assertThat(got).hasSameBinaryContentAs(a);
+
+    assertThat(reopened.remove("in/a.mp4")).isTrue();
+    assertThat(reopened.remove("in/a.mp4")).isFalse();
+    assertThat(reopened.list("")).extracting(VolumeEntry::path).containsExactly("b.mp4");
+    assertThat(store.names()).contains("media");
+  }
+
+  @Test
+  void aLargeFileGoesUpInPartsAndComesBackWhole() throws Exception {
+    Path big = file("big.bin", (int) (S3Transfers.MULTIPART_FROM_BYTES + 3 * S3Transfers.PART_BYTES / 2));
+    media.put(big, "big.bin");
+    assertThat(s3.unfinishedUploads("media-bucket")).isEmpty();
+
+    Path copy = media.readable("big.bin", dir.resolve("scratch"));
+    assertThat(copy).startsWith(dir.resolve("scratch")).hasSameBinaryContentAs(big);
+  }
+
+  @Test
+  void anUploadThatBreaksOffLeavesNoObjectAndNoParts() throws Exception {
+    Path big = file("big.bin", (int) (S3Transfers.MULTIPART_FROM_BYTES + S3Transfers.PART_BYTES));
+    s3.failPartsFrom(2);
+    int abortedBefore = s3.abortedUploads();
+    try (Volume.Write w = media.write("out/big.bin", dir.resolve("scratch"))) {
+      Files.copy(big, w.file());
+      assertThatThrownBy(w::commit).isInstanceOfSatisfying(SpoolException.class,
+          e -> assertThat(e.code()).as(e.getMessage()).isEqualTo(ErrorCode.IO_ERROR));
+    } finally {
+      s3.failPartsFrom(Integer.MAX_VALUE);
+    }
+    assertThat(media.exists("out/big.bin")).isFalse();
+    assertThat(s3.keys("media-bucket")).noneMatch(k -> k.startsWith(prefix() + "/"));
+    assertThat(s3.unfinishedUploads("media-bucket")).isEmpty();
+    assertThat(s3.abortedUploads()).isEqualTo(abortedBefore + 1);
+  }
+
+  @Test
+  void aWriteClosedWithoutCommitLeavesNothingInTheBucketOrInScratch() throws Exception {
+    Path scratch = Files.createDirectories(dir.resolve("scratch"));
+    try (Volume.Write w = media.write("out/x.mp4", scratch)) {
+      Files.writeString(w.file(), "half");
+      assertThat(w.file().getFileName().toString()).isEqualTo("x.mp4");
+    }
+    assertThat(media.list("")).isEmpty();
+    try (var files = Files.walk(scratch)) {
+      assertThat(files.filter(Files::isRegularFile)).isEmpty();
+    }
+  }
+
+  @Test
+  void aNewOutputDoesNotReplaceAnObjectAlreadyThere() throws Exception {
+    media.put(file("first.mp4", 10), "out.mp4");
+    try (Volume.Write w = media.write("out.mp4", dir.resolve("scratch"))) {
+      Files.writeString(w.file(), "second");
+      assertThatThrownBy(w::commitNew).isInstanceOf(OutputExistsException.class);
+    }
+    assertThat(media.list("")).singleElement().extracting(VolumeEntry::sizeBytes).isEqualTo(10L);
+  }
+
+  @Test
+  void aNameIsEitherLocalOrInS3AndCreatingItAgainKeepsItsLocation() {
+    S3Location here = ((S3Volume) media).location();
+    assertThat(store.createS3("media", here).location()).isEqualTo(here);
+    assertThatThrownBy(() -> store.createS3("media", location("media-bucket", "elsewhere")))
+        .isInstanceOfSatisfying(SpoolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_ARGUMENT));
+    assertThatThrownBy(() -> store.create("media"))
+        .isInstanceOfSatisfying(SpoolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_ARGUMENT));
+    store.create("local");
+    assertThatThrownBy(() -> store.createS3("local", here))
+        .isInstanceOfSatisfying(SpoolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_ARGUMENT));
+    assertThatThrownBy(() -> store.openLocal("media")).hasMessageContaining("kept in S3");
+    assertThat(store.names()).containsExactly("local", "media");
+  }
+
+  @Test
+  void aMissingKeyIsAMissingInput() {
+    assertThatThrownBy(() -> media.get("nope.mp4", dir.resolve("x.mp4")))
+        .isInstanceOfSatisfying(SpoolException.class, e -> {
+          assertThat(e.code()).isEqualTo(ErrorCode.INPUT_NOT_FOUND);
+          assertThat(e.getMessage()).contains("volume media", "nope.mp4");
+        });
+    assertThat(dir.resolve("x.mp4")).doesNotExist();
+  }
+
+  @Test
+  void aMissingBucketIsRefusedAtCreationAndLaterAsThisHostsSetup() {
+    assertThatThrownBy(() -> store.createS3("gone", location("no-such-bucket", "")))
+        .isInstanceOfSatisfying(SpoolException.class, e -> {
+          assertThat(e.code()).isEqualTo(ErrorCode.ENVIRONMENT);
+          assertThat(e.retryable()).isFalse();
+          assertThat(e.getMessage()).contains("bucket no-such-bucket does not exist");
+        });
+    assertThat(store.exists("gone")).isFalse();
+  }
+
+  @Test
+  void wrongCredentialsAreDeniedWithoutRetry() throws Exception {
+    media.put(file("a.mp4", 10), "a.mp4");
+    S3Server.useCredentials(S3Server.ACCESS_KEY, "wrong-secret");
+    try (VolumeStore other = VolumeStore.at(dir.resolve("volumes"))) {
+      assertThatThrownBy(() -> other.open("media").get("a.mp4", dir.resolve("a.mp4")))
+          .isInstanceOfSatisfying(SpoolException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.ENVIRONMENT);
+            assertThat(e.retryable()).isFalse();
+            assertThat(e.getMessage()).contains("denied", "credentials").doesNotContain("\n");
+          });
+    } finally {
+      S3Server.useCredentials(S3Server.ACCESS_KEY, S3Server.SECRET_KEY);
+    }
+  }
+
+  @Test
+  void anEndpointThatDoesNotAnswerIsARetryableIoError() throws Exception {
+    int port;
+    try (ServerSocket free = new ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    Path record = Files.createDirectories(dir.resolve("volumes/.s3")).resolve("down.properties");
+    var p = new S3Location("media-bucket", "", URI.create("http://127.0.0.1:" + port), true, null).toProperties();
+    try (var w = Files.newBufferedWriter(record)) {
+      p.store(w, null);
+    }
+    assertThatThrownBy(() -> store.open("down").list(""))
+        .isInstanceOfSatisfying(SpoolException.class, e -> {
+          assertThat(e.code()).isEqualTo(ErrorCode.IO_ERROR);
+          assertThat(e.retryable()).isTrue();
+          assertThat(e.getMessage()).contains("127.0.0.1:" + port, "cannot be reached");
+        });
+  }
+}
