@@ -26,11 +26,7 @@ final class ChunkEncodeJob implements JobType {
 
   @Override
   public JobResult run(JobContext ctx, Map<String, Object> params) {
-    TranscodeOptions options = TranscodeJob.options(params).toBuilder()
-        .threads(ctx.resources().cpu())
-        .timeout(ctx.remaining())
-        .memoryLimitBytes((long) ctx.resources().memoryMiB() << 20)
-        .build();
+    TranscodeOptions options = TranscodeJob.fitted(TranscodeJob.options(params), ctx).build();
     boolean audio = "audio".equals(params.get("part"));
     Path in = ctx.input((String) params.get("input"));
     String outRef = (String) params.get("output");

@@ -63,7 +63,7 @@ public final class HlsJob implements JobType {
   public JobResult run(JobContext ctx, Map<String, Object> params) {
     JobParams p = JobParams.of(params);
     HlsOptions options = options(p).toBuilder().threads(ctx.resources().cpu()).timeout(ctx.remaining())
-        .memoryLimitBytes((long) ctx.resources().memoryMiB() << 20).build();
+        .memoryLimitBytes(ctx.memoryLimitBytes()).build();
     Path in = ctx.input(p.string("input"));
     String outRef = p.string("output");
     boolean overwrite = p.flag("overwrite") || ctx.publishedByThisJob(outRef);

@@ -15,6 +15,11 @@ public interface JobContext {
 
   Resources resources();
 
+  /** The memory the job's resources allow, in bytes: what a media run is limited to. */
+  default long memoryLimitBytes() {
+    return (long) resources().memoryMiB() << 20;
+  }
+
   Toolchain tools();
 
   /** A private folder for this attempt, removed afterwards whatever happens. */

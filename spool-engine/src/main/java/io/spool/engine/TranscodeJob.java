@@ -138,6 +138,12 @@ public final class TranscodeJob implements JobType {
         .build();
   }
 
+  /** The options a job asked for, fitted to the attempt: its cores, the time it has left, its memory. */
+  static TranscodeOptions.Builder fitted(TranscodeOptions asked, JobContext ctx) {
+    return asked.toBuilder().threads(ctx.resources().cpu()).timeout(ctx.remaining())
+        .memoryLimitBytes(ctx.memoryLimitBytes());
+  }
+
   private static Integer integer(Object o) {
     return o == null ? null : ((Number) o).intValue();
   }
@@ -156,10 +162,7 @@ public final class TranscodeJob implements JobType {
   public JobResult run(JobContext ctx, Map<String, Object> params) {
     TranscodeOptions asked = options(params);
     Map<String, String> details = new HashMap<>();
-    TranscodeOptions.Builder b = asked.toBuilder()
-        .threads(ctx.resources().cpu())
-        .timeout(ctx.remaining())
-        .memoryLimitBytes((long) ctx.resources().memoryMiB() << 20);
+    TranscodeOptions.Builder b = fitted(asked, ctx);
     if (VideoCodecs.isGpu(asked.videoCodec()) && !ctx.gpuEncodeAvailable() && ctx.resources().gpuRequired()) {
       throw new io.spool.media.EnvironmentException("the job requires a GPU, and this worker proved no NVENC encoder");
     }

@@ -248,7 +248,7 @@ public final class TranscribeJob implements JobType {
         .language((String) params.get("language"))
         .threads(ctx.resources().cpu())
         .timeout(ctx.remaining())
-        .memoryLimitBytes((long) ctx.resources().memoryMiB() << 20)
+        .memoryLimitBytes(ctx.memoryLimitBytes())
         .piece(piece)
         .build();
     TranscribeResult r = params.get("pieceTranscripts") instanceof List<?> parts ? joined(ctx, parts, params)
