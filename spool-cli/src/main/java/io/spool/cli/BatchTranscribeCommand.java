@@ -10,6 +10,8 @@ import io.spool.engine.TranscodeBatch;
 import io.spool.media.BadArgumentException;
 import io.spool.transcribe.TranscribeJob;
 import io.spool.transcribe.TranscribeOptions;
+import io.spool.transcribe.Transcriber;
+import io.spool.transcribe.WhisperModels;
 import io.spool.transcribe.TranscriptFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,6 +63,10 @@ final class BatchTranscribeCommand extends SpoolSubcommand {
     List<TranscriptFormat> formats = flags.formats(false);
     TranscribeOptions options = flags.options();
     try (SpoolEngine engine = startEngine(service.settings())) {
+      if (engine.embedded()) {
+        // This host runs every item: one missing model is one error, not one failure per input.
+        Transcriber.using(engine.config().tools(), WhisperModels.in(SpoolHome.models(), System.getenv())).check(options);
+      }
       List<BatchInputs.Row> rows = BatchInputs.expand(inputs, engine, ref -> false);
       if (rows.isEmpty()) {
         throw new BadArgumentException("no media files found in " + inputs);

@@ -24,10 +24,11 @@ record TranscribeSummary(String job, Result result, JobCost cost) {
    * @param segments the timed segments; null when too many for the job's record (the files have them)
    * @param note something to know about the result, such as a model without weights
    * @param pieces how many pieces jobs transcribed side by side (1: the whole input in one job)
+   * @param fallback why a job that asked for a GPU ran on the CPU, or null
    */
   record Result(String input, List<String> outputs, String engine, String model, String language, double durationSeconds,
       double recognitionSeconds, double realTimeFactor, String text, List<Segment> segments, int attempts,
-      Metrics metrics, String note, int pieces) {}
+      Metrics metrics, String note, int pieces, String fallback) {}
 
   /**
    * The summary of job {@code o}; where pieces of the input were transcribed by the {@code pieces}
@@ -58,7 +59,7 @@ record TranscribeSummary(String job, Result result, JobCost cost) {
     return new TranscribeSummary(o.jobId(), new Result(o.input(), outputs, d.get("engine"), d.get("model"), d.get("language"),
         o.mediaSeconds(), Double.parseDouble(d.getOrDefault("recognitionSeconds", "0")),
         o.mediaSeconds() > 0 ? wall / o.mediaSeconds() : 0, d.getOrDefault("text", ""), segments, o.attempts(),
-        metrics, d.get("note"), Math.max(1, pieces.size())), cost);
+        metrics, d.get("note"), Math.max(1, pieces.size()), d.get("fallback")), cost);
   }
 
   /** The job's outputs, from its record's parameters. */
@@ -76,6 +77,9 @@ record TranscribeSummary(String job, Result result, JobCost cost) {
         r.pieces() > 1 ? ", in " + r.pieces() + " pieces cut in pauses" : ""));
     if (r.note() != null) {
       sb.append("  note      ").append(r.note()).append('\n');
+    }
+    if (r.fallback() != null) {
+      sb.append("  fallback  ").append(r.fallback()).append('\n');
     }
     sb.append(String.format(Locale.ROOT, "  speed     real-time factor %.3f (%s wall for %s of media; recognition %s)%n",
         r.realTimeFactor(), Units.seconds(r.metrics().wallSeconds()), Units.seconds(r.durationSeconds()),

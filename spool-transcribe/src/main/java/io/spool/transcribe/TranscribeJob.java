@@ -10,6 +10,7 @@ import io.spool.engine.JobSpec;
 import io.spool.engine.JobType;
 import io.spool.engine.Resources;
 import io.spool.media.BadArgumentException;
+import io.spool.media.EnvironmentException;
 import io.spool.media.OutputExistsException;
 import io.spool.media.Transcoder;
 import io.spool.transcribe.internal.SubtitleMux;
@@ -85,7 +86,7 @@ public final class TranscribeJob implements JobType {
   public static JobSpec pieceSpec(String input, TranscribeOptions options, String transcriptRef, Resources resources) {
     TranscribeOptions.Piece piece = Objects.requireNonNull(options.piece(), "options.piece");
     Objects.requireNonNull(transcriptRef, "transcriptRef");
-    checkCpu(resources);
+    resources = onCpu(resources);
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("input", input);
     p.put("piece", Map.of("start", piece.startSeconds(), "seconds", piece.seconds()));
@@ -160,10 +161,23 @@ public final class TranscribeJob implements JobType {
     return spec(input, outputs, embed, options, resources, overwrite, made);
   }
 
-  private static void checkCpu(Resources resources) {
-    if (resources != null && resources.wantsGpu()) {
-      throw new BadArgumentException("transcription runs on the CPU: this build's whisper.cpp has no GPU support; drop --gpu");
+  /** What a job that asked for a GPU says in its result's {@code fallback}: it recognised on the CPU. */
+  static final String CPU_FALLBACK = "recognised on the CPU: Spool's speech engines (whisper.cpp as built here, pocketsphinx) have no GPU support";
+
+  /**
+   * {@code resources} for the CPU, where every transcription runs: a job that prefers a GPU
+   * ({@code --gpu}) runs on the cpu queue and is charged as a CPU job, as a GPU encode does where
+   * no GPU encoder is proven; one that requires a GPU cannot run anywhere.
+   */
+  private static Resources onCpu(Resources resources) {
+    if (resources == null || !resources.wantsGpu()) {
+      return resources;
     }
+    if (resources.gpuRequired()) {
+      throw new EnvironmentException("transcription runs on the CPU: this build's whisper.cpp has no GPU support;"
+          + " drop --require-gpu (with --gpu the job runs on the CPU and says so)");
+    }
+    return resources.toBuilder().gpu("none").queue(null).build();
   }
 
   private static void putOptions(Map<String, Object> p, TranscribeOptions options) {
@@ -178,7 +192,8 @@ public final class TranscribeJob implements JobType {
 
   private static JobSpec spec(String input, Map<TranscriptFormat, String> outputs, String embed, TranscribeOptions options,
       Resources resources, boolean overwrite, Map<String, Object> made) {
-    checkCpu(resources);
+    boolean fellBack = resources != null && resources.wantsGpu();
+    resources = onCpu(resources);
     if (made.isEmpty()) {
       resources = withMemoryFor(options, resources);
     }
@@ -211,6 +226,9 @@ public final class TranscribeJob implements JobType {
     putOptions(p, options);
     if (overwrite) {
       p.put("overwrite", true);
+    }
+    if (fellBack) {
+      p.put("fallback", CPU_FALLBACK);
     }
     p.putAll(made);
     return new JobSpec(NAME, p, resources, input, refs.get(0));
@@ -290,6 +308,9 @@ public final class TranscribeJob implements JobType {
     }
     Map<String, String> details = details(r, RECORD_CHARS);
     details.put("outputs", String.join("\n", refs));
+    if (params.get("fallback") instanceof String fallback) {
+      details.put("fallback", fallback);
+    }
     if (params.get("pieces") instanceof Number n) {
       details.put("pieces", Integer.toString(n.intValue()));
     }

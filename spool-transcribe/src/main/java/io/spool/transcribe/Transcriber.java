@@ -75,14 +75,25 @@ public final class Transcriber {
    */
   public java.util.Optional<String> problem(SpeechEngine engine) {
     try {
-      if (engine == SpeechEngine.POCKETSPHINX) {
-        Pocketsphinx.model(env);
-      } else {
-        models.require(null);
-      }
+      check(TranscribeOptions.newBuilder().engine(engine).build());
       return java.util.Optional.empty();
     } catch (io.spool.media.SpoolException e) {
       return java.util.Optional.of(e.getMessage());
+    }
+  }
+
+  /**
+   * Fails as a job with {@code options} would fail on this host before it reads any media: where
+   * the Whisper model it would use is missing or damaged, or pocketsphinx's English model is not
+   * installed. A batch checks this once rather than fail every item alike.
+   *
+   * @throws io.spool.media.EnvironmentException naming what to get and where
+   */
+  public void check(TranscribeOptions options) {
+    if (engineFor(options) == SpeechEngine.POCKETSPHINX) {
+      Pocketsphinx.model(env);
+    } else {
+      models.require(options.model());
     }
   }
 

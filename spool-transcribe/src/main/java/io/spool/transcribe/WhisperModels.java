@@ -69,14 +69,16 @@ public final class WhisperModels {
       named = file.toString();
     }
     if (!Files.isRegularFile(file)) {
-      throw new EnvironmentException("the Whisper model " + named + " is not a file: " + getOne()
+      String what = !Files.exists(file) ? " does not exist" : Files.isDirectory(file) ? " is a folder, not a model file"
+          : " is not a regular file";
+      throw new EnvironmentException("the Whisper model " + named + what + ": " + getOne()
           + ", or point " + (explicit != null ? "--model" : ENV) + " at one");
     }
     try {
       return GgmlModel.read(file);
     } catch (GgmlModel.Damaged e) {
-      throw new EnvironmentException("the Whisper model " + file + " is damaged or not a whisper.cpp ggml model ("
-          + e.getMessage() + "); download it again, or " + getOne());
+      throw new EnvironmentException("the Whisper model " + file + " is damaged or not a whisper.cpp ggml model: "
+          + e.getMessage() + "; download it again, or " + getOne());
     } catch (IOException e) {
       throw new EnvironmentException("the Whisper model " + file + " cannot be read: " + e.getMessage());
     }
@@ -84,7 +86,7 @@ public final class WhisperModels {
 
   /** What to do about a missing model, in words. */
   private String getOne() {
-    return "get a whisper.cpp ggml model such as " + SUGGESTED + " (" + DOWNLOADS + SUGGESTED + ") and put it in " + folder;
+    return "get a whisper.cpp ggml model such as " + SUGGESTED + " from " + DOWNLOADS + SUGGESTED + " and put it in " + folder;
   }
 
   /** Whether any model would be chosen (usable or not). */

@@ -18,6 +18,7 @@ import io.spool.media.Toolchain;
 import io.spool.media.VideoEncoding;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.MissingResourceException;
@@ -26,7 +27,8 @@ import java.util.Set;
 /**
  * Puts subtitles into a copy of a media file as a soft subtitle track: MP4 and MOV get MP4 timed
  * text ({@code mov_text}), Matroska SubRip. The picture and sound are copied where the container
- * takes their codecs, and encoded (H.264, AAC) where it does not, such as PCM audio in MP4.
+ * takes their codecs, and encoded (H.264, AAC) where it does not, such as PCM audio in MP4. The
+ * input's own subtitle tracks are kept ahead of the new one where the container can hold them.
  */
 public final class SubtitleMux {
   private static final Set<String> MP4_VIDEO = Set.of("h264", "hevc", "av1", "mpeg4", "vp9");
@@ -62,10 +64,26 @@ public final class SubtitleMux {
     MediaInfo in = FFprobe.using(tools).probe(input);
     List<MediaStream> video = in.videoStreams();
     List<MediaStream> audio = in.audioStreams();
+    // The input's own subtitle tracks stay, ahead of the new one: Matroska takes them all (MP4's
+    // timed text as SubRip), MP4 and MOV the text ones as timed text. Bitmap subtitles do not fit
+    // in MP4, so they are left out there, as a transcode leaves them out.
+    List<MediaStream> kept = in.streams().stream()
+        .filter(s -> s.type() == StreamType.SUBTITLE && (mkv || s.isTextSubtitle())).toList();
     Output.Builder out = Output.newBuilder(output).format(container[0]).fastStart(!mkv).subtitleCodec(container[1]);
     video.forEach(s -> out.stream(s.index()));
     audio.forEach(s -> out.stream(s.index()));
+    kept.forEach(s -> out.stream(s.index()));
+    if (mkv) {
+      in.streams().stream().filter(s -> s.type() == StreamType.ATTACHMENT).forEach(s -> out.stream(s.index()));
+    }
     out.stream(1, 0);
+    List<String> subtitleArguments = new ArrayList<>();
+    for (int i = 0; i < kept.size(); i++) {
+      String codec = !mkv ? container[1] : kept.get(i).codec().equals("mov_text") ? "srt" : "copy";
+      subtitleArguments.addAll(List.of("-c:s:" + i, codec));
+    }
+    subtitleArguments.addAll(List.of("-c:s:" + kept.size(), container[1],
+        "-metadata:s:s:" + kept.size(), "language=" + iso639_2(language)));
     if (!video.isEmpty()) {
       boolean copy = mkv || video.stream().allMatch(s -> MP4_VIDEO.contains(s.codec()));
       out.video(copy ? VideoEncoding.newBuilder().codec("copy").build()
@@ -76,7 +94,7 @@ public final class SubtitleMux {
       out.audio(copy ? new AudioEncoding("copy", null, null, null) : AudioEncoding.of("aac", 128));
     }
     FFmpegCommand command = FFmpegCommand.newBuilder().input(Input.of(input)).input(Input.of(subtitles)).output(out.build())
-        .extraOutputArguments(List.of("-metadata:s:s:0", "language=" + iso639_2(language))).build();
+        .extraOutputArguments(subtitleArguments).build();
     RunResult run = FFmpegRunner.using(tools).run(command, new RunOptions(timeout, in.durationSeconds(), memoryLimitBytes, null));
     MediaInfo made;
     try {
@@ -84,8 +102,10 @@ public final class SubtitleMux {
     } catch (InvalidInputException e) {
       throw new ProcessFailedException("ffmpeg wrote an unreadable file: " + e.getMessage(), 0, run.stderrTail());
     }
-    if (made.streams().stream().noneMatch(s -> s.type() == StreamType.SUBTITLE)) {
-      throw new ProcessFailedException("ffmpeg wrote no subtitle track into " + outputName, 0, run.stderrTail());
+    long tracks = made.streams().stream().filter(s -> s.type() == StreamType.SUBTITLE).count();
+    if (tracks != kept.size() + 1) {
+      throw new ProcessFailedException("ffmpeg wrote " + tracks + " of the " + (kept.size() + 1) + " subtitle tracks into "
+          + outputName, 0, run.stderrTail());
     }
   }
 
