@@ -67,7 +67,7 @@ final class ChunkJoinJob implements JobType {
     if (audioRef != null) {
       made.add(audioRef);
     }
-    removeWorkFiles(made, (String) params.get("workDir"));
+    removeWorkFiles(ctx, made, (String) params.get("workDir"));
     Map<String, String> details = new HashMap<>();
     details.put("preset", r.preset());
     details.put("videoCodec", String.valueOf(r.videoCodec()));
@@ -92,15 +92,16 @@ final class ChunkJoinJob implements JobType {
    * nothing else is left in it. The output is published by then: a failure here costs disk space,
    * not the job.
    */
-  private static void removeWorkFiles(List<String> files, String workDir) {
+  private static void removeWorkFiles(JobContext ctx, List<String> files, String workDir) {
     try {
       for (String f : files) {
-        Files.deleteIfExists(Path.of(f));
+        ctx.remove(f);
       }
-      if (workDir == null || !Files.isDirectory(Path.of(workDir))) {
+      // In a volume kept elsewhere (S3) a folder is only a prefix, gone with its last file.
+      Path dir = workDir == null ? null : ctx.localFile(workDir).orElse(null);
+      if (dir == null || !Files.isDirectory(dir)) {
         return;
       }
-      Path dir = Path.of(workDir);
       try (var inside = Files.list(dir)) {
         for (Path f : (Iterable<Path>) inside::iterator) {
           if (ChunkedTranscode.WORK_FILE.matcher(f.getFileName().toString()).matches()) {

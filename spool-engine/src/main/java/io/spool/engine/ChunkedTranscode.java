@@ -1,11 +1,11 @@
 package io.spool.engine;
 
+import io.spool.engine.internal.Refs;
 import io.spool.media.BadArgumentException;
 import io.spool.media.CancelledException;
 import io.spool.media.ChunkPlan;
 import io.spool.media.ChunkedTranscoder;
 import io.spool.media.ErrorCode;
-import io.spool.media.FileIdentity;
 import io.spool.media.Metrics;
 import io.spool.media.OutputExistsException;
 import io.spool.media.ProgressListener;
@@ -13,7 +13,6 @@ import io.spool.media.SpoolException;
 import io.spool.media.TranscodeOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -37,6 +36,9 @@ import java.util.regex.Pattern;
  * {@code transcode-join} job joins them without encoding again. The output has the frames a
  * single-pass {@link TranscodeJob} would make. It drives the engine through its public API alone,
  * from the submitting process, so it runs the same embedded and on a shared service.
+ *
+ * <p>Input and output are local paths or {@code VOLUME:path}s: in a volume that every worker
+ * reaches (S3), the chunks of one file encode on several machines.
  *
  * <p>The chunks are kept in a work folder beside the output ({@code OUTPUT.chunks}) until the join
  * has published the output; with {@link Builder#resume}, a run after a failure or an interrupt
@@ -77,15 +79,28 @@ public final class ChunkedTranscode {
     ChunkedTranscoder.checkChunkable(options);
   }
 
-  /** A chunked transcode of the local file {@code input} to {@code output}. */
+  /** A chunked transcode of {@code input} to {@code output} (local paths or {@code VOLUME:path}s). */
   public static Builder newBuilder(String input, String output) {
     return new Builder(input, output);
   }
 
-  /** The folder beside {@code output} that holds its chunks until they are joined. */
+  /**
+   * The folder beside {@code output} that holds its chunks until they are joined: a local path,
+   * or {@code VOLUME:path} beside an output in a volume.
+   */
+  static String workFolder(SpoolEngine engine, String output) {
+    return engine.isVolumeRef(output) ? output + ".chunks" : workFolder(output).toString();
+  }
+
+  /** The folder beside the local file {@code output} that holds its chunks until they are joined. */
   public static Path workFolder(String output) {
     Path out = Path.of(output).toAbsolutePath();
     return out.resolveSibling(out.getFileName() + ".chunks");
+  }
+
+  /** The file {@code name} in the work folder {@code work}. */
+  private static String inWork(String work, String name) {
+    return work + "/" + name;
   }
 
   /**
@@ -99,7 +114,7 @@ public final class ChunkedTranscode {
     try {
       return runJobs(engine, progress);
     } catch (RuntimeException e) {
-      removeIfEmpty(workFolder(output));
+      Refs.localFile(workFolder(engine, output), engine.volumes()).ifPresent(ChunkedTranscode::removeIfEmpty);
       throw e;
     }
   }
@@ -119,22 +134,18 @@ public final class ChunkedTranscode {
   }
 
   private JobOutcome runJobs(SpoolEngine engine, ProgressListener progress) {
-    if (engine.isVolumeRef(input) || engine.isVolumeRef(output)) {
-      throw new BadArgumentException("a chunked transcode reads and writes local files; copy "
-          + (engine.isVolumeRef(input) ? input : output) + " out of its volume first");
-    }
     Map<String, Object> encoding = new LinkedHashMap<>(TranscodeJob.spec(input, output, options, resources, overwrite).params());
     encoding.keySet().removeAll(List.of("input", "output", "overwrite"));
-    if (!overwrite && Files.exists(Path.of(output), LinkOption.NOFOLLOW_LINKS)) {
+    if (!overwrite && Refs.exists(output, engine.volumes())) {
       throw new OutputExistsException(output);
     }
     long started = System.nanoTime();
     Resources one = resources.toBuilder().cpu(1).memoryMiB(null).build();
-    String work = workFolder(output).toString();
-    String key = workKey(encoding);
+    String work = workFolder(engine, output);
+    String key = workKey(encoding, Refs.identity(input, engine.volumes()));
     List<JobOutcome> outcomes = new ArrayList<>();
     // The audio needs no plan: it is encoded while the input is planned.
-    String audio = Path.of(work, key + "-audio.mp4").toString();
+    String audio = inWork(work, key + "-audio.mp4");
     JobHandle audioJob = engine.spawn(part(encoding, null, "audio", audio));
     JobOutcome encodedAudio;
     ChunkPlan plan;
@@ -151,7 +162,7 @@ public final class ChunkedTranscode {
       plan = ChunkPlan.fromJson(planned.details().get("plan"));
       for (ChunkPlan.Chunk c : plan.chunks()) {
         parts.add(part(encoding, plan.only(c.index()), "video",
-            Path.of(work, String.format(Locale.ROOT, "%s-v%04d.mp4", key, c.index())).toString()));
+            inWork(work, String.format(Locale.ROOT, "%s-v%04d.mp4", key, c.index()))));
       }
       outcomes.addAll(encode(engine, parts, plan, progress));
       encodedAudio = audioJob.result();
@@ -193,14 +204,13 @@ public final class ChunkedTranscode {
   }
 
   /**
-   * Names the work of this transcode in its work files: the input as it is now (path, size,
-   * modification time), the encoding options and the chunk length. A resumed run keeps only files
-   * made for the very same work.
+   * Names the work of this transcode in its work files: the input as it is now (its reference and
+   * {@code identity}: size and modification time), the encoding options and the chunk length. A
+   * resumed run keeps only files made for the very same work.
    */
-  private String workKey(Map<String, Object> encoding) {
-    Path in = Path.of(input).toAbsolutePath();
-    StringBuilder what = new StringBuilder(in.toString()).append('\n');
-    FileIdentity.of(in).ifPresent(id -> what.append(id).append('\n'));
+  private String workKey(Map<String, Object> encoding, java.util.Optional<String> identity) {
+    StringBuilder what = new StringBuilder(input).append('\n');
+    identity.ifPresent(id -> what.append(id).append('\n'));
     new TreeMap<>(encoding).forEach((k, v) -> what.append(k).append('=').append(v).append('\n'));
     what.append("chunkSeconds=").append(chunkSeconds);
     try {

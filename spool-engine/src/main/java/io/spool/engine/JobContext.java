@@ -58,6 +58,15 @@ public interface JobContext {
    */
   boolean publishedByThisJob(String ref);
 
+  /**
+   * Removes the file at a reference (a local path or {@code VOLUME:path}); false when there was
+   * none. For the job's own intermediate files, such as the chunks a join has used.
+   */
+  boolean remove(String ref);
+
+  /** Where the file or folder at a reference lies on this host: a local path, or a volume kept here; empty for others. */
+  java.util.Optional<Path> localFile(String ref);
+
   /** Reports progress (travels to the coordinator in Temporal heartbeats). */
   void progress(Progress progress);
 

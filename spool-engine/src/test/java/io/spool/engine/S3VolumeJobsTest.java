@@ -52,6 +52,37 @@ class S3VolumeJobsTest {
   }
 
   @Test
+  void aChunkedTranscodeFromAndIntoAnS3VolumeMatchesASinglePassAndLeavesNoChunksBehind() throws Exception {
+    Path in = MediaFixtures.sample(dir, "clip.mp4", 160, 120, 6);
+    engine.volumes().createS3("parts", new S3Location("jobs", "chunked", s3.endpoint(), true, null));
+    engine.volumes().open("parts").put(in, "raw/clip.mp4");
+    Resources one = Resources.newBuilder().cpu(1).build();
+
+    JobOutcome single = engine.remote(TranscodeJob.spec("parts:raw/clip.mp4", "parts:web/single.mp4",
+        TranscodeOptions.newBuilder().build(), one));
+    JobOutcome chunked = ChunkedTranscode.newBuilder("parts:raw/clip.mp4", "parts:web/clip.mp4").resources(one)
+        .chunkSeconds(2).build().run(engine, io.spool.media.ProgressListener.NONE);
+
+    assertThat(single.state()).isEqualTo(JobState.SUCCEEDED);
+    assertThat(chunked.state()).as(chunked.error()).isEqualTo(JobState.SUCCEEDED);
+    assertThat(Integer.parseInt(chunked.details().get("chunks"))).isGreaterThanOrEqualTo(3);
+    assertThat(s3.keys("jobs")).filteredOn(k -> k.startsWith("chunked/"))
+        .containsExactlyInAnyOrder("chunked/raw/clip.mp4", "chunked/web/single.mp4", "chunked/web/clip.mp4"); // no chunks left
+    assertThat(s3.unfinishedUploads("jobs")).isEmpty();
+    Path a = dir.resolve("single.mp4");
+    Path b = dir.resolve("chunked.mp4");
+    Files.write(a, s3.content("jobs", "chunked/web/single.mp4"));
+    Files.write(b, s3.content("jobs", "chunked/web/clip.mp4"));
+    assertThat(frames(b)).isEqualTo(frames(a)).isEqualTo(150);
+    assertThat(MediaFixtures.independentStreams(b)).extracting(m -> m.get("codec_type")).containsExactly("video", "audio");
+  }
+
+  private static long frames(Path file) {
+    return Long.parseLong(MediaFixtures.run(List.of("ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0",
+        "-show_entries", "stream=nb_read_frames", "-of", "default=nw=1:nk=1", file.toString())).strip());
+  }
+
+  @Test
   void aCancelledTranscodeIntoAnS3VolumeLeavesNoObjectNoPartsAndNoScratch() throws Exception {
     Path in = MediaFixtures.sample(dir, "long.mp4", 1280, 720, 20);
     engine.volumes().open("media").put(in, "raw/long.mp4");
@@ -65,7 +96,7 @@ class S3VolumeJobsTest {
     BatchRecord rec = b.await();
 
     assertThat(rec.cancelled()).isEqualTo(1);
-    assertThat(s3.keys("jobs")).containsExactly("cancel/raw/long.mp4");
+    assertThat(s3.keys("jobs")).filteredOn(k -> k.startsWith("cancel/")).containsExactly("cancel/raw/long.mp4");
     assertThat(s3.unfinishedUploads("jobs")).isEmpty();
     assertThat(MediaFixtures.ffmpegProcessesMentioning(home.toString())).isEmpty();
     try (Stream<Path> scratch = Files.list(home.resolve("scratch"))) {

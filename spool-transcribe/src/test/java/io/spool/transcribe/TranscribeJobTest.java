@@ -95,6 +95,20 @@ class TranscribeJobTest {
       }
 
       @Override
+      public boolean remove(String ref) {
+        try {
+          return Files.deleteIfExists(Path.of(ref));
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+
+      @Override
+      public java.util.Optional<Path> localFile(String ref) {
+        return java.util.Optional.of(Path.of(ref));
+      }
+
+      @Override
       public boolean publishedByThisJob(String ref) {
         return false;
       }

@@ -524,6 +524,16 @@ public final class MediaActivitiesImpl implements MediaActivities {
     }
 
     @Override
+    public boolean remove(String ref) {
+      return Refs.remove(ref, volumes);
+    }
+
+    @Override
+    public java.util.Optional<Path> localFile(String ref) {
+      return Refs.localFile(ref, volumes);
+    }
+
+    @Override
     public Volume.Write output(String ref) {
       return Refs.writable(ref, volumes, scratch);
     }

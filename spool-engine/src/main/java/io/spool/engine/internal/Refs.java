@@ -39,6 +39,32 @@ public final class Refs {
     return java.nio.file.Files.exists(Path.of(ref), java.nio.file.LinkOption.NOFOLLOW_LINKS);
   }
 
+  /** Removes the file at {@code ref}; false when there was none. */
+  public static boolean remove(String ref, VolumeStore volumes) {
+    if (isVolume(ref, volumes)) {
+      VolumePath vp = VolumePath.parse(ref);
+      return volumes.volumeOf(vp).remove(vp.path());
+    }
+    try {
+      return java.nio.file.Files.deleteIfExists(Path.of(ref));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The size and last change of the file at {@code ref} as one line, for telling one version of an
+   * input from another; empty when it cannot be read.
+   */
+  public static java.util.Optional<String> identity(String ref, VolumeStore volumes) {
+    if (isVolume(ref, volumes)) {
+      VolumePath vp = VolumePath.parse(ref);
+      return volumes.volumeOf(vp).list(vp.path()).stream().filter(e -> e.path().equals(vp.path()))
+          .findFirst().map(e -> e.sizeBytes() + " " + e.modified());
+    }
+    return io.spool.media.FileIdentity.of(Path.of(ref).toAbsolutePath()).map(String::valueOf);
+  }
+
   /** Where {@code ref} (a local file, or a file in a volume kept on this host) lies; empty for other volumes. */
   public static java.util.Optional<Path> localFile(String ref, VolumeStore volumes) {
     if (isVolume(ref, volumes)) {
