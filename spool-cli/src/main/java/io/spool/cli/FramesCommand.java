@@ -5,7 +5,6 @@ import io.spool.engine.FramesOverlayJob;
 import io.spool.engine.JobCost;
 import io.spool.engine.JobOutcome;
 import io.spool.engine.SpoolEngine;
-import io.spool.media.BadArgumentException;
 import io.spool.media.FilterChain;
 import io.spool.media.Metrics;
 import io.spool.media.Rational;
@@ -132,17 +131,10 @@ final class FramesCommand {
     @Override
     public Integer call() {
       Rational rate = Rational.parse(fps);
-      if (!rate.isKnown() || rate.numerator() <= 0) {
-        throw new BadArgumentException("--fps must be a number of frames a second above 0, got '" + fps + "'");
-      }
-      String f = format.strip().toLowerCase(Locale.ROOT);
-      if (width != null && (width < 16 || width > 7680)) {
-        throw new BadArgumentException("--width must be between 16 and 7680 pixels, got " + width);
-      }
       try (SpoolEngine engine = startEngine(service.settings())) {
         String in = JobWait.ref(engine, input);
         String folder = out != null ? JobWait.ref(engine, out) : beside(engine, in, "-frames");
-        JobOutcome o = JobWait.run(engine, FramesExtractJob.spec(in, folder, rate, f.equals("jpeg") ? "jpg" : f, width,
+        JobOutcome o = JobWait.run(engine, FramesExtractJob.spec(in, folder, rate, format, width,
             job.resources(engine.config().cpuCores(), Duration.ofHours(24)), job.overwrite), JobWait.fileName(in), common,
             err());
         Map<String, String> d = o.details();

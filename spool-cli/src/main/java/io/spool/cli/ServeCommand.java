@@ -56,7 +56,7 @@ final class ServeCommand extends SpoolSubcommand {
     try (SpoolEngine engine = startEngine(service.settings());
         SpoolServer server = SpoolServer.newBuilder(engine).bind(bind).port(port).tokens(tokens)
             .maxUploadBytes(maxUploadBytes).maxQueued(maxQueued).webhooks(webhooks())
-            .capabilities(() -> DoctorCommand.hostReport(tools(), false)).build()) {
+            .capabilities(() -> DoctorCommand.hostReport(tools(), false)).jobType(new TranscribeRequests(engine)).build()) {
       server.start();
       Signals.onStop(stopped::countDown);
       Map<String, Object> started = new LinkedHashMap<>();

@@ -57,6 +57,42 @@ class ServeCommandTest {
       assertThat(report.path("capabilities").path("ffmpeg_version").asText()).isNotBlank();
       assertThat(report.path("host").path("cpu_cores").asInt()).isPositive();
 
+      // Transcription is a job type of the server too (the CLI adds it to the HTTP module's own).
+      HttpResponse<String> put = client.send(HttpRequest.newBuilder(URI.create(url + "/v1/volumes/talks/jfk.wav"))
+          .header("Authorization", "Bearer " + TOKEN)
+          .PUT(HttpRequest.BodyPublishers.ofFile(io.spool.media.testing.MediaFixtures.media("jfk.wav"))).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
+      HttpResponse<String> submitted = client.send(HttpRequest.newBuilder(URI.create(url + "/v1/jobs"))
+          .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString("{\"type\": \"transcribe\", \"input\": \"talks:jfk.wav\","
+              + " \"output\": \"talks:subs\", \"options\": {\"engine\": \"pocketsphinx\", \"formats\": [\"srt\", \"json\"]}}"))
+          .build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
+      String job = url + submitted.headers().firstValue("Location").orElseThrow();
+      JsonNode done = Eventually.await(Duration.ofSeconds(90), "the transcription to end", () -> {
+        try {
+          return Json.MAPPER.readTree(client.send(HttpRequest.newBuilder(URI.create(job))
+              .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString()).body());
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(e);
+        }
+      }, j -> !List.of("queued", "running").contains(j.path("state").asText()));
+      assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("succeeded");
+      HttpResponse<String> srt = client.send(HttpRequest.newBuilder(URI.create(url + "/v1/volumes/talks/subs/jfk.srt"))
+          .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(srt.statusCode()).isEqualTo(200);
+      assertThat(srt.body()).startsWith("1\n00:00:").contains("country");
+      HttpResponse<String> model = client.send(HttpRequest.newBuilder(URI.create(url + "/v1/jobs"))
+          .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString("{\"type\": \"transcribe\", \"input\": \"talks:jfk.wav\","
+              + " \"options\": {\"model\": \"/etc/passwd\"}}")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(model.statusCode()).as(model.body()).isEqualTo(400);
+      assertThat(model.body()).contains("unknown field 'model'");
+
       CliProcess.signal(p, "TERM");
       assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
       assertThat(p.exitValue()).isEqualTo(ExitCodes.OK);

@@ -1,9 +1,11 @@
 package io.spool.engine;
 
+import io.spool.media.BadArgumentException;
 import io.spool.media.Rational;
 import io.spool.media.frames.FrameExtraction;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -18,9 +20,21 @@ public final class FramesExtractJob implements JobType {
     return NAME;
   }
 
-  /** A job writing {@code rate} frames a second of {@code input} into {@code folder} as {@code format} images. */
+  /**
+   * A job writing {@code rate} frames a second of {@code input} into {@code folder} as
+   * {@code format} images ({@code png}, {@code jpg} or {@code jpeg}), {@code width} pixels wide
+   * (16-7680; null for the picture's own).
+   */
   public static JobSpec spec(String input, String folder, Rational rate, String format, Integer width, Resources resources,
       boolean overwrite) {
+    if (!rate.isKnown() || rate.numerator() <= 0) {
+      throw new BadArgumentException("fps must be a number of frames a second above 0, got '" + rate + "'");
+    }
+    if (width != null && (width < 16 || width > 7680)) {
+      throw new BadArgumentException("width must be between 16 and 7680 pixels, got " + width);
+    }
+    String f = format.strip().toLowerCase(Locale.ROOT);
+    format = f.equals("jpeg") ? "jpg" : f;
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("input", input);
     p.put("folder", folder);

@@ -30,9 +30,10 @@ public final class SpoolServer implements AutoCloseable {
 
   /** What a server was built with. */
   public record Settings(SpoolEngine engine, String bind, int port, ApiTokens tokens, long maxUploadBytes, int maxQueued,
-      Supplier<?> capabilities, WebhookSettings webhooks) {
+      Supplier<?> capabilities, WebhookSettings webhooks, java.util.List<JobRequestType> jobTypes) {
     public Settings {
       Objects.requireNonNull(engine, "engine");
+      jobTypes = java.util.List.copyOf(jobTypes);
       Objects.requireNonNull(webhooks, "webhooks");
       Objects.requireNonNull(tokens, "tokens");
       Objects.requireNonNull(capabilities, "capabilities");
@@ -110,6 +111,7 @@ public final class SpoolServer implements AutoCloseable {
     private int maxQueued = DEFAULT_MAX_QUEUED;
     private Supplier<?> capabilities = java.util.Map::of;
     private WebhookSettings webhooks = WebhookSettings.NONE;
+    private final java.util.List<JobRequestType> jobTypes = new java.util.ArrayList<>();
 
     private Builder(SpoolEngine engine) {
       this.engine = engine;
@@ -157,8 +159,18 @@ public final class SpoolServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Accepts jobs of {@code type} too (Spool's media operations are known already); the engine's
+     * workers must run its job type.
+     */
+    public Builder jobType(JobRequestType type) {
+      this.jobTypes.add(Objects.requireNonNull(type, "type"));
+      return this;
+    }
+
     public SpoolServer build() {
-      return new SpoolServer(new Settings(engine, bind, port, tokens, maxUploadBytes, maxQueued, capabilities, webhooks));
+      return new SpoolServer(new Settings(engine, bind, port, tokens, maxUploadBytes, maxQueued, capabilities, webhooks,
+          jobTypes));
     }
   }
 }

@@ -187,6 +187,55 @@ class JobRoutesTest {
   }
 
   @Test
+  void everyMediaOperationIsAJobTypeWithItsOwnOptions() {
+    String in = "media:raw/h264_aac_stereo_360p_17s.mp4";
+    List<String> bodies = List.of(
+        "{\"type\": \"thumbnails\", \"input\": \"" + in + "\", \"output\": \"ops:thumbs\","
+            + " \"options\": {\"count\": 3, \"sprite\": true, \"width\": 160}}",
+        "{\"type\": \"audio-extract\", \"input\": \"" + in + "\", \"output\": \"ops:speech.wav\","
+            + " \"options\": {\"format\": \"wav16k\"}}",
+        "{\"type\": \"audio-normalize\", \"input\": \"" + in + "\", \"output\": \"ops:loud.m4a\","
+            + " \"options\": {\"target_i\": -20}}",
+        "{\"type\": \"frames-overlay\", \"input\": \"" + in + "\", \"output\": \"ops:stamped.mp4\","
+            + " \"options\": {\"text\": \"{frame}\", \"position\": \"top-left\"}}",
+        "{\"type\": \"frames-extract\", \"input\": \"" + in + "\", \"output\": \"ops:frames\","
+            + " \"options\": {\"fps\": \"1/5\", \"format\": \"jpg\"}}",
+        "{\"type\": \"hls\", \"input\": \"" + in + "\", \"output\": \"ops:hls\","
+            + " \"options\": {\"ladder\": [240, 144], \"segment_seconds\": 4}}",
+        "{\"type\": \"quality\", \"input\": \"media:raw/h264_aac_mono_1s.mp4\","
+            + " \"options\": {\"reference\": \"media:raw/h264_aac_mono_1s.mp4\"}}");
+    List<String> locations = new ArrayList<>();
+    for (String body : bodies) {
+      HttpResponse<String> r = s.postJson("/v1/jobs", body);
+      assertThat(r.statusCode()).as(body + " -> " + r.body()).isEqualTo(202);
+      locations.add(r.headers().firstValue("Location").orElseThrow());
+    }
+    for (String location : locations) {
+      JsonNode done = awaitEnd(location);
+      assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("succeeded");
+    }
+    Set<String> files = new HashSet<>();
+    RunningServer.json(s.get("/v1/volumes/ops")).path("files").forEach(f -> files.add(f.path("path").asText()));
+    assertThat(files).contains("thumbs/thumbnails.vtt", "speech.wav", "loud.m4a", "stamped.mp4", "hls/master.m3u8",
+        "frames/frame-000001.jpg");
+
+    for (String[] c : List.of(
+        new String[] {"{\"type\": \"thumbnails\", \"input\": \"" + in + "\", \"output\": \"ops:t2\","
+            + " \"options\": {\"cuont\": 3}}", "unknown field 'cuont'"},
+        new String[] {"{\"type\": \"frames-overlay\", \"input\": \"" + in + "\", \"output\": \"ops:f.mp4\","
+            + " \"options\": {\"filter\": \"movie=/etc/passwd\"}}", "unknown field 'filter'"},
+        new String[] {"{\"type\": \"hls\", \"input\": \"" + in + "\"}", "output is needed"},
+        new String[] {"{\"type\": \"frames-extract\", \"input\": \"" + in + "\", \"output\": \"ops:f\"}",
+            "options.fps is needed"},
+        new String[] {"{\"type\": \"audio-extract\", \"input\": \"" + in + "\", \"output\": \"ops:a.wav\","
+            + " \"options\": 7}", "options must be an object"})) {
+      HttpResponse<String> r = s.postJson("/v1/jobs", c[0]);
+      assertThat(r.statusCode()).as(c[0] + " -> " + r.body()).isEqualTo(400);
+      assertThat(RunningServer.json(r).path("error").path("message").asText()).contains(c[1]);
+    }
+  }
+
+  @Test
   void malformedRequestsAreRefusedWithTheirReason() {
     record Case(String body, String says) {}
     for (Case c : List.of(
@@ -198,7 +247,7 @@ class JobRoutesTest {
         new Case("{\"type\": \"transcode\", \"input\": \"https://example.com/a.mp4\"}", "takes no URLs"),
         new Case("{\"type\": \"resize\", \"input\": \"media:raw/h264_aac_mono_1s.mp4\"}", "unknown job type"),
         new Case("{\"type\": \"transcode\", \"input\": \"media:raw/h264_aac_mono_1s.mp4\", \"options\": {\"crf\": \"-y\"}}",
-            "malformed JSON"),
+            "'-y' is not a valid crf"),
         new Case("{\"type\": \"transcode\", \"input\": \"media:raw/h264_aac_mono_1s.mp4\", \"options\": {\"video_codec\": \"-vf\"}}",
             "unsupported video codec"))) {
       HttpResponse<String> r = s.postJson("/v1/jobs", c.body());

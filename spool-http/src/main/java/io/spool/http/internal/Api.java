@@ -42,7 +42,8 @@ public final class Api implements AutoCloseable {
       new HealthRoutes(settings.engine(), settings.capabilities()).addTo(config.routes);
       TranscodeRoute transcode = new TranscodeRoute(settings.engine(), admission, uploads, scratch);
       config.routes.post("/v1/transcode", transcode::handle);
-      JobRoutes jobs = new JobRoutes(settings.engine(), admission, follower, webhooks);
+      JobRoutes jobs = new JobRoutes(settings.engine(), new JobRequests(settings.engine(), settings.jobTypes()), admission,
+          follower, webhooks);
       jobs.addTo(config.routes);
       new EventsRoute(settings.engine(), follower, jobs).addTo(config.routes);
       new VolumeRoutes(settings.engine().volumes(), uploads).addTo(config.routes);

@@ -27,6 +27,24 @@ public final class HttpJson {
 
   private HttpJson() {}
 
+  /**
+   * {@code value} (a tree or a map of query parameters) as {@code type}, refused as BAD_ARGUMENT
+   * naming the unknown or malformed field of {@code what}.
+   */
+  public static <T> T convert(Object value, Class<T> type, String what) {
+    try {
+      return MAPPER.convertValue(value, type);
+    } catch (IllegalArgumentException e) {
+      String why = e.getCause() instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException u
+          ? "unknown field '" + u.getPropertyName() + "'"
+          : e.getCause() instanceof com.fasterxml.jackson.databind.exc.InvalidFormatException f
+              ? "'" + f.getValue() + "' is not a valid " + f.getPath().stream().map(r -> r.getFieldName()).reduce((a, b) -> b)
+                  .orElse("value")
+              : e.getMessage().lines().findFirst().orElse("");
+      throw new io.spool.media.BadArgumentException("bad " + what + ": " + why);
+    }
+  }
+
   public static String write(Object value) {
     try {
       return MAPPER.writeValueAsString(value);

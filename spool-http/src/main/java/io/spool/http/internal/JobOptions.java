@@ -54,17 +54,7 @@ final class JobOptions {
   }
 
   private static <T> T convert(Map<String, String> values, Class<T> type) {
-    try {
-      return HttpJson.MAPPER.convertValue(values, type);
-    } catch (IllegalArgumentException e) {
-      String why = e.getCause() instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException u
-          ? "unknown parameter '" + u.getPropertyName() + "'"
-          : e.getCause() instanceof com.fasterxml.jackson.databind.exc.InvalidFormatException f
-              ? "'" + f.getValue() + "' is not a valid " + f.getPath().stream().map(r -> r.getFieldName()).reduce((a, b) -> b)
-                  .orElse("value")
-              : e.getMessage().lines().findFirst().orElse("");
-      throw new BadArgumentException("bad query parameter: " + why);
-    }
+    return HttpJson.convert(values, type, "query parameter");
   }
 
   static int kbps(String text) {

@@ -1,16 +1,17 @@
 package io.spool.http.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.spool.engine.JobSpec;
 import io.spool.engine.SpoolEngine;
-import io.spool.engine.TranscodeJob;
+import io.spool.http.JobRequestType;
 import io.spool.media.BadArgumentException;
-import io.spool.media.InputNotFoundException;
-import io.spool.media.TranscodeOptions;
 import io.spool.volumes.VolumePath;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The bodies of {@code POST /v1/jobs} and {@code POST /v1/batches}, and the job specs they become.
@@ -20,19 +21,35 @@ import java.util.List;
 final class JobRequests {
   /** An asynchronous job's time limit per attempt unless its resources say otherwise. */
   static final Duration DEFAULT_TIMEOUT = Duration.ofHours(1);
-  static final List<String> TYPES = List.of(TranscodeJob.NAME);
 
-  private JobRequests() {}
+  private final SpoolEngine engine;
+  private final Map<String, JobRequestType> types = new LinkedHashMap<>();
+
+  /** Requests for the built-in job types and {@code more}. */
+  JobRequests(SpoolEngine engine, List<JobRequestType> more) {
+    this.engine = engine;
+    for (JobRequestType t : JobRequestTypes.builtIn(engine)) {
+      types.put(t.name(), t);
+    }
+    for (JobRequestType t : more) {
+      types.put(t.name(), t);
+    }
+  }
+
+  /** The job types a request may name, in the order they are listed. */
+  List<String> types() {
+    return List.copyOf(types.keySet());
+  }
 
   /** {@code {"type": "transcode", "input": "media:raw/a.mov", "output": "media:web/a.mp4", "options": {...}, "resources": {...}, "webhook_url": "https://..."}}. */
-  record Job(String type, String input, String output, JobOptions.Transcode options, JobOptions.Needs resources,
+  record Job(String type, String input, String output, JsonNode options, JobOptions.Needs resources,
       String webhookUrl, Boolean overwrite) {}
 
   /** One job of a batch; options and resources it leaves out are the batch's. */
-  record Item(String input, String output, JobOptions.Transcode options, JobOptions.Needs resources) {}
+  record Item(String input, String output, JsonNode options, JobOptions.Needs resources) {}
 
   /** {@code {"type": "transcode", "jobs": [{"input": ..., "output": ...}, ...], "options": {...}, "concurrency": 4, "webhook_url": ...}}. */
-  record Batch(String type, List<Item> jobs, JobOptions.Transcode options, JobOptions.Needs resources, Integer concurrency,
+  record Batch(String type, List<Item> jobs, JsonNode options, JobOptions.Needs resources, Integer concurrency,
       String webhookUrl, Boolean overwrite) {}
 
   static <T> T parse(String body, Class<T> type) throws JsonProcessingException {
@@ -46,13 +63,13 @@ final class JobRequests {
     return value;
   }
 
-  static JobSpec spec(SpoolEngine engine, Job j) {
-    checkType(j.type());
-    return transcode(engine, "", j.input(), j.output(), j.options(), j.resources(), Boolean.TRUE.equals(j.overwrite()));
+  JobSpec spec(Job j) {
+    JobRequestType type = type(j.type());
+    return spec(type, "", j.input(), j.output(), j.options(), j.resources(), Boolean.TRUE.equals(j.overwrite()));
   }
 
-  static List<JobSpec> specs(SpoolEngine engine, Batch b) {
-    checkType(b.type());
+  List<JobSpec> specs(Batch b) {
+    JobRequestType type = type(b.type());
     if (b.jobs() == null || b.jobs().isEmpty()) {
       throw new BadArgumentException("a batch needs at least one job in 'jobs'");
     }
@@ -65,45 +82,40 @@ final class JobRequests {
       if (item == null) {
         throw new BadArgumentException("jobs[" + i + "] is null");
       }
-      specs.add(transcode(engine, "jobs[" + i + "].", item.input(), item.output(),
+      specs.add(spec(type, "jobs[" + i + "].", item.input(), item.output(),
           item.options() != null ? item.options() : b.options(), item.resources() != null ? item.resources() : b.resources(),
           Boolean.TRUE.equals(b.overwrite())));
     }
     return specs;
   }
 
-  private static void checkType(String type) {
+  private JobRequestType type(String type) {
     if (type == null) {
-      throw new BadArgumentException("type is needed; job types: " + TYPES);
+      throw new BadArgumentException("type is needed; job types: " + types());
     }
-    if (!TYPES.contains(type)) {
-      throw new BadArgumentException("unknown job type '" + type + "'; job types: " + TYPES);
+    JobRequestType t = types.get(type);
+    if (t == null) {
+      throw new BadArgumentException("unknown job type '" + type + "'; job types: " + types());
     }
+    return t;
   }
 
-  private static JobSpec transcode(SpoolEngine engine, String where, String input, String output,
-      JobOptions.Transcode options, JobOptions.Needs needs, boolean overwrite) {
-    VolumePath in = VolumeRefs.parse(where + "input", input);
-    if (!engine.volumes().exists(in.volume())) {
-      throw new InputNotFoundException(where + "input: no volume named '" + in.volume() + "'");
+  private JobSpec spec(JobRequestType type, String where, String input, String output, JsonNode options,
+      JobOptions.Needs needs, boolean overwrite) {
+    String in = VolumeRefs.existing(engine, where + "input", input);
+    String out = null;
+    if (output != null || type.needsOutput()) {
+      VolumePath o = VolumeRefs.parse(where + "output", output);
+      if (!engine.volumes().exists(o.volume())) {
+        engine.volumes().create(o.volume());
+      }
+      out = o.toString();
     }
-    if (!engine.volumes().open(in.volume()).exists(in.path())) {
-      throw new InputNotFoundException(where + "input: not found in volume " + in.volume() + ": " + in.path());
-    }
-    TranscodeOptions opts = (options == null ? new JobOptions.Transcode(null, null, null, null, null, null) : options).build();
-    VolumePath out;
-    if (output == null) {
-      String name = in.fileName();
-      String dir = in.path().substring(0, in.path().length() - name.length());
-      out = new VolumePath(in.volume(), dir + opts.preset().outputName(name));
-    } else {
-      out = VolumeRefs.parse(where + "output", output);
-    }
-    if (!engine.volumes().exists(out.volume())) {
-      engine.volumes().create(out.volume());
+    if (options != null && !options.isObject()) {
+      throw new BadArgumentException(where + "options must be an object");
     }
     var resources = (needs == null ? new JobOptions.Needs(null, null, null, null, null) : needs)
         .build(1, DEFAULT_TIMEOUT);
-    return TranscodeJob.spec(in.toString(), out.toString(), opts, resources, overwrite);
+    return type.spec(new JobRequestType.Request(in, out, options, resources, overwrite, where));
   }
 }

@@ -9,14 +9,14 @@ import java.util.regex.Pattern;
  * HTTP a backslash or a percent sign left after decoding is refused too, since a client means a
  * separator or an encoding by it, never a name. Local paths are never accepted from a request.
  */
-final class VolumeRefs {
+public final class VolumeRefs {
   private static final Pattern URL = Pattern.compile("[a-zA-Z][a-zA-Z0-9+.-]*://.*", Pattern.DOTALL);
   static final String UPLOAD_PREFIX = "upload:";
 
   private VolumeRefs() {}
 
   /** {@code VOLUME:path} of a request's field {@code field}. */
-  static VolumePath parse(String field, String ref) {
+  public static VolumePath parse(String field, String ref) {
     if (ref == null || ref.isBlank()) {
       throw new BadArgumentException(field + " is needed: a volume path such as media:raw/a.mov");
     }
@@ -32,6 +32,18 @@ final class VolumeRefs {
     VolumePath p = VolumePath.parse(ref);
     checkPath(field, p.path());
     return p;
+  }
+
+  /** {@code VOLUME:path} of a request's field {@code field}, which must name a file that exists. */
+  static String existing(io.spool.engine.SpoolEngine engine, String field, String ref) {
+    VolumePath p = parse(field, ref);
+    if (!engine.volumes().exists(p.volume())) {
+      throw new io.spool.media.InputNotFoundException(field + ": no volume named '" + p.volume() + "'");
+    }
+    if (!engine.volumes().open(p.volume()).exists(p.path())) {
+      throw new io.spool.media.InputNotFoundException(field + ": not found in volume " + p.volume() + ": " + p.path());
+    }
+    return p.toString();
   }
 
   /** Refuses what a volume would take as a name but a client cannot have meant as one. */
