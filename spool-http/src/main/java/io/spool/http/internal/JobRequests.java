@@ -46,12 +46,12 @@ final class JobRequests {
     return value;
   }
 
-  static JobSpec spec(SpoolEngine engine, Job j) {
+  static JobSpec spec(SpoolEngine engine, ResumableUploads uploads, Job j) {
     checkType(j.type());
-    return transcode(engine, "", j.input(), j.output(), j.options(), j.resources(), Boolean.TRUE.equals(j.overwrite()));
+    return transcode(engine, uploads, "", j.input(), j.output(), j.options(), j.resources(), Boolean.TRUE.equals(j.overwrite()));
   }
 
-  static List<JobSpec> specs(SpoolEngine engine, Batch b) {
+  static List<JobSpec> specs(SpoolEngine engine, ResumableUploads uploads, Batch b) {
     checkType(b.type());
     if (b.jobs() == null || b.jobs().isEmpty()) {
       throw new BadArgumentException("a batch needs at least one job in 'jobs'");
@@ -65,7 +65,7 @@ final class JobRequests {
       if (item == null) {
         throw new BadArgumentException("jobs[" + i + "] is null");
       }
-      specs.add(transcode(engine, "jobs[" + i + "].", item.input(), item.output(),
+      specs.add(transcode(engine, uploads, "jobs[" + i + "].", item.input(), item.output(),
           item.options() != null ? item.options() : b.options(), item.resources() != null ? item.resources() : b.resources(),
           Boolean.TRUE.equals(b.overwrite())));
     }
@@ -81,8 +81,12 @@ final class JobRequests {
     }
   }
 
-  private static JobSpec transcode(SpoolEngine engine, String where, String input, String output,
+  private static JobSpec transcode(SpoolEngine engine, ResumableUploads uploads, String where, String input, String output,
       JobOptions.Transcode options, JobOptions.Needs needs, boolean overwrite) {
+    if (input != null && input.startsWith(VolumeRefs.UPLOAD_PREFIX)) {
+      return fromUpload(engine, uploads, where, input.substring(VolumeRefs.UPLOAD_PREFIX.length()), output, options, needs,
+          overwrite);
+    }
     VolumePath in = VolumeRefs.parse(where + "input", input);
     if (!engine.volumes().exists(in.volume())) {
       throw new InputNotFoundException(where + "input: no volume named '" + in.volume() + "'");
@@ -99,11 +103,28 @@ final class JobRequests {
     } else {
       out = VolumeRefs.parse(where + "output", output);
     }
+    return spec(engine, in.toString(), out, opts, needs, overwrite);
+  }
+
+  /** A job whose input is a finished resumable upload ({@code upload:ID}); its output must be named. */
+  private static JobSpec fromUpload(SpoolEngine engine, ResumableUploads uploads, String where, String id, String output,
+      JobOptions.Transcode options, JobOptions.Needs needs, boolean overwrite) {
+    java.nio.file.Path file = uploads.finishedFile(id);
+    if (output == null) {
+      throw new BadArgumentException(where + "output is needed when the input is an upload: a volume path such as"
+          + " media:web/a.mp4");
+    }
+    TranscodeOptions opts = (options == null ? new JobOptions.Transcode(null, null, null, null, null, null) : options).build();
+    return spec(engine, file.toString(), VolumeRefs.parse(where + "output", output), opts, needs, overwrite);
+  }
+
+  private static JobSpec spec(SpoolEngine engine, String input, VolumePath out, TranscodeOptions opts, JobOptions.Needs needs,
+      boolean overwrite) {
     if (!engine.volumes().exists(out.volume())) {
       engine.volumes().create(out.volume());
     }
     var resources = (needs == null ? new JobOptions.Needs(null, null, null, null, null) : needs)
         .build(1, DEFAULT_TIMEOUT);
-    return TranscodeJob.spec(in.toString(), out.toString(), opts, resources, overwrite);
+    return TranscodeJob.spec(input, out.toString(), opts, resources, overwrite);
   }
 }

@@ -29,13 +29,15 @@ final class JobRoutes {
   private final JobFollower follower;
   private final Idempotency idempotency;
   private final Webhooks webhooks;
+  private final ResumableUploads uploads;
 
-  JobRoutes(SpoolEngine engine, Admission admission, JobFollower follower, Webhooks webhooks) {
+  JobRoutes(SpoolEngine engine, Admission admission, JobFollower follower, Webhooks webhooks, ResumableUploads uploads) {
     this.engine = engine;
     this.admission = admission;
     this.follower = follower;
     this.idempotency = new Idempotency(engine.store().idempotencyKeys());
     this.webhooks = webhooks;
+    this.uploads = uploads;
   }
 
   void addTo(RoutesConfig routes) {
@@ -52,7 +54,7 @@ final class JobRoutes {
     JobRequests.Job req = JobRequests.parse(ctx.body(), JobRequests.Job.class);
     Idempotency.Made made = idempotency.once(ctx, "jobs", req, () -> {
       webhooks.check(req.webhookUrl());
-      JobSpec spec = JobRequests.spec(engine, req);
+      JobSpec spec = JobRequests.spec(engine, uploads, req);
       BatchHandle b = start(spec.type(), List.of(spec), 1);
       String id = b.jobIds().get(0);
       webhooks.register(List.of(id), req.webhookUrl());
@@ -66,7 +68,7 @@ final class JobRoutes {
     JobRequests.Batch req = JobRequests.parse(ctx.body(), JobRequests.Batch.class);
     Idempotency.Made made = idempotency.once(ctx, "batches", req, () -> {
       webhooks.check(req.webhookUrl());
-      List<JobSpec> specs = JobRequests.specs(engine, req);
+      List<JobSpec> specs = JobRequests.specs(engine, uploads, req);
       BatchHandle b = start(req.type(), specs, req.concurrency() == null ? 0 : req.concurrency());
       webhooks.register(b.jobIds(), req.webhookUrl());
       return b.id();
