@@ -252,7 +252,8 @@ final class ResumableUploads {
           lock.unlock();
         }
       }
-    } catch (IOException e) {
+    } catch (IOException | java.io.UncheckedIOException e) {
+      // Logged, not thrown: a scheduled sweep that throws is never run again.
       LOG.warn("uploads under {} not swept: {}", root, e.getMessage());
     }
     return removed;
