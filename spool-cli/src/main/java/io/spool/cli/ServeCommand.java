@@ -43,6 +43,11 @@ final class ServeCommand extends SpoolSubcommand {
       description = "Largest upload taken, e.g. 500MB, 2GB (default: ${DEFAULT-VALUE}); a larger one gets 413 as soon as it passes this.")
   long maxUploadBytes;
 
+  @Option(names = "--upload-expiry", defaultValue = "24h", paramLabel = "DURATION", converter = Units.DurationConverter.class,
+      description = "How long an unfinished resumable upload (/v1/uploads) lasts without a write (default: ${DEFAULT-VALUE});"
+          + " then its bytes are removed.")
+  java.time.Duration uploadExpiry;
+
   @Option(names = "--max-queued", defaultValue = "1000", paramLabel = "N",
       description = "Unfinished jobs the server holds at once (default: ${DEFAULT-VALUE}); past that, 429 with Retry-After.")
   int maxQueued;
@@ -55,7 +60,7 @@ final class ServeCommand extends SpoolSubcommand {
     CountDownLatch stopped = new CountDownLatch(1);
     try (SpoolEngine engine = startEngine(service.settings());
         SpoolServer server = SpoolServer.newBuilder(engine).bind(bind).port(port).tokens(tokens)
-            .maxUploadBytes(maxUploadBytes).maxQueued(maxQueued).webhooks(webhooks())
+            .maxUploadBytes(maxUploadBytes).uploadExpiry(uploadExpiry).maxQueued(maxQueued).webhooks(webhooks())
             .capabilities(() -> DoctorCommand.hostReport(tools(), false)).jobType(new TranscribeRequests(engine)).build()) {
       server.start();
       Signals.onStop(stopped::countDown);

@@ -39,6 +39,14 @@ public final class HttpStatuses {
     KEY_REUSED(422),
     /** The range asked for lies outside the file. */
     RANGE_NOT_SATISFIABLE(416),
+    /** No resumable upload with that id: never made, terminated, or expired unfinished. */
+    UPLOAD_NOT_FOUND(404),
+    /** The resumable upload named as a job's input has not received all its bytes yet. */
+    UPLOAD_UNFINISHED(400),
+    /** A tus PATCH whose Upload-Offset is not the upload's offset (HEAD tells where to resume). */
+    OFFSET_MISMATCH(409),
+    /** A tus request without {@code Tus-Resumable: 1.0.0}; the answer's Tus-Version lists what is served. */
+    TUS_VERSION_UNSUPPORTED(412),
     /** As many jobs wait as the server takes (--max-queued); try again after Retry-After seconds. */
     QUEUE_FULL(429);
 

@@ -9,8 +9,8 @@ import java.util.function.Supplier;
 
 /**
  * Spool's HTTP API on a port, over an engine that the caller owns (embedded, or submitting to a
- * shared Temporal service): synchronous transcodes, asynchronous jobs and batches, volumes, and
- * signed webhooks. Every route but the health checks needs a bearer token.
+ * shared Temporal service): synchronous transcodes, resumable (tus) uploads, asynchronous jobs and
+ * batches, volumes, and signed webhooks. Every route but the health checks needs a bearer token.
  *
  * <pre>{@code
  * try (SpoolServer server = SpoolServer.newBuilder(engine).port(8080).tokens(tokens).build().start()) {
@@ -23,6 +23,8 @@ public final class SpoolServer implements AutoCloseable {
   public static final long DEFAULT_MAX_UPLOAD_BYTES = 2L << 30;
   /** How many unfinished jobs the server holds unless {@link Builder#maxQueued} says otherwise. */
   public static final int DEFAULT_MAX_QUEUED = 1000;
+  /** How long an unfinished resumable upload lasts without a write unless {@link Builder#uploadExpiry} says otherwise. */
+  public static final java.time.Duration DEFAULT_UPLOAD_EXPIRY = java.time.Duration.ofHours(24);
 
   private final Settings settings;
   private final Api api;
@@ -30,8 +32,13 @@ public final class SpoolServer implements AutoCloseable {
 
   /** What a server was built with. */
   public record Settings(SpoolEngine engine, String bind, int port, ApiTokens tokens, long maxUploadBytes, int maxQueued,
-      Supplier<?> capabilities, WebhookSettings webhooks, java.util.List<JobRequestType> jobTypes) {
+      Supplier<?> capabilities, WebhookSettings webhooks, java.time.Duration uploadExpiry,
+      java.util.List<JobRequestType> jobTypes) {
     public Settings {
+      Objects.requireNonNull(uploadExpiry, "uploadExpiry");
+      if (uploadExpiry.isNegative() || uploadExpiry.isZero()) {
+        throw new BadArgumentException("upload expiry must be positive, got " + uploadExpiry);
+      }
       Objects.requireNonNull(engine, "engine");
       jobTypes = java.util.List.copyOf(jobTypes);
       Objects.requireNonNull(webhooks, "webhooks");
@@ -112,6 +119,7 @@ public final class SpoolServer implements AutoCloseable {
     private Supplier<?> capabilities = java.util.Map::of;
     private WebhookSettings webhooks = WebhookSettings.NONE;
     private final java.util.List<JobRequestType> jobTypes = new java.util.ArrayList<>();
+    private java.time.Duration uploadExpiry = DEFAULT_UPLOAD_EXPIRY;
 
     private Builder(SpoolEngine engine) {
       this.engine = engine;
@@ -160,6 +168,15 @@ public final class SpoolServer implements AutoCloseable {
     }
 
     /**
+     * How long an unfinished resumable upload ({@code /v1/uploads}) lasts without a write (default
+     * 24 hours); past that its bytes are removed.
+     */
+    public Builder uploadExpiry(java.time.Duration expiry) {
+      this.uploadExpiry = expiry;
+      return this;
+    }
+
+    /**
      * Accepts jobs of {@code type} too (Spool's media operations are known already); the engine's
      * workers must run its job type.
      */
@@ -170,7 +187,7 @@ public final class SpoolServer implements AutoCloseable {
 
     public SpoolServer build() {
       return new SpoolServer(new Settings(engine, bind, port, tokens, maxUploadBytes, maxQueued, capabilities, webhooks,
-          jobTypes));
+          uploadExpiry, jobTypes));
     }
   }
 }

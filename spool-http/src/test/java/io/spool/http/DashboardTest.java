@@ -81,7 +81,7 @@ class DashboardTest {
 
   @Test
   void thePageAndItsFilesAreServedWithoutATokenAndLoadNothingFromElsewhere() {
-    for (String path : List.of("/", "/dashboard/dashboard.js", "/dashboard/dashboard.css")) {
+    for (String path : List.of("/", "/dashboard/dashboard.js", "/dashboard/tus.js", "/dashboard/dashboard.css")) {
       HttpResponse<String> r = s.send(HttpRequest.newBuilder(s.uri(path)).GET());
 
       assertThat(r.statusCode()).as(path).isEqualTo(200);
@@ -155,6 +155,48 @@ class DashboardTest {
     assertThat(browser.findElement(By.id("login-error")).getText()).contains("refused").contains("UNAUTHORIZED");
     assertThat(browser.findElement(By.id("app")).isDisplayed()).isFalse();
     assertThat(browser.findElement(By.id("token")).isDisplayed()).isTrue();
+  }
+
+  @Test
+  void theUploadFormResumesAnUploadFromTheServersOffsetAndTranscodesIt() throws Exception {
+    Path video = MediaFixtures.media("h264_aac_mono_1s.mp4");
+    byte[] bytes = Files.readAllBytes(video);
+    // An upload of the same file that an earlier page began and lost half way: the server holds its first half.
+    HttpResponse<String> made = s.send(s.request("/v1/uploads").header("Tus-Resumable", "1.0.0")
+        .header("Upload-Length", Integer.toString(bytes.length)).POST(HttpRequest.BodyPublishers.noBody()));
+    assertThat(made.statusCode()).as(made.body()).isEqualTo(201);
+    String url = made.headers().firstValue("Location").orElseThrow();
+    int half = bytes.length / 2;
+    HttpResponse<String> first = s.send(s.request(url).header("Tus-Resumable", "1.0.0").header("Upload-Offset", "0")
+        .header("Content-Type", "application/offset+octet-stream")
+        .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(java.util.Arrays.copyOf(bytes, half))));
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(204);
+    signIn(RunningServer.TOKEN);
+    Eventually.await(PAGE_LIMIT, "the upload form", () -> browser.findElement(By.id("upload-file")).isDisplayed());
+    long modified = Files.getLastModifiedTime(video).toMillis();
+    ((JavascriptExecutor) browser).executeScript("localStorage.setItem(Tus.STORE_KEY, JSON.stringify({[arguments[0]]: arguments[1]}))",
+        "tus/" + video.getFileName() + "/" + bytes.length + "/" + modified, url);
+
+    browser.findElement(By.id("upload-file")).sendKeys(video.toAbsolutePath().toString());
+    browser.findElement(By.id("upload-output")).sendKeys("media:dash/mono.mp4");
+    browser.findElement(By.cssSelector("#upload-preset option:nth-child(2)")).click(); // preview
+    browser.findElement(By.id("upload-start")).click();
+
+    String jobId = Eventually.await(PAGE_LIMIT, "the job the upload became",
+        () -> read(By.id("upload-status"), e -> e.getDomAttribute("data-job-id")), Optional::isPresent).orElseThrow();
+    assertThat(browser.findElement(By.cssSelector("#upload-status .progress-text")).getText())
+        .contains("uploaded " + bytes.length + " bytes");
+    JsonNode job = RunningServer.json(s.get("/v1/jobs/" + jobId));
+    assertThat(job.path("input").asText()).endsWith("/" + url.substring(url.lastIndexOf('/') + 1) + "/data");
+    HttpResponse<byte[]> held = s.client.send(s.request(url).header("Tus-Resumable", "1.0.0")
+        .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(held.headers().firstValue("Upload-Offset")).hasValue(Integer.toString(bytes.length));
+    assertThat(Files.readAllBytes(home.resolve("scratch/http/uploads").resolve(url.substring(url.lastIndexOf('/') + 1))
+        .resolve("data"))).isEqualTo(bytes);
+    Eventually.await(JOB_LIMIT, "the page to show the job succeeded", () ->
+        text(By.cssSelector("#jobs tr[data-job-id='" + jobId + "'] td.state")).filter("succeeded"::equals).isPresent());
+    assertThat(((JavascriptExecutor) browser).executeScript("return localStorage.getItem(Tus.STORE_KEY)"))
+        .as("a finished upload is forgotten").isEqualTo("{}");
   }
 
   /** Opens the page afresh, with no token kept from before, and enters {@code token}. */

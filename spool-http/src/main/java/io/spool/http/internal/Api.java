@@ -16,6 +16,8 @@ public final class Api implements AutoCloseable {
   private static final long MAX_JSON_BYTES = 16L << 20;
   /** Where uploads and results of synchronous transcodes lie while a request runs. */
   private final java.nio.file.Path scratch;
+  private final ResumableUploads resumable;
+  private final java.util.concurrent.ScheduledExecutorService sweeper;
 
   public Api(SpoolServer.Settings settings) {
     this.settings = settings;
@@ -25,6 +27,15 @@ public final class Api implements AutoCloseable {
     this.follower = new JobFollower(settings.engine(), admission);
     this.webhooks = new Webhooks(settings.engine(), settings.webhooks());
     this.metrics = new ServerMetrics(settings.engine(), admission);
+    this.resumable = new ResumableUploads(scratch.resolve("uploads"), settings.uploadExpiry(), java.time.Clock.systemUTC());
+    this.sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "spool-upload-sweeper");
+      t.setDaemon(true);
+      return t;
+    });
+    // Often enough that an expired upload lingers at most half its expiry (a minute for long ones).
+    long every = Math.max(100, Math.min(settings.uploadExpiry().toMillis() / 2, 60_000));
+    sweeper.scheduleWithFixedDelay(resumable::sweep, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
   public Javalin create() {
@@ -36,14 +47,16 @@ public final class Api implements AutoCloseable {
       config.http.prefer405over404 = true;
       config.http.maxRequestSize = MAX_JSON_BYTES;
       config.requestLogger.http((ctx, millis) -> metrics.count(ctx));
+      config.routes.before(TusRoutes::stamp);
       config.routes.before(auth::check);
       config.routes.before(PathGuard::check);
       ErrorAnswers.install(config.routes);
       new HealthRoutes(settings.engine(), settings.capabilities()).addTo(config.routes);
       TranscodeRoute transcode = new TranscodeRoute(settings.engine(), admission, uploads, scratch);
       config.routes.post("/v1/transcode", transcode::handle);
-      JobRoutes jobs = new JobRoutes(settings.engine(), new JobRequests(settings.engine(), settings.jobTypes()), admission,
-          follower, webhooks);
+      new TusRoutes(resumable, settings.maxUploadBytes()).addTo(config.routes);
+      JobRoutes jobs = new JobRoutes(settings.engine(), new JobRequests(settings.engine(), resumable, settings.jobTypes()),
+          admission, follower, webhooks);
       jobs.addTo(config.routes);
       new EventsRoute(settings.engine(), follower, jobs).addTo(config.routes);
       new VolumeRoutes(settings.engine().volumes(), uploads).addTo(config.routes);
@@ -55,6 +68,7 @@ public final class Api implements AutoCloseable {
 
   @Override
   public void close() {
+    sweeper.shutdownNow();
     follower.close();
     webhooks.close();
   }

@@ -19,6 +19,7 @@ final class DashboardRoutes {
   private static final Map<String, String> FILES = Map.of(
       "index.html", "text/html; charset=utf-8",
       "dashboard.js", "text/javascript; charset=utf-8",
+      "tus.js", "text/javascript; charset=utf-8",
       "dashboard.css", "text/css; charset=utf-8");
   private static final String POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self';"
       + " img-src 'self' blob: data:; form-action 'none'; frame-ancestors 'none'; base-uri 'none'";

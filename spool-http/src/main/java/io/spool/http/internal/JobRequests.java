@@ -15,19 +15,21 @@ import java.util.Map;
 
 /**
  * The bodies of {@code POST /v1/jobs} and {@code POST /v1/batches}, and the job specs they become.
- * Inputs and outputs are volume paths; an input must exist, an output's volume is made where it is
- * missing (as the guide's {@code create_if_missing=True}).
+ * Inputs are volume paths that exist or finished resumable uploads ({@code upload:ID}); outputs are
+ * volume paths, whose volume is made where it is missing (as the guide's {@code create_if_missing=True}).
  */
 final class JobRequests {
   /** An asynchronous job's time limit per attempt unless its resources say otherwise. */
   static final Duration DEFAULT_TIMEOUT = Duration.ofHours(1);
 
   private final SpoolEngine engine;
+  private final ResumableUploads uploads;
   private final Map<String, JobRequestType> types = new LinkedHashMap<>();
 
   /** Requests for the built-in job types and {@code more}. */
-  JobRequests(SpoolEngine engine, List<JobRequestType> more) {
+  JobRequests(SpoolEngine engine, ResumableUploads uploads, List<JobRequestType> more) {
     this.engine = engine;
+    this.uploads = uploads;
     for (JobRequestType t : JobRequestTypes.builtIn(engine)) {
       types.put(t.name(), t);
     }
@@ -102,7 +104,17 @@ final class JobRequests {
 
   private JobSpec spec(JobRequestType type, String where, String input, String output, JsonNode options,
       JobOptions.Needs needs, boolean overwrite) {
-    String in = VolumeRefs.existing(engine, where + "input", input);
+    String in;
+    if (input != null && input.startsWith(VolumeRefs.UPLOAD_PREFIX)) {
+      // A finished resumable upload, read where the server keeps it; nothing to name an output after.
+      in = uploads.finishedFile(input.substring(VolumeRefs.UPLOAD_PREFIX.length())).toString();
+      if (output == null) {
+        throw new BadArgumentException(where + "output is needed when the input is an upload: a volume path such as"
+            + " media:web/a.mp4");
+      }
+    } else {
+      in = VolumeRefs.existing(engine, where + "input", input);
+    }
     String out = null;
     if (output != null || type.needsOutput()) {
       VolumePath o = VolumeRefs.parse(where + "output", output);

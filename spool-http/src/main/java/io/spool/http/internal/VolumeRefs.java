@@ -24,7 +24,7 @@ public final class VolumeRefs {
       throw new BadArgumentException(field + " must be a volume path (VOLUME:path); this server takes no URLs: '" + ref + "'");
     }
     if (ref.startsWith(UPLOAD_PREFIX)) {
-      throw new BadArgumentException(field + ": resumable uploads (upload:ID) are not available on this server yet");
+      throw new BadArgumentException(field + ": an upload (upload:ID) can only be a job's input");
     }
     if (ref.startsWith("/") || ref.startsWith(".") || !ref.contains(":")) {
       throw new BadArgumentException(field + " must be a volume path (VOLUME:path), not a local path: '" + ref + "'");

@@ -30,10 +30,14 @@ async function api(path, options = {}) {
   const headers = Object.assign({ 'Authorization': 'Bearer ' + token() }, options.headers || {});
   const res = await fetch(path, Object.assign({}, options, { headers }));
   if (res.status === 401) {
-    throw new Unauthorized(await errorMessage(res));
+    const e = new Unauthorized(await errorMessage(res));
+    e.status = 401;
+    throw e;
   }
   if (!res.ok) {
-    throw new Error(await errorMessage(res));
+    const e = new Error(await errorMessage(res));
+    e.status = res.status;
+    throw e;
   }
   return res;
 }
@@ -404,6 +408,34 @@ async function cancelSelected() {
   openDetail(id);
 }
 
+// The form's file goes up resumably (tus.js), then becomes a job's input as upload:ID.
+async function uploadAndSubmit(e) {
+  e.preventDefault();
+  const file = $('upload-file').files[0];
+  if (!file) return;
+  const status = $('upload-status');
+  const text = status.querySelector('.progress-text');
+  status.hidden = false;
+  $('upload-start').disabled = true;
+  try {
+    const id = await Tus.upload(api, file, (done, total) => {
+      status.querySelector('progress').value = total ? done / total : 1;
+      text.textContent = 'uploaded ' + done + ' of ' + total + ' bytes';
+    });
+    const job = await (await api('/v1/jobs', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ type: 'transcode', input: 'upload:' + id, output: $('upload-output').value.trim(),
+        options: { preset: $('upload-preset').value } }) })).json();
+    status.dataset.jobId = job.id;
+    text.textContent = 'uploaded ' + file.size + ' bytes; job ' + job.id + ' submitted';
+    refresh();
+  } catch (err) {
+    if (err instanceof Unauthorized) { showLogin(err.message); return; }
+    text.textContent = 'upload failed: ' + err.message + ' (upload the same file again to resume)';
+  } finally {
+    $('upload-start').disabled = false;
+  }
+}
+
 function closeDetail() {
   selected = null;
   shownState = null;
@@ -423,5 +455,6 @@ document.addEventListener('DOMContentLoaded', () => {
   $('forget-token').addEventListener('click', () => showLogin(null));
   $('cancel-job').addEventListener('click', cancelSelected);
   $('close-detail').addEventListener('click', closeDetail);
+  $('upload-form').addEventListener('submit', uploadAndSubmit);
   if (token()) start(); else showLogin(null);
 });
