@@ -121,7 +121,7 @@ public final class S3Volume implements Volume {
     upload(source, file(path), false);
   }
 
-  private void upload(Path source, String path, boolean onlyIfAbsent) {
+  void upload(Path source, String path, boolean onlyIfAbsent) {
     try {
       transfers.upload(source, location.key(path), onlyIfAbsent);
     } catch (S3Exception e) {
@@ -216,6 +216,26 @@ public final class S3Volume implements Volume {
       throw failures.io("make room for " + ref(clean) + " in " + scratch, e);
     }
     return new Upload(clean, local);
+  }
+
+  /**
+   * {@inheritDoc} The folder is written in {@code scratch} and uploaded on commit, its playlists
+   * last (see {@link S3FolderWrite}): S3 shows objects one at a time, so a reader that starts from
+   * the top-level playlist finds everything it leads to.
+   */
+  @Override
+  public Write writeFolder(String path, Path scratch) {
+    String clean = file(path);
+    if (scratch == null) {
+      throw new BadArgumentException("volume " + name + " is kept in S3: writing " + clean + " needs a scratch folder");
+    }
+    try {
+      Path dir = Files.createDirectories(scratch.resolve("volume-outputs"));
+      Path local = Files.createDirectory(Files.createTempDirectory(dir, name + "-").resolve(clean.substring(clean.lastIndexOf('/') + 1)));
+      return new S3FolderWrite(this, clean, local);
+    } catch (IOException e) {
+      throw failures.io("make room for " + ref(clean) + " in " + scratch, e);
+    }
   }
 
   /** An output written locally, uploaded on commit; closing removes the local copy. */

@@ -115,6 +115,50 @@ class S3VolumeTest {
   }
 
   @Test
+  void aFolderIsPublishedWithItsPlaylistsLastAndReplacingItRemovesWhatTheNewOneLacks() throws Exception {
+    Path scratch = Files.createDirectories(dir.resolve("scratch"));
+    try (Volume.Write w = media.writeFolder("hls/clip", scratch)) {
+      Files.createDirectories(w.file().resolve("360p"));
+      Files.writeString(w.file().resolve("master.m3u8"), "#EXTM3U\n360p/index.m3u8\n");
+      Files.writeString(w.file().resolve("360p/index.m3u8"), "#EXTM3U\nseg-0.ts\n");
+      Files.writeString(w.file().resolve("360p/seg-0.ts"), "a");
+      Files.writeString(w.file().resolve("360p/seg-1.ts"), "b");
+      assertThat(S3FolderWrite.order(w.file())).extracting(f -> w.file().relativize(f).toString().replace('\\', '/'))
+          .containsExactly("360p/seg-0.ts", "360p/seg-1.ts", "360p/index.m3u8", "master.m3u8");
+      w.commitNew();
+    }
+    assertThat(media.list("hls")).extracting(VolumeEntry::path)
+        .containsExactly("hls/clip/360p/index.m3u8", "hls/clip/360p/seg-0.ts", "hls/clip/360p/seg-1.ts", "hls/clip/master.m3u8");
+    try (Volume.Write again = media.writeFolder("hls/clip", scratch)) {
+      Files.writeString(again.file().resolve("master.m3u8"), "#EXTM3U\n");
+      assertThatThrownBy(again::commitNew).isInstanceOf(io.spool.media.OutputExistsException.class);
+    }
+    try (Volume.Write replacing = media.writeFolder("hls/clip", scratch)) {
+      Files.writeString(replacing.file().resolve("master.m3u8"), "#EXTM3U\n");
+      replacing.commit();
+    }
+    assertThat(media.list("hls")).extracting(VolumeEntry::path).containsExactly("hls/clip/master.m3u8");
+    assertThat(Files.list(scratch.resolve("volume-outputs"))).as("local copies removed").isEmpty();
+  }
+
+  @Test
+  void aFolderWhoseUploadBreaksOffLeavesNoObjectOfItAndNoParts() throws Exception {
+    Path scratch = Files.createDirectories(dir.resolve("scratch"));
+    s3.failPartsFrom(2);
+    try (Volume.Write w = media.writeFolder("hls/clip", scratch)) {
+      Files.writeString(w.file().resolve("a.ts"), "a");
+      Files.copy(file("b.ts", (int) (S3Transfers.MULTIPART_FROM_BYTES + S3Transfers.PART_BYTES)), w.file().resolve("b.ts"));
+      Files.writeString(w.file().resolve("master.m3u8"), "#EXTM3U\n");
+      assertThatThrownBy(w::commitNew).isInstanceOfSatisfying(SpoolException.class,
+          e -> assertThat(e.code()).as(e.getMessage()).isEqualTo(ErrorCode.IO_ERROR));
+    } finally {
+      s3.failPartsFrom(Integer.MAX_VALUE);
+    }
+    assertThat(s3.keys("media-bucket")).noneMatch(k -> k.startsWith(prefix() + "/"));
+    assertThat(s3.unfinishedUploads("media-bucket")).isEmpty();
+  }
+
+  @Test
   void aWriteClosedWithoutCommitLeavesNothingInTheBucketOrInScratch() throws Exception {
     Path scratch = Files.createDirectories(dir.resolve("scratch"));
     try (Volume.Write w = media.write("out/x.mp4", scratch)) {
