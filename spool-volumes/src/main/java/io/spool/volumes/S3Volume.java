@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -37,9 +38,11 @@ public final class S3Volume implements Volume {
   private final S3Client s3;
   private final S3Transfers transfers;
   private final S3Failures failures;
+  private final java.util.function.Supplier<S3Presigner> presigner;
 
-  S3Volume(String name, S3Location location, S3Client s3) {
+  S3Volume(String name, S3Location location, S3Client s3, java.util.function.Supplier<S3Presigner> presigner) {
     this.name = name;
+    this.presigner = presigner;
     this.location = location;
     this.s3 = s3;
     this.transfers = new S3Transfers(s3, location.bucket());
@@ -197,6 +200,26 @@ public final class S3Volume implements Volume {
       get(clean, copy);
     }
     return copy;
+  }
+
+  /**
+   * A URL that reads the file at {@code path} with a plain HTTP GET until {@code expiry} has passed,
+   * signed with this host's credentials. It is a credential itself: never log or record it.
+   *
+   * @throws InputNotFoundException if there is no such file
+   */
+  public java.net.URI presignedGet(String path, java.time.Duration expiry) {
+    String clean = file(path);
+    head(clean, "read").orElseThrow(
+        () -> new InputNotFoundException("not found in volume " + name + ": " + clean + " (" + location.url(clean) + ")"));
+    try {
+      return presigner.get().presignGetObject(b -> b.signatureDuration(expiry)
+          .getObjectRequest(g -> g.bucket(location.bucket()).key(location.key(clean)))).url().toURI();
+    } catch (java.net.URISyntaxException e) {
+      throw new SpoolException(io.spool.media.ErrorCode.INTERNAL, "the SDK signed a malformed URL for " + ref(clean));
+    } catch (SdkException e) {
+      throw translate(e, "sign a URL for " + ref(clean), clean);
+    }
   }
 
   /** {@inheritDoc} The content is written in {@code scratch} and uploaded on commit. */

@@ -119,7 +119,7 @@ public final class VolumeStore implements AutoCloseable {
             + location);
       }
     }
-    S3Volume v = new S3Volume(name, location, clients.of(location));
+    S3Volume v = new S3Volume(name, location, clients.of(location), () -> clients.presignerOf(location));
     v.check();
     try {
       Files.createDirectories(file.getParent());
@@ -147,11 +147,11 @@ public final class VolumeStore implements AutoCloseable {
     }
     if (carried.containsKey(name)) {
       S3Location location = carried.get(name);
-      return new S3Volume(name, location, clients.of(location));
+      return new S3Volume(name, location, clients.of(location), () -> clients.presignerOf(location));
     }
     if (Files.isRegularFile(s3File(name))) {
       S3Location location = s3Location(name);
-      return new S3Volume(name, location, clients.of(location));
+      return new S3Volume(name, location, clients.of(location), () -> clients.presignerOf(location));
     }
     return new LocalVolume(name, dir.resolve(name));
   }

@@ -159,6 +159,27 @@ class S3VolumeTest {
   }
 
   @Test
+  void ffprobeReadsAFileThroughAPresignedUrlThatExpiresAsAskedAndAMissingFileIsNotSigned() throws Exception {
+    Path clip = dir.resolve("clip.mp4");
+    Process make = new ProcessBuilder("ffmpeg", "-v", "error", "-nostdin", "-f", "lavfi", "-i",
+        "testsrc2=size=160x120:rate=10:duration=1", "-c:v", "libx264", "-pix_fmt", "yuv420p", clip.toString())
+        .redirectErrorStream(true).start();
+    assertThat(make.waitFor()).as(new String(make.getInputStream().readAllBytes())).isZero();
+    media.put(clip, "in/clip.mp4");
+
+    java.net.URI url = ((S3Volume) media).presignedGet("in/clip.mp4", java.time.Duration.ofSeconds(30));
+
+    assertThat(url.getRawQuery()).contains("X-Amz-Expires=30", "X-Amz-Signature=");
+    Process probe = new ProcessBuilder("ffprobe", "-v", "error", "-show_entries", "format=duration", "-of",
+        "default=nw=1:nk=1", url.toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    String duration = new String(probe.getInputStream().readAllBytes()).strip();
+    assertThat(probe.waitFor()).isZero();
+    assertThat(Double.parseDouble(duration)).isBetween(0.9, 1.1);
+    assertThatThrownBy(() -> ((S3Volume) media).presignedGet("in/none.mp4", java.time.Duration.ofSeconds(30)))
+        .isInstanceOf(io.spool.media.InputNotFoundException.class);
+  }
+
+  @Test
   void aWriteClosedWithoutCommitLeavesNothingInTheBucketOrInScratch() throws Exception {
     Path scratch = Files.createDirectories(dir.resolve("scratch"));
     try (Volume.Write w = media.write("out/x.mp4", scratch)) {
