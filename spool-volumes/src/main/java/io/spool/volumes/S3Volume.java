@@ -289,6 +289,13 @@ public final class S3Volume implements Volume {
       upload(local, path, true);
     }
 
+    /** {@inheritDoc} The object is removed: {@link #commitNew} put it where nothing was. */
+    @Override
+    public boolean undoNew() {
+      remove(path);
+      return true;
+    }
+
     @Override
     public void commitReplacing(FileIdentity expected) {
       Optional<FileIdentity> now = head(path, "look for").map(S3Volume::identity);

@@ -180,6 +180,23 @@ class S3VolumeTest {
   }
 
   @Test
+  void commitAllTakesBackTheNewObjectsPublishedBeforeAnUploadThatBreaksOff() throws Exception {
+    Path scratch = Files.createDirectories(dir.resolve("scratch"));
+    s3.failPartsFrom(2);
+    try (Volume.Write first = media.write("thumbs/a.jpg", scratch);
+        Volume.Write second = media.write("thumbs/b.jpg", scratch)) {
+      Files.writeString(first.file(), "a");
+      Files.copy(file("b.jpg", (int) (S3Transfers.MULTIPART_FROM_BYTES + S3Transfers.PART_BYTES)), second.file());
+      assertThatThrownBy(() -> Volume.commitAll(java.util.List.of(first, second), java.util.List.of(false, false)))
+          .isInstanceOfSatisfying(SpoolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.IO_ERROR));
+    } finally {
+      s3.failPartsFrom(Integer.MAX_VALUE);
+    }
+    assertThat(s3.keys("media-bucket")).noneMatch(k -> k.startsWith(prefix() + "/"));
+    assertThat(s3.unfinishedUploads("media-bucket")).isEmpty();
+  }
+
+  @Test
   void aWriteClosedWithoutCommitLeavesNothingInTheBucketOrInScratch() throws Exception {
     Path scratch = Files.createDirectories(dir.resolve("scratch"));
     try (Volume.Write w = media.write("out/x.mp4", scratch)) {
