@@ -30,6 +30,8 @@ final class SpoolHost implements AutoCloseable {
   private final Path logs;
   private final int port;
   private final List<Proc> started = new CopyOnWriteArrayList<>();
+  /** Environment variables every process gets (S3 credentials, say). */
+  private final Map<String, String> env = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** One process and where its output goes. */
   record Proc(String name, Process process, Path out, Path err) {
@@ -103,6 +105,12 @@ final class SpoolHost implements AutoCloseable {
     return home;
   }
 
+  /** Gives every process started from now on the environment variable {@code name}. */
+  SpoolHost env(String name, String value) {
+    env.put(name, value);
+    return this;
+  }
+
   /** Where the dev-server listens: what {@code SPOOL_TEMPORAL} says. */
   String target() {
     return "localhost:" + port;
@@ -142,6 +150,17 @@ final class SpoolHost implements AutoCloseable {
     return new Worker(p, awaitJson(p).at("/worker/id").asText());
   }
 
+  /**
+   * Starts {@code spool worker --cpu 1} in a Spool home of its own, {@code workerHome}, as on
+   * another host that shares only the Temporal service (and whatever storage the jobs name).
+   */
+  Worker workerAt(Path workerHome, String... options) throws IOException {
+    List<String> args = new ArrayList<>(List.of("worker", "--cpu", "1", "--json"));
+    args.addAll(List.of(options));
+    Proc p = start("worker", workerHome, Map.of(ServiceOptions.ENV, target()), args);
+    return new Worker(p, awaitJson(p).at("/worker/id").asText());
+  }
+
   /** Starts several workers side by side (their JVMs start at the same time). */
   List<Worker> workers(int n) throws IOException {
     List<Proc> procs = new ArrayList<>();
@@ -175,10 +194,16 @@ final class SpoolHost implements AutoCloseable {
   }
 
   private Proc start(String name, Map<String, String> env, List<String> args) throws IOException {
+    return start(name, home, env, args);
+  }
+
+  private Proc start(String name, Path home, Map<String, String> env, List<String> args) throws IOException {
+    Map<String, String> all = new java.util.HashMap<>(this.env);
+    all.putAll(env);
     String tag = String.format("%02d-%s", started.size() + 1, name);
     Path out = logs.resolve(tag + ".out");
     Path err = logs.resolve(tag + ".err");
-    Process process = CliProcess.start(home, env, out, err, JVM_OPTIONS, args.toArray(String[]::new));
+    Process process = CliProcess.start(home, all, out, err, JVM_OPTIONS, args.toArray(String[]::new));
     Proc p = new Proc(name, process, out, err);
     started.add(p);
     return p;

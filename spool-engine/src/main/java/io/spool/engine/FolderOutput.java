@@ -14,8 +14,9 @@ import java.util.List;
 /**
  * How a job that makes a folder of files publishes them: made in its scratch folder, then each
  * published atomically under its name, once none of their places holds a file the job may not
- * replace. A folder's files are not published as one: a failure while publishing (a full disk)
- * can leave the first of them.
+ * replace, all or nothing ({@link Volume#commitAll}): a failure while publishing (a full disk, a
+ * broken upload) takes back those published before it, where nothing was at their places. An
+ * S3 object that replaced another cannot be taken back.
  */
 final class FolderOutput {
   private FolderOutput() {}
@@ -31,17 +32,18 @@ final class FolderOutput {
       }
       replace.add(mine);
     }
-    for (int i = 0; i < files.size(); i++) {
-      try (Volume.Write w = ctx.output(refs.get(i))) {
+    List<Volume.Write> writes = new ArrayList<>();
+    try {
+      for (int i = 0; i < files.size(); i++) {
+        Volume.Write w = ctx.output(refs.get(i));
+        writes.add(w);
         Files.move(files.get(i), w.file(), StandardCopyOption.REPLACE_EXISTING);
-        if (replace.get(i)) {
-          w.commit();
-        } else {
-          w.commitNew();
-        }
-      } catch (IOException e) {
-        throw new SpoolException(ErrorCode.IO_ERROR, "cannot publish " + refs.get(i) + ": " + e);
       }
+      Volume.commitAll(writes, replace);
+    } catch (IOException e) {
+      throw new SpoolException(ErrorCode.IO_ERROR, "cannot stage " + folder + ": " + e);
+    } finally {
+      writes.forEach(Volume.Write::close);
     }
     return refs;
   }

@@ -1,6 +1,7 @@
 package io.spool.engine;
 
 import io.spool.media.BadArgumentException;
+import io.spool.volumes.S3Location;
 import java.util.Map;
 import java.util.Objects;
 
@@ -23,5 +24,56 @@ public record JobSpec(String type, Map<String, Object> params, Resources resourc
 
   public JobSpec withResources(Resources r) {
     return new JobSpec(type, params, r, input, output);
+  }
+
+  /**
+   * The parameter that holds the S3 volumes the job's references name, as its submitter's Spool
+   * home records them: a worker whose home does not record them (another host) uses these.
+   */
+  public static final String S3_VOLUMES = "s3Volumes";
+
+  /** This job carrying {@code s3} (see {@link #S3_VOLUMES}); itself where there are none. */
+  public JobSpec withS3Volumes(Map<String, S3Location> s3) {
+    if (s3.isEmpty()) {
+      return this;
+    }
+    Map<String, Object> p = new java.util.HashMap<>(params);
+    Map<String, Object> carried = new java.util.TreeMap<>();
+    s3.forEach((name, location) -> carried.put(name, location.toMap()));
+    p.put(S3_VOLUMES, carried);
+    return new JobSpec(type, p, resources, input, output);
+  }
+
+  /** The S3 volumes this job carries (see {@link #S3_VOLUMES}), by name. */
+  public Map<String, S3Location> s3Volumes() {
+    if (!(params.get(S3_VOLUMES) instanceof Map<?, ?> carried)) {
+      return Map.of();
+    }
+    Map<String, S3Location> s3 = new java.util.TreeMap<>();
+    carried.forEach((name, location) -> {
+      if (!(location instanceof Map<?, ?> m)) {
+        throw new BadArgumentException("the job's " + S3_VOLUMES + " parameter is not a map of locations: " + carried);
+      }
+      s3.put(name.toString(), S3Location.fromMap(m));
+    });
+    return s3;
+  }
+
+  /** Every reference the job may name: its input and output, and its parameters' texts. */
+  java.util.List<String> refs() {
+    java.util.List<String> refs = new java.util.ArrayList<>();
+    refs.add(input);
+    refs.add(output);
+    params.forEach((k, v) -> {
+      if (k.equals(S3_VOLUMES)) {
+        return;
+      }
+      if (v instanceof String text) {
+        refs.add(text);
+      } else if (v instanceof java.util.Collection<?> c) {
+        c.stream().filter(String.class::isInstance).map(String.class::cast).forEach(refs::add);
+      }
+    });
+    return refs;
   }
 }

@@ -407,7 +407,7 @@ public final class SpoolEngine implements AutoCloseable {
     if (jobs.size() > MAX_BATCH_JOBS) {
       throw new BadArgumentException("a batch holds at most " + MAX_BATCH_JOBS + " jobs; split " + jobs.size() + " into several");
     }
-    List<JobSpec> specs = route(jobs);
+    List<JobSpec> specs = route(jobs).stream().map(j -> j.withS3Volumes(volumes.s3LocationsOf(j.refs()))).toList();
     BatchRecord.Plan plan = plan(specs, concurrency);
     Instant now = Instant.now();
     String batchId = newId("b", now);

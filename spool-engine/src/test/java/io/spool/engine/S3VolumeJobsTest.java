@@ -27,6 +27,8 @@ class S3VolumeJobsTest {
   @TempDir Path home;
   @TempDir Path dir;
   private SpoolEngine engine;
+  /** The volume's key prefix, one for each test, as the server outlives them. */
+  private String prefix;
 
   @BeforeAll
   static void startServer() throws Exception {
@@ -43,7 +45,7 @@ class S3VolumeJobsTest {
   @BeforeEach
   void start() {
     engine = SpoolEngine.embedded(EngineConfig.newBuilder(home).cpuCores(2).build());
-    engine.volumes().createS3("media", new S3Location("jobs", "cancel", s3.endpoint(), true, null));
+    engine.volumes().createS3("media", new S3Location("jobs", prefix = "run-" + System.nanoTime(), s3.endpoint(), true, null));
   }
 
   @AfterEach
@@ -96,9 +98,40 @@ class S3VolumeJobsTest {
     BatchRecord rec = b.await();
 
     assertThat(rec.cancelled()).isEqualTo(1);
-    assertThat(s3.keys("jobs")).filteredOn(k -> k.startsWith("cancel/")).containsExactly("cancel/raw/long.mp4");
+    assertThat(s3.keys("jobs").stream().filter(k -> k.startsWith(prefix + "/"))).containsExactly(prefix + "/raw/long.mp4");
     assertThat(s3.unfinishedUploads("jobs")).isEmpty();
     assertThat(MediaFixtures.ffmpegProcessesMentioning(home.toString())).isEmpty();
+    try (Stream<Path> scratch = Files.list(home.resolve("scratch"))) {
+      assertThat(scratch).isEmpty();
+    }
+  }
+
+  @Test
+  void anHlsLadderIntoAnS3VolumeIsPublishedWholeAndASecondRunWithoutOverwriteIsRefused() throws Exception {
+    engine.volumes().open("media").put(MediaFixtures.sample(dir, "clip.mp4", 320, 240, 2), "raw/clip.mp4");
+    io.spool.media.hls.HlsOptions options = io.spool.media.hls.HlsOptions.newBuilder().heights(List.of(240, 144))
+        .segmentSeconds(1).build();
+    Resources one = Resources.newBuilder().cpu(1).build();
+
+    JobOutcome o = engine.remote(HlsJob.spec("media:raw/clip.mp4", "media:hls/clip", options, one, false));
+    JobOutcome again = engine.remote(HlsJob.spec("media:raw/clip.mp4", "media:hls/clip", options, one, false));
+
+    assertThat(o.state()).as("%s", o.error()).isEqualTo(JobState.SUCCEEDED);
+    List<String> keys = s3.keys("jobs").stream().filter(k -> k.startsWith(prefix + "/hls/clip/")).toList();
+    assertThat(keys).contains(prefix + "/hls/clip/" + io.spool.media.hls.HlsPackager.MASTER);
+    String master = new String(s3.content("jobs", prefix + "/hls/clip/" + io.spool.media.hls.HlsPackager.MASTER),
+        java.nio.charset.StandardCharsets.UTF_8);
+    List<String> variants = master.lines().filter(l -> l.endsWith(".m3u8")).toList();
+    assertThat(variants).hasSize(2);
+    for (String v : variants) {
+      String playlist = new String(s3.content("jobs", prefix + "/hls/clip/" + v), java.nio.charset.StandardCharsets.UTF_8);
+      String base = v.contains("/") ? v.substring(0, v.lastIndexOf('/') + 1) : "";
+      playlist.lines().filter(l -> !l.isBlank() && !l.startsWith("#"))
+          .forEach(seg -> assertThat(keys).as("segment of %s", v).contains(prefix + "/hls/clip/" + base + seg));
+    }
+    assertThat(again.state()).isEqualTo(JobState.FAILED);
+    assertThat(again.errorCode()).isEqualTo("OUTPUT_EXISTS");
+    assertThat(s3.unfinishedUploads("jobs")).isEmpty();
     try (Stream<Path> scratch = Files.list(home.resolve("scratch"))) {
       assertThat(scratch).isEmpty();
     }

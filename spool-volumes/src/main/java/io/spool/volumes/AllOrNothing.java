@@ -20,8 +20,11 @@ import java.util.Optional;
 final class AllOrNothing {
   private AllOrNothing() {}
 
-  /** One commit made: the file it published, and what was there before (empty: nothing). */
-  private record Made(Path target, Optional<Path> kept) {}
+  /**
+   * One commit made: the file it published and what was there before (empty: nothing), or for a
+   * new file elsewhere, its write, which takes it back.
+   */
+  private record Made(Path target, Optional<Path> kept, Volume.Write elsewhere) {}
 
   static void commit(List<Volume.Write> writes, List<Boolean> replace) {
     if (writes.size() != replace.size()) {
@@ -44,14 +47,16 @@ final class AllOrNothing {
           w.commitNew();
         }
         if (target.isPresent()) {
-          made.add(new Made(target.get(), before));
+          made.add(new Made(target.get(), before, null));
+        } else if (!replace.get(i)) {
+          made.add(new Made(null, Optional.empty(), w));
         }
       }
     } catch (RuntimeException e) {
       for (int i = made.size() - 1; i >= 0; i--) {
         try {
           undo(made.get(i));
-        } catch (IOException u) {
+        } catch (IOException | RuntimeException u) {
           e.addSuppressed(u);
         }
       }
@@ -77,6 +82,19 @@ final class AllOrNothing {
   }
 
   private static void undo(Made m) throws IOException {
+    if (m.elsewhere() != null) {
+      boolean interrupted = Thread.interrupted(); // a remote store's client sends nothing from an interrupted thread
+      try {
+        if (!m.elsewhere().undoNew()) {
+          throw new IOException("cannot take back " + m.elsewhere().file().getFileName() + ", published elsewhere");
+        }
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return;
+    }
     if (m.kept().isEmpty()) {
       Files.deleteIfExists(m.target());
       return;

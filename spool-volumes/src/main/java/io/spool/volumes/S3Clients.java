@@ -12,6 +12,8 @@ import software.amazon.awssdk.regions.providers.AwsProfileRegionProvider;
 import software.amazon.awssdk.regions.providers.AwsRegionProviderChain;
 import software.amazon.awssdk.regions.providers.SystemSettingsRegionProvider;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * The S3 clients of one {@link VolumeStore}: one for each service address, shared by the volumes
@@ -23,10 +25,27 @@ final class S3Clients implements AutoCloseable {
   private record Service(URI endpoint, boolean pathStyle, String region) {}
 
   private final Map<Service, S3Client> clients = new HashMap<>();
+  private final Map<Service, S3Presigner> presigners = new HashMap<>();
 
   synchronized S3Client of(S3Location location) {
-    return clients.computeIfAbsent(new Service(location.endpoint(), location.pathStyle(), location.region()),
-        S3Clients::open);
+    return clients.computeIfAbsent(service(location), S3Clients::open);
+  }
+
+  /** What signs URLs for the service of {@code location}, with the same credentials and settings. */
+  synchronized S3Presigner presignerOf(S3Location location) {
+    return presigners.computeIfAbsent(service(location), s -> {
+      var b = S3Presigner.builder().region(region(s.region()))
+          .credentialsProvider(DefaultCredentialsProvider.builder().build())
+          .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(s.pathStyle()).build());
+      if (s.endpoint() != null) {
+        b.endpointOverride(s.endpoint());
+      }
+      return b.build();
+    });
+  }
+
+  private static Service service(S3Location location) {
+    return new Service(location.endpoint(), location.pathStyle(), location.region());
   }
 
   private static S3Client open(Service s) {
@@ -63,5 +82,7 @@ final class S3Clients implements AutoCloseable {
   public synchronized void close() {
     clients.values().forEach(S3Client::close);
     clients.clear();
+    presigners.values().forEach(S3Presigner::close);
+    presigners.clear();
   }
 }

@@ -105,6 +105,30 @@ public record S3Location(String bucket, String prefix, URI endpoint, boolean pat
     return p;
   }
 
+  /**
+   * This location as plain strings (no credentials: those come from each host's AWS settings), for
+   * a job to carry to workers whose Spool homes do not record the volume; {@link #fromMap} reads it.
+   */
+  public java.util.Map<String, String> toMap() {
+    java.util.Map<String, String> m = new java.util.TreeMap<>();
+    toProperties().forEach((k, v) -> m.put(k.toString(), v.toString()));
+    return m;
+  }
+
+  /** Reads what {@link #toMap} wrote (as it comes back from JSON). */
+  public static S3Location fromMap(java.util.Map<?, ?> map) {
+    Properties p = new Properties();
+    map.forEach((k, v) -> {
+      if (k != null && v != null) {
+        p.setProperty(k.toString(), v.toString());
+      }
+    });
+    if (!"s3".equals(p.getProperty("kind"))) {
+      throw new BadArgumentException("not an S3 volume's location: " + map);
+    }
+    return fromProperties(p);
+  }
+
   static S3Location fromProperties(Properties p) {
     return new S3Location(p.getProperty("bucket"), p.getProperty("prefix", ""), endpoint(p.getProperty("endpoint")),
         Boolean.parseBoolean(p.getProperty("pathStyle")), p.getProperty("region"));

@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -37,9 +38,11 @@ public final class S3Volume implements Volume {
   private final S3Client s3;
   private final S3Transfers transfers;
   private final S3Failures failures;
+  private final java.util.function.Supplier<S3Presigner> presigner;
 
-  S3Volume(String name, S3Location location, S3Client s3) {
+  S3Volume(String name, S3Location location, S3Client s3, java.util.function.Supplier<S3Presigner> presigner) {
     this.name = name;
+    this.presigner = presigner;
     this.location = location;
     this.s3 = s3;
     this.transfers = new S3Transfers(s3, location.bucket());
@@ -121,7 +124,7 @@ public final class S3Volume implements Volume {
     upload(source, file(path), false);
   }
 
-  private void upload(Path source, String path, boolean onlyIfAbsent) {
+  void upload(Path source, String path, boolean onlyIfAbsent) {
     try {
       transfers.upload(source, location.key(path), onlyIfAbsent);
     } catch (S3Exception e) {
@@ -199,6 +202,26 @@ public final class S3Volume implements Volume {
     return copy;
   }
 
+  /**
+   * A URL that reads the file at {@code path} with a plain HTTP GET until {@code expiry} has passed,
+   * signed with this host's credentials. It is a credential itself: never log or record it.
+   *
+   * @throws InputNotFoundException if there is no such file
+   */
+  public java.net.URI presignedGet(String path, java.time.Duration expiry) {
+    String clean = file(path);
+    head(clean, "read").orElseThrow(
+        () -> new InputNotFoundException("not found in volume " + name + ": " + clean + " (" + location.url(clean) + ")"));
+    try {
+      return presigner.get().presignGetObject(b -> b.signatureDuration(expiry)
+          .getObjectRequest(g -> g.bucket(location.bucket()).key(location.key(clean)))).url().toURI();
+    } catch (java.net.URISyntaxException e) {
+      throw new SpoolException(io.spool.media.ErrorCode.INTERNAL, "the SDK signed a malformed URL for " + ref(clean));
+    } catch (SdkException e) {
+      throw translate(e, "sign a URL for " + ref(clean), clean);
+    }
+  }
+
   /** {@inheritDoc} The content is written in {@code scratch} and uploaded on commit. */
   @Override
   public Write write(String path, Path scratch) {
@@ -216,6 +239,26 @@ public final class S3Volume implements Volume {
       throw failures.io("make room for " + ref(clean) + " in " + scratch, e);
     }
     return new Upload(clean, local);
+  }
+
+  /**
+   * {@inheritDoc} The folder is written in {@code scratch} and uploaded on commit, its playlists
+   * last (see {@link S3FolderWrite}): S3 shows objects one at a time, so a reader that starts from
+   * the top-level playlist finds everything it leads to.
+   */
+  @Override
+  public Write writeFolder(String path, Path scratch) {
+    String clean = file(path);
+    if (scratch == null) {
+      throw new BadArgumentException("volume " + name + " is kept in S3: writing " + clean + " needs a scratch folder");
+    }
+    try {
+      Path dir = Files.createDirectories(scratch.resolve("volume-outputs"));
+      Path local = Files.createDirectory(Files.createTempDirectory(dir, name + "-").resolve(clean.substring(clean.lastIndexOf('/') + 1)));
+      return new S3FolderWrite(this, clean, local);
+    } catch (IOException e) {
+      throw failures.io("make room for " + ref(clean) + " in " + scratch, e);
+    }
   }
 
   /** An output written locally, uploaded on commit; closing removes the local copy. */
@@ -244,6 +287,13 @@ public final class S3Volume implements Volume {
         throw new OutputExistsException(ref(path));
       }
       upload(local, path, true);
+    }
+
+    /** {@inheritDoc} The object is removed: {@link #commitNew} put it where nothing was. */
+    @Override
+    public boolean undoNew() {
+      remove(path);
+      return true;
     }
 
     @Override

@@ -50,7 +50,8 @@ public interface Volume {
    * Publishes several writes all or nothing: each is committed ({@code replace}: over what is
    * there, else only where nothing is), and when one fails, those committed before it are undone,
    * putting back what was at their places, and the failure is thrown. Writes whose files lie on
-   * this host ({@link Write#localTarget()}) can be undone; put any others last.
+   * this host ({@link Write#localTarget()}) can be undone, and new files elsewhere where
+   * {@link Write#undoNew()} can take them back (S3); put any others last.
    */
   static void commitAll(List<Write> writes, List<Boolean> replace) {
     AllOrNothing.commit(writes, replace);
@@ -67,6 +68,15 @@ public interface Volume {
      */
     default java.util.Optional<Path> localTarget() {
       return java.util.Optional.empty();
+    }
+
+    /**
+     * Takes back what {@link #commitNew} published, for a store elsewhere (one with no
+     * {@link #localTarget()}): what {@link #commitAll} needs to undo such a commit. False where it
+     * cannot.
+     */
+    default boolean undoNew() {
+      return false;
     }
 
     /** Publishes the content at its path in one step, replacing what was there. */

@@ -10,8 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
@@ -26,14 +30,60 @@ public final class VolumeStore implements AutoCloseable {
   private static final String S3_DIR = ".s3";
 
   private final Path dir;
-  private final S3Clients clients = new S3Clients();
+  private final S3Clients clients;
+  /** S3 volumes a job carries, found before this home's volumes of the same name (see {@link #with}). */
+  private final Map<String, S3Location> carried;
+  /** Whether closing this store closes its clients: false for a view made by {@link #with}. */
+  private final boolean ownsClients;
 
-  private VolumeStore(Path dir) {
+  private VolumeStore(Path dir, S3Clients clients, Map<String, S3Location> carried, boolean ownsClients) {
     this.dir = dir;
+    this.clients = clients;
+    this.carried = Map.copyOf(carried);
+    this.ownsClients = ownsClients;
   }
 
   public static VolumeStore at(Path volumesDir) {
-    return new VolumeStore(volumesDir.toAbsolutePath());
+    return new VolumeStore(volumesDir.toAbsolutePath(), new S3Clients(), Map.of(), true);
+  }
+
+  /**
+   * This store, with the S3 volumes {@code s3} (as {@link #s3LocationsOf} described them where a job
+   * was submitted) in front of this home's volumes of the same names: a worker on another host runs
+   * the job against the volumes its submitter meant, whatever its own home records. It shares this
+   * store's clients; closing it closes nothing.
+   */
+  public VolumeStore with(Map<String, S3Location> s3) {
+    if (s3.isEmpty()) {
+      return this;
+    }
+    s3.keySet().forEach(VolumePath::checkName);
+    Map<String, S3Location> all = new HashMap<>(carried);
+    all.putAll(s3);
+    return new VolumeStore(dir, clients, all, false);
+  }
+
+  /**
+   * The S3 volumes that {@code refs} name ({@code VOLUME:path} references; others are left out),
+   * by name: what a job carries so that workers whose homes do not record them can use them.
+   */
+  public Map<String, S3Location> s3LocationsOf(Collection<String> refs) {
+    Map<String, S3Location> found = new TreeMap<>();
+    for (String ref : refs) {
+      if (ref == null || !VolumePath.looksLike(ref)) {
+        continue;
+      }
+      String name;
+      try {
+        name = VolumePath.parse(ref).volume();
+      } catch (BadArgumentException e) {
+        continue;
+      }
+      if (!found.containsKey(name) && exists(name) && open(name) instanceof S3Volume v) {
+        found.put(name, v.location());
+      }
+    }
+    return found;
   }
 
   /** Creates the volume if missing (like the guide's {@code create_if_missing=True}). */
@@ -69,7 +119,7 @@ public final class VolumeStore implements AutoCloseable {
             + location);
       }
     }
-    S3Volume v = new S3Volume(name, location, clients.of(location));
+    S3Volume v = new S3Volume(name, location, clients.of(location), () -> clients.presignerOf(location));
     v.check();
     try {
       Files.createDirectories(file.getParent());
@@ -87,7 +137,7 @@ public final class VolumeStore implements AutoCloseable {
 
   public boolean exists(String name) {
     VolumePath.checkName(name);
-    return Files.isDirectory(dir.resolve(name)) || Files.isRegularFile(s3File(name));
+    return carried.containsKey(name) || Files.isDirectory(dir.resolve(name)) || Files.isRegularFile(s3File(name));
   }
 
   /** An existing volume, local or in S3. */
@@ -95,19 +145,24 @@ public final class VolumeStore implements AutoCloseable {
     if (!exists(name)) {
       throw new BadArgumentException("no volume named '" + name + "' (create it with: spool volume create " + name + ")");
     }
+    if (carried.containsKey(name)) {
+      S3Location location = carried.get(name);
+      return new S3Volume(name, location, clients.of(location), () -> clients.presignerOf(location));
+    }
     if (Files.isRegularFile(s3File(name))) {
       S3Location location = s3Location(name);
-      return new S3Volume(name, location, clients.of(location));
+      return new S3Volume(name, location, clients.of(location), () -> clients.presignerOf(location));
     }
     return new LocalVolume(name, dir.resolve(name));
   }
 
   /** An existing volume kept on this host. */
   public LocalVolume openLocal(String name) {
-    if (open(name) instanceof LocalVolume v) {
-      return v;
+    Volume v = open(name);
+    if (v instanceof LocalVolume local) {
+      return local;
     }
-    throw new BadArgumentException("volume '" + name + "' is kept in S3 (" + s3Location(name) + "), not on this host");
+    throw new BadArgumentException("volume '" + name + "' is kept in S3 (" + ((S3Volume) v).location() + "), not on this host");
   }
 
   public List<String> names() {
@@ -198,6 +253,8 @@ public final class VolumeStore implements AutoCloseable {
 
   @Override
   public void close() {
-    clients.close();
+    if (ownsClients) {
+      clients.close();
+    }
   }
 }

@@ -115,6 +115,88 @@ class S3VolumeTest {
   }
 
   @Test
+  void aFolderIsPublishedWithItsPlaylistsLastAndReplacingItRemovesWhatTheNewOneLacks() throws Exception {
+    Path scratch = Files.createDirectories(dir.resolve("scratch"));
+    try (Volume.Write w = media.writeFolder("hls/clip", scratch)) {
+      Files.createDirectories(w.file().resolve("360p"));
+      Files.writeString(w.file().resolve("master.m3u8"), "#EXTM3U\n360p/index.m3u8\n");
+      Files.writeString(w.file().resolve("360p/index.m3u8"), "#EXTM3U\nseg-0.ts\n");
+      Files.writeString(w.file().resolve("360p/seg-0.ts"), "a");
+      Files.writeString(w.file().resolve("360p/seg-1.ts"), "b");
+      assertThat(S3FolderWrite.order(w.file())).extracting(f -> w.file().relativize(f).toString().replace('\\', '/'))
+          .containsExactly("360p/seg-0.ts", "360p/seg-1.ts", "360p/index.m3u8", "master.m3u8");
+      w.commitNew();
+    }
+    assertThat(media.list("hls")).extracting(VolumeEntry::path)
+        .containsExactly("hls/clip/360p/index.m3u8", "hls/clip/360p/seg-0.ts", "hls/clip/360p/seg-1.ts", "hls/clip/master.m3u8");
+    try (Volume.Write again = media.writeFolder("hls/clip", scratch)) {
+      Files.writeString(again.file().resolve("master.m3u8"), "#EXTM3U\n");
+      assertThatThrownBy(again::commitNew).isInstanceOf(io.spool.media.OutputExistsException.class);
+    }
+    try (Volume.Write replacing = media.writeFolder("hls/clip", scratch)) {
+      Files.writeString(replacing.file().resolve("master.m3u8"), "#EXTM3U\n");
+      replacing.commit();
+    }
+    assertThat(media.list("hls")).extracting(VolumeEntry::path).containsExactly("hls/clip/master.m3u8");
+    assertThat(Files.list(scratch.resolve("volume-outputs"))).as("local copies removed").isEmpty();
+  }
+
+  @Test
+  void aFolderWhoseUploadBreaksOffLeavesNoObjectOfItAndNoParts() throws Exception {
+    Path scratch = Files.createDirectories(dir.resolve("scratch"));
+    s3.failPartsFrom(2);
+    try (Volume.Write w = media.writeFolder("hls/clip", scratch)) {
+      Files.writeString(w.file().resolve("a.ts"), "a");
+      Files.copy(file("b.ts", (int) (S3Transfers.MULTIPART_FROM_BYTES + S3Transfers.PART_BYTES)), w.file().resolve("b.ts"));
+      Files.writeString(w.file().resolve("master.m3u8"), "#EXTM3U\n");
+      assertThatThrownBy(w::commitNew).isInstanceOfSatisfying(SpoolException.class,
+          e -> assertThat(e.code()).as(e.getMessage()).isEqualTo(ErrorCode.IO_ERROR));
+    } finally {
+      s3.failPartsFrom(Integer.MAX_VALUE);
+    }
+    assertThat(s3.keys("media-bucket")).noneMatch(k -> k.startsWith(prefix() + "/"));
+    assertThat(s3.unfinishedUploads("media-bucket")).isEmpty();
+  }
+
+  @Test
+  void ffprobeReadsAFileThroughAPresignedUrlThatExpiresAsAskedAndAMissingFileIsNotSigned() throws Exception {
+    Path clip = dir.resolve("clip.mp4");
+    Process make = new ProcessBuilder("ffmpeg", "-v", "error", "-nostdin", "-f", "lavfi", "-i",
+        "testsrc2=size=160x120:rate=10:duration=1", "-c:v", "libx264", "-pix_fmt", "yuv420p", clip.toString())
+        .redirectErrorStream(true).start();
+    assertThat(make.waitFor()).as(new String(make.getInputStream().readAllBytes())).isZero();
+    media.put(clip, "in/clip.mp4");
+
+    java.net.URI url = ((S3Volume) media).presignedGet("in/clip.mp4", java.time.Duration.ofSeconds(30));
+
+    assertThat(url.getRawQuery()).contains("X-Amz-Expires=30", "X-Amz-Signature=");
+    Process probe = new ProcessBuilder("ffprobe", "-v", "error", "-show_entries", "format=duration", "-of",
+        "default=nw=1:nk=1", url.toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    String duration = new String(probe.getInputStream().readAllBytes()).strip();
+    assertThat(probe.waitFor()).isZero();
+    assertThat(Double.parseDouble(duration)).isBetween(0.9, 1.1);
+    assertThatThrownBy(() -> ((S3Volume) media).presignedGet("in/none.mp4", java.time.Duration.ofSeconds(30)))
+        .isInstanceOf(io.spool.media.InputNotFoundException.class);
+  }
+
+  @Test
+  void commitAllTakesBackTheNewObjectsPublishedBeforeAnUploadThatBreaksOff() throws Exception {
+    Path scratch = Files.createDirectories(dir.resolve("scratch"));
+    s3.failPartsFrom(2);
+    try (Volume.Write first = media.write("thumbs/a.jpg", scratch);
+        Volume.Write second = media.write("thumbs/b.jpg", scratch)) {
+      Files.writeString(first.file(), "a");
+      Files.copy(file("b.jpg", (int) (S3Transfers.MULTIPART_FROM_BYTES + S3Transfers.PART_BYTES)), second.file());
+      assertThatThrownBy(() -> Volume.commitAll(java.util.List.of(first, second), java.util.List.of(false, false)))
+          .isInstanceOfSatisfying(SpoolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.IO_ERROR));
+    } finally {
+      s3.failPartsFrom(Integer.MAX_VALUE);
+    }
+    assertThat(s3.keys("media-bucket")).noneMatch(k -> k.startsWith(prefix() + "/"));
+    assertThat(s3.unfinishedUploads("media-bucket")).isEmpty();
+  }
+
+  @Test
   void aWriteClosedWithoutCommitLeavesNothingInTheBucketOrInScratch() throws Exception {
     Path scratch = Files.createDirectories(dir.resolve("scratch"));
     try (Volume.Write w = media.write("out/x.mp4", scratch)) {

@@ -205,7 +205,7 @@ public final class MediaActivitiesImpl implements MediaActivities {
       return;
     }
     try {
-      int removed = Refs.removeAbandonedWrites(output, volumes);
+      int removed = Refs.removeAbandonedWrites(output, volumes.with(request.spec().s3Volumes()));
       if (removed > 0) {
         LOG.info("job {}: removed {} unfinished write(s) of {} left by a lost attempt", request.jobId(), removed, output);
       }
@@ -464,9 +464,12 @@ public final class MediaActivitiesImpl implements MediaActivities {
     private final Path scratch;
     private final Heartbeat beat;
     private final Toolchain meteredTools;
+    /** This worker's volumes, with those the job carries in front. */
+    private final VolumeStore volumes;
 
     Context(JobRequest request, int attempt, long ownSince, Path scratch, Heartbeat beat, UsageMeter meter) {
       this.request = request;
+      this.volumes = MediaActivitiesImpl.this.volumes.with(request.spec().s3Volumes());
       this.attempt = attempt;
       this.ownSince = ownSince;
       this.scratch = scratch;

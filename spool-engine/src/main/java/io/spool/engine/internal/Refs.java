@@ -29,12 +29,18 @@ public final class Refs {
     return Path.of(ref);
   }
 
-  /** Whether a file (or a link), or a folder in a volume kept on this host, is stored at {@code ref}. */
+  /** Whether a file (or a link), or a folder (of a volume's, or of files in S3), is stored at {@code ref}. */
   public static boolean exists(String ref, VolumeStore volumes) {
     if (isVolume(ref, volumes)) {
       VolumePath vp = VolumePath.parse(ref);
-      return volumes.volumeOf(vp).exists(vp.path())
-          || localFile(ref, volumes).map(p -> java.nio.file.Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).orElse(false);
+      Volume v = volumes.volumeOf(vp);
+      if (v.exists(vp.path())) {
+        return true;
+      }
+      if (!(v instanceof LocalVolume)) {
+        return !v.list(vp.path()).isEmpty(); // a folder of objects
+      }
+      return localFile(ref, volumes).map(p -> java.nio.file.Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).orElse(false);
     }
     return java.nio.file.Files.exists(Path.of(ref), java.nio.file.LinkOption.NOFOLLOW_LINKS);
   }
