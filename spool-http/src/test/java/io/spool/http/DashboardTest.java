@@ -94,6 +94,25 @@ class DashboardTest {
   }
 
   @Test
+  void theApiExplorerListsTheDocumentsOperationsWithoutATokenAndLoadsNothingFromElsewhere() {
+    for (String path : List.of("/docs", "/docs/explorer.js", "/docs/swagger-ui-bundle.js", "/docs/swagger-ui.css",
+        "/openapi.json")) {
+      HttpResponse<String> r = s.send(HttpRequest.newBuilder(s.uri(path)).GET());
+      assertThat(r.statusCode()).as(path).isEqualTo(200);
+    }
+    assertThat(s.send(HttpRequest.newBuilder(s.uri("/docs/index.css")).GET()).statusCode()).isEqualTo(404);
+
+    browser.get(s.uri("/docs").toString());
+
+    Eventually.await(PAGE_LIMIT, "Swagger UI to list POST /v1/jobs", () -> attribute(
+        By.cssSelector("#operations-jobs-submitJob, .opblock-post [data-path='/v1/jobs']"), "tagName").isPresent()
+        || browser.findElements(By.cssSelector(".opblock-summary-path")).stream()
+            .anyMatch(e -> e.getText().replace("\u200b", "").equals("/v1/jobs")));
+    assertThat(browser.findElements(By.cssSelector(".opblock")).size()).isGreaterThan(20);
+    assertThat(text(By.cssSelector(".info .title"))).hasValueSatisfying(t -> assertThat(t).contains("Spool"));
+  }
+
+  @Test
   void aJobSubmittedOverHttpAppearsAndItsProgressAndStateChangeLive() {
     signIn(RunningServer.TOKEN);
     // The slow preset keeps it running for seconds after the page, which reads its list every few, sees it.

@@ -62,6 +62,7 @@ public final class Api implements AutoCloseable {
       new VolumeRoutes(settings.engine().volumes(), uploads).addTo(config.routes);
       new DashboardRoutes().addTo(config.routes);
       new OpenApiRoute().addTo(config.routes);
+      new DocsRoutes().addTo(config.routes);
       metrics.addTo(config.routes);
     });
   }

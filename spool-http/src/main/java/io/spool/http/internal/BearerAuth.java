@@ -9,11 +9,11 @@ import java.util.Set;
 /**
  * Lets a request through only with {@code Authorization: Bearer TOKEN} for a known token; runs
  * before any route reads the body or starts anything. The health checks stay open, for load
- * balancers and orchestrators, and so do the OpenAPI document and the dashboard's files, which
- * hold no data.
+ * balancers and orchestrators, and so do the OpenAPI document, the API explorer and the
+ * dashboard's files, which hold no data.
  */
 final class BearerAuth {
-  static final Set<String> OPEN_PATHS = Set.of("/healthz", "/readyz", OpenApiRoute.PATH);
+  static final Set<String> OPEN_PATHS = Set.of("/healthz", "/readyz", OpenApiRoute.PATH, OpenApiRoute.ALIAS);
   private static final String PREFIX = "bearer ";
 
   private final ApiTokens tokens;
@@ -23,7 +23,7 @@ final class BearerAuth {
   }
 
   void check(Context ctx) {
-    if (OPEN_PATHS.contains(ctx.path()) || DashboardRoutes.isDashboard(ctx.path())) {
+    if (OPEN_PATHS.contains(ctx.path()) || DashboardRoutes.isDashboard(ctx.path()) || DocsRoutes.isDocs(ctx.path())) {
       return;
     }
     String h = ctx.header("Authorization");

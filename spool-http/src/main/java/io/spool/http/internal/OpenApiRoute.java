@@ -6,12 +6,14 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 
 /**
- * {@code GET /v1/openapi.json}: the API's OpenAPI 3.1 document, written by hand and kept in the jar;
+ * {@code GET /v1/openapi.json} (and {@code /openapi.json}): the API's OpenAPI 3.1 document, written by hand and kept in the jar;
  * a test holds it to the routes the server really has. Open without a token, like any API's
  * published description.
  */
 final class OpenApiRoute {
   static final String PATH = "/v1/openapi.json";
+  /** The same document where tools look for it first. */
+  static final String ALIAS = "/openapi.json";
   /** Where the document lies in the jar. */
   static final String RESOURCE = "/io/spool/http/openapi.json";
 
@@ -29,6 +31,8 @@ final class OpenApiRoute {
   }
 
   void addTo(RoutesConfig routes) {
-    routes.get(PATH, ctx -> ctx.contentType("application/json").header("Cache-Control", "no-cache").result(document));
+    for (String path : new String[] {PATH, ALIAS}) {
+      routes.get(path, ctx -> ctx.contentType("application/json").header("Cache-Control", "no-cache").result(document));
+    }
   }
 }
