@@ -80,6 +80,12 @@ class MetricsTest {
     assertThat(value(samples, "spool_http_requests_total", Map.of("method", "GET", "status", "404"))).isEqualTo(1.0);
     assertThat(value(samples, "spool_http_requests_total", Map.of("method", "GET", "status", "401"))).isEqualTo(1.0);
     assertThat(value(samples, "spool_http_requests_total", Map.of("method", "GET", "status", "200"))).isGreaterThanOrEqualTo(1.0);
+    Map<String, String> succeeded = Map.of("type", "transcode", "state", "succeeded");
+    assertThat(value(samples, "spool_job_duration_seconds_count", succeeded)).isEqualTo(1.0);
+    assertThat(value(samples, "spool_job_duration_seconds_sum", succeeded)).isPositive();
+    assertThat(samples).anyMatch(x -> x.name().equals("spool_job_duration_seconds_bucket") && x.labels().containsKey("le"));
+    assertThat(value(samples, "spool_job_cpu_seconds_total", Map.of("type", "transcode"))).isPositive();
+    assertThat(value(samples, "spool_job_cost_usd_total", Map.of("type", "transcode"))).isPositive();
   }
 
   /** The exposition format's lines: HELP and TYPE comments, then samples of a family whose TYPE came first. */

@@ -24,9 +24,9 @@ public final class Api implements AutoCloseable {
     this.admission = new Admission(settings.maxQueued());
     this.uploads = new Uploads(settings.maxUploadBytes());
     this.scratch = settings.engine().config().scratchDir().resolve("http");
-    this.follower = new JobFollower(settings.engine(), admission);
-    this.webhooks = new Webhooks(settings.engine(), settings.webhooks());
     this.metrics = new ServerMetrics(settings.engine(), admission);
+    this.follower = new JobFollower(settings.engine(), admission, metrics::ended);
+    this.webhooks = new Webhooks(settings.engine(), settings.webhooks());
     this.resumable = new ResumableUploads(scratch.resolve("uploads"), settings.uploadExpiry(), java.time.Clock.systemUTC());
     this.sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "spool-upload-sweeper");
@@ -52,7 +52,7 @@ public final class Api implements AutoCloseable {
       config.routes.before(PathGuard::check);
       ErrorAnswers.install(config.routes);
       new HealthRoutes(settings.engine(), settings.capabilities()).addTo(config.routes);
-      TranscodeRoute transcode = new TranscodeRoute(settings.engine(), admission, uploads, scratch);
+      TranscodeRoute transcode = new TranscodeRoute(settings.engine(), admission, uploads, scratch, metrics::ended);
       config.routes.post("/v1/transcode", transcode::handle);
       new TusRoutes(resumable, settings.maxUploadBytes()).addTo(config.routes);
       JobRoutes jobs = new JobRoutes(settings.engine(), new JobRequests(settings.engine(), resumable, settings.jobTypes()),

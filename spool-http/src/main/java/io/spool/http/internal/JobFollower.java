@@ -1,6 +1,7 @@
 package io.spool.http.internal;
 
 import io.spool.engine.BatchHandle;
+import io.spool.engine.JobRecord;
 import io.spool.engine.JobStore;
 import io.spool.engine.RunningJob;
 import io.spool.engine.SpoolEngine;
@@ -13,7 +14,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Follows the batches this server submitted until each of their jobs has ended, reading the job
  * store (which every process writes, whoever runs the jobs): each job that ends gives its place in
- * the {@link Admission} back, and a batch whose jobs have all ended is let go, so that nothing of
+ * the {@link Admission} back and is counted in the metrics, and a batch whose jobs have all ended is let go, so that nothing of
  * it stays in memory. Until then its handle answers progress questions without a new one each time.
  */
 final class JobFollower implements AutoCloseable {
@@ -22,6 +23,7 @@ final class JobFollower implements AutoCloseable {
 
   private final SpoolEngine engine;
   private final Admission admission;
+  private final java.util.function.Consumer<JobRecord> onEnded;
   private final Map<String, Followed> batches = new ConcurrentHashMap<>();
   private final Thread thread;
 
@@ -38,9 +40,11 @@ final class JobFollower implements AutoCloseable {
     }
   }
 
-  JobFollower(SpoolEngine engine, Admission admission) {
+  /** Follows batches on {@code engine}, telling {@code onEnded} of each of their jobs as it ends. */
+  JobFollower(SpoolEngine engine, Admission admission, java.util.function.Consumer<JobRecord> onEnded) {
     this.engine = engine;
     this.admission = admission;
+    this.onEnded = onEnded;
     this.thread = new Thread(this::run, "spool-http-follower");
     thread.setDaemon(true);
     thread.start();
@@ -99,6 +103,7 @@ final class JobFollower implements AutoCloseable {
     f.cursor = e.cursor();
     if (!e.jobs().isEmpty()) {
       f.ended += e.jobs().size();
+      e.jobs().forEach(onEnded); // counted before its place is given back, so that both show together
       admission.release(e.jobs().size());
     }
     if (f.ended >= f.jobs) {

@@ -43,12 +43,15 @@ final class TranscodeRoute {
   private final Admission admission;
   private final Uploads uploads;
   private final Path scratch;
+  private final java.util.function.Consumer<JobRecord> onEnded;
 
-  TranscodeRoute(SpoolEngine engine, Admission admission, Uploads uploads, Path scratch) {
+  TranscodeRoute(SpoolEngine engine, Admission admission, Uploads uploads, Path scratch,
+      java.util.function.Consumer<JobRecord> onEnded) {
     this.engine = engine;
     this.admission = admission;
     this.uploads = uploads;
     this.scratch = scratch;
+    this.onEnded = onEnded;
   }
 
   void handle(Context ctx) throws IOException {
@@ -80,8 +83,10 @@ final class TranscodeRoute {
       String jobId = batch.jobIds().get(0);
       ctx.header("Spool-Job-Id", jobId);
       batch.await();
-      JobOutcome o = engine.store().job(jobId).map(JobRecord::outcome)
+      JobRecord record = engine.store().job(jobId).filter(r -> r.outcome() != null)
           .orElseThrow(() -> new SpoolException(ErrorCode.INTERNAL, "job " + jobId + " ended without an outcome"));
+      onEnded.accept(record);
+      JobOutcome o = record.outcome();
       if (o.state() != JobState.SUCCEEDED) {
         throw JobFailures.of(o);
       }
