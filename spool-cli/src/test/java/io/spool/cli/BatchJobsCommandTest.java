@@ -61,6 +61,20 @@ class BatchJobsCommandTest {
   }
 
   @Test
+  void audioExtractBatchNamesEachOutputAfterItsInput() throws Exception {
+    Path in = dir.resolve("in");
+    tone(in, "a.wav", 440, -10);
+    tone(in, "b.wav", 660, -10);
+    Path out = dir.resolve("out");
+
+    Cli.Result r = Cli.run("batch", "audio-extract", in.toString(), "--out", out.toString(), "--ext", "mp3", "--quiet");
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(out.resolve("a.mp3")).isNotEmptyFile();
+    assertThat(out.resolve("b.mp3")).isNotEmptyFile();
+  }
+
+  @Test
   void thumbnailsBatchMakesAFolderPerInput() throws Exception {
     Path in = dir.resolve("in");
     MediaFixtures.sample(in, "a.mp4", 320, 240, 2);
@@ -101,6 +115,6 @@ class BatchJobsCommandTest {
   void batchHelpListsEveryOperation() {
     Cli.Result r = Cli.run("batch", "--help");
 
-    assertThat(r.out()).contains("audio-normalize", "thumbnails", "hls");
+    assertThat(r.out()).contains("audio-extract", "audio-normalize", "thumbnails", "hls");
   }
 }
