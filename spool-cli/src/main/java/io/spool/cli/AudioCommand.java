@@ -79,17 +79,7 @@ final class AudioCommand {
     @Parameters(index = "1", paramLabel = "OUT", description = "Output file or VOLUME:path.")
     String output;
 
-    @Option(names = "--target-i", defaultValue = "-16", paramLabel = "LUFS",
-        description = "Integrated loudness, -70 to -5 LUFS (default: ${DEFAULT-VALUE}).")
-    double targetI;
-
-    @Option(names = "--target-tp", defaultValue = "-1.5", paramLabel = "dBTP",
-        description = "Highest true peak, -9 to 0 dBTP (default: ${DEFAULT-VALUE}).")
-    double targetTp;
-
-    @Option(names = "--target-lra", defaultValue = "11", paramLabel = "LU",
-        description = "Loudness range, 1 to 50 LU (default: ${DEFAULT-VALUE}).")
-    double targetLra;
+    @Mixin LoudnessFlags loudness;
 
     @Mixin JobFlags job;
 
@@ -118,7 +108,7 @@ final class AudioCommand {
 
     @Override
     public Integer call() {
-      LoudnessTarget target = new LoudnessTarget(targetI, targetTp, targetLra);
+      LoudnessTarget target = loudness.target();
       try (SpoolEngine engine = startEngine(service.settings())) {
         String in = JobWait.ref(engine, input);
         String out = JobWait.ref(engine, output);

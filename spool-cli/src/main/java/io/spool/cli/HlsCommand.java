@@ -29,16 +29,7 @@ final class HlsCommand extends SpoolSubcommand {
       description = "The folder to make (it must not exist, unless --overwrite).")
   String output;
 
-  @Option(names = "--ladder", defaultValue = "1080,720,480", paramLabel = "H,H,...",
-      description = "Rung heights in pixels (default: ${DEFAULT-VALUE}); none is taller than the input.")
-  String ladder;
-
-  @Option(names = "--segment-seconds", defaultValue = "6", paramLabel = "S",
-      description = "Target segment length in seconds (default: ${DEFAULT-VALUE}).")
-  double segmentSeconds;
-
-  @Option(names = "--crf", paramLabel = "N", description = "x264 quality of every rung (lower is better; default 23).")
-  Integer crf;
+  @Mixin HlsFlags flags;
 
   @Mixin JobFlags job;
 
@@ -59,8 +50,7 @@ final class HlsCommand extends SpoolSubcommand {
 
   @Override
   public Integer call() {
-    HlsOptions options = HlsOptions.newBuilder().heights(HlsOptions.parseLadder(ladder)).segmentSeconds(segmentSeconds)
-        .crf(crf).build();
+    HlsOptions options = flags.options();
     try (SpoolEngine engine = startEngine(service.settings())) {
       String in = JobWait.ref(engine, input);
       String out = JobWait.ref(engine, output);
