@@ -62,6 +62,9 @@ abstract class BatchJobsCommand extends SpoolSubcommand {
   /** Fails on bad flags before anything starts. */
   void check() {}
 
+  /** Fails, once the engine is up and before any item is submitted, where no item could run. */
+  void checkOn(SpoolEngine engine) {}
+
   @Override
   public Integer call() {
     if (!out.contains(":") && Files.isRegularFile(Path.of(out))) {
@@ -70,6 +73,7 @@ abstract class BatchJobsCommand extends SpoolSubcommand {
     check();
     long t0 = System.nanoTime();
     try (SpoolEngine engine = startEngine(service.settings())) {
+      checkOn(engine);
       List<BatchInputs.Row> rows = BatchInputs.expand(inputs, engine, ref -> false);
       if (rows.isEmpty()) {
         throw new BadArgumentException("no media files found in " + inputs);
@@ -85,7 +89,7 @@ abstract class BatchJobsCommand extends SpoolSubcommand {
         String stem = TranscribeCommand.stem(JobWait.fileName(in));
         String name = stem;
         for (int n = 2; !taken.add(name); n++) {
-          name = stem + "-" + n; // two inputs of one name in different folders
+          name = stem + "-" + n; // two inputs of one name in different folders, or a.mp4 and a.wav
         }
         specs.add(spec(in, folder, name, resources));
       }
