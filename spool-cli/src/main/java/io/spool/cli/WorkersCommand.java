@@ -21,8 +21,7 @@ final class WorkersCommand extends SpoolSubcommand {
   record Listed(String id, String host, long pid, List<String> queues, int cpu, int memoryMiB, boolean gpu, String state,
       Instant startedAt, Instant lastSeen, Instant stoppedAt) {
     static Listed of(WorkerRecord w, Instant now) {
-      String state = w.live(now) ? "live" : w.stoppedAt() != null ? "stopped" : "silent";
-      return new Listed(w.id(), w.host(), w.pid(), w.queues(), w.cpu(), w.memoryMiB(), w.gpuEncode(), state, w.startedAt(),
+      return new Listed(w.id(), w.host(), w.pid(), w.queues(), w.cpu(), w.memoryMiB(), w.gpuEncode(), w.state(now), w.startedAt(),
           w.lastSeen(), w.stoppedAt());
     }
   }

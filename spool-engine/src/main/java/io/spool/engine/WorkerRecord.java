@@ -44,6 +44,14 @@ public record WorkerRecord(String id, String host, long pid, List<String> queues
     return stoppedAt == null && !lastSeen.isBefore(now.minus(LIVE_WITHIN));
   }
 
+  /**
+   * {@code live}, {@code stopped} (it stopped cleanly) or {@code silent} (not seen for
+   * {@link #LIVE_WITHIN}: killed, or cut off), as of {@code now}.
+   */
+  public String state(Instant now) {
+    return live(now) ? "live" : stoppedAt != null ? "stopped" : "silent";
+  }
+
   /** Whether it takes GPU jobs: it serves the {@code gpu} queue, which only a worker that proved NVENC does. */
   public boolean servesGpu() {
     return gpuEncode && queues.contains(Resources.GPU_QUEUE);

@@ -113,6 +113,33 @@ class DashboardTest {
   }
 
   @Test
+  void aSucceededJobShowsAPosterOfItsVideoOutputAndTheHostShowsItsWorkers() {
+    String id = submit("posters/out.mp4", "preview");
+    Eventually.await(JOB_LIMIT, "job " + id + " to succeed",
+        () -> RunningServer.json(s.get("/v1/jobs/" + id)).path("state").asText().equals("succeeded"));
+    HttpResponse<byte[]> poster = s.client.sendAsync(s.request("/v1/jobs/" + id + "/outputs/out.mp4/poster").GET().build(),
+        HttpResponse.BodyHandlers.ofByteArray()).join();
+    assertThat(poster.statusCode()).isEqualTo(200);
+    assertThat(poster.headers().firstValue("Content-Type")).hasValue("image/jpeg");
+    assertThat(poster.body()[0] & 0xff).isEqualTo(0xff); // a JPEG's start of image
+    assertThat(poster.body()[1] & 0xff).isEqualTo(0xd8);
+    assertThat(s.send(HttpRequest.newBuilder(s.uri("/v1/jobs/" + id + "/outputs/out.mp4/poster")).GET()).statusCode())
+        .isEqualTo(401);
+    assertThat(s.get("/v1/jobs/" + id + "/outputs/nothing.mp4/poster").statusCode()).isEqualTo(404);
+
+    signIn(RunningServer.TOKEN);
+    browser.get(s.uri("/#job/" + id).toString());
+
+    Eventually.await(JOB_LIMIT, "the poster to show", () -> browser.findElements(By.cssSelector("#outputs img.poster"))
+        .stream().anyMatch(img -> {
+          Object w = ((JavascriptExecutor) browser).executeScript("return arguments[0].naturalWidth", img);
+          return w instanceof Number n && n.intValue() == 320;
+        }));
+    Eventually.await(PAGE_LIMIT, "the host panel", () -> text(By.id("no-workers")).filter(t -> t.contains("No worker"))
+        .isPresent());
+  }
+
+  @Test
   void aJobSubmittedOverHttpAppearsAndItsProgressAndStateChangeLive() {
     signIn(RunningServer.TOKEN);
     // The slow preset keeps it running for seconds after the page, which reads its list every few, sees it.

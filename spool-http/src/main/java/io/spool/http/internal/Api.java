@@ -63,6 +63,7 @@ public final class Api implements AutoCloseable {
       new DashboardRoutes().addTo(config.routes);
       new OpenApiRoute().addTo(config.routes);
       new DocsRoutes().addTo(config.routes);
+      new PosterRoute(settings.engine(), scratch.resolve("posters")).addTo(config.routes);
       metrics.addTo(config.routes);
     });
   }

@@ -114,6 +114,7 @@ async function refresh() {
     // A selected job that no stream follows learns its new state here.
     if (selected && jobs.has(selected) && jobs.get(selected).state !== shownState) openDetail(selected);
     await refreshBatches();
+    await refreshHost();
     $('connection').textContent = 'updated ' + new Date().toLocaleTimeString();
     clearError();
   } catch (e) {
@@ -267,6 +268,33 @@ function usd(x) {
   return x === undefined || x === null ? '' : '$' + Number(x).toFixed(x < 0.01 ? 6 : 4);
 }
 
+// The host's capabilities (what spool doctor reports) and the media workers, every tenth refresh.
+let hostTurn = 0;
+async function refreshHost() {
+  if (hostTurn++ % 10 !== 0) return;
+  const caps = await (await api('/v1/capabilities')).json();
+  const c = caps.capabilities || {};
+  const h = caps.host || {};
+  const encoders = (c.gpu_encoders || []).filter((e) => e.works).map((e) => e.encoder).join(', ');
+  fields($('capabilities'), [['ffmpeg', c.ffmpeg_version], ['Cores', h.cpu_cores],
+    ['Memory', h.memory_bytes ? (h.memory_bytes / 2 ** 30).toFixed(1) + ' GiB' : null],
+    ['GPU encode', encoders || (c.ffmpeg_version ? 'none proven' : null)]]);
+  const w = await (await api('/v1/workers')).json();
+  const tbody = $('workers').tBodies[0];
+  tbody.replaceChildren();
+  for (const x of w.workers) {
+    const row = document.createElement('tr');
+    for (const v of [x.id, x.host, (x.queues || []).join(','), x.cpu, x.gpu_encode ? 'yes' : 'no', x.state, x.last_seen]) {
+      const td = document.createElement('td');
+      td.textContent = v === undefined || v === null ? '' : String(v);
+      row.appendChild(td);
+    }
+    row.dataset.state = x.state;
+    tbody.appendChild(row);
+  }
+  $('no-workers').hidden = w.workers.length > 0;
+}
+
 async function refreshBatches() {
   const ids = [];
   for (const id of order) {
@@ -353,6 +381,15 @@ async function openDetail(id) {
     button.textContent = 'Download ' + o.name;
     button.addEventListener('click', () => download(o).catch(showError));
     li.append(button, ' ' + o.path + (o.size_bytes ? ' (' + o.size_bytes + ' bytes)' : ''));
+    if (/\.(mp4|m4v|mov|mkv|webm)$/i.test(o.name)) {
+      // A poster frame, fetched with the token and shown from a blob.
+      const img = document.createElement('img');
+      img.className = 'poster';
+      img.alt = 'poster of ' + o.name;
+      li.prepend(img);
+      api(o.url + '/poster').then((r) => r.blob()).then((b) => { img.src = URL.createObjectURL(b); })
+        .catch(() => img.remove());
+    }
     outputs.appendChild(li);
   }
   if (!j.outputs || j.outputs.length === 0) {
