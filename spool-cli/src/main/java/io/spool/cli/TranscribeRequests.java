@@ -8,7 +8,6 @@ import io.spool.transcribe.SpeechEngine;
 import io.spool.transcribe.TranscribeJob;
 import io.spool.transcribe.TranscribeOptions;
 import io.spool.transcribe.TranscriptFormat;
-import io.spool.volumes.VolumePath;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,8 +41,7 @@ final class TranscribeRequests implements JobRequestType {
   @Override
   public JobSpec spec(Request r) {
     Options o = r.options(Options.class);
-    VolumePath in = VolumePath.parse(r.input());
-    String folder = r.output() != null ? r.output() : r.input().substring(0, r.input().length() - in.fileName().length());
+    String folder = r.output() != null ? r.output() : r.input().substring(0, r.input().length() - r.inputName().length());
     String embed = null;
     if (o.embed() != null) {
       VolumePath e = VolumeRefs.parse(r.where() + "options.embed", o.embed());
@@ -56,7 +54,7 @@ final class TranscribeRequests implements JobRequestType {
         : embed != null ? List.of() : TranscriptFormat.parseList(TranscribeFlags.DEFAULT_FORMATS);
     Map<TranscriptFormat, String> outputs = new LinkedHashMap<>();
     for (TranscriptFormat f : formats) {
-      outputs.put(f, TranscribeCommand.join(folder, TranscribeCommand.stem(in.fileName()) + "." + f.extension()));
+      outputs.put(f, TranscribeCommand.join(folder, TranscribeCommand.stem(r.inputName()) + "." + f.extension()));
     }
     TranscribeOptions options = TranscribeOptions.newBuilder()
         .engine(o.engine() == null ? null : SpeechEngine.parse(o.engine()))

@@ -132,7 +132,7 @@ class TranscribeCommandTest {
     JsonNode json = Json.MAPPER.readTree(prefers.out());
     assertThat(json.at("/result/fallback").asText()).contains("on the CPU", "no GPU support");
     assertThat(json.at("/cost/gpuUsd").asDouble()).isZero();
-    assertThat(requires.exitCode()).as(requires.err()).isEqualTo(ExitCodes.ENVIRONMENT);
+    assertThat(requires.exitCode()).as(requires.err()).isEqualTo(ExitCodes.USAGE);
     assertThat(Json.MAPPER.readTree(requires.out()).at("/error/message").asText()).contains("--require-gpu");
     assertThat(filesIn(dir)).containsExactlyInAnyOrder("jfk.wav", "jfk.txt", "jfk.srt"); // none from --require-gpu
   }

@@ -32,12 +32,19 @@ public record JobSpec(String type, Map<String, Object> params, Resources resourc
    */
   public static final String S3_VOLUMES = "s3Volumes";
 
-  /** This job carrying {@code s3} (see {@link #S3_VOLUMES}); itself where there are none. */
+  /**
+   * This job carrying {@code s3} (see {@link #S3_VOLUMES}) and no other: S3 volumes its parameters
+   * named already are dropped, so that only the submitter's own records can point a worker at a bucket.
+   */
   public JobSpec withS3Volumes(Map<String, S3Location> s3) {
-    if (s3.isEmpty()) {
+    if (s3.isEmpty() && !params.containsKey(S3_VOLUMES)) {
       return this;
     }
     Map<String, Object> p = new java.util.HashMap<>(params);
+    if (s3.isEmpty()) {
+      p.remove(S3_VOLUMES);
+      return new JobSpec(type, p, resources, input, output);
+    }
     Map<String, Object> carried = new java.util.TreeMap<>();
     s3.forEach((name, location) -> carried.put(name, location.toMap()));
     p.put(S3_VOLUMES, carried);

@@ -29,12 +29,15 @@ public interface JobRequestType {
   /**
    * One request.
    *
-   * @param input a {@code VOLUME:path} that exists
-   * @param output a {@code VOLUME:path} whose volume exists, or null where the request named none
+   * @param input a {@code VOLUME:path} that exists, or the file of a finished upload on the server
+   * @param inputName the input's file name (an upload's as its client named it), to name outputs after
+   * @param output a {@code VOLUME:path} whose volume exists, or null where the request named none (never
+   *     for an upload)
    * @param options the request's {@code options} object, or null
    * @param where the request's place, for messages: {@code ""} or {@code "jobs[3]."}
    */
-  record Request(String input, String output, JsonNode options, Resources resources, boolean overwrite, String where) {
+  record Request(String input, String inputName, String output, JsonNode options, Resources resources, boolean overwrite,
+      String where) {
     /** The options as {@code type} (a record of snake_case fields); a field it lacks is refused. */
     public <T> T options(Class<T> type) {
       return HttpJson.convert(options == null ? HttpJson.MAPPER.createObjectNode() : options, type, where + "options");

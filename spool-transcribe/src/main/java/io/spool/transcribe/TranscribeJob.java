@@ -10,7 +10,6 @@ import io.spool.engine.JobSpec;
 import io.spool.engine.JobType;
 import io.spool.engine.Resources;
 import io.spool.media.BadArgumentException;
-import io.spool.media.EnvironmentException;
 import io.spool.media.OutputExistsException;
 import io.spool.media.Transcoder;
 import io.spool.transcribe.internal.SubtitleMux;
@@ -174,7 +173,7 @@ public final class TranscribeJob implements JobType {
       return resources;
     }
     if (resources.gpuRequired()) {
-      throw new EnvironmentException("transcription runs on the CPU: this build's whisper.cpp has no GPU support;"
+      throw new BadArgumentException("transcription runs on the CPU: this build's whisper.cpp has no GPU support;"
           + " drop --require-gpu (with --gpu the job runs on the CPU and says so)");
     }
     return resources.toBuilder().gpu("none").queue(null).build();

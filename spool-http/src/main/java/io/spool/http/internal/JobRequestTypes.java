@@ -82,8 +82,9 @@ final class JobRequestTypes {
         }),
         type(AudioNormalizeJob.NAME, true, r -> {
           AudioNormalize o = r.options(AudioNormalize.class);
-          LoudnessTarget target = new LoudnessTarget(o.targetI() == null ? -16 : o.targetI(),
-              o.targetTp() == null ? -1.5 : o.targetTp(), o.targetLra() == null ? 11 : o.targetLra());
+          LoudnessTarget d = LoudnessTarget.DEFAULT;
+          LoudnessTarget target = new LoudnessTarget(o.targetI() == null ? d.integrated() : o.targetI(),
+              o.targetTp() == null ? d.truePeak() : o.targetTp(), o.targetLra() == null ? d.range() : o.targetLra());
           return AudioNormalizeJob.spec(r.input(), r.output(), target, r.resources(), r.overwrite());
         }),
         type(FramesOverlayJob.NAME, true, r -> {

@@ -105,15 +105,20 @@ final class JobRequests {
   private JobSpec spec(JobRequestType type, String where, String input, String output, JsonNode options,
       JobOptions.Needs needs, boolean overwrite) {
     String in;
+    String name;
     if (input != null && input.startsWith(VolumeRefs.UPLOAD_PREFIX)) {
-      // A finished resumable upload, read where the server keeps it; nothing to name an output after.
-      in = uploads.finishedFile(input.substring(VolumeRefs.UPLOAD_PREFIX.length())).toString();
+      // A finished resumable upload, read where the server keeps it.
+      String id = input.substring(VolumeRefs.UPLOAD_PREFIX.length());
+      in = uploads.finishedFile(id).toString();
+      String filename = uploads.find(id).info().filename();
+      name = filename != null ? filename : "upload-" + id;
       if (output == null) {
         throw new BadArgumentException(where + "output is needed when the input is an upload: a volume path such as"
             + " media:web/a.mp4");
       }
     } else {
       in = VolumeRefs.existing(engine, where + "input", input);
+      name = VolumePath.parse(in).fileName();
     }
     String out = null;
     if (output != null || type.needsOutput()) {
@@ -128,6 +133,6 @@ final class JobRequests {
     }
     var resources = (needs == null ? new JobOptions.Needs(null, null, null, null, null) : needs)
         .build(1, DEFAULT_TIMEOUT);
-    return type.spec(new JobRequestType.Request(in, out, options, resources, overwrite, where));
+    return type.spec(new JobRequestType.Request(in, name, out, options, resources, overwrite, where));
   }
 }

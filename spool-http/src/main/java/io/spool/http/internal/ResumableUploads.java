@@ -262,7 +262,11 @@ final class ResumableUploads {
   private boolean expired(Path dir, Instant now) throws IOException {
     try {
       State s = state(dir);
-      return !s.finished() && !now.isBefore(s.expiresAt());
+      if (s.finished()) {
+        // Kept as long after its last byte as an unfinished one after its last write: time for a job to take it.
+        return !now.isBefore(Files.getLastModifiedTime(dir.resolve("data")).toInstant().plus(expiry));
+      }
+      return !now.isBefore(s.expiresAt());
     } catch (NoSuchFileException | com.fasterxml.jackson.core.JacksonException | NumberFormatException e) {
       Instant made = Files.getLastModifiedTime(dir).toInstant();
       return !now.isBefore(made.plus(expiry));

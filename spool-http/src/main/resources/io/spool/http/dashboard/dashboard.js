@@ -462,6 +462,7 @@ async function uploadAndSubmit(e) {
     const job = await (await api('/v1/jobs', { method: 'POST', headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ type: 'transcode', input: 'upload:' + id, output: $('upload-output').value.trim(),
         options: { preset: $('upload-preset').value } }) })).json();
+    Tus.forget(file);
     status.dataset.jobId = job.id;
     text.textContent = 'uploaded ' + file.size + ' bytes; job ' + job.id + ' submitted';
     refresh();

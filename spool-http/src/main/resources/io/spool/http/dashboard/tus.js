@@ -61,13 +61,23 @@ const Tus = (() => {
         if (e.status && e.status < 500 && e.status !== 409) throw e;
         if (++failures > RETRIES) throw e;
         await sleep(1000 * failures);
-        offset = await offsetOf(send, url); // what arrived of the failed chunk counts
+        try {
+          offset = await offsetOf(send, url); // what arrived of the failed chunk counts
+        } catch (again) {
+          if (again.status && again.status < 500) throw again;
+          // the server is still away: the next try asks again
+        }
       }
       onProgress(offset, file.size);
     }
-    remember(file, null);
     return url.substring(url.lastIndexOf('/') + 1);
   }
 
-  return { upload, fingerprint, STORE_KEY };
+  // Forgets a finished upload of `file` once a job has taken it: until then, choosing the file
+  // again reuses the upload the server holds (after a job was refused, say).
+  function forget(file) {
+    remember(file, null);
+  }
+
+  return { upload, forget, fingerprint, STORE_KEY };
 })();
