@@ -8,6 +8,7 @@ import io.spool.transcribe.SpeechEngine;
 import io.spool.transcribe.TranscribeJob;
 import io.spool.transcribe.TranscribeOptions;
 import io.spool.transcribe.TranscriptFormat;
+import io.spool.volumes.VolumePath;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

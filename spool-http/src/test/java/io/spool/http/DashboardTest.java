@@ -128,7 +128,9 @@ class DashboardTest {
     assertThat(s.get("/v1/jobs/" + id + "/outputs/nothing.mp4/poster").statusCode()).isEqualTo(404);
 
     signIn(RunningServer.TOKEN);
-    browser.get(s.uri("/#job/" + id).toString());
+    By row = By.cssSelector("#jobs tr[data-job-id='" + id + "']");
+    Eventually.await(PAGE_LIMIT, "job " + id + " in the list", () -> !browser.findElements(row).isEmpty());
+    browser.findElement(row).click();
 
     Eventually.await(JOB_LIMIT, "the poster to show", () -> browser.findElements(By.cssSelector("#outputs img.poster"))
         .stream().anyMatch(img -> {

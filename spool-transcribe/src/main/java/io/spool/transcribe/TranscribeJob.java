@@ -173,8 +173,8 @@ public final class TranscribeJob implements JobType {
       return resources;
     }
     if (resources.gpuRequired()) {
-      throw new BadArgumentException("transcription runs on the CPU: this build's whisper.cpp has no GPU support;"
-          + " drop --require-gpu (with --gpu the job runs on the CPU and says so)");
+      throw new BadArgumentException("transcription runs on the CPU: Spool's speech engines (whisper.cpp as built"
+          + " here, pocketsphinx) have no GPU support; drop --require-gpu (with --gpu the job runs on the CPU and says so)");
     }
     return resources.toBuilder().gpu("none").queue(null).build();
   }

@@ -22,9 +22,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * {@code GET /v1/jobs/{id}/outputs/{name}/poster}: a 320-pixel JPEG of a video output, the
- * thumbnails operation's poster frame, made once with ffmpeg and kept in the server's scratch
- * folder (for the dashboard's list of outputs).
+ * {@code GET /v1/jobs/{id}/outputs/{name}/poster}: a 320-pixel-wide JPEG of the middle frame of a
+ * video output (the thumbnails operation's, with a count of one), made once and kept in the
+ * server's scratch folder, for the dashboard's list of outputs.
  */
 final class PosterRoute {
   private static final Set<String> VIDEO = Set.of("mp4", "m4v", "mov", "mkv", "webm");
@@ -68,7 +68,7 @@ final class PosterRoute {
     Path work = Files.createTempDirectory(folder, ".poster-");
     try {
       ThumbnailSet set = Thumbnails.using(engine.config().tools()).make(video, work, POSTER, ProgressListener.NONE);
-      Files.move(set.poster(), jpeg, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(set.thumbnails().get(0), jpeg, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } finally {
       try (var files = Files.walk(work)) {
         files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

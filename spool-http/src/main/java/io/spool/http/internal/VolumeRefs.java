@@ -29,6 +29,7 @@ public final class VolumeRefs {
     if (ref.startsWith("/") || ref.startsWith(".") || !ref.contains(":")) {
       throw new BadArgumentException(field + " must be a volume path (VOLUME:path), not a local path: '" + ref + "'");
     }
+    checkPath(field, ref.substring(ref.indexOf(':') + 1)); // as the client wrote it, before the volume tidies it
     VolumePath p = VolumePath.parse(ref);
     checkPath(field, p.path());
     return p;
@@ -57,9 +58,12 @@ public final class VolumeRefs {
     if (path.startsWith("/")) {
       throw new BadArgumentException(field + ": volume paths are relative: '" + path + "'");
     }
-    for (String part : path.split("/")) {
+    for (String part : path.split("/", -1)) {
       if (part.equals("..")) {
         throw new BadArgumentException(field + ": volume paths cannot contain '..': '" + path + "'");
+      }
+      if (part.equals(".")) {
+        throw new BadArgumentException(field + ": volume paths cannot contain '.' as a name: '" + path + "'");
       }
     }
     return path;
