@@ -240,7 +240,9 @@ class JobRoutesTest {
     record Case(String body, String says) {}
     for (Case c : List.of(
         new Case("{\"type\": \"transcode\", ", "malformed JSON"),
-        new Case("[1, 2]", "malformed JSON"),
+        new Case("[1, 2]", "the value must be an object"),
+        new Case("{\"type\": \"hls\", \"input\": \"media:raw/h264_aac_mono_1s.mp4\", \"output\": \"media:h\","
+            + " \"options\": {\"ladder\": \"720\"}}", "bad options: ladder must be a list"),
         new Case("{\"type\": \"transcode\", \"inptu\": \"media:raw/a.mp4\"}", "unknown field 'inptu'"),
         new Case("{\"type\": \"transcode\", \"input\": \"/etc/passwd\"}", "not a local path"),
         new Case("{\"type\": \"transcode\", \"input\": \"media:../../etc/passwd\"}", "'..'"),

@@ -1,13 +1,11 @@
 package io.spool.http.internal;
 
 import io.javalin.config.RoutesConfig;
-import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The API explorer at {@code /docs}: Swagger UI (from its webjar, in the jar; nothing is fetched
@@ -28,8 +26,7 @@ final class DocsRoutes {
   private static final String POLICY = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline';"
       + " img-src 'self' data:; connect-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
 
-  private final String webjar = webjarFolder();
-  private final Map<String, byte[]> cache = new ConcurrentHashMap<>();
+  private final JarFiles files = files(webjarFolder());
 
   /** Whether a path is one of the explorer's, open without a token. */
   static boolean isDocs(String path) {
@@ -37,18 +34,14 @@ final class DocsRoutes {
   }
 
   void addTo(RoutesConfig routes) {
-    routes.get(PATH, ctx -> send(ctx, "index.html"));
-    routes.get(PATH + "/{file}", ctx -> send(ctx, ctx.pathParam("file")));
+    routes.get(PATH, ctx -> files.send(ctx, "index.html"));
+    routes.get(PATH + "/{file}", ctx -> files.send(ctx, ctx.pathParam("file")));
   }
 
-  private void send(Context ctx, String name) {
-    String type = FILES.get(name);
-    if (type == null) {
-      throw Refused.notFound("the API explorer has no file named '" + name + "'");
-    }
-    byte[] bytes = cache.computeIfAbsent(name, n -> read(n.equals("index.html") || n.equals("explorer.js") ? OURS + n : webjar + n));
-    ctx.header("Content-Security-Policy", POLICY).header("X-Content-Type-Options", "nosniff")
-        .header("Cache-Control", "no-cache").contentType(type).result(bytes);
+  /** Ours from the page's folder, Swagger UI's from its webjar; read at the first request, being large. */
+  private static JarFiles files(String webjar) {
+    return new JarFiles("the API explorer", FILES,
+        name -> name.equals("index.html") || name.equals("explorer.js") ? OURS + name : webjar + name, POLICY);
   }
 
   /** Where the Swagger UI webjar keeps its files: under its own version, read from its Maven properties. */
@@ -63,16 +56,5 @@ final class DocsRoutes {
       throw new UncheckedIOException("cannot read the Swagger UI webjar's version", e);
     }
     return "/META-INF/resources/webjars/swagger-ui/" + p.getProperty("version") + "/";
-  }
-
-  private static byte[] read(String resource) {
-    try (InputStream in = DocsRoutes.class.getResourceAsStream(resource)) {
-      if (in == null) {
-        throw new IllegalStateException(resource + " is missing from the jar");
-      }
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + resource, e);
-    }
   }
 }

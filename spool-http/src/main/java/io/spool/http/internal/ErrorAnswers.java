@@ -1,7 +1,6 @@
 package io.spool.http.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -31,7 +30,8 @@ final class ErrorAnswers {
     routes.exception(SpoolException.class, (e, ctx) ->
         answer(ctx, HttpStatuses.of(e.code()), e.code().name(), e.getMessage(), e.retryable()));
     routes.exception(JsonProcessingException.class, (e, ctx) ->
-        answer(ctx, 400, ErrorCode.BAD_ARGUMENT.name(), "malformed JSON: " + reason(e), false));
+        answer(ctx, 400, ErrorCode.BAD_ARGUMENT.name(), (e instanceof com.fasterxml.jackson.core.JsonParseException
+            ? "malformed JSON: " : "bad request body: ") + HttpJson.reason(e), false));
     routes.exception(HttpResponseException.class, (e, ctx) -> {
       Refusal r = switch (e.getStatus()) {
         case 404 -> Refusal.NOT_FOUND;
@@ -49,16 +49,6 @@ final class ErrorAnswers {
   }
 
   /** What is wrong with a JSON body, in one line, naming the field where Jackson knows it. */
-  private static String reason(JsonProcessingException e) {
-    if (e instanceof UnrecognizedPropertyException u) {
-      return "unknown field '" + u.getPropertyName() + "'";
-    }
-    String m = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
-    String line = m.lines().findFirst().orElse(m);
-    var loc = e.getLocation();
-    return loc == null || loc.getLineNr() < 0 ? line : line + " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
-  }
-
   static void answer(Context ctx, int status, String code, String message, boolean retryable) {
     Map<String, Object> error = new LinkedHashMap<>();
     error.put("code", code);

@@ -35,14 +35,65 @@ public final class HttpJson {
     try {
       return MAPPER.convertValue(value, type);
     } catch (IllegalArgumentException e) {
-      String why = e.getCause() instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException u
-          ? "unknown field '" + u.getPropertyName() + "'"
-          : e.getCause() instanceof com.fasterxml.jackson.databind.exc.InvalidFormatException f
-              ? "'" + f.getValue() + "' is not a valid " + f.getPath().stream().map(r -> r.getFieldName()).reduce((a, b) -> b)
-                  .orElse("value")
-              : e.getMessage().lines().findFirst().orElse("");
+      String why = e.getCause() instanceof com.fasterxml.jackson.core.JsonProcessingException j ? reason(j)
+          : e.getMessage().lines().findFirst().orElse("");
       throw new io.spool.media.BadArgumentException("bad " + what + ": " + why);
     }
+  }
+
+  /**
+   * Why a request's JSON was refused, in the API's words: the field and what it should be, never
+   * Java's type names; for JSON that does not parse, where it stops.
+   */
+  public static String reason(com.fasterxml.jackson.core.JsonProcessingException e) {
+    if (e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException u) {
+      return "unknown field '" + u.getPropertyName() + "'";
+    }
+    if (e instanceof com.fasterxml.jackson.databind.exc.InvalidFormatException f) {
+      return "'" + f.getValue() + "' is not a valid " + field(f);
+    }
+    if (e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException m && m.getTargetType() != null) {
+      return field(m) + " must be " + kind(m.getTargetType());
+    }
+    String message = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
+    String line = message.lines().findFirst().orElse(message);
+    var loc = e.getLocation();
+    return loc == null || loc.getLineNr() < 0 ? line : line + " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
+  }
+
+  /** The field a mapping error is about, as the client wrote it: {@code ladder}, {@code jobs[2].input}. */
+  private static String field(com.fasterxml.jackson.databind.JsonMappingException e) {
+    StringBuilder sb = new StringBuilder();
+    for (var ref : e.getPath()) {
+      if (ref.getFieldName() != null) {
+        sb.append(sb.length() == 0 ? "" : ".").append(ref.getFieldName());
+      } else if (ref.getIndex() >= 0) {
+        sb.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    return sb.length() == 0 ? "the value" : sb.toString();
+  }
+
+  private static String kind(Class<?> type) {
+    if (type == null) {
+      return "of another kind";
+    }
+    if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+      return "a whole number";
+    }
+    if (Number.class.isAssignableFrom(type) || type == double.class) {
+      return "a number";
+    }
+    if (type == Boolean.class || type == boolean.class) {
+      return "true or false";
+    }
+    if (type == String.class) {
+      return "a string";
+    }
+    if (java.util.Collection.class.isAssignableFrom(type)) {
+      return "a list";
+    }
+    return "an object";
   }
 
   public static String write(Object value) {

@@ -113,11 +113,18 @@ final class JobFollower implements AutoCloseable {
   }
 
   /**
-   * Stops following. Batches still running keep their handles attached, so that an embedded
-   * engine's jobs are recorded as cancelled when the process exits.
+   * Stops following. On an embedded engine, batches still running keep their handles attached, so
+   * that their jobs are recorded as cancelled when the process exits. On a shared service the jobs
+   * are the service's: their handles let go, so that the jobs go on without this server (whose
+   * exit would otherwise cancel them) and the next server on the job store reports them and sends
+   * their webhooks.
    */
   @Override
   public void close() {
     thread.interrupt();
+    if (!engine.embedded()) {
+      batches.values().forEach(f -> f.handle.detach());
+      batches.clear();
+    }
   }
 }
