@@ -80,8 +80,7 @@ abstract class BatchJobsCommand extends SpoolSubcommand {
       }
       String folder = JobWait.ref(engine, out);
       int cores = engine.config().cpuCores();
-      int atOnce = Math.min(rows.size(), concurrency > 0 ? concurrency : cores);
-      Resources resources = job.resources(Math.max(1, cores / Math.max(1, atOnce)), Duration.ofHours(24));
+      Resources resources = job.resources(BatchRun.coresPerJob(cores, rows.size(), concurrency), Duration.ofHours(24));
       List<JobSpec> specs = new ArrayList<>();
       Set<String> taken = new HashSet<>();
       for (BatchInputs.Row row : rows) {

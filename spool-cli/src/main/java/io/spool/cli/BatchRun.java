@@ -62,4 +62,15 @@ interface BatchRun {
       }
     };
   }
+
+  /**
+   * Cores per job of a batch of {@code jobs} on {@code cores}: shared out among the jobs that run
+   * at once ({@code concurrency}, 0 for as many as the cores), at least one. Without --cpu, a batch
+   * smaller than the host shares all its cores (one 8-core job for one input on 8 cores, not one
+   * core and seven idle); a larger one runs one-core jobs, which use the cores best.
+   */
+  static int coresPerJob(int cores, int jobs, int concurrency) {
+    int atOnce = Math.min(jobs, concurrency > 0 ? concurrency : cores);
+    return Math.max(1, cores / Math.max(1, atOnce));
+  }
 }

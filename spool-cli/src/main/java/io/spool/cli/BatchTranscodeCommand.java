@@ -80,7 +80,8 @@ final class BatchTranscodeCommand extends SpoolSubcommand {
       if (rows.isEmpty()) {
         throw new BadArgumentException("no media files found in " + inputs);
       }
-      Resources resources = job.resources(coresPerJob(engine.config().cpuCores(), rows.size()), ITEM_TIMEOUT);
+      Resources resources = job.resources(BatchRun.coresPerJob(engine.config().cpuCores(), rows.size(), concurrency),
+          ITEM_TIMEOUT);
       engine.gpuWait(resources).ifPresent(why -> warn("the batch's jobs require a GPU and are " + why));
       List<TranscodeBatch.Item> items = items(rows, resources);
       if (!engine.embedded()) {
@@ -132,16 +133,6 @@ final class BatchTranscodeCommand extends SpoolSubcommand {
     } catch (java.nio.file.InvalidPathException e) {
       return ref;
     }
-  }
-
-  /**
-   * Without --cpu, a batch smaller than the host shares all its cores among the jobs that run at
-   * once (one 8-core job for one input on 8 cores, not one core and seven idle); a larger one runs
-   * one-core jobs, which use the cores best.
-   */
-  int coresPerJob(int cores, int jobs) {
-    int atOnce = Math.min(jobs, concurrency > 0 ? concurrency : cores);
-    return Math.max(1, cores / Math.max(1, atOnce));
   }
 
   /** A volume reference as given; a local path made absolute. */
