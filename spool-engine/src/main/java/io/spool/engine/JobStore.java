@@ -214,26 +214,40 @@ public final class JobStore implements AutoCloseable {
     return next;
   }
 
+  /** A new batch and its jobs, for {@link #submitAll}. */
+  public record NewBatch(BatchRecord batch, List<JobRecord> jobs) {}
+
   /**
    * Writes a new batch and all its jobs in one transaction. Its record's job ids are not kept as
    * given: reading the batch lists its jobs by index.
    */
   public void submit(BatchRecord batch, List<JobRecord> jobs) {
-    checkId(batch.id());
-    List<JobRows.Change> inserts = new ArrayList<>(jobs.size());
-    for (JobRecord j : jobs) {
-      checkId(j.id());
-      if (!batch.id().equals(j.batchId())) {
-        throw new BadArgumentException("job " + j.id() + " of batch " + j.batchId() + " submitted with batch " + batch.id());
+    submitAll(List.of(new NewBatch(batch, jobs)));
+  }
+
+  /** Writes new batches and all their jobs, as {@link #submit} does, in one transaction. */
+  public void submitAll(List<NewBatch> batches) {
+    List<JobRows.Change> inserts = new ArrayList<>();
+    for (NewBatch nb : batches) {
+      checkId(nb.batch().id());
+      for (JobRecord j : nb.jobs()) {
+        checkId(j.id());
+        if (!nb.batch().id().equals(j.batchId())) {
+          throw new BadArgumentException("job " + j.id() + " of batch " + j.batchId() + " submitted with batch " + nb.batch().id());
+        }
+        inserts.add(new JobRows.Change(j, null));
       }
-      inserts.add(new JobRows.Change(j, null));
     }
     db.write(c -> {
-      BatchRows.put(c, batch);
+      for (NewBatch nb : batches) {
+        BatchRows.put(c, nb.batch());
+      }
       JobRows.write(c, inserts);
       return null;
     });
-    notifyListeners(jobs);
+    for (NewBatch nb : batches) {
+      notifyListeners(nb.jobs());
+    }
   }
 
   /**
@@ -280,10 +294,28 @@ public final class JobStore implements AutoCloseable {
    * order, so a process that follows a batch this way misses none, whichever process ended them.
    */
   public Ended endedSince(String batchId, long cursor) {
-    checkId(batchId);
-    List<JobRows.Row> rows = db.read(c -> JobRows.endedSince(c, batchId, cursor, MAX_ENDED_PER_CALL));
-    long next = rows.isEmpty() ? cursor : rows.get(rows.size() - 1).key();
-    return new Ended(readJobs(rows), next);
+    return endedSince(Map.of(batchId, cursor)).getOrDefault(batchId, new Ended(List.of(), cursor));
+  }
+
+  /**
+   * {@link #endedSince(String, long)} for several batches at once, read together: each batch's
+   * jobs that ended after its cursor, by batch id (a batch with none left out).
+   */
+  public Map<String, Ended> endedSince(Map<String, Long> cursors) {
+    cursors.keySet().forEach(JobStore::checkId);
+    Map<String, List<JobRows.Row>> rows = db.read(c -> {
+      Map<String, List<JobRows.Row>> out = new java.util.LinkedHashMap<>();
+      for (Map.Entry<String, Long> e : cursors.entrySet()) {
+        List<JobRows.Row> r = JobRows.endedSince(c, e.getKey(), e.getValue(), MAX_ENDED_PER_CALL);
+        if (!r.isEmpty()) {
+          out.put(e.getKey(), r);
+        }
+      }
+      return out;
+    });
+    Map<String, Ended> ended = new java.util.LinkedHashMap<>();
+    rows.forEach((batchId, r) -> ended.put(batchId, new Ended(readJobs(r), r.get(r.size() - 1).key())));
+    return ended;
   }
 
   /** How many of the batch's jobs are in each state (states without jobs are left out). */

@@ -402,6 +402,25 @@ public final class SpoolEngine implements AutoCloseable {
 
   /** {@link #submit}; {@code what} names what was submitted in a failure: a batch, or a job. */
   private BatchHandle submit(String type, List<JobSpec> jobs, int concurrency, String what) {
+    PreparedBatch batch = prepare(type, jobs, concurrency, what);
+    BatchHandle handle = record(List.of(batch)).get(0);
+    start(batch);
+    return handle;
+  }
+
+  /**
+   * Checks, routes and plans a batch as {@link #submit} does, and gives it and its jobs their ids,
+   * writing nothing yet: {@link #record} writes it (with others), {@link #start} starts it. A
+   * server that takes many submissions at once writes their records in one transaction and
+   * answers each as soon as its records are written.
+   *
+   * @throws BadArgumentException where the batch cannot be run as asked
+   */
+  public PreparedBatch prepare(String type, List<JobSpec> jobs, int concurrency) {
+    return prepare(type, jobs, concurrency, jobs.size() == 1 ? "job" : "batch");
+  }
+
+  private PreparedBatch prepare(String type, List<JobSpec> jobs, int concurrency, String what) {
     checkOpen();
     requireService();
     if (jobs.size() > MAX_BATCH_JOBS) {
@@ -426,30 +445,50 @@ public final class SpoolEngine implements AutoCloseable {
       records.add(new JobRecord(id, batchId, i, spec.type(), spec.input(), spec.output(),
           running ? JobState.RUNNING : JobState.QUEUED, spec.resources(), now, running ? now : null, pid, null, spec.params()));
     }
-    store.submit(new BatchRecord(batchId, type, JobState.RUNNING, now, null, ids, 0, 0, 0, null, pid,
-        embedded() ? BatchRecord.EMBEDDED : serviceName(), plan), records);
-    BatchHandle handle = new BatchHandle(this, batchId, ids);
-    // A prestarted service may still be starting: the records above were written meanwhile. (Should
+    BatchRecord batch = new BatchRecord(batchId, type, JobState.RUNNING, now, null, ids, 0, 0, 0, null, pid,
+        embedded() ? BatchRecord.EMBEDDED : serviceName(), plan);
+    return new PreparedBatch(what, batch, records, BatchStart.of(batchId, ids.size(), plan, ids.subList(0, first)));
+  }
+
+  /**
+   * Writes the records of prepared batches, all in one transaction, and returns their handles in
+   * the same order. Each must then be {@link #start started}; one that is not (this process
+   * ending first) is started by its coordinator's sweep, or, embedded, recorded as interrupted as
+   * the process exits.
+   */
+  public List<BatchHandle> record(List<PreparedBatch> batches) {
+    checkOpen();
+    store.submitAll(batches.stream().map(b -> new JobStore.NewBatch(b.batch, b.records)).toList());
+    return batches.stream().map(b -> new BatchHandle(this, b.id(), b.jobIds())).toList();
+  }
+
+  /**
+   * Starts the workflow of a recorded batch. Where the service does not take it, its jobs are
+   * recorded as failed (ENVIRONMENT) and the failure is thrown.
+   */
+  public void start(PreparedBatch b) {
+    String batchId = b.id();
+    List<String> ids = b.jobIds();
+    // A prestarted service may still be starting: the records were written meanwhile. (Should
     // it fail to start, the handle's exit hook records these jobs as interrupted when the process ends.)
     try {
-      Coordinator.start(client(), batchId, BatchStart.of(batchId, ids.size(), plan, ids.subList(0, first)));
+      Coordinator.start(client(), batchId, b.start);
     } catch (io.temporal.client.WorkflowExecutionAlreadyStarted e) {
       // A coordinator that came up while this start was retrying found the batch in the store and
       // started it: the id is new, so no other can own it.
     } catch (RuntimeException e) {
       Instant at = Instant.now();
-      String why = "the " + what + " could not be started: " + e.getMessage();
+      String why = "the " + b.what + " could not be started: " + e.getMessage();
       for (String id : ids) {
         store.update(id, r -> r.state().terminal() ? r : r.withOutcome(r.endedBefore(JobState.FAILED,
             io.spool.media.ErrorCode.ENVIRONMENT.name(), why, at)));
       }
       store.batchWithoutJobIds(batchId)
-          .ifPresent(b -> store.putBatch(b.ended(JobState.FAILED, at, 0, ids.size(), 0, JobCost.ZERO)));
+          .ifPresent(rec -> store.putBatch(rec.ended(JobState.FAILED, at, 0, ids.size(), 0, JobCost.ZERO)));
       throw new io.spool.media.EnvironmentException(embedded() ? why
-          : "the Temporal service at " + shared.target() + " did not take the " + what + " (is spool dev-server running?): "
+          : "the Temporal service at " + shared.target() + " did not take the " + b.what + " (is spool dev-server running?): "
               + rootMessage(e));
     }
-    return handle;
   }
 
   private static String rootMessage(Throwable e) {

@@ -10,6 +10,7 @@ public final class Api implements AutoCloseable {
   private final Admission admission;
   private final Uploads uploads;
   private final JobFollower follower;
+  private final Intake intake;
   private final Webhooks webhooks;
   private final ServerMetrics metrics;
   /** The largest JSON body taken (a batch of many jobs). */
@@ -27,6 +28,7 @@ public final class Api implements AutoCloseable {
     this.metrics = new ServerMetrics(settings.engine(), admission);
     this.follower = new JobFollower(settings.engine(), admission, metrics::ended);
     this.webhooks = new Webhooks(settings.engine(), settings.webhooks());
+    this.intake = new Intake(settings.engine());
     this.resumable = new ResumableUploads(scratch.resolve("uploads"), settings.uploadExpiry(), java.time.Clock.systemUTC());
     this.sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "spool-upload-sweeper");
@@ -56,7 +58,7 @@ public final class Api implements AutoCloseable {
       config.routes.post("/v1/transcode", transcode::handle);
       new TusRoutes(resumable, settings.maxUploadBytes()).addTo(config.routes);
       JobRoutes jobs = new JobRoutes(settings.engine(), new JobRequests(settings.engine(), resumable, settings.jobTypes()),
-          admission, follower, webhooks);
+          admission, follower, webhooks, intake);
       jobs.addTo(config.routes);
       new EventsRoute(settings.engine(), follower, jobs).addTo(config.routes);
       new VolumeRoutes(settings.engine().volumes(), uploads).addTo(config.routes);
@@ -71,6 +73,7 @@ public final class Api implements AutoCloseable {
   @Override
   public void close() {
     sweeper.shutdownNow();
+    intake.close();
     follower.close();
     webhooks.close();
   }

@@ -85,11 +85,11 @@ final class JobFollower implements AutoCloseable {
     try {
       while (!Thread.currentThread().isInterrupted()) {
         Thread.sleep(POLL_MILLIS);
-        for (Map.Entry<String, Followed> e : batches.entrySet()) {
+        if (!batches.isEmpty()) {
           try {
-            poll(e.getKey(), e.getValue());
+            poll();
           } catch (RuntimeException ex) {
-            LOG.debug("batch {} not read this time", e.getKey(), ex);
+            LOG.debug("followed batches not read this time", ex);
           }
         }
       }
@@ -98,17 +98,27 @@ final class JobFollower implements AutoCloseable {
     }
   }
 
-  private void poll(String batchId, Followed f) {
-    JobStore.Ended e = engine.store().endedSince(batchId, f.cursor);
-    f.cursor = e.cursor();
-    if (!e.jobs().isEmpty()) {
-      f.ended += e.jobs().size();
-      e.jobs().forEach(onEnded); // counted before its place is given back, so that both show together
-      admission.release(e.jobs().size());
-    }
-    if (f.ended >= f.jobs) {
-      f.handle.detach();
-      batches.remove(batchId);
+  /** Reads the jobs of every followed batch that ended since the last round, in one read of the store. */
+  private void poll() {
+    Map<String, Long> cursors = new java.util.HashMap<>();
+    batches.forEach((id, f) -> cursors.put(id, f.cursor));
+    Map<String, JobStore.Ended> ended = engine.store().endedSince(cursors);
+    for (Map.Entry<String, Long> c : cursors.entrySet()) {
+      Followed f = batches.get(c.getKey());
+      JobStore.Ended e = ended.get(c.getKey());
+      if (f == null) {
+        continue;
+      }
+      if (e != null) {
+        f.cursor = e.cursor();
+        f.ended += e.jobs().size();
+        e.jobs().forEach(onEnded); // counted before its place is given back, so that both show together
+        admission.release(e.jobs().size());
+      }
+      if (f.ended >= f.jobs) {
+        f.handle.detach();
+        batches.remove(c.getKey());
+      }
     }
   }
 

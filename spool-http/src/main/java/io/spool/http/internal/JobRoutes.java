@@ -2,11 +2,11 @@ package io.spool.http.internal;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import io.spool.engine.BatchHandle;
 import io.spool.engine.JobRecord;
 import io.spool.engine.JobSpec;
 import io.spool.engine.JobState;
 import io.spool.engine.JobStore;
+import io.spool.engine.PreparedBatch;
 import io.spool.engine.SpoolEngine;
 import io.spool.media.BadArgumentException;
 import java.util.List;
@@ -30,9 +30,12 @@ final class JobRoutes {
   private final Idempotency idempotency;
   private final Webhooks webhooks;
   private final JobRequests requests;
+  private final Intake intake;
 
-  JobRoutes(SpoolEngine engine, JobRequests requests, Admission admission, JobFollower follower, Webhooks webhooks) {
+  JobRoutes(SpoolEngine engine, JobRequests requests, Admission admission, JobFollower follower, Webhooks webhooks,
+      Intake intake) {
     this.engine = engine;
+    this.intake = intake;
     this.requests = requests;
     this.admission = admission;
     this.follower = follower;
@@ -52,15 +55,17 @@ final class JobRoutes {
 
   private void submit(Context ctx) throws Exception {
     JobRequests.Job req = JobRequests.parse(ctx.body(), JobRequests.Job.class);
-    Idempotency.Made made = idempotency.once(ctx, "jobs", req, () -> {
+    JobRecord[] made = new JobRecord[1];
+    Idempotency.Made m = idempotency.once(ctx, "jobs", req, () -> {
       webhooks.check(req.webhookUrl());
       JobSpec spec = requests.spec(req);
-      BatchHandle b = start(spec.type(), List.of(spec), 1);
-      String id = b.jobIds().get(0);
-      webhooks.register(List.of(id), req.webhookUrl());
-      return id;
+      PreparedBatch b = start(spec.type(), List.of(spec), 1);
+      made[0] = b.records().get(0);
+      webhooks.register(b.jobIds(), req.webhookUrl());
+      return made[0].id();
     });
-    JobRecord r = job(made.id());
+    // Made now, the record is the one just written; a replay reads what the first request made.
+    JobRecord r = made[0] != null ? made[0] : job(m.id());
     ctx.status(202).header("Location", "/v1/jobs/" + r.id()).json(JobViews.summary(engine, r));
   }
 
@@ -69,7 +74,7 @@ final class JobRoutes {
     Idempotency.Made made = idempotency.once(ctx, "batches", req, () -> {
       webhooks.check(req.webhookUrl());
       List<JobSpec> specs = requests.specs(req);
-      BatchHandle b = start(req.type(), specs, req.concurrency() == null ? 0 : req.concurrency());
+      PreparedBatch b = start(req.type(), specs, req.concurrency() == null ? 0 : req.concurrency());
       webhooks.register(b.jobIds(), req.webhookUrl());
       return b.id();
     });
@@ -77,12 +82,15 @@ final class JobRoutes {
     ctx.status(202).header("Location", "/v1/batches/" + b.id()).json(JobViews.batch(b, engine.store().tally(b.id())));
   }
 
-  /** Submits jobs that each take a place in the admission until they end. */
-  private BatchHandle start(String type, List<JobSpec> specs, int concurrency) {
+  /**
+   * Submits jobs that each take a place in the admission until they end; returns once their
+   * records are written (see {@link Intake}).
+   */
+  private PreparedBatch start(String type, List<JobSpec> specs, int concurrency) {
     admission.take(specs.size());
     try {
-      BatchHandle b = engine.submit(type, specs, concurrency);
-      follower.follow(b);
+      PreparedBatch b = engine.prepare(type, specs, concurrency);
+      follower.follow(intake.submit(b));
       return b;
     } catch (RuntimeException e) {
       admission.release(specs.size());
