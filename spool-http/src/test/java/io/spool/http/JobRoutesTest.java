@@ -121,6 +121,54 @@ class JobRoutesTest {
   }
 
   @Test
+  void openEventStreamsHoldNoThreadOfTheServer() throws Exception {
+    HttpResponse<String> submitted = s.postJson("/v1/jobs", """
+        {"type": "transcode", "input": "media:raw/h264_aac_stereo_360p_17s.mp4", "output": "media:streams/out.mp4",
+         "options": {"preset": "web", "height": 720}, "resources": {"cpu": 1}}""");
+    String id = RunningServer.json(submitted).path("id").asText();
+    int streams = 40;
+    List<java.util.Iterator<String>> open = new ArrayList<>();
+    for (int i = 0; i < streams; i++) {
+      HttpResponse<Stream<String>> events = s.client.send(s.request("/v1/jobs/" + id + "/events")
+          .header("Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofLines());
+      assertThat(events.statusCode()).isEqualTo(200);
+      open.add(events.body().iterator());
+    }
+    for (java.util.Iterator<String> lines : open) {
+      assertThat(nextState(lines)).isIn("queued", "running");
+    }
+
+    long streaming = Thread.getAllStackTraces().entrySet().stream()
+        .filter(e -> !e.getKey().getName().equals("spool-http-events"))
+        .filter(e -> Stream.of(e.getValue()).anyMatch(f -> f.getClassName().endsWith(".EventsRoute")))
+        .count();
+    assertThat(streaming).as("threads of the server inside an event stream").isZero();
+
+    assertThat(s.send(s.request("/v1/jobs/" + id).DELETE()).statusCode()).isEqualTo(202);
+    for (java.util.Iterator<String> lines : open) {
+      String last = null;
+      for (String state = nextState(lines); state != null; state = nextState(lines)) {
+        last = state;
+      }
+      assertThat(last).isEqualTo("cancelled");
+    }
+  }
+
+  /** The state of the stream's next state event; null where the stream ends first. */
+  private static String nextState(java.util.Iterator<String> lines) throws Exception {
+    String event = null;
+    while (lines.hasNext()) {
+      String line = lines.next();
+      if (line.startsWith("event:")) {
+        event = line.substring(6).strip();
+      } else if (line.startsWith("data:") && "state".equals(event)) {
+        return RunningServer.MAPPER.readTree(line.substring(5)).path("state").asText();
+      }
+    }
+    return null;
+  }
+
+  @Test
   void aRetriedPostWithTheSameIdempotencyKeyGetsTheSameJob() {
     String body = """
         {"type": "transcode", "input": "media:raw/h264_aac_mono_1s.mp4", "output": "media:idem/once.mp4",

@@ -11,6 +11,7 @@ public final class Api implements AutoCloseable {
   private final Uploads uploads;
   private final JobFollower follower;
   private final Intake intake;
+  private EventsRoute events;
   private final Webhooks webhooks;
   private final ServerMetrics metrics;
   /** The largest JSON body taken (a batch of many jobs). */
@@ -60,7 +61,8 @@ public final class Api implements AutoCloseable {
       JobRoutes jobs = new JobRoutes(settings.engine(), new JobRequests(settings.engine(), resumable, settings.jobTypes()),
           admission, follower, webhooks, intake);
       jobs.addTo(config.routes);
-      new EventsRoute(settings.engine(), follower, jobs).addTo(config.routes);
+      events = new EventsRoute(settings.engine(), follower, jobs);
+      events.addTo(config.routes);
       new VolumeRoutes(settings.engine().volumes(), uploads).addTo(config.routes);
       new DashboardRoutes().addTo(config.routes);
       new OpenApiRoute().addTo(config.routes);
@@ -74,6 +76,9 @@ public final class Api implements AutoCloseable {
   public void close() {
     sweeper.shutdownNow();
     intake.close();
+    if (events != null) {
+      events.close();
+    }
     follower.close();
     webhooks.close();
   }

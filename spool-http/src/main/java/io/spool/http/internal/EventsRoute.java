@@ -9,15 +9,24 @@ import io.spool.engine.SpoolEngine;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /v1/jobs/{id}/events}: server-sent events of one job, read from the job store and the
  * job's heartbeats: {@code state} (the job as {@code GET /v1/jobs/{id}} summarises it) whenever its
  * state changes, {@code progress} ({@code fraction}, {@code speed}, {@code eta_seconds}) while it
  * runs, a comment now and then to keep proxies from closing a quiet stream; the stream ends after
- * the job's last state.
+ * the job's last state. An open stream holds no thread: one thread looks at every open stream's
+ * job in turn a few times a second and writes what changed.
  */
-final class EventsRoute {
+final class EventsRoute implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EventsRoute.class);
   private static final long POLL_MILLIS = 250;
   private static final long PROGRESS_MILLIS = 500;
   private static final long KEEPALIVE_MILLIS = 15_000;
@@ -25,59 +34,110 @@ final class EventsRoute {
   private final SpoolEngine engine;
   private final JobFollower follower;
   private final JobRoutes jobs;
+  private final Set<Stream> streams = ConcurrentHashMap.newKeySet();
+  private final ScheduledExecutorService ticker;
+
+  /** One open stream: its client, and what it has been told. Touched by the ticker's thread only. */
+  private static final class Stream {
+    final SseClient client;
+    final String jobId;
+    JobState last;
+    RunningJob lastProgress;
+    long nextProgress;
+    long nextKeepAlive = System.currentTimeMillis() + KEEPALIVE_MILLIS;
+
+    Stream(SseClient client) {
+      this.client = client;
+      this.jobId = client.ctx().pathParam("id");
+    }
+  }
 
   EventsRoute(SpoolEngine engine, JobFollower follower, JobRoutes jobs) {
     this.engine = engine;
     this.follower = follower;
     this.jobs = jobs;
+    this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "spool-http-events");
+      t.setDaemon(true);
+      return t;
+    });
+    ticker.scheduleWithFixedDelay(this::tick, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
   }
 
   void addTo(RoutesConfig routes) {
     // An unknown job is a 404 in JSON, before the stream starts.
     routes.before("/v1/jobs/{id}/events", ctx -> jobs.job(ctx.pathParam("id")));
-    routes.sse("/v1/jobs/{id}/events", this::stream);
+    routes.sse("/v1/jobs/{id}/events", this::open);
   }
 
-  private void stream(SseClient client) {
-    String id = client.ctx().pathParam("id");
-    JobState last = null;
-    RunningJob lastProgress = null;
-    long nextProgress = 0;
-    long nextKeepAlive = System.currentTimeMillis() + KEEPALIVE_MILLIS;
+  /** Keeps the stream open after the handler returns, and tells it the job's state at once. */
+  private void open(SseClient client) {
+    client.keepAlive();
+    Stream s = new Stream(client);
+    client.onClose(() -> streams.remove(s));
+    ticker.execute(() -> {
+      streams.add(s);
+      look(s);
+    });
+  }
+
+  private void tick() {
+    for (Stream s : streams) {
+      look(s);
+    }
+  }
+
+  /** Tells the stream what changed since it was last told; ends it after the job's last state. */
+  private void look(Stream s) {
     try {
-      while (!client.terminated()) {
-        Optional<JobRecord> now = engine.store().job(id);
-        if (now.isEmpty()) {
+      if (s.client.terminated()) {
+        streams.remove(s);
+        return;
+      }
+      Optional<JobRecord> now = engine.store().job(s.jobId);
+      if (now.isEmpty()) {
+        end(s);
+        return;
+      }
+      JobRecord r = now.get();
+      if (r.state() != s.last) {
+        s.last = r.state();
+        s.client.sendEvent("state", HttpJson.write(JobViews.summary(engine, r)), r.state().name());
+        if (r.state().terminal()) {
+          end(s);
           return;
         }
-        JobRecord r = now.get();
-        if (r.state() != last) {
-          last = r.state();
-          client.sendEvent("state", HttpJson.write(JobViews.summary(engine, r)), r.state().name());
-          if (r.state().terminal()) {
-            return;
-          }
-        }
-        long t = System.currentTimeMillis();
-        if (r.state() == JobState.RUNNING && t >= nextProgress) {
-          nextProgress = t + PROGRESS_MILLIS;
-          Optional<RunningJob> p = follower.progress(r.batchId(), id);
-          if (p.isPresent() && !p.get().equals(lastProgress)) {
-            lastProgress = p.get();
-            client.sendEvent("progress", HttpJson.write(progress(lastProgress)));
-          }
-        }
-        if (t >= nextKeepAlive) {
-          nextKeepAlive = t + KEEPALIVE_MILLIS;
-          client.sendComment("keep-alive");
-        }
-        Thread.sleep(POLL_MILLIS);
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } finally {
-      client.close();
+      long t = System.currentTimeMillis();
+      if (r.state() == JobState.RUNNING && t >= s.nextProgress) {
+        s.nextProgress = t + PROGRESS_MILLIS;
+        Optional<RunningJob> p = follower.progress(r.batchId(), s.jobId);
+        if (p.isPresent() && !p.get().equals(s.lastProgress)) {
+          s.lastProgress = p.get();
+          s.client.sendEvent("progress", HttpJson.write(progress(s.lastProgress)));
+        }
+      }
+      if (t >= s.nextKeepAlive) {
+        s.nextKeepAlive = t + KEEPALIVE_MILLIS;
+        s.client.sendComment("keep-alive");
+      }
+    } catch (RuntimeException e) {
+      // The store unreadable for a moment: the stream is looked at again at the next tick.
+      LOG.debug("events of job {} not read this time", s.jobId, e);
     }
+  }
+
+  private void end(Stream s) {
+    streams.remove(s);
+    s.client.close();
+  }
+
+  /** Ends every open stream. */
+  @Override
+  public void close() {
+    ticker.shutdownNow();
+    streams.forEach(s -> s.client.close());
+    streams.clear();
   }
 
   private static Map<String, Object> progress(RunningJob p) {
