@@ -210,10 +210,26 @@ class JobRoutesTest {
       assertThat(r.statusCode()).as(body + " -> " + r.body()).isEqualTo(202);
       locations.add(r.headers().firstValue("Location").orElseThrow());
     }
+    java.util.Map<String, JsonNode> details = new java.util.HashMap<>();
     for (String location : locations) {
       JsonNode done = awaitEnd(location);
       assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("succeeded");
+      details.put(done.path("type").asText(), done.path("details"));
     }
+    // Details are JSON values: numbers and flags as themselves, other text as text.
+    JsonNode loud = details.get("audio-normalize");
+    assertThat(loud.path("linear").isBoolean()).as(loud.toString()).isTrue();
+    assertThat(loud.path("outputBytes").isIntegralNumber()).as(loud.toString()).isTrue();
+    assertThat(loud.path("outputBytes").asLong()).isPositive();
+    assertThat(loud.path("codec").isTextual()).as(loud.toString()).isTrue();
+    JsonNode quality = details.get("quality");
+    assertThat(quality.path("ssimMean").isNumber()).as(quality.toString()).isTrue();
+    assertThat(quality.path("ssimMean").asDouble()).isEqualTo(1.0);
+    assertThat(quality.path("frames").isIntegralNumber()).as(quality.toString()).isTrue();
+    assertThat(quality.path("psnrMean").asText()).as("infinite, which JSON has no number for").isEqualTo("inf");
+    assertThat(quality.path("size").asText()).matches("\\d+x\\d+");
+    assertThat(details.get("thumbnails").path("count").asInt()).isEqualTo(3);
+    assertThat(details.get("thumbnails").path("times").isTextual()).isTrue();
     Set<String> files = new HashSet<>();
     RunningServer.json(s.get("/v1/volumes/ops")).path("files").forEach(f -> files.add(f.path("path").asText()));
     assertThat(files).contains("thumbs/thumbnails.vtt", "speech.wav", "loud.m4a", "stamped.mp4", "hls/master.m3u8",

@@ -1,5 +1,10 @@
 package io.spool.http.internal;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.spool.engine.AttemptRecord;
 import io.spool.engine.BatchRecord;
 import io.spool.engine.JobCost;
@@ -23,12 +28,16 @@ import java.util.Optional;
 
 /** What the API shows of jobs and batches. */
 final class JobViews {
+  /** Reads a detail's text as JSON only if it is one whole value: {@code 1280 x 720} is not the number 1280. */
+  private static final ObjectReader DETAIL_READER = HttpJson.MAPPER.reader()
+      .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
   private JobViews() {}
 
   record Job(String id, String batchId, String type, String state, String input, String output, Instant createdAt,
       Instant startedAt, Instant finishedAt, Progress progress, Integer attemptCount, List<Attempt> attempts,
       Metrics metrics, Double mediaSeconds, Double speed, JobCost cost, Error error, List<Output> outputs,
-      Map<String, String> details, List<WebhookViews.Delivery> webhooks, String url) {}
+      Map<String, JsonNode> details, List<WebhookViews.Delivery> webhooks, String url) {}
 
   record Progress(double fraction, double speed, Double etaSeconds, int attempt, WorkerRef worker) {}
 
@@ -69,7 +78,35 @@ final class JobViews {
         o == null ? null : o.mediaSeconds(), o == null || o.speed() <= 0 ? null : o.speed(), o == null ? null : o.cost(),
         o == null || o.errorCode() == null ? null : new Error(o.errorCode(), o.error()),
         r.state() == JobState.SUCCEEDED ? outputs(engine, r) : null,
-        o == null || o.details().isEmpty() ? null : o.details(), webhooks, "/v1/jobs/" + r.id());
+        o == null || o.details().isEmpty() ? null : details(o.details()), webhooks, "/v1/jobs/" + r.id());
+  }
+
+  /**
+   * A job's details as JSON values. The engine records every detail as text (a byte count as
+   * {@code "1234"}, a flag as {@code "true"}, transcript segments as JSON text); a value that is
+   * one whole JSON number, boolean, list or object is shown as that, anything else as the text.
+   */
+  static Map<String, JsonNode> details(Map<String, String> details) {
+    Map<String, JsonNode> out = new java.util.TreeMap<>();
+    details.forEach((k, v) -> out.put(k, value(v)));
+    return out;
+  }
+
+  private static JsonNode value(String text) {
+    if (text == null) {
+      return NullNode.getInstance();
+    }
+    if (!text.isEmpty() && text.equals(text.strip())) {
+      try {
+        JsonNode n = DETAIL_READER.readTree(text);
+        if (n != null && (n.isNumber() && Double.isFinite(n.doubleValue()) || n.isBoolean() || n.isContainerNode())) {
+          return n;
+        }
+      } catch (java.io.IOException e) {
+        // not JSON: shown as the text it is
+      }
+    }
+    return TextNode.valueOf(text);
   }
 
   /** The files a succeeded job made in volumes (files outside volumes, from the CLI, are not served). */
