@@ -27,7 +27,8 @@ public final class Api implements AutoCloseable {
     this.metrics = new ServerMetrics(settings.engine(), admission);
     this.follower = new JobFollower(settings.engine(), admission, metrics::ended);
     this.webhooks = new Webhooks(settings.engine(), settings.webhooks());
-    this.resumable = new ResumableUploads(scratch.resolve("uploads"), settings.uploadExpiry(), java.time.Clock.systemUTC());
+    this.resumable = new ResumableUploads(ResumableUploads.rootOf(settings.engine()), settings.uploadExpiry(),
+        java.time.Clock.systemUTC());
     this.sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "spool-upload-sweeper");
       t.setDaemon(true);

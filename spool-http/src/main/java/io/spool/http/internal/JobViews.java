@@ -73,12 +73,20 @@ final class JobViews {
 
   private static Job view(SpoolEngine engine, JobRecord r, JobOutcome o, Progress p, List<Attempt> attempts,
       List<WebhookViews.Delivery> webhooks) {
-    return new Job(r.id(), r.batchId(), r.type(), state(r.state()), r.input(), r.output(), r.createdAt(), r.startedAt(),
+    return new Job(r.id(), r.batchId(), r.type(), state(r.state()), shown(engine, r.input()), r.output(), r.createdAt(), r.startedAt(),
         o == null ? null : o.finishedAt(), p, o == null ? null : o.attempts(), attempts, o == null ? null : o.metrics(),
         o == null ? null : o.mediaSeconds(), o == null || o.speed() <= 0 ? null : o.speed(), o == null ? null : o.cost(),
-        o == null || o.errorCode() == null ? null : new Error(o.errorCode(), o.error()),
+        o == null || o.errorCode() == null ? null : new Error(o.errorCode(), shown(engine, o.error())),
         r.state() == JobState.SUCCEEDED ? outputs(engine, r) : null,
         o == null || o.details().isEmpty() ? null : details(o.details()), webhooks, "/v1/jobs/" + r.id());
+  }
+
+  /**
+   * {@code text} of a job (its input, its error) as a client may see it: a resumable upload's file
+   * named {@code upload:ID}, as the request named it, not where the server keeps it.
+   */
+  static String shown(SpoolEngine engine, String text) {
+    return ResumableUploads.named(ResumableUploads.rootOf(engine), text);
   }
 
   /**
