@@ -60,7 +60,7 @@ public final class Api implements AutoCloseable {
           admission, follower, webhooks);
       jobs.addTo(config.routes);
       new EventsRoute(settings.engine(), follower, jobs).addTo(config.routes);
-      new VolumeRoutes(settings.engine().volumes(), uploads).addTo(config.routes);
+      new VolumeRoutes(settings.engine().volumes(), uploads, scratch.resolve("volumes")).addTo(config.routes);
       new DashboardRoutes().addTo(config.routes);
       new OpenApiRoute().addTo(config.routes);
       new DocsRoutes().addTo(config.routes);
