@@ -322,10 +322,7 @@ class JobRoutesTest {
       assertThat(error.path("code").asText()).isEqualTo("BAD_ARGUMENT");
       assertThat(error.path("message").asText()).isEqualTo(c.says());
     }
-  }
-
-  @Test
-  void textFieldsThatNameNumbersTakeThemEitherWay() {
+    // Two text fields whose plainest form is a number take either.
     for (String body : List.of(
         "{\"type\": \"frames-extract\", \"input\": \"media:raw/h264_aac_mono_1s.mp4\", \"output\": \"media:kinds/a\","
             + " \"options\": {\"fps\": 2, \"width\": 64}, \"resources\": {\"timeout\": 90}}",
