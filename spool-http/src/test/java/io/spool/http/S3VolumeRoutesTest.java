@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.spool.media.testing.Eventually;
+import io.spool.media.testing.MediaFixtures;
 import io.spool.volumes.S3Location;
 import io.spool.volumes.S3Server;
 import java.net.http.HttpRequest;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code /v1/volumes} over a volume kept in S3 (a real S3 server): the same routes as a local volume's. */
 class S3VolumeRoutesTest {
   private static final String BUCKET = "media-bucket";
+  private static final String JOBS_BUCKET = "jobs-bucket";
 
   @TempDir static Path home;
   @TempDir Path dir;
@@ -35,6 +37,8 @@ class S3VolumeRoutesTest {
     S3Server.useCredentials(S3Server.ACCESS_KEY, S3Server.SECRET_KEY);
     s = RunningServer.in(home);
     s.engine.volumes().createS3("media", new S3Location(BUCKET, "served", s3.endpoint(), true, null));
+    s3.createBucket(JOBS_BUCKET);
+    s.engine.volumes().createS3("work", new S3Location(JOBS_BUCKET, "", s3.endpoint(), true, null));
   }
 
   @AfterAll
@@ -114,9 +118,35 @@ class S3VolumeRoutesTest {
     assertThat(s.get("/v1/volumes/media/cut/never.bin").statusCode()).isEqualTo(404);
   }
 
+  @Test
+  void aJobsOutputInS3IsDownloadedWholeOrByRange() throws Exception {
+    HttpResponse<String> put = s.send(s.request("/v1/volumes/work/in/clip.mp4")
+        .PUT(HttpRequest.BodyPublishers.ofFile(MediaFixtures.media("h264_aac_mono_1s.mp4"))));
+    assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
+    HttpResponse<String> submitted = s.postJson("/v1/jobs", """
+        {"type": "transcode", "input": "work:in/clip.mp4", "output": "work:out/clip.mp4",
+         "options": {"preset": "preview", "height": 144}}""");
+    assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
+    String location = submitted.headers().firstValue("Location").orElseThrow();
+    JsonNode done = Eventually.await(Duration.ofMinutes(2), "the job ends", () -> RunningServer.json(s.get(location)),
+        j -> j.path("state").asText().matches("succeeded|failed|cancelled"));
+    assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("succeeded");
+    byte[] stored = s3.content(JOBS_BUCKET, "out/clip.mp4");
+
+    String url = done.path("outputs").get(0).path("url").asText();
+    HttpResponse<byte[]> whole = s.client.send(s.request(url).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(whole.statusCode()).isEqualTo(200);
+    assertThat(whole.headers().firstValue("Content-Disposition")).hasValue("attachment; filename=\"clip.mp4\"");
+    assertThat(whole.body()).isEqualTo(stored);
+    HttpResponse<byte[]> head = s.client.send(s.request(url).header("Range", "bytes=0-99").GET().build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(head.statusCode()).isEqualTo(206);
+    assertThat(head.body()).isEqualTo(Arrays.copyOfRange(stored, 0, 100));
+  }
+
   /** The files of PUTs being received into the server's scratch folder. */
   private static java.util.List<Path> leftInScratch() {
-    Path scratch = home.resolve("scratch");
+    Path scratch = home.resolve("scratch").resolve("http");
     if (!Files.exists(scratch)) {
       return java.util.List.of();
     }

@@ -15,6 +15,8 @@ import io.spool.engine.RunningJob;
 import io.spool.engine.SpoolEngine;
 import io.spool.engine.WorkerRef;
 import io.spool.media.Metrics;
+import io.spool.volumes.LocalVolume;
+import io.spool.volumes.Volume;
 import io.spool.volumes.VolumePath;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -136,19 +138,22 @@ final class JobViews {
     return out;
   }
 
-  /** The file of a succeeded job's output named {@code name}, if it has one. */
+  /** The output named {@code name} of a succeeded job opened for reading, from whichever volume holds it. */
+  static Optional<Volume.Read> openOutput(SpoolEngine engine, JobRecord r, String name) {
+    return outputRef(engine, r, name).flatMap(vp -> engine.volumes().open(vp.volume()).read(vp.path()));
+  }
+
+  /** The file of a succeeded job's output named {@code name}, if it has one on this host (in a local volume). */
   static Optional<Path> outputFile(SpoolEngine engine, JobRecord r, String name) {
+    return outputRef(engine, r, name).flatMap(vp -> engine.volumes().open(vp.volume()) instanceof LocalVolume v
+        ? Optional.of(v.locate(vp.path())).filter(Files::isRegularFile) : Optional.empty());
+  }
+
+  private static Optional<VolumePath> outputRef(SpoolEngine engine, JobRecord r, String name) {
     if (r.state() != JobState.SUCCEEDED) {
       return Optional.empty();
     }
-    for (Output o : outputs(engine, r)) {
-      if (o.name().equals(name)) {
-        VolumePath vp = VolumePath.parse(o.path());
-        Path f = engine.volumes().openLocal(vp.volume()).locate(vp.path());
-        return Files.isRegularFile(f) ? Optional.of(f) : Optional.empty();
-      }
-    }
-    return Optional.empty();
+    return outputs(engine, r).stream().filter(o -> o.name().equals(name)).findFirst().map(o -> VolumePath.parse(o.path()));
   }
 
   static Batch batch(BatchRecord b, Map<JobState, Integer> tally) {
