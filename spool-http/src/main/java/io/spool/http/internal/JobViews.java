@@ -85,10 +85,12 @@ final class JobViews {
 
   /**
    * {@code text} of a job (its input, its error) as a client may see it: a resumable upload's file
-   * named {@code upload:ID}, as the request named it, not where the server keeps it.
+   * named {@code upload:ID}, as the request named it, and any other file of the server's Spool home
+   * (a volume's, a job's scratch) under {@code $SPOOL_HOME}, not where the server keeps it.
    */
   static String shown(SpoolEngine engine, String text) {
-    return ResumableUploads.named(ResumableUploads.rootOf(engine), text);
+    String named = ResumableUploads.named(ResumableUploads.rootOf(engine), text);
+    return named == null ? null : named.replace(engine.config().home().toAbsolutePath().toString(), "$SPOOL_HOME");
   }
 
   /**
