@@ -82,6 +82,13 @@ class ServeCommandTest {
         }
       }, j -> !List.of("queued", "running").contains(j.path("state").asText()));
       assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("succeeded");
+      // Its details are JSON values: the segments a list, not JSON text inside a string.
+      JsonNode details = done.path("details");
+      assertThat(details.path("segments").isArray()).as(details.toString()).isTrue();
+      assertThat(details.path("segments")).hasSize(details.path("segmentCount").asInt());
+      assertThat(details.path("segmentCount").isIntegralNumber()).as(details.toString()).isTrue();
+      assertThat(details.path("segments").get(0).path("text").asText()).isNotBlank();
+      assertThat(details.path("text").asText()).contains("country");
       HttpResponse<String> srt = client.send(HttpRequest.newBuilder(URI.create(url + "/v1/volumes/talks/subs/jfk.srt"))
           .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(srt.statusCode()).isEqualTo(200);

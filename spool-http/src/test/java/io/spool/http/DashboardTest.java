@@ -235,7 +235,8 @@ class DashboardTest {
     assertThat(browser.findElement(By.cssSelector("#upload-status .progress-text")).getText())
         .contains("uploaded " + bytes.length + " bytes");
     JsonNode job = RunningServer.json(s.get("/v1/jobs/" + jobId));
-    assertThat(job.path("input").asText()).endsWith("/" + url.substring(url.lastIndexOf('/') + 1) + "/data");
+    String uploadRef = "upload:" + url.substring(url.lastIndexOf('/') + 1);
+    assertThat(job.path("input").asText()).as("never where the server keeps it").isEqualTo(uploadRef);
     HttpResponse<byte[]> held = s.client.send(s.request(url).header("Tus-Resumable", "1.0.0")
         .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
     assertThat(held.headers().firstValue("Upload-Offset")).hasValue(Integer.toString(bytes.length));
@@ -243,6 +244,7 @@ class DashboardTest {
         .resolve("data"))).isEqualTo(bytes);
     Eventually.await(JOB_LIMIT, "the page to show the job succeeded", () ->
         text(By.cssSelector("#jobs tr[data-job-id='" + jobId + "'] td.state")).filter("succeeded"::equals).isPresent());
+    assertThat(text(By.cssSelector("#jobs tr[data-job-id='" + jobId + "'] td.input"))).hasValue(uploadRef);
     assertThat(((JavascriptExecutor) browser).executeScript("return localStorage.getItem(Tus.STORE_KEY)"))
         .as("a finished upload is forgotten").isEqualTo("{}");
   }

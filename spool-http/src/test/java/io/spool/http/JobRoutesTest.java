@@ -258,10 +258,26 @@ class JobRoutesTest {
       assertThat(r.statusCode()).as(body + " -> " + r.body()).isEqualTo(202);
       locations.add(r.headers().firstValue("Location").orElseThrow());
     }
+    java.util.Map<String, JsonNode> details = new java.util.HashMap<>();
     for (String location : locations) {
       JsonNode done = awaitEnd(location);
       assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("succeeded");
+      details.put(done.path("type").asText(), done.path("details"));
     }
+    // Details are JSON values: numbers and flags as themselves, other text as text.
+    JsonNode loud = details.get("audio-normalize");
+    assertThat(loud.path("linear").isBoolean()).as(loud.toString()).isTrue();
+    assertThat(loud.path("outputBytes").isIntegralNumber()).as(loud.toString()).isTrue();
+    assertThat(loud.path("outputBytes").asLong()).isPositive();
+    assertThat(loud.path("codec").isTextual()).as(loud.toString()).isTrue();
+    JsonNode quality = details.get("quality");
+    assertThat(quality.path("ssimMean").isNumber()).as(quality.toString()).isTrue();
+    assertThat(quality.path("ssimMean").asDouble()).isEqualTo(1.0);
+    assertThat(quality.path("frames").isIntegralNumber()).as(quality.toString()).isTrue();
+    assertThat(quality.path("psnrMean").asText()).as("infinite, which JSON has no number for").isEqualTo("inf");
+    assertThat(quality.path("size").asText()).matches("\\d+x\\d+");
+    assertThat(details.get("thumbnails").path("count").asInt()).isEqualTo(3);
+    assertThat(details.get("thumbnails").path("times").isTextual()).isTrue();
     Set<String> files = new HashSet<>();
     RunningServer.json(s.get("/v1/volumes/ops")).path("files").forEach(f -> files.add(f.path("path").asText()));
     assertThat(files).contains("thumbs/thumbnails.vtt", "speech.wav", "loud.m4a", "stamped.mp4", "hls/master.m3u8",
@@ -290,7 +306,7 @@ class JobRoutesTest {
         new Case("{\"type\": \"transcode\", ", "malformed JSON"),
         new Case("[1, 2]", "the value must be an object"),
         new Case("{\"type\": \"hls\", \"input\": \"media:raw/h264_aac_mono_1s.mp4\", \"output\": \"media:h\","
-            + " \"options\": {\"ladder\": \"720\"}}", "bad options: ladder must be a list"),
+            + " \"options\": {\"ladder\": \"720\"}}", "options.ladder must be a list"),
         new Case("{\"type\": \"transcode\", \"inptu\": \"media:raw/a.mp4\"}", "unknown field 'inptu'"),
         new Case("{\"type\": \"transcode\", \"input\": \"/etc/passwd\"}", "not a local path"),
         new Case("{\"type\": \"transcode\", \"input\": \"media:../../etc/passwd\"}", "'..'"),
@@ -301,7 +317,7 @@ class JobRoutesTest {
         new Case("{\"type\": \"transcode\", \"input\": \"https://example.com/a.mp4\"}", "takes no URLs"),
         new Case("{\"type\": \"resize\", \"input\": \"media:raw/h264_aac_mono_1s.mp4\"}", "unknown job type"),
         new Case("{\"type\": \"transcode\", \"input\": \"media:raw/h264_aac_mono_1s.mp4\", \"options\": {\"crf\": \"-y\"}}",
-            "'-y' is not a valid crf"),
+            "options.crf must be a whole number, got \"-y\""),
         new Case("{\"type\": \"transcode\", \"input\": \"media:raw/h264_aac_mono_1s.mp4\", \"options\": {\"video_codec\": \"-vf\"}}",
             "unsupported video codec"))) {
       HttpResponse<String> r = s.postJson("/v1/jobs", c.body());
@@ -315,6 +331,56 @@ class JobRoutesTest {
         "{\"type\": \"transcode\", \"input\": \"media:raw/not-there.mp4\"}");
     assertThat(missing.statusCode()).isEqualTo(422);
     assertThat(RunningServer.json(missing).path("error").path("code").asText()).isEqualTo("INPUT_NOT_FOUND");
+  }
+
+  @Test
+  void valuesOfTheWrongKindAreRefusedNamingTheFieldRatherThanCoerced() {
+    String in = "\"input\": \"media:raw/h264_aac_mono_1s.mp4\"";
+    record Case(String body, String says) {}
+    for (Case c : List.of(
+        new Case("{\"type\": \"transcode\", " + in + ", \"options\": {\"height\": \"720\"}}",
+            "options.height must be a whole number, got \"720\""),
+        new Case("{\"type\": \"transcode\", " + in + ", \"options\": {\"height\": 720.5}}",
+            "options.height must be a whole number, got 720.5"),
+        new Case("{\"type\": \"transcode\", " + in + ", \"options\": {\"upscale\": \"true\"}}",
+            "options.upscale must be true or false, got \"true\""),
+        new Case("{\"type\": \"transcode\", " + in + ", \"options\": {\"preset\": 5}}",
+            "options.preset must be a string, got 5"),
+        new Case("{\"type\": \"hls\", " + in + ", \"output\": \"media:h\", \"options\": {\"ladder\": [480, 240.5]}}",
+            "options.ladder[1] must be a whole number, got 240.5"),
+        new Case("{\"type\": \"audio-normalize\", " + in + ", \"output\": \"media:n.m4a\", \"options\": {\"target_i\": \"-16\"}}",
+            "options.target_i must be a number, got \"-16\""),
+        new Case("{\"type\": \"transcode\", " + in + ", \"resources\": {\"cpu\": 1.5}}",
+            "resources.cpu must be a whole number, got 1.5"),
+        new Case("{\"type\": \"transcode\", " + in + ", \"resources\": {\"timeout\": true}}",
+            "resources.timeout must be a string, got true"),
+        new Case("{\"type\": \"transcode\", " + in + ", \"overwrite\": \"true\"}",
+            "overwrite must be true or false, got \"true\""),
+        new Case("{\"type\": \"transcode\", \"input\": 7}", "input must be a string, got 7"),
+        new Case("{\"type\": \"transcode\", \"jobs\": [{" + in + "}, {" + in + ", \"resources\": {\"retries\": \"3\"}}]}",
+            "jobs[1].resources.retries must be a whole number, got \"3\""),
+        new Case("{\"type\": \"transcode\", \"jobs\": [{" + in + ", \"options\": {\"crf\": 23.0}}]}",
+            "jobs[0].options.crf must be a whole number, got 23.0"),
+        new Case("{\"type\": \"transcode\", " + in + ", \"resources\": {\"cpus\": 1}}",
+            "unknown field 'cpus' in resources"))) {
+      HttpResponse<String> r = s.postJson(c.body().contains("\"jobs\"") ? "/v1/batches" : "/v1/jobs", c.body());
+
+      assertThat(r.statusCode()).as(c.body() + " -> " + r.body()).isEqualTo(400);
+      JsonNode error = RunningServer.json(r).path("error");
+      assertThat(error.path("code").asText()).isEqualTo("BAD_ARGUMENT");
+      assertThat(error.path("message").asText()).isEqualTo(c.says());
+    }
+    // Two text fields whose plainest form is a number take either.
+    for (String body : List.of(
+        "{\"type\": \"frames-extract\", \"input\": \"media:raw/h264_aac_mono_1s.mp4\", \"output\": \"media:kinds/a\","
+            + " \"options\": {\"fps\": 2, \"width\": 64}, \"resources\": {\"timeout\": 90}}",
+        "{\"type\": \"frames-extract\", \"input\": \"media:raw/h264_aac_mono_1s.mp4\", \"output\": \"media:kinds/b\","
+            + " \"options\": {\"fps\": \"1/2\", \"width\": 64}, \"resources\": {\"timeout\": \"2m\"}}")) {
+      HttpResponse<String> r = s.postJson("/v1/jobs", body);
+      assertThat(r.statusCode()).as(body + " -> " + r.body()).isEqualTo(202);
+      JsonNode done = awaitEnd(r.headers().firstValue("Location").orElseThrow());
+      assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("succeeded");
+    }
   }
 
   @Test

@@ -25,6 +25,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -83,6 +84,45 @@ class TusUploadTest {
           HttpResponse.BodyHandlers.ofFile(out));
       assertThat(got.statusCode()).isEqualTo(200);
       assertThat(MediaFixtures.independentStreams(out).get(0).get("height")).isEqualTo("240");
+    }
+  }
+
+  @Test
+  void aJobOnAnUploadShowsItAsTheUploadNeverWhereTheServerKeepsIt() throws Exception {
+    try (RunningServer s = RunningServer.in(home, b -> b.maxUploadBytes(LIMIT))) {
+      byte[] video = Files.readAllBytes(MediaFixtures.media("h264_aac_mono_1s.mp4"));
+      byte[] junk = "not a video at all\n".repeat(200).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      String good = create(s, video.length);
+      String bad = create(s, junk.length);
+      assertThat(patch(s, good, 0, video).statusCode()).isEqualTo(204);
+      assertThat(patch(s, bad, 0, junk).statusCode()).isEqualTo(204);
+
+      List<String> answers = new java.util.ArrayList<>();
+      java.util.Map<String, String> jobs = new java.util.LinkedHashMap<>();
+      for (String id : List.of(good, bad)) {
+        HttpResponse<String> job = s.postJson("/v1/jobs", "{\"type\": \"transcode\", \"input\": \"upload:" + id + "\","
+            + " \"output\": \"media:up/" + id + ".mp4\", \"options\": {\"preset\": \"preview\", \"height\": 144}}");
+        assertThat(job.statusCode()).as(job.body()).isEqualTo(202);
+        assertThat(RunningServer.json(job).path("input").asText()).isEqualTo("upload:" + id);
+        answers.add(job.body());
+        jobs.put(id, RunningServer.json(job).path("id").asText());
+      }
+      for (var e : jobs.entrySet()) {
+        JsonNode done = Eventually.await(Duration.ofMinutes(2), "the job ends", () -> RunningServer.json(s.get("/v1/jobs/"
+            + e.getValue())), j -> j.path("state").asText().matches("succeeded|failed|cancelled"));
+        assertThat(done.path("input").asText()).isEqualTo("upload:" + e.getKey());
+        assertThat(done.path("state").asText()).as(done.toString()).isEqualTo(e.getKey().equals(good) ? "succeeded" : "failed");
+        answers.add(done.toString());
+      }
+      HttpResponse<String> list = s.get("/v1/jobs");
+      answers.add(list.body());
+      List<String> inputs = new java.util.ArrayList<>();
+      RunningServer.json(list).path("jobs").forEach(j -> inputs.add(j.path("input").asText()));
+      assertThat(inputs).containsExactlyInAnyOrder("upload:" + good, "upload:" + bad);
+      for (String answer : answers) {
+        assertThat(answer).doesNotContain(s.home.toString()).doesNotContain(s.home.toRealPath().toString())
+            .doesNotContain("/uploads/");
+      }
     }
   }
 

@@ -40,6 +40,9 @@ class VolumeRoutesTest {
     HttpResponse<String> got = s.get("/v1/volumes/fresh/in/notes.txt");
     assertThat(got.statusCode()).isEqualTo(200);
     assertThat(got.body()).isEqualTo("hello");
+    HttpResponse<String> part = s.send(s.request("/v1/volumes/fresh/in/notes.txt").header("Range", "bytes=1-3"));
+    assertThat(part.statusCode()).isEqualTo(206);
+    assertThat(part.body()).isEqualTo("ell");
     JsonNode listing = RunningServer.json(s.get("/v1/volumes/fresh/"));
     assertThat(listing.path("files")).hasSize(1);
     assertThat(listing.path("files").get(0).path("path").asText()).isEqualTo("in/notes.txt");

@@ -184,6 +184,17 @@ public final class LocalVolume implements Volume {
   }
 
   @Override
+  public Optional<Read> read(String path) {
+    Path f = locate(path);
+    return Files.isRegularFile(f) ? FileRange.open(f, name + ":" + path) : Optional.empty();
+  }
+
+  /** A file of this host opened for reading as a volume's file is ({@link #read}), or empty where there is none. */
+  public static Optional<Read> readFile(Path file) {
+    return Files.isRegularFile(file) ? FileRange.open(file, file.toString()) : Optional.empty();
+  }
+
+  @Override
   public Path readable(String path, Path scratch) {
     Path f = locate(path);
     if (!Files.isRegularFile(f)) {

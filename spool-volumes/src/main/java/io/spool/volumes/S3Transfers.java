@@ -137,6 +137,15 @@ final class S3Transfers {
     }
   }
 
+  /** {@code length} bytes of the object at {@code key} from {@code offset}, of the version {@code etag}. */
+  InputStream range(String key, String etag, long offset, long length) {
+    if (length <= 0) {
+      return InputStream.nullInputStream();
+    }
+    String range = "bytes=" + offset + "-" + (offset + length - 1);
+    return s3.getObject(b -> b.bucket(bucket).key(key).ifMatch(etag).range(range));
+  }
+
   /** The first {@code remaining} bytes of a stream. */
   private static final class BoundedStream extends InputStream {
     private final InputStream in;

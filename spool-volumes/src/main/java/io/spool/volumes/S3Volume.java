@@ -165,6 +165,32 @@ public final class S3Volume implements Volume {
     }
   }
 
+  /** {@inheritDoc} Each range is a GET of the version (ETag) found on opening. */
+  @Override
+  public Optional<Read> read(String path) {
+    String clean = file(path);
+    return head(clean, "read").map(head -> new Read() {
+      @Override
+      public long size() {
+        return head.contentLength();
+      }
+
+      @Override
+      public java.io.InputStream bytes(long offset, long length) {
+        try {
+          return transfers.range(location.key(clean), head.eTag(), offset, length);
+        } catch (SdkException e) {
+          throw translate(e, "read " + ref(clean), clean);
+        }
+      }
+
+      @Override
+      public void close() {
+        // each range's stream is closed by its reader
+      }
+    });
+  }
+
   /** {@inheritDoc} S3 says nothing when asked to delete what is not there, so the object is looked for first. */
   @Override
   public boolean remove(String path) {

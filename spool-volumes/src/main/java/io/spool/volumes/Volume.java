@@ -23,6 +23,26 @@ public interface Volume {
   /** Copies a file out of the volume to a local path (atomically on the local side too). */
   void get(String path, Path target);
 
+  /**
+   * The file at {@code path} opened for reading, whole or from any byte, or empty where there is
+   * none. Every read is of the same version of the file, whatever replaces it meanwhile (a local
+   * file stays open; an S3 object is read by its ETag, and a read after it was replaced fails).
+   * Close it when done.
+   */
+  java.util.Optional<Read> read(String path);
+
+  /** A file opened by {@link #read}. */
+  interface Read extends AutoCloseable {
+    /** Its size in bytes. */
+    long size();
+
+    /** {@code length} of its bytes from {@code offset}, streamed; the caller closes the stream. */
+    java.io.InputStream bytes(long offset, long length);
+
+    @Override
+    void close();
+  }
+
   /** Removes a file; false if there was none. */
   boolean remove(String path);
 

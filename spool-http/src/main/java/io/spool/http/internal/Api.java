@@ -30,7 +30,8 @@ public final class Api implements AutoCloseable {
     this.follower = new JobFollower(settings.engine(), admission, metrics::ended);
     this.webhooks = new Webhooks(settings.engine(), settings.webhooks());
     this.intake = new Intake(settings.engine());
-    this.resumable = new ResumableUploads(scratch.resolve("uploads"), settings.uploadExpiry(), java.time.Clock.systemUTC());
+    this.resumable = new ResumableUploads(ResumableUploads.rootOf(settings.engine()), settings.uploadExpiry(),
+        java.time.Clock.systemUTC());
     this.sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "spool-upload-sweeper");
       t.setDaemon(true);
@@ -63,7 +64,7 @@ public final class Api implements AutoCloseable {
       jobs.addTo(config.routes);
       events = new EventsRoute(settings.engine(), follower, jobs);
       events.addTo(config.routes);
-      new VolumeRoutes(settings.engine().volumes(), uploads).addTo(config.routes);
+      new VolumeRoutes(settings.engine().volumes(), uploads, scratch.resolve("volumes")).addTo(config.routes);
       new DashboardRoutes().addTo(config.routes);
       new OpenApiRoute().addTo(config.routes);
       new DocsRoutes().addTo(config.routes);

@@ -31,7 +31,7 @@ final class ErrorAnswers {
         answer(ctx, HttpStatuses.of(e.code()), e.code().name(), e.getMessage(), e.retryable()));
     routes.exception(JsonProcessingException.class, (e, ctx) ->
         answer(ctx, 400, ErrorCode.BAD_ARGUMENT.name(), (e instanceof com.fasterxml.jackson.core.JsonParseException
-            ? "malformed JSON: " : "bad request body: ") + HttpJson.reason(e), false));
+            ? "malformed JSON: " : "") + HttpJson.reason(e), false));
     routes.exception(HttpResponseException.class, (e, ctx) -> {
       Refusal r = switch (e.getStatus()) {
         case 404 -> Refusal.NOT_FOUND;

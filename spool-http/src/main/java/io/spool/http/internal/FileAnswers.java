@@ -2,12 +2,12 @@ package io.spool.http.internal;
 
 import io.javalin.http.Context;
 import io.spool.http.HttpStatuses.Refusal;
+import io.spool.volumes.LocalVolume;
+import io.spool.volumes.Volume;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -26,7 +26,14 @@ final class FileAnswers {
   private FileAnswers() {}
 
   static void send(Context ctx, Path file, String contentType, String downloadName) throws IOException {
-    long size = Files.size(file);
+    try (Volume.Read read = LocalVolume.readFile(file).orElseThrow(() -> new NoSuchFileException(file.toString()))) {
+      send(ctx, read, contentType, downloadName);
+    }
+  }
+
+  /** Sends a file opened for reading, a volume's (local or in S3) or this host's. */
+  static void send(Context ctx, Volume.Read file, String contentType, String downloadName) throws IOException {
+    long size = file.size();
     long start = 0;
     long end = size - 1;
     String range = ctx.header("Range");
@@ -49,29 +56,30 @@ final class FileAnswers {
       }
     }
     long length = end - start + 1;
-    ctx.disableCompression();
-    ctx.header("Accept-Ranges", "bytes").contentType(contentType);
-    if (downloadName != null) {
-      ctx.header("Content-Disposition", "attachment; filename=\"" + downloadName.replace("\"", "_") + "\"");
-    }
-    if (partial) {
-      ctx.status(206).header("Content-Range", "bytes " + start + "-" + end + "/" + size);
-    } else {
-      ctx.status(200);
-    }
-    ctx.res().setContentLengthLong(length);
-    try (FileChannel ch = FileChannel.open(file); OutputStream body = ctx.outputStream()) {
-      ch.position(start);
-      InputStream in = Channels.newInputStream(ch);
-      long left = length;
-      byte[] buf = new byte[64 * 1024];
-      while (left > 0) {
-        int n = in.read(buf, 0, (int) Math.min(buf.length, left));
-        if (n < 0) {
-          break;
+    // Opened before the status is set, so that a failure to read is still answered as an error.
+    try (InputStream in = file.bytes(start, length)) {
+      ctx.disableCompression();
+      ctx.header("Accept-Ranges", "bytes").contentType(contentType);
+      if (downloadName != null) {
+        ctx.header("Content-Disposition", "attachment; filename=\"" + downloadName.replace("\"", "_") + "\"");
+      }
+      if (partial) {
+        ctx.status(206).header("Content-Range", "bytes " + start + "-" + end + "/" + size);
+      } else {
+        ctx.status(200);
+      }
+      ctx.res().setContentLengthLong(length);
+      try (OutputStream body = ctx.outputStream()) {
+        long left = length;
+        byte[] buf = new byte[64 * 1024];
+        while (left > 0) {
+          int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+          if (n < 0) {
+            break;
+          }
+          body.write(buf, 0, n);
+          left -= n;
         }
-        body.write(buf, 0, n);
-        left -= n;
       }
     }
   }

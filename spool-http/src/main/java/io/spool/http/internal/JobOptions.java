@@ -1,6 +1,7 @@
 package io.spool.http.internal;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.spool.engine.Resources;
 import io.spool.engine.RetryPolicy;
 import io.spool.media.BadArgumentException;
@@ -32,8 +33,9 @@ final class JobOptions {
     }
   }
 
-  /** What a job asks for: {@code {"cpu": 2, "memory": 2048, "gpu": "none", "timeout": "10m", "retries": 3}}. */
-  record Needs(Integer cpu, @JsonProperty("memory") Integer memoryMiB, String gpu, String timeout, Integer retries) {
+  /** What a job asks for: {@code {"cpu": 2, "memory": 2048, "gpu": "none", "timeout": "10m", "retries": 3}} (a timeout may be a number of seconds). */
+  record Needs(Integer cpu, @JsonProperty("memory") Integer memoryMiB, String gpu,
+      @JsonDeserialize(using = HttpJson.TextOrNumber.class) String timeout, Integer retries) {
     Resources build(int defaultCpu, Duration defaultTimeout) {
       if (retries != null && (retries < 0 || retries > 10)) {
         throw new BadArgumentException("retries must be between 0 and 10, got " + retries);
@@ -54,7 +56,7 @@ final class JobOptions {
   }
 
   private static <T> T convert(Map<String, String> values, Class<T> type) {
-    return HttpJson.convert(values, type, "query parameter");
+    return HttpJson.fromQuery(values, type);
   }
 
   static int kbps(String text) {

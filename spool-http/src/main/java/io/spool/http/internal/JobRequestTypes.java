@@ -1,5 +1,6 @@
 package io.spool.http.internal;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.spool.engine.AudioExtractJob;
 import io.spool.engine.AudioNormalizeJob;
 import io.spool.engine.FramesExtractJob;
@@ -41,7 +42,8 @@ final class JobRequestTypes {
 
   record FramesOverlay(String text, String position, Integer fontSize, String image, String imagePosition, Integer crf) {}
 
-  record FramesExtract(String fps, String format, Integer width) {}
+  /** {@code fps} as a number ({@code 0.5}) or text ({@code "1/10"}). */
+  record FramesExtract(@JsonDeserialize(using = HttpJson.TextOrNumber.class) String fps, String format, Integer width) {}
 
   record Hls(List<Integer> ladder, Double segmentSeconds, Integer crf) {}
 

@@ -54,11 +54,15 @@ final class JobRequests {
   record Batch(String type, List<Item> jobs, JsonNode options, JobOptions.Needs resources, Integer concurrency,
       String webhookUrl, Boolean overwrite) {}
 
+  /**
+   * The request's JSON body as {@code type}. It is read as a tree first, so that a refusal can
+   * quote the value it refuses; malformed JSON is refused by the parser.
+   */
   static <T> T parse(String body, Class<T> type) throws JsonProcessingException {
     if (body == null || body.isBlank()) {
       throw new BadArgumentException("the request needs a JSON body");
     }
-    T value = HttpJson.MAPPER.readValue(body, type);
+    T value = HttpJson.convert(HttpJson.MAPPER.readTree(body), type, "");
     if (value == null) {
       throw new BadArgumentException("the request's JSON body must be an object");
     }

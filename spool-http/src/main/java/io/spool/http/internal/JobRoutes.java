@@ -145,10 +145,11 @@ final class JobRoutes {
   private void output(Context ctx) throws java.io.IOException {
     JobRecord r = job(ctx.pathParam("id"));
     String name = ctx.pathParam("name");
-    var file = JobViews.outputFile(engine, r, name)
+    try (var file = JobViews.openOutput(engine, r, name)
         .orElseThrow(() -> Refused.notFound(r.state() == JobState.SUCCEEDED ? "job " + r.id() + " has no output named '" + name + "'"
-            : "job " + r.id() + " is " + JobViews.state(r.state()) + ": its outputs appear when it succeeds"));
-    FileAnswers.send(ctx, file, FileAnswers.contentTypeOf(name), name);
+            : "job " + r.id() + " is " + JobViews.state(r.state()) + ": its outputs appear when it succeeds"))) {
+      FileAnswers.send(ctx, file, FileAnswers.contentTypeOf(name), name);
+    }
   }
 
   private void showBatch(Context ctx) {

@@ -129,6 +129,27 @@ final class ResumableUploads {
     }
   }
 
+  /** Where a server over {@code engine} keeps its resumable uploads. */
+  static Path rootOf(io.spool.engine.SpoolEngine engine) {
+    return engine.config().scratchDir().resolve("http").resolve("uploads");
+  }
+
+  /**
+   * {@code text} (a job's input, an error message) with the file of every upload under {@code root}
+   * named as a request names it, {@code upload:ID}: no answer shows where the server keeps its files.
+   */
+  static String named(Path root, String text) {
+    if (text == null) {
+      return null;
+    }
+    String r = root.toString();
+    if (!text.contains(r)) {
+      return text;
+    }
+    return java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(r) + "[/\\\\]([A-Za-z0-9-]+)(?:[/\\\\]data)?")
+        .matcher(text).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(VolumeRefs.UPLOAD_PREFIX + m.group(1)));
+  }
+
   /** The file of a finished upload, to be a job's input. */
   Path finishedFile(String id) {
     State s = find(id);

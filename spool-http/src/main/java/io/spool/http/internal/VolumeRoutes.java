@@ -5,30 +5,32 @@ import io.javalin.http.Context;
 import io.spool.media.BadArgumentException;
 import io.spool.media.ErrorCode;
 import io.spool.media.SpoolException;
-import io.spool.volumes.LocalVolume;
 import io.spool.volumes.Volume;
 import io.spool.volumes.VolumeEntry;
 import io.spool.volumes.VolumePath;
 import io.spool.volumes.VolumeStore;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Volumes over HTTP: {@code PUT|GET|DELETE /v1/volumes/{volume}/{path}} (a PUT to a volume that
- * does not exist yet makes it; what it writes appears whole, replacing what was there), and
- * {@code GET /v1/volumes/{volume}/} to list (with {@code ?prefix=}).
+ * Volumes over HTTP, local ones and those kept in S3 alike: {@code PUT|GET|DELETE
+ * /v1/volumes/{volume}/{path}} (a PUT to a volume that does not exist yet makes a local one; what
+ * it writes appears whole, replacing what was there), and {@code GET /v1/volumes/{volume}/} to
+ * list (with {@code ?prefix=}).
  */
 final class VolumeRoutes {
   private final VolumeStore volumes;
   private final Uploads uploads;
+  /** Where a PUT to a volume kept elsewhere (S3) is received before it is uploaded. */
+  private final Path scratch;
 
-  VolumeRoutes(VolumeStore volumes, Uploads uploads) {
+  VolumeRoutes(VolumeStore volumes, Uploads uploads, Path scratch) {
     this.volumes = volumes;
     this.uploads = uploads;
+    this.scratch = scratch;
   }
 
   record Entry(String path, long sizeBytes, java.time.Instant modified) {}
@@ -42,7 +44,7 @@ final class VolumeRoutes {
   }
 
   private void list(Context ctx) {
-    LocalVolume v = existing(ctx);
+    Volume v = existing(ctx);
     String prefix = ctx.queryParam("prefix");
     String p = prefix == null ? "" : VolumeRefs.checkPath("prefix", prefix);
     List<Entry> entries = v.list(p).stream().map((VolumeEntry e) -> new Entry(e.path(), e.sizeBytes(), e.modified())).toList();
@@ -53,22 +55,21 @@ final class VolumeRoutes {
   }
 
   private void get(Context ctx) throws IOException {
-    LocalVolume v = existing(ctx);
+    Volume v = existing(ctx);
     String path = path(ctx);
-    Path f = v.locate(path);
-    if (!Files.isRegularFile(f)) {
-      throw Refused.notFound("not found in volume " + v.name() + ": " + path);
+    try (Volume.Read read = v.read(path).orElseThrow(() -> Refused.notFound("not found in volume " + v.name() + ": " + path))) {
+      FileAnswers.send(ctx, read, FileAnswers.contentTypeOf(path), null);
     }
-    FileAnswers.send(ctx, f, FileAnswers.contentTypeOf(path), null);
   }
 
+  /** Receives the body into a write of the volume and publishes it only once the whole body is in. */
   private void put(Context ctx) {
     String name = ctx.pathParam("volume");
     VolumePath.checkName(name);
     String path = path(ctx);
-    LocalVolume v = volumes.create(name);
+    Volume v = volumes.exists(name) ? volumes.open(name) : volumes.create(name);
     long size;
-    try (Volume.Write w = v.write(path, null)) {
+    try (Volume.Write w = v.write(path, scratch)) {
       size = uploads.receiveInto(ctx, w.file());
       w.commit();
     }
@@ -80,7 +81,7 @@ final class VolumeRoutes {
   }
 
   private void delete(Context ctx) {
-    LocalVolume v = existing(ctx);
+    Volume v = existing(ctx);
     String path = path(ctx);
     if (!v.remove(path)) {
       throw Refused.notFound("not found in volume " + v.name() + ": " + path);
@@ -88,13 +89,13 @@ final class VolumeRoutes {
     ctx.status(204);
   }
 
-  private LocalVolume existing(Context ctx) {
+  private Volume existing(Context ctx) {
     String name = ctx.pathParam("volume");
     VolumePath.checkName(name);
     if (!volumes.exists(name)) {
       throw Refused.notFound("no volume named '" + name + "'");
     }
-    return volumes.openLocal(name);
+    return volumes.open(name);
   }
 
   private static String path(Context ctx) {

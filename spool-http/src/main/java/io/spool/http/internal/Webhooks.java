@@ -202,7 +202,7 @@ final class Webhooks implements AutoCloseable {
     m.put("batch_id", r.batchId());
     m.put("type", r.type());
     m.put("status", JobViews.state(r.state()));
-    m.put("input", r.input());
+    m.put("input", JobViews.shown(engine, r.input()));
     m.put("outputs", JobViews.outputs(engine, r).stream().filter(x -> r.state() == io.spool.engine.JobState.SUCCEEDED).toList());
     if (o != null) {
       m.put("started_at", o.startedAt());
@@ -214,7 +214,7 @@ final class Webhooks implements AutoCloseable {
       m.put("attempts", o.attempts());
       m.put("cost", o.cost());
       if (o.errorCode() != null) {
-        m.put("error", Map.of("code", o.errorCode(), "message", o.error() == null ? "" : o.error()));
+        m.put("error", Map.of("code", o.errorCode(), "message", o.error() == null ? "" : JobViews.shown(engine, o.error())));
       }
     }
     return HttpJson.write(m);
