@@ -2,6 +2,7 @@ package io.spool.engine;
 
 import io.spool.media.BadArgumentException;
 import io.spool.media.FileIdentity;
+import io.spool.media.Input;
 import io.spool.media.MediaStream;
 import io.spool.media.OutputExistsException;
 import io.spool.media.Preset;
@@ -172,7 +173,11 @@ public final class TranscodeJob implements JobType {
       details.put("fallback", "encoded with " + cpuCodec + " instead of " + asked.videoCodec()
           + ": no worker with a proven GPU encoder took it (spool doctor shows why)");
     }
-    Path in = ctx.input((String) params.get("input"));
+    String inRef = (String) params.get("input");
+    boolean measure = Boolean.TRUE.equals(params.get("measureQuality"));
+    // Measuring quality decodes the input a second time: read from a local file both times.
+    Input in = measure ? Input.of(ctx.input(inRef)) : ctx.streamedInput(inRef);
+    details.put("inputRead", in.remote() != null ? "url" : ctx.localFile(inRef).isPresent() ? "file" : "copy");
     String outRef = (String) params.get("output");
     boolean overwrite = Boolean.TRUE.equals(params.get("overwrite")) || ctx.publishedByThisJob(outRef);
     FileIdentity replaceOnly = replaceOnly(params);
@@ -180,13 +185,12 @@ public final class TranscodeJob implements JobType {
       Transcoder.using(ctx.tools()).checkInput(in); // a bad input is the first thing to say
       throw new OutputExistsException(outRef);
     }
-    boolean measure = Boolean.TRUE.equals(params.get("measureQuality"));
     ProgressListener progress = ctx::progress;
     try (Volume.Write out = ctx.output(outRef)) {
       TranscodeResult r = Transcoder.using(ctx.tools()).transcodeStaged(in, out.file(), b.build(),
           measure ? progress.within(0, QUALITY_STAGE) : progress);
       if (measure) {
-        QualityReport q = Quality.using(ctx.tools()).measure(in, out.file(), ctx.scratch(), ctx.resources().cpu(),
+        QualityReport q = Quality.using(ctx.tools()).measure(in.path(), out.file(), ctx.scratch(), ctx.resources().cpu(),
             ctx.remaining(), progress.within(QUALITY_STAGE, 1));
         details.putAll(QualityJob.details(q, "quality."));
       }
