@@ -149,6 +149,14 @@ public final class TranscodeJob implements JobType {
     return o == null ? null : ((Number) o).intValue();
   }
 
+  /**
+   * How a job read its input, for its details: {@code url} (in place, over HTTP), {@code copy} (a
+   * copy downloaded into scratch) or {@code file} (a file on this host).
+   */
+  static String howRead(JobContext ctx, String ref, Input in) {
+    return in.remote() != null ? "url" : ctx.localFile(ref).isPresent() ? "file" : "copy";
+  }
+
   /** The file a job may replace ({@code replaceOnly}), or null when it was given none. */
   private static FileIdentity replaceOnly(Map<String, Object> p) {
     if (!(p.get("replaceOnly") instanceof Map<?, ?> m)) {
@@ -177,7 +185,7 @@ public final class TranscodeJob implements JobType {
     boolean measure = Boolean.TRUE.equals(params.get("measureQuality"));
     // Measuring quality decodes the input a second time: read from a local file both times.
     Input in = measure ? Input.of(ctx.input(inRef)) : ctx.streamedInput(inRef);
-    details.put("inputRead", in.remote() != null ? "url" : ctx.localFile(inRef).isPresent() ? "file" : "copy");
+    details.put("inputRead", howRead(ctx, inRef, in));
     String outRef = (String) params.get("output");
     boolean overwrite = Boolean.TRUE.equals(params.get("overwrite")) || ctx.publishedByThisJob(outRef);
     FileIdentity replaceOnly = replaceOnly(params);

@@ -198,6 +198,7 @@ class S3VolumeJobsTest {
     JobOutcome again = engine.remote(HlsJob.spec("media:raw/clip.mp4", "media:hls/clip", options, one, false));
 
     assertThat(o.state()).as("%s", o.error()).isEqualTo(JobState.SUCCEEDED);
+    assertThat(o.details()).containsEntry("inputRead", "url");
     List<String> keys = s3.keys("jobs").stream().filter(k -> k.startsWith(prefix + "/hls/clip/")).toList();
     assertThat(keys).contains(prefix + "/hls/clip/" + io.spool.media.hls.HlsPackager.MASTER);
     String master = new String(s3.content("jobs", prefix + "/hls/clip/" + io.spool.media.hls.HlsPackager.MASTER),

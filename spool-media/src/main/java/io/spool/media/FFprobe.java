@@ -61,12 +61,10 @@ public final class FFprobe {
     return probe(target, Path.of(file.name()), file::scrub);
   }
 
-  /** What {@link #probe} says of an input: a local file as a local file, a remote file as a remote one. */
+  /** What {@link #probe} says of an input that is a local file or a remote file, as it is. */
   public MediaInfo probe(Input input) {
-    if (input.remote() != null) {
-      return probe(input.remote());
-    }
-    return probe(Objects.requireNonNull(input.path(), "an input that is a file"));
+    input.checkWholeFile();
+    return input.remote() != null ? probe(input.remote()) : probe(input.path());
   }
 
   /**

@@ -83,6 +83,16 @@ public record Input(Path path, FilterChain generator, Double durationSeconds, Do
     return new Input(Objects.requireNonNull(list, "list"), null, null, null, false, null, null, false, "concat", null);
   }
 
+  /**
+   * Refuses an input that is not one whole file, local or remote, read as it is: what a probe
+   * describes and a whole-file operation takes.
+   */
+  void checkWholeFile() {
+    if ((path == null) == (remote == null) || format != null || seekSeconds != null || durationSeconds != null || gpuDecode) {
+      throw new IllegalArgumentException("expected one whole file, read as it is: " + this);
+    }
+  }
+
   /** Reads only the first {@code seconds} of the input ({@code -t} before {@code -i}). */
   public Input limitedTo(double seconds) {
     return new Input(path, generator, seconds, seekSeconds, keyframeSeek, images, stdin, gpuDecode, format, remote);

@@ -39,8 +39,8 @@ public record RemoteFile(URI url, String name) {
     }
   }
 
-  /** The options ffmpeg and ffprobe take before {@code -i URL}. */
-  List<String> readOptions() {
+  /** The options ffmpeg and ffprobe take before {@code -i URL} (what bench/s3-input measures too). */
+  public List<String> readOptions() {
     return List.of("-reconnect", "1", "-reconnect_streamed", "1", "-reconnect_on_network_error", "1",
         "-reconnect_delay_max", String.valueOf(RECONNECT_DELAY_MAX_SECONDS),
         "-rw_timeout", String.valueOf(STALL.toNanos() / 1000));

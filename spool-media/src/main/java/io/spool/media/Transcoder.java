@@ -100,7 +100,7 @@ public final class Transcoder {
    * read where it is, each once.
    */
   public TranscodeResult transcodeStaged(Input input, Path staged, TranscodeOptions options, ProgressListener listener) {
-    checkWholeFile(input);
+    input.checkWholeFile();
     if (input.remote() == null) {
       return transcodeStaged(input.path(), staged, options, listener);
     }
@@ -111,19 +111,11 @@ public final class Transcoder {
 
   /** {@link #checkInput(Path)} for a local file or a file read over HTTP(S). */
   public void checkInput(Input input) {
-    checkWholeFile(input);
+    input.checkWholeFile();
     if (input.remote() == null) {
       checkInput(input.path());
     } else {
       FFprobe.using(tools).probe(input.remote());
-    }
-  }
-
-  /** Refuses an input that is not one whole local or remote file, as it is. */
-  private static void checkWholeFile(Input input) {
-    if ((input.path() == null) == (input.remote() == null) || input.format() != null || input.seekSeconds() != null
-        || input.durationSeconds() != null || input.gpuDecode()) {
-      throw new IllegalArgumentException("a transcode reads one whole file, as it is: " + input);
     }
   }
 

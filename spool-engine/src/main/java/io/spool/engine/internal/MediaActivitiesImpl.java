@@ -104,13 +104,10 @@ public final class MediaActivitiesImpl implements MediaActivities {
   }
 
   /**
-   * Whether jobs here read S3 inputs through presigned URLs: so set, and this host's ffmpeg reads
-   * https (a build without TLS cannot; its jobs get copies in scratch, as {@link S3Input#COPY}).
+   * Whether this host's ffmpeg reads https URLs: a build without TLS cannot, and its jobs get copies
+   * of their S3 inputs in scratch, as with {@link S3Input#COPY}.
    */
-  private boolean readsS3InPlace() {
-    if (s3Input != S3Input.URL) {
-      return false;
-    }
+  private boolean ffmpegReadsHttps() {
     Boolean https = httpsInput;
     if (https == null) {
       https = RemoteFile.readableBy(tools);
@@ -552,7 +549,8 @@ public final class MediaActivitiesImpl implements MediaActivities {
      */
     @Override
     public Input streamedInput(String ref) {
-      if (readsS3InPlace()) {
+      // A reference that lies on this host (a local path or volume) is read where it is anyway.
+      if (s3Input == S3Input.URL && Refs.localFile(ref, volumes).isEmpty() && ffmpegReadsHttps()) {
         Duration expiry = remaining().plus(URL_MARGIN);
         Optional<RemoteFile> remote = Refs.remote(ref, volumes, expiry.compareTo(URL_MOST) > 0 ? URL_MOST : expiry);
         if (remote.isPresent()) {
