@@ -21,10 +21,12 @@ import java.util.regex.Pattern;
 public record RemoteFile(URI url, String name) {
   /**
    * What ffmpeg is told before opening the URL: a dropped connection is opened again where the
-   * reading stopped (also for a connection that fails while being made), waiting at most this long
-   * between tries; a read that stalls counts as dropped after {@link #STALL}.
+   * reading stopped (also for a connection that fails while being made), at once and then after
+   * 1 and 3 s, no longer (the delays grow while they stay within this); a read that stalls counts
+   * as dropped after {@link #STALL}. Longer outages end the attempt as a retryable
+   * {@link ErrorCode#IO_ERROR}, and the job's retry policy, with a new URL, takes over.
    */
-  private static final int RECONNECT_DELAY_MAX_SECONDS = 30;
+  private static final int RECONNECT_DELAY_MAX_SECONDS = 4;
   private static final Duration STALL = Duration.ofSeconds(30);
   private static final Pattern ANY_URL = Pattern.compile("(?i)https?://[^\\s'\"]+");
 

@@ -1,6 +1,7 @@
 package io.spool.media;
 
 import io.spool.media.internal.AtomicOutput;
+import io.spool.media.internal.FailureClassifier;
 import io.spool.media.internal.MatroskaHeaders;
 import io.spool.media.internal.Mp4Check;
 import java.io.IOException;
@@ -139,7 +140,12 @@ public final class Transcoder {
     FFmpegCommand command = plan(in, source, options, written);
     RunOptions run = new RunOptions(options.timeout(), in.durationSeconds(), options.memoryLimitBytes(), listener);
     RunResult result = FFmpegRunner.using(tools).run(command, run);
-    MediaInfo produced = verify(in, command.outputs().get(0), written, result);
+    MediaInfo produced;
+    try {
+      produced = verify(in, command.outputs().get(0), written, result);
+    } catch (InvalidInputException e) {
+      throw FailureClassifier.unlessConnectionLost(e, result.stderrTail(), in.path());
+    }
     MediaStream v = produced.primaryVideo().orElse(null);
     double wall = result.metrics().wallSeconds();
     Metrics used = meter.total(wall);

@@ -58,7 +58,8 @@ class RemoteFileTest {
 
   /**
    * Answers one request on its own connection, as HTTP/1.1 with byte ranges, as S3 does: files of
-   * {@link #dir} by name; {@code /drops/NAME} closes the connection partway through one answer.
+   * {@link #dir} by name; {@code /drops/NAME} closes the connection partway through one answer;
+   * {@code /gone/NAME} does too, and then refuses every request, as S3 refuses an expired URL.
    */
   private void serve(Socket s) throws IOException {
     BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
@@ -78,7 +79,12 @@ class RemoteFileTest {
       return;
     }
     byte[] all = Files.readAllBytes(file);
-    boolean drop = path.startsWith("/drops/") && drops.incrementAndGet() == 2;
+    int n = path.startsWith("/drops/") || path.startsWith("/gone/") ? drops.incrementAndGet() : 0;
+    boolean drop = n == 2;
+    if (path.startsWith("/gone/") && n > 2) {
+      out.write("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+      return;
+    }
     if (from > 0) {
       ranged.incrementAndGet();
     }
@@ -119,6 +125,20 @@ class RemoteFileTest {
     assertThat(drops.get()).isGreaterThan(2);
     assertThat(ranged.get()).isPositive();
     assertThat(r.durationSeconds()).isGreaterThan(2.5);
+  }
+
+  @Test
+  void aReadThatTheServerCutsShortForGoodFailsAsRetryableNotAsABadInput() throws Exception {
+    MediaFixtures.sample(dir, "clip.mp4", 320, 240, 3);
+    Path staged = Files.createDirectory(dir.resolve("out")).resolve("clip.mp4");
+
+    assertThatThrownBy(() -> Transcoder.using(MediaFixtures.tools()).transcodeStaged(Input.of(remote("/gone/clip.mp4",
+        "media:raw/clip.mp4")), staged, TranscodeOptions.newBuilder().height(120).build(), ProgressListener.NONE))
+        .isInstanceOfSatisfying(SpoolException.class, e -> {
+          assertThat(e.code()).isEqualTo(ErrorCode.IO_ERROR);
+          assertThat(e.retryable()).isTrue();
+          assertThat(e.getMessage()).contains("media:raw/clip.mp4").doesNotContain("X-Amz").doesNotContain("127.0.0.1");
+        });
   }
 
   @Test

@@ -26,6 +26,7 @@ import io.spool.media.Transcoder;
 import io.spool.media.UsageMeter;
 import io.spool.media.VideoEncoding;
 import io.spool.media.internal.AtomicFolder;
+import io.spool.media.internal.FailureClassifier;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -99,8 +100,12 @@ public final class HlsPackager {
     RunResult run = FFmpegRunner.using(metered).run(command,
         new RunOptions(options.timeout(), in.durationSeconds(), options.memoryLimitBytes(), listener));
     List<HlsRung> rungs = new ArrayList<>();
-    for (Output o : command.outputs()) {
-      rungs.add(check(in, o, staged, run, metered));
+    try {
+      for (Output o : command.outputs()) {
+        rungs.add(check(in, o, staged, run, metered));
+      }
+    } catch (InvalidInputException e) {
+      throw FailureClassifier.unlessConnectionLost(e, run.stderrTail(), in.path());
     }
     writeMaster(staged.resolve(MASTER), rungs);
     int source = in.primaryVideo().map(MediaStream::displayHeight).orElse(0);
