@@ -9,7 +9,8 @@ import java.util.Objects;
 
 /**
  * How to start an engine: the Spool home (records, volumes, scratch), the tools, this worker's
- * CPU capacity and GPU, prices, how it reads inputs kept in S3, and the job types it can run. {@code EngineConfig.newBuilder(home).build()}.
+ * CPU capacity and GPU, prices, how it reads inputs kept in S3, and the job types it can run.
+ * {@code EngineConfig.newBuilder(home).build()}.
  */
 public record EngineConfig(
     Path home,
