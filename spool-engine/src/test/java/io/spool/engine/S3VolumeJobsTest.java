@@ -70,6 +70,17 @@ class S3VolumeJobsTest {
   }
 
   @Test
+  void aTranscodeThatMeasuresItsQualityReadsACopyOfItsS3Input() throws Exception {
+    engine.volumes().open("media").put(MediaFixtures.sample(dir, "clip.mp4", 320, 240, 2), "raw/clip.mp4");
+
+    JobOutcome o = engine.remote(TranscodeJob.measuringQuality(TranscodeJob.spec("media:raw/clip.mp4",
+        "media:web/clip.mp4", TranscodeOptions.newBuilder().height(120).build(), Resources.newBuilder().cpu(1).build())));
+
+    assertThat(o.state()).as("%s", o.error()).isEqualTo(JobState.SUCCEEDED);
+    assertThat(o.details()).containsEntry("inputRead", "copy").containsKey("quality.psnrMean");
+  }
+
+  @Test
   void withTheCopySettingATranscodeReadsACopyOfItsS3InputInScratch() throws Exception {
     engine.close();
     start(S3Input.COPY);
