@@ -70,6 +70,20 @@ class S3VolumeJobsTest {
   }
 
   @Test
+  void anAudioExtractionReadsItsS3InputThroughAPresignedUrl() throws Exception {
+    engine.volumes().open("media").put(MediaFixtures.sample(dir, "clip.mp4", 320, 240, 2), "raw/clip.mp4");
+
+    JobOutcome o = engine.remote(AudioExtractJob.spec("media:raw/clip.mp4", "media:audio/clip.wav", null,
+        Resources.newBuilder().cpu(1).build(), false));
+
+    assertThat(o.state()).as("%s", o.error()).isEqualTo(JobState.SUCCEEDED);
+    assertThat(o.details()).containsEntry("inputRead", "url");
+    Path wav = dir.resolve("clip.wav");
+    Files.write(wav, s3.content("jobs", prefix + "/audio/clip.wav"));
+    assertThat(MediaFixtures.independentStreams(wav)).extracting(m -> m.get("codec_type")).containsExactly("audio");
+  }
+
+  @Test
   void aTranscodeThatMeasuresItsQualityReadsACopyOfItsS3Input() throws Exception {
     engine.volumes().open("media").put(MediaFixtures.sample(dir, "clip.mp4", 320, 240, 2), "raw/clip.mp4");
 
