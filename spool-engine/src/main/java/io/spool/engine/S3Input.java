@@ -13,8 +13,9 @@ public enum S3Input {
   /**
    * ffprobe and ffmpeg read the object where it is, through a presigned GET URL, for the jobs that
    * read their input once from start to end (a transcode, an HLS ladder, an audio extraction); the
-   * others, and every job on a host whose ffmpeg cannot read https, get a copy in scratch. Reading in place overlaps the download
-   * with the work, where a copy reads every byte twice (bench/s3-input).
+   * others, and every job on a host whose ffmpeg cannot read https, get a copy in scratch. Reading
+   * in place overlaps the download with the work, where a copy reads every byte twice
+   * (bench/s3-input).
    */
   URL,
   /** Every job downloads its S3 inputs into its scratch folder first and reads that copy. */
