@@ -1,3 +1,4 @@
+import io.spool.media.RemoteFile;
 import io.spool.volumes.S3Location;
 import io.spool.volumes.S3Server;
 import io.spool.volumes.S3Volume;
@@ -11,15 +12,13 @@ import java.util.List;
 
 /**
  * How ffmpeg best reads an input kept in S3 (run by bench/s3-input): from a copy downloaded into
- * scratch first (S3Volume.readable), or straight from a presigned GET URL with reconnects on.
+ * scratch first (S3Volume.readable), or straight from a presigned GET URL with Spool's options for
+ * a remote input (RemoteFile.readOptions: reconnects on).
  * Each round runs, both ways and in alternating order, ffprobe then ffmpeg for one workload:
  * {@code remux} (copy the streams into a new MP4: reading is all the work) and {@code transcode}
  * (scale to 360p and encode). Args: INPUT ROUNDS. Prints seconds per round and presigned/scratch.
  */
 public class S3InputBench {
-  static final List<String> RECONNECT = List.of("-reconnect", "1", "-reconnect_on_network_error", "1",
-      "-reconnect_delay_max", "4");
-
   public static void main(String[] args) throws Exception {
     Path input = Path.of(args[0]);
     int rounds = Integer.parseInt(args[1]);
@@ -41,7 +40,8 @@ public class S3InputBench {
             long t0 = System.nanoTime();
             String in = mode.equals("scratch") ? v.readable("big.mp4", scratchDir).toString()
                 : v.presignedGet("big.mp4", Duration.ofMinutes(10)).toString();
-            List<String> http = mode.equals("scratch") ? List.of() : RECONNECT;
+            // Spool's own options for a remote input: reconnects on, a stalled read counted as dropped.
+            List<String> http = mode.equals("scratch") ? List.of() : new RemoteFile(URI.create(in), "big.mp4").readOptions();
             run(concat(List.of("ffprobe", "-v", "error", "-show_format", "-show_streams"), http, List.of(in)));
             Path out = scratchDir.resolve("out.mp4");
             List<String> what = workload.equals("remux") ? List.of("-map", "0", "-c", "copy", out.toString())

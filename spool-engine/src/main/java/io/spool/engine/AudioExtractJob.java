@@ -1,5 +1,6 @@
 package io.spool.engine;
 
+import io.spool.media.Input;
 import io.spool.media.audio.Audio;
 import io.spool.media.audio.AudioFormat;
 import io.spool.media.audio.AudioResult;
@@ -42,11 +43,13 @@ public final class AudioExtractJob implements JobType {
     JobParams p = JobParams.of(params);
     AudioFormat format = AudioFormat.parse(p.string("format"));
     String out = p.string("output");
-    AudioResult r = SingleOutput.write(ctx, p.string("input"), out, p.flag("overwrite"),
-        (in, file) -> Audio.using(ctx.tools()).extract(in, file, SingleOutput.fileName(out), format, ctx.resources().cpu(),
-            ctx.remaining(), ctx::progress));
+    Input in = ctx.streamedInput(p.string("input"));
+    AudioResult r = SingleOutput.write(ctx, in, out, p.flag("overwrite"),
+        (input, file) -> Audio.using(ctx.tools()).extract(input, file, SingleOutput.fileName(out), format,
+            ctx.resources().cpu(), ctx.remaining(), ctx::progress));
     Map<String, String> d = new LinkedHashMap<>(AudioNormalizeJob.basics(r));
     d.put("format", format.id());
+    d.put("inputRead", TranscodeJob.howRead(ctx, p.string("input"), in));
     return new JobResult(List.of(out), r.metrics(), r.durationSeconds(), d);
   }
 }

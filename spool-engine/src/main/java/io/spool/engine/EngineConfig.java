@@ -9,7 +9,8 @@ import java.util.Objects;
 
 /**
  * How to start an engine: the Spool home (records, volumes, scratch), the tools, this worker's
- * CPU capacity and GPU, prices, and the job types it can run. {@code EngineConfig.newBuilder(home).build()}.
+ * CPU capacity and GPU, prices, how it reads inputs kept in S3, and the job types it can run.
+ * {@code EngineConfig.newBuilder(home).build()}.
  */
 public record EngineConfig(
     Path home,
@@ -21,6 +22,7 @@ public record EngineConfig(
     PriceTable prices,
     long minScratchBytes,
     int batchChunkJobs,
+    S3Input s3Input,
     Map<String, JobType> jobTypes) {
 
   public EngineConfig {
@@ -35,17 +37,18 @@ public record EngineConfig(
     if (batchChunkJobs < 1) {
       throw new IllegalArgumentException("batchChunkJobs must be >= 1, got " + batchChunkJobs);
     }
+    Objects.requireNonNull(s3Input, "s3Input");
     jobTypes = Map.copyOf(jobTypes);
   }
 
   /** This configuration with another worker capacity. */
   public EngineConfig withCapacity(int cores, int memory) {
-    return new EngineConfig(home, tools, cores, memory, gpuEncode, gpuKind, prices, minScratchBytes, batchChunkJobs, jobTypes);
+    return new EngineConfig(home, tools, cores, memory, gpuEncode, gpuKind, prices, minScratchBytes, batchChunkJobs, s3Input, jobTypes);
   }
 
   /** This configuration with another worker capacity in cores. */
   public EngineConfig withCpuCores(int cores) {
-    return new EngineConfig(home, tools, cores, memoryMiB, gpuEncode, gpuKind, prices, minScratchBytes, batchChunkJobs, jobTypes);
+    return new EngineConfig(home, tools, cores, memoryMiB, gpuEncode, gpuKind, prices, minScratchBytes, batchChunkJobs, s3Input, jobTypes);
   }
 
   public Path volumesDir() {
@@ -75,6 +78,7 @@ public record EngineConfig(
     private PriceTable prices = PriceTable.REFERENCE;
     private long minScratchBytes = 256L << 20;
     private int batchChunkJobs = 1000;
+    private S3Input s3Input;
     private final Map<String, JobType> jobTypes = new LinkedHashMap<>();
 
     private Builder(Path home) {
@@ -144,6 +148,15 @@ public record EngineConfig(
       return this;
     }
 
+    /**
+     * How this engine's workers read job inputs kept in S3 (see {@link S3Input}); by default what
+     * the environment variable {@value S3Input#ENV} says, else {@link S3Input#URL}.
+     */
+    public Builder s3Input(S3Input mode) {
+      this.s3Input = mode;
+      return this;
+    }
+
     /** Adds (or replaces) a job type this engine's workers can run. */
     public Builder jobType(JobType type) {
       jobTypes.put(type.name(), type);
@@ -152,7 +165,7 @@ public record EngineConfig(
 
     public EngineConfig build() {
       return new EngineConfig(home, tools == null ? Toolchain.locate() : tools, cpuCores, memoryMiB, gpuEncode, gpuKind, prices,
-          minScratchBytes, batchChunkJobs, jobTypes);
+          minScratchBytes, batchChunkJobs, s3Input == null ? S3Input.fromEnvironment() : s3Input, jobTypes);
     }
   }
 }

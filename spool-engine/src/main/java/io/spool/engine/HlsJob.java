@@ -2,6 +2,7 @@ package io.spool.engine;
 
 import io.spool.media.BadArgumentException;
 import io.spool.media.FFprobe;
+import io.spool.media.Input;
 import io.spool.media.OutputExistsException;
 import io.spool.media.hls.HlsOptions;
 import io.spool.media.hls.HlsPackager;
@@ -64,7 +65,7 @@ public final class HlsJob implements JobType {
     JobParams p = JobParams.of(params);
     HlsOptions options = options(p).toBuilder().threads(ctx.resources().cpu()).timeout(ctx.remaining())
         .memoryLimitBytes(ctx.memoryLimitBytes()).build();
-    Path in = ctx.input(p.string("input"));
+    Input in = ctx.streamedInput(p.string("input"));
     String outRef = p.string("output");
     boolean overwrite = p.flag("overwrite") || ctx.publishedByThisJob(outRef);
     if (!overwrite && ctx.exists(outRef)) {
@@ -78,7 +79,9 @@ public final class HlsJob implements JobType {
       } else {
         out.commitNew(); // a folder that appeared meanwhile is left alone
       }
-      return new JobResult(List.of(outRef), r.metrics(), r.durationSeconds(), details(r));
+      Map<String, String> details = details(r);
+      details.put("inputRead", TranscodeJob.howRead(ctx, p.string("input"), in));
+      return new JobResult(List.of(outRef), r.metrics(), r.durationSeconds(), details);
     }
   }
 

@@ -32,6 +32,19 @@ public interface JobContext {
   Path input(String ref);
 
   /**
+   * What ffmpeg reads for an input reference, for an operation that reads the input once, from
+   * start to end, with ffprobe then ffmpeg (a transcode, an HLS ladder, an audio extraction): a
+   * file in an S3 volume as a presigned URL that lasts the attempt's remaining time and more
+   * ({@link S3Input#URL}, the default), else the local file {@link #input} gives. Operations that read their input several
+   * times or seek about in it (chunked transcodes, thumbnails, two-pass loudness normalization,
+   * quality measurement) take {@link #input}: each reading over the network would download again
+   * what one copy downloads once.
+   */
+  default io.spool.media.Input streamedInput(String ref) {
+    return io.spool.media.Input.of(input(ref));
+  }
+
+  /**
    * Starts an output for a reference (local path or {@code VOLUME:path}): write to
    * {@link Volume.Write#file()}, then commit; closing uncommitted discards it.
    */

@@ -152,7 +152,7 @@ public final class MediaWorker implements AutoCloseable {
   public static MediaWorker register(WorkerFactory factory, EngineConfig config, VolumeStore volumes, WorkerRef self,
       List<String> queues) {
     MediaActivitiesImpl media = new MediaActivitiesImpl(config.jobTypes(), config.tools(), volumes, config.scratchDir(),
-        config.minScratchBytes(), config.cpuCores(), config.memoryMiB(), config.gpuEncode(), self);
+        config.minScratchBytes(), config.cpuCores(), config.memoryMiB(), config.gpuEncode(), config.s3Input(), self);
     media.connect(factory.getWorkflowClient());
     List<Worker> workers = new ArrayList<>();
     List<ActivitySlots> slots = new ArrayList<>();

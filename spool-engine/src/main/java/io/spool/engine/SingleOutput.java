@@ -2,6 +2,7 @@ package io.spool.engine;
 
 import io.spool.media.BadArgumentException;
 import io.spool.media.FFprobe;
+import io.spool.media.Input;
 import io.spool.media.OutputExistsException;
 import io.spool.media.Transcoder;
 import io.spool.volumes.Volume;
@@ -19,10 +20,21 @@ final class SingleOutput {
     R make(Path input, Path staged);
   }
 
+  /** Makes the staged file {@code staged} from {@code input}, a local file or a remote one. */
+  @FunctionalInterface
+  interface InputMaker<R> {
+    R make(Input input, Path staged);
+  }
+
   private SingleOutput() {}
 
+  /** Writes the output from a local file for the input ({@link JobContext#input}). */
   static <R> R write(JobContext ctx, String inputRef, String outputRef, boolean overwrite, Maker<R> maker) {
-    Path in = ctx.input(inputRef);
+    return write(ctx, Input.of(ctx.input(inputRef)), outputRef, overwrite, (in, staged) -> maker.make(in.path(), staged));
+  }
+
+  /** Writes the output from {@code in}, such as {@link JobContext#streamedInput} gives. */
+  static <R> R write(JobContext ctx, Input in, String outputRef, boolean overwrite, InputMaker<R> maker) {
     boolean replace = overwrite || ctx.publishedByThisJob(outputRef);
     if (!replace && ctx.exists(outputRef)) {
       FFprobe.using(ctx.tools()).probe(in); // a bad input is the first thing to say

@@ -2,6 +2,7 @@ package io.spool.engine;
 
 import io.spool.media.BadArgumentException;
 import io.spool.media.FileIdentity;
+import io.spool.media.Input;
 import io.spool.media.MediaStream;
 import io.spool.media.OutputExistsException;
 import io.spool.media.Preset;
@@ -148,6 +149,14 @@ public final class TranscodeJob implements JobType {
     return o == null ? null : ((Number) o).intValue();
   }
 
+  /**
+   * How a job read its input, for its details: {@code url} (in place, over HTTP), {@code copy} (a
+   * copy downloaded into scratch) or {@code file} (a file on this host).
+   */
+  static String howRead(JobContext ctx, String ref, Input in) {
+    return in.remote() != null ? "url" : ctx.localFile(ref).isPresent() ? "file" : "copy";
+  }
+
   /** The file a job may replace ({@code replaceOnly}), or null when it was given none. */
   private static FileIdentity replaceOnly(Map<String, Object> p) {
     if (!(p.get("replaceOnly") instanceof Map<?, ?> m)) {
@@ -172,7 +181,11 @@ public final class TranscodeJob implements JobType {
       details.put("fallback", "encoded with " + cpuCodec + " instead of " + asked.videoCodec()
           + ": no worker with a proven GPU encoder took it (spool doctor shows why)");
     }
-    Path in = ctx.input((String) params.get("input"));
+    String inRef = (String) params.get("input");
+    boolean measure = Boolean.TRUE.equals(params.get("measureQuality"));
+    // Measuring quality decodes the input a second time: read from a local file both times.
+    Input in = measure ? Input.of(ctx.input(inRef)) : ctx.streamedInput(inRef);
+    details.put("inputRead", howRead(ctx, inRef, in));
     String outRef = (String) params.get("output");
     boolean overwrite = Boolean.TRUE.equals(params.get("overwrite")) || ctx.publishedByThisJob(outRef);
     FileIdentity replaceOnly = replaceOnly(params);
@@ -180,13 +193,12 @@ public final class TranscodeJob implements JobType {
       Transcoder.using(ctx.tools()).checkInput(in); // a bad input is the first thing to say
       throw new OutputExistsException(outRef);
     }
-    boolean measure = Boolean.TRUE.equals(params.get("measureQuality"));
     ProgressListener progress = ctx::progress;
     try (Volume.Write out = ctx.output(outRef)) {
       TranscodeResult r = Transcoder.using(ctx.tools()).transcodeStaged(in, out.file(), b.build(),
           measure ? progress.within(0, QUALITY_STAGE) : progress);
       if (measure) {
-        QualityReport q = Quality.using(ctx.tools()).measure(in, out.file(), ctx.scratch(), ctx.resources().cpu(),
+        QualityReport q = Quality.using(ctx.tools()).measure(in.path(), out.file(), ctx.scratch(), ctx.resources().cpu(),
             ctx.remaining(), progress.within(QUALITY_STAGE, 1));
         details.putAll(QualityJob.details(q, "quality."));
       }

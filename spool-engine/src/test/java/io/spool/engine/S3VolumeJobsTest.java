@@ -44,8 +44,114 @@ class S3VolumeJobsTest {
 
   @BeforeEach
   void start() {
-    engine = SpoolEngine.embedded(EngineConfig.newBuilder(home).cpuCores(2).build());
+    start(S3Input.URL);
     engine.volumes().createS3("media", new S3Location("jobs", prefix = "run-" + System.nanoTime(), s3.endpoint(), true, null));
+  }
+
+  private void start(S3Input mode) {
+    engine = SpoolEngine.embedded(EngineConfig.newBuilder(home).cpuCores(2).s3Input(mode).build());
+  }
+
+  @Test
+  void aTranscodeReadsItsS3InputThroughAPresignedUrlAndCopiesNothingIntoScratch() throws Exception {
+    engine.volumes().open("media").put(MediaFixtures.sample(dir, "clip.mp4", 320, 240, 2), "raw/clip.mp4");
+
+    JobOutcome o = engine.remote(TranscodeJob.spec("media:raw/clip.mp4", "media:web/clip.mp4",
+        TranscodeOptions.newBuilder().height(120).build(), Resources.newBuilder().cpu(1).build()));
+
+    assertThat(o.state()).as("%s", o.error()).isEqualTo(JobState.SUCCEEDED);
+    assertThat(o.details()).containsEntry("inputRead", "url").containsEntry("size", "160x120");
+    Path out = dir.resolve("out.mp4");
+    Files.write(out, s3.content("jobs", prefix + "/web/clip.mp4"));
+    assertThat(MediaFixtures.independentStreams(out)).extracting(m -> m.get("codec_type")).containsExactly("video", "audio");
+    try (Stream<Path> scratch = Files.list(home.resolve("scratch"))) {
+      assertThat(scratch).isEmpty();
+    }
+  }
+
+  @Test
+  void anAudioExtractionReadsItsS3InputThroughAPresignedUrl() throws Exception {
+    engine.volumes().open("media").put(MediaFixtures.sample(dir, "clip.mp4", 320, 240, 2), "raw/clip.mp4");
+
+    JobOutcome o = engine.remote(AudioExtractJob.spec("media:raw/clip.mp4", "media:audio/clip.wav", null,
+        Resources.newBuilder().cpu(1).build(), false));
+
+    assertThat(o.state()).as("%s", o.error()).isEqualTo(JobState.SUCCEEDED);
+    assertThat(o.details()).containsEntry("inputRead", "url");
+    Path wav = dir.resolve("clip.wav");
+    Files.write(wav, s3.content("jobs", prefix + "/audio/clip.wav"));
+    assertThat(MediaFixtures.independentStreams(wav)).extracting(m -> m.get("codec_type")).containsExactly("audio");
+  }
+
+  @Test
+  void aTranscodeThatMeasuresItsQualityReadsACopyOfItsS3Input() throws Exception {
+    engine.volumes().open("media").put(MediaFixtures.sample(dir, "clip.mp4", 320, 240, 2), "raw/clip.mp4");
+
+    JobOutcome o = engine.remote(TranscodeJob.measuringQuality(TranscodeJob.spec("media:raw/clip.mp4",
+        "media:web/clip.mp4", TranscodeOptions.newBuilder().height(120).build(), Resources.newBuilder().cpu(1).build())));
+
+    assertThat(o.state()).as("%s", o.error()).isEqualTo(JobState.SUCCEEDED);
+    assertThat(o.details()).containsEntry("inputRead", "copy").containsKey("quality.psnrMean");
+  }
+
+  @Test
+  void withTheCopySettingATranscodeReadsACopyOfItsS3InputInScratch() throws Exception {
+    engine.close();
+    start(S3Input.COPY);
+    engine.volumes().open("media").put(MediaFixtures.sample(dir, "clip.mp4", 320, 240, 2), "raw/clip.mp4");
+
+    JobOutcome o = engine.remote(TranscodeJob.spec("media:raw/clip.mp4", "media:web/clip.mp4",
+        TranscodeOptions.newBuilder().height(120).build(), Resources.newBuilder().cpu(1).build()));
+
+    assertThat(o.state()).as("%s", o.error()).isEqualTo(JobState.SUCCEEDED);
+    assertThat(o.details()).containsEntry("inputRead", "copy").containsEntry("size", "160x120");
+    assertThat(S3Input.parse(" Copy ")).isEqualTo(S3Input.COPY);
+    assertThat(S3Input.parse(null)).isEqualTo(S3Input.URL);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> S3Input.parse("stream"))
+        .hasMessageContaining(S3Input.ENV).hasMessageContaining("'stream'");
+  }
+
+  @Test
+  void aCorruptS3InputFailsOnceAsInvalidAndNothingShownCarriesItsPresignedUrl() throws Exception {
+    Path bad = dir.resolve("bad.mp4");
+    byte[] noise = new byte[256 * 1024];
+    new java.util.Random(7).nextBytes(noise);
+    Files.write(bad, noise);
+    engine.volumes().open("media").put(bad, "raw/bad.mp4");
+
+    JobOutcome o = engine.remote(TranscodeJob.spec("media:raw/bad.mp4", "media:web/bad.mp4",
+        TranscodeOptions.newBuilder().build(), Resources.newBuilder().cpu(1).build()));
+
+    assertThat(o.state()).isEqualTo(JobState.FAILED);
+    assertThat(o.errorCode()).isEqualTo("INVALID_INPUT");
+    assertThat(o.attempts()).isEqualTo(1);
+    assertThat(o.error()).contains("bad.mp4").contains("Invalid data found when processing input")
+        .doesNotContain("X-Amz").doesNotContainIgnoringCase("http").doesNotContain("\n");
+    String record = io.spool.media.internal.Json.MAPPER.writeValueAsString(engine.store().job(o.jobId()).orElseThrow());
+    assertThat(record).contains("bad.mp4").doesNotContainIgnoringCase("X-Amz").doesNotContain("Signature")
+        .doesNotContain(S3Server.ACCESS_KEY);
+    // The volume's endpoint is in the record by design (workers elsewhere need it); no other URL is.
+    assertThat(record.replace(s3.endpoint().toString().replaceAll("/$", ""), "ENDPOINT")).doesNotContainIgnoringCase("http");
+    assertThat(s3.keys("jobs").stream().filter(k -> k.startsWith(prefix + "/"))).containsExactly(prefix + "/raw/bad.mp4");
+
+    engine.close();
+    start(S3Input.COPY);
+    JobOutcome copied = engine.remote(TranscodeJob.spec("media:raw/bad.mp4", "media:web/bad.mp4",
+        TranscodeOptions.newBuilder().build(), Resources.newBuilder().cpu(1).build()));
+    assertThat(copied.errorCode()).isEqualTo(o.errorCode());
+    // The reason a copy in scratch gives; ffprobe reading a local .mp4 adds what its MP4 reader missed.
+    assertThat(copied.error()).startsWith(o.error());
+  }
+
+  @Test
+  void aMissingS3InputFailsOnceAsNotFound() {
+    JobOutcome o = engine.remote(TranscodeJob.spec("media:raw/none.mp4", "media:web/none.mp4",
+        TranscodeOptions.newBuilder().build(), Resources.newBuilder().cpu(1).build()));
+
+    assertThat(o.state()).isEqualTo(JobState.FAILED);
+    assertThat(o.errorCode()).isEqualTo("INPUT_NOT_FOUND");
+    assertThat(o.attempts()).isEqualTo(1);
+    assertThat(o.error()).contains("raw/none.mp4").doesNotContain("X-Amz");
   }
 
   @AfterEach
@@ -117,6 +223,7 @@ class S3VolumeJobsTest {
     JobOutcome again = engine.remote(HlsJob.spec("media:raw/clip.mp4", "media:hls/clip", options, one, false));
 
     assertThat(o.state()).as("%s", o.error()).isEqualTo(JobState.SUCCEEDED);
+    assertThat(o.details()).containsEntry("inputRead", "url");
     List<String> keys = s3.keys("jobs").stream().filter(k -> k.startsWith(prefix + "/hls/clip/")).toList();
     assertThat(keys).contains(prefix + "/hls/clip/" + io.spool.media.hls.HlsPackager.MASTER);
     String master = new String(s3.content("jobs", prefix + "/hls/clip/" + io.spool.media.hls.HlsPackager.MASTER),

@@ -46,6 +46,20 @@ public final class FFmpegCommand {
     return filterGraph;
   }
 
+  /**
+   * {@code line}, something ffmpeg wrote while running this command, with the URL of each remote
+   * input replaced by the input's name ({@link RemoteFile#scrub}): such a URL is a credential.
+   */
+  public String scrub(String line) {
+    String s = line;
+    for (Input in : inputs) {
+      if (in.remote() != null) {
+        s = in.remote().scrub(s);
+      }
+    }
+    return s;
+  }
+
   /** Whether ffmpeg reads raw frames from its standard input. */
   public boolean readsStdin() {
     return inputs.stream().anyMatch(i -> i.stdin() != null);
@@ -105,7 +119,12 @@ public final class FFmpegCommand {
         if (in.gpuDecode()) {
           a.addAll(List.of("-hwaccel", "cuda", "-hwaccel_output_format", "cuda"));
         }
-        a.addAll(List.of("-i", Arguments.fileUrl(in.path())));
+        if (in.remote() != null) {
+          a.addAll(in.remote().readOptions());
+          a.addAll(List.of("-i", in.remote().url().toString()));
+        } else {
+          a.addAll(List.of("-i", Arguments.fileUrl(in.path())));
+        }
       }
     }
     if (!filterGraph.isEmpty()) {

@@ -35,7 +35,7 @@ public final class FFmpegRunner {
       builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     }
     return ExitCleanup.starting(() -> new RunHandle(ParentDeath.start(builder, tools.ffmpeg()), options, outputs,
-        tools.meter(), !command.writesStdout()));
+        tools.meter(), !command.writesStdout(), command::scrub));
   }
 
   /**

@@ -46,15 +46,40 @@ public final class FFprobe {
    */
   public MediaInfo probe(Path file) {
     checkReadableFile(file);
+    return probe(List.of(Arguments.fileUrl(file)), file, line -> line);
+  }
+
+  /**
+   * Probes a file read over HTTP(S). Its URL appears in nothing this says or throws: the file is
+   * called by its name, and its {@link MediaInfo#path()} is that name as a path.
+   *
+   * @throws InvalidInputException if it is not media, or has no audio or video stream
+   */
+  public MediaInfo probe(RemoteFile file) {
+    List<String> target = new java.util.ArrayList<>(file.readOptions());
+    target.add(file.url().toString());
+    return probe(target, Path.of(file.name()), file::scrub);
+  }
+
+  /** What {@link #probe} says of an input that is a local file or a remote file, as it is. */
+  public MediaInfo probe(Input input) {
+    input.checkWholeFile();
+    return input.remote() != null ? probe(input.remote()) : probe(input.path());
+  }
+
+  /**
+   * Runs ffprobe on {@code target} (the arguments that name the file), describing it as
+   * {@code file}; {@code scrub} is applied to whatever ffprobe wrote before it is shown.
+   */
+  private MediaInfo probe(List<String> target, Path file, java.util.function.UnaryOperator<String> scrub) {
     // The JSON is read as ffprobe writes it, so that the JSON reader gets ready (in a process that
     // has not used it yet, its first use) while ffprobe starts, on the thread that reads.
-    CommandRunner.Read<JsonNode> r = CommandRunner.run(
-        List.of(tools.ffprobe().toString(), "-loglevel", "level+error", "-hide_banner",
-            "-print_format", "json", "-show_format", "-show_streams", "-show_chapters",
-            Arguments.fileUrl(file)),
-        TIMEOUT, tools.meter(), stdout -> Json.MAPPER.readTree(stdout));
+    List<String> command = new java.util.ArrayList<>(List.of(tools.ffprobe().toString(), "-loglevel", "level+error",
+        "-hide_banner", "-print_format", "json", "-show_format", "-show_streams", "-show_chapters"));
+    command.addAll(target);
+    CommandRunner.Read<JsonNode> r = CommandRunner.run(command, TIMEOUT, tools.meter(), stdout -> Json.MAPPER.readTree(stdout));
     if (!r.ok()) {
-      List<String> stderr = List.of(r.stderr().strip().split("\\R"));
+      List<String> stderr = java.util.Arrays.stream(r.stderr().strip().split("\\R")).map(scrub).toList();
       throw new InvalidInputException(
           file.getFileName() + " is not readable media: " + FailureClassifier.reason(stderr), stderr, null);
     }
@@ -69,7 +94,8 @@ public final class FFprobe {
       score = ProbeParser.probeScore(root);
     } catch (IOException | IllegalArgumentException e) {
       throw new InvalidInputException(
-          file.getFileName() + " could not be described by ffprobe: " + e.getMessage(), List.of(), e);
+          file.getFileName() + " could not be described by ffprobe: " + scrub.apply(String.valueOf(e.getMessage())),
+          List.of(), e);
     }
     if (info.formatName() != null && NOT_MEDIA.contains(info.formatName())) {
       throw new InvalidInputException(

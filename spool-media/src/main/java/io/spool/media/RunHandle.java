@@ -38,6 +38,7 @@ public final class RunHandle {
   private final List<Path> outputs;
   private final long startNanos = System.nanoTime();
   private final StderrTail tail = new StderrTail(40);
+  private final java.util.function.UnaryOperator<String> scrub;
   private final AtomicReference<Ending> ending = new AtomicReference<>();
   private final Thread stdoutReader;
   private final Thread stderrReader;
@@ -54,9 +55,14 @@ public final class RunHandle {
   private volatile double benchSystem = -1;
   private volatile long benchRss = -1;
 
-  /** @param progress whether ffmpeg reports its progress on standard output (else frames go there) */
-  RunHandle(Process process, RunOptions options, List<Path> outputs, UsageMeter meter, boolean progress) {
+  /**
+   * @param progress whether ffmpeg reports its progress on standard output (else frames go there)
+   * @param scrub what each stderr line goes through before it is kept: it takes out credentials
+   */
+  RunHandle(Process process, RunOptions options, List<Path> outputs, UsageMeter meter, boolean progress,
+      java.util.function.UnaryOperator<String> scrub) {
     this.process = process;
+    this.scrub = scrub;
     this.options = options;
     this.outputs = List.copyOf(outputs);
     this.meter = meter;
@@ -289,7 +295,7 @@ public final class RunHandle {
         } else if (m.find()) {
           benchRss = Long.parseLong(m.group(1)) * 1024;
         } else {
-          tail.add(line);
+          tail.add(scrub.apply(line));
         }
       }
     } catch (IOException e) {

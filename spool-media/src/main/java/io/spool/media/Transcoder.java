@@ -1,6 +1,7 @@
 package io.spool.media;
 
 import io.spool.media.internal.AtomicOutput;
+import io.spool.media.internal.FailureClassifier;
 import io.spool.media.internal.MatroskaHeaders;
 import io.spool.media.internal.Mp4Check;
 import java.io.IOException;
@@ -76,7 +77,7 @@ public final class Transcoder {
     Transcoder metered = new Transcoder(tools.metered(meter));
     MediaInfo in = metered.describe(input);
     try (AtomicOutput out = AtomicOutput.beside(output)) {
-      TranscodeResult r = metered.write(in, out.temporary(), out.target(), options, listener, meter);
+      TranscodeResult r = metered.write(in, Input.of(input), out.temporary(), out.target(), options, listener, meter);
       out.publish();
       return r;
     }
@@ -91,7 +92,32 @@ public final class Transcoder {
     checkDistinct(input, staged);
     UsageMeter meter = tools.meter().child();
     Transcoder metered = new Transcoder(tools.metered(meter));
-    return metered.write(metered.describe(input), staged, staged, options, listener, meter);
+    return metered.write(metered.describe(input), Input.of(input), staged, staged, options, listener, meter);
+  }
+
+  /**
+   * {@link #transcodeStaged(Path, Path, TranscodeOptions, ProgressListener)} for an input that is a
+   * local file or a file read over HTTP(S) ({@link Input#of(RemoteFile)}), which ffprobe and ffmpeg
+   * read where it is, each once.
+   */
+  public TranscodeResult transcodeStaged(Input input, Path staged, TranscodeOptions options, ProgressListener listener) {
+    input.checkWholeFile();
+    if (input.remote() == null) {
+      return transcodeStaged(input.path(), staged, options, listener);
+    }
+    UsageMeter meter = tools.meter().child();
+    Transcoder metered = new Transcoder(tools.metered(meter));
+    return metered.write(FFprobe.using(metered.tools).probe(input.remote()), input, staged, staged, options, listener, meter);
+  }
+
+  /** {@link #checkInput(Path)} for a local file or a file read over HTTP(S). */
+  public void checkInput(Input input) {
+    input.checkWholeFile();
+    if (input.remote() == null) {
+      checkInput(input.path());
+    } else {
+      FFprobe.using(tools).probe(input.remote());
+    }
   }
 
   /**
@@ -109,12 +135,17 @@ public final class Transcoder {
    * Runs ffmpeg and checks what it wrote. The result's CPU time is that of every process the
    * transcode ran ({@code meter}: ffprobe, ffmpeg and their start-up); its wall time is ffmpeg's.
    */
-  private TranscodeResult write(MediaInfo in, Path written, Path reportedAs, TranscodeOptions options,
+  private TranscodeResult write(MediaInfo in, Input source, Path written, Path reportedAs, TranscodeOptions options,
       ProgressListener listener, UsageMeter meter) {
-    FFmpegCommand command = plan(in, options, written);
+    FFmpegCommand command = plan(in, source, options, written);
     RunOptions run = new RunOptions(options.timeout(), in.durationSeconds(), options.memoryLimitBytes(), listener);
     RunResult result = FFmpegRunner.using(tools).run(command, run);
-    MediaInfo produced = verify(in, command.outputs().get(0), written, result);
+    MediaInfo produced;
+    try {
+      produced = verify(in, command.outputs().get(0), written, result);
+    } catch (InvalidInputException e) {
+      throw FailureClassifier.unlessConnectionLost(e, result.stderrTail(), in.path());
+    }
     MediaStream v = produced.primaryVideo().orElse(null);
     double wall = result.metrics().wallSeconds();
     Metrics used = meter.total(wall);
@@ -161,6 +192,11 @@ public final class Transcoder {
    * the frames live ({@link CudaFrames}). Pure: nothing runs.
    */
   public static FFmpegCommand plan(MediaInfo in, TranscodeOptions options, Path target) {
+    return plan(in, Input.of(in.path()), options, target);
+  }
+
+  /** {@link #plan(MediaInfo, TranscodeOptions, Path)} reading {@code source}, the file {@code in} describes. */
+  static FFmpegCommand plan(MediaInfo in, Input source, TranscodeOptions options, Path target) {
     Preset preset = options.preset();
     Output.Builder out = Output.newBuilder(target)
         .format(preset.format())
@@ -171,7 +207,7 @@ public final class Transcoder {
     if (video == null && audio == null) {
       throw new InvalidInputException(in.path().getFileName() + " contains no audio or video stream");
     }
-    Input input = Input.of(in.path());
+    Input input = source;
     if (video != null) {
       VideoEncoding encoding = options.videoEncoding();
       CudaFrames.Plan frames = CudaFrames.plan(video, videoFilters(video, options, encoding), encoding);

@@ -6,11 +6,14 @@ import io.spool.engine.JobResult;
 import io.spool.engine.JobState;
 import io.spool.engine.JobType;
 import io.spool.engine.Resources;
+import io.spool.engine.S3Input;
 import io.spool.media.BadArgumentException;
 import io.spool.media.CancelledException;
 import io.spool.media.ErrorCode;
 import io.spool.media.Metrics;
+import io.spool.media.Input;
 import io.spool.media.Progress;
+import io.spool.media.RemoteFile;
 import io.spool.media.SpoolException;
 import io.spool.media.TimeoutExceededException;
 import io.spool.media.Toolchain;
@@ -59,6 +62,9 @@ public final class MediaActivitiesImpl implements MediaActivities {
   private final int memoryMiB;
   private final Semaphore memory;
   private final boolean gpuEncode;
+  private final S3Input s3Input;
+  /** Whether this host's ffmpeg reads https URLs; asked once, when a job first wants to. */
+  private volatile Boolean httpsInput;
   private final WorkerRef self;
   /** Asks the batch workflows whether a job was cancelled; null until the worker is connected. */
   private volatile WorkflowClient client;
@@ -71,9 +77,13 @@ public final class MediaActivitiesImpl implements MediaActivities {
    */
   private final Map<String, long[]> begun = new ConcurrentHashMap<>();
   private static final long REMEMBER_NANOS = Duration.ofHours(1).toNanos();
+  /** How much longer than the attempt's remaining time an input's presigned URL lasts. */
+  private static final Duration URL_MARGIN = Duration.ofMinutes(15);
+  /** The longest a presigned URL may last (SigV4's limit). */
+  private static final Duration URL_MOST = Duration.ofDays(7);
 
   public MediaActivitiesImpl(Map<String, JobType> types, Toolchain tools, VolumeStore volumes, Path scratchRoot,
-      long minScratchBytes, int cores, int memoryMiB, boolean gpuEncode, WorkerRef self) {
+      long minScratchBytes, int cores, int memoryMiB, boolean gpuEncode, S3Input s3Input, WorkerRef self) {
     this.types = Map.copyOf(types);
     this.tools = tools;
     this.volumes = volumes;
@@ -89,7 +99,24 @@ public final class MediaActivitiesImpl implements MediaActivities {
     this.memoryMiB = memoryMiB;
     this.memory = new Semaphore(Math.max(1, memoryMiB), true);
     this.gpuEncode = gpuEncode;
+    this.s3Input = java.util.Objects.requireNonNull(s3Input, "s3Input");
     this.self = self;
+  }
+
+  /**
+   * Whether this host's ffmpeg reads https URLs: a build without TLS cannot, and its jobs get copies
+   * of their S3 inputs in scratch, as with {@link S3Input#COPY}.
+   */
+  private boolean ffmpegReadsHttps() {
+    Boolean https = httpsInput;
+    if (https == null) {
+      https = RemoteFile.readableBy(tools);
+      httpsInput = https;
+      if (!https) {
+        LOG.warn("this host's ffmpeg ({}) cannot read https URLs: jobs copy their S3 inputs into scratch", tools.ffmpeg());
+      }
+    }
+    return https;
   }
 
   /** The client through which running attempts ask their workflow whether they were cancelled. */
@@ -514,6 +541,23 @@ public final class MediaActivitiesImpl implements MediaActivities {
     @Override
     public Path input(String ref) {
       return Refs.readable(ref, volumes, scratch);
+    }
+
+    /**
+     * {@inheritDoc} The URL is signed for what is left of the attempt's time and a margin, so
+     * that a job that runs to its timeout still reads its input; it never outlives what S3 allows.
+     */
+    @Override
+    public Input streamedInput(String ref) {
+      // A reference that lies on this host (a local path or volume) is read where it is anyway.
+      if (s3Input == S3Input.URL && Refs.localFile(ref, volumes).isEmpty() && ffmpegReadsHttps()) {
+        Duration expiry = remaining().plus(URL_MARGIN);
+        Optional<RemoteFile> remote = Refs.remote(ref, volumes, expiry.compareTo(URL_MOST) > 0 ? URL_MOST : expiry);
+        if (remote.isPresent()) {
+          return Input.of(remote.get());
+        }
+      }
+      return Input.of(input(ref));
     }
 
     @Override

@@ -1,7 +1,9 @@
 package io.spool.engine.internal;
 
 import io.spool.media.internal.AtomicOutput;
+import io.spool.media.RemoteFile;
 import io.spool.volumes.LocalVolume;
+import io.spool.volumes.S3Volume;
 import io.spool.volumes.Volume;
 import io.spool.volumes.VolumePath;
 import io.spool.volumes.VolumeStore;
@@ -27,6 +29,23 @@ public final class Refs {
       return volumes.volumeOf(vp).readable(vp.path(), scratch);
     }
     return Path.of(ref);
+  }
+
+  /**
+   * A presigned URL for the file at {@code ref} that lasts {@code expiry}, named by the reference,
+   * where {@code ref} is in a volume kept in S3; empty for any other reference.
+   *
+   * @throws io.spool.media.InputNotFoundException if the volume holds no such file
+   */
+  public static java.util.Optional<RemoteFile> remote(String ref, VolumeStore volumes, java.time.Duration expiry) {
+    if (!isVolume(ref, volumes)) {
+      return java.util.Optional.empty();
+    }
+    VolumePath vp = VolumePath.parse(ref);
+    if (!(volumes.volumeOf(vp) instanceof S3Volume s3)) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(new RemoteFile(s3.presignedGet(vp.path(), expiry), vp.volume() + ":" + vp.path()));
   }
 
   /** Whether a file (or a link), or a folder (of a volume's, or of files in S3), is stored at {@code ref}. */

@@ -21,6 +21,7 @@ import io.spool.media.Toolchain;
 import io.spool.media.Transcoder;
 import io.spool.media.UsageMeter;
 import io.spool.media.VideoEncoding;
+import io.spool.media.internal.FailureClassifier;
 import io.spool.media.internal.Json;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -64,19 +65,37 @@ public final class Audio {
   public AudioResult extract(Path input, Path output, String outputName, AudioFormat format, Integer threads,
       Duration timeout, ProgressListener listener) {
     Transcoder.checkDistinct(input, output);
+    return extract(Input.of(input), output, outputName, format, threads, timeout, listener);
+  }
+
+  /**
+   * {@link #extract(Path, Path, String, AudioFormat, Integer, Duration, ProgressListener)} for an
+   * input that is a local file or a file read over HTTP(S) ({@link Input#of(io.spool.media.RemoteFile)}),
+   * which ffprobe and ffmpeg read where it is, each once.
+   */
+  public AudioResult extract(Input input, Path output, String outputName, AudioFormat format, Integer threads,
+      Duration timeout, ProgressListener listener) {
+    if (input.path() != null) {
+      Transcoder.checkDistinct(input.path(), output);
+    }
     long started = System.nanoTime();
     UsageMeter meter = tools.meter().child();
     Toolchain metered = tools.metered(meter);
     MediaInfo in = FFprobe.using(metered).probe(input);
     MediaStream audio = audioOf(in, "extract");
-    FFmpegCommand command = FFmpegCommand.newBuilder().input(Input.of(input))
+    FFmpegCommand command = FFmpegCommand.newBuilder().input(input)
         .output(Output.newBuilder(output).format(format.muxerFor(outputName)).stream(audio.index())
             .audio(format.encoding()).threads(threads).build())
         .build();
     RunResult r = FFmpegRunner.using(metered).run(command, run(timeout, started, seconds(in, audio), listener));
-    MediaInfo out = verify(metered, in, audio, output, r);
+    MediaInfo out;
+    try {
+      out = verify(metered, in, audio, output, r);
+    } catch (InvalidInputException e) {
+      throw FailureClassifier.unlessConnectionLost(e, r.stderrTail(), in.path());
+    }
     MediaStream a = out.primaryAudio().orElseThrow();
-    return new AudioResult(input, output, format.encoding().codec(), a.sampleRate(), a.channels(), false, in.sizeBytes(),
+    return new AudioResult(in.path(), output, format.encoding().codec(), a.sampleRate(), a.channels(), false, in.sizeBytes(),
         out.sizeBytes(), out.durationSeconds(), null, null, false, null, meter.total((System.nanoTime() - started) / 1e9));
   }
 

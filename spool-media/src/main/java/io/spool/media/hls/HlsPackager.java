@@ -26,6 +26,7 @@ import io.spool.media.Transcoder;
 import io.spool.media.UsageMeter;
 import io.spool.media.VideoEncoding;
 import io.spool.media.internal.AtomicFolder;
+import io.spool.media.internal.FailureClassifier;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -83,15 +84,28 @@ public final class HlsPackager {
    * publishes as {@code reportedAs} once this returns, or discards when it throws.
    */
   public HlsResult writeStaged(Path input, Path staged, Path reportedAs, HlsOptions options, ProgressListener listener) {
+    return writeStaged(Input.of(input), staged, reportedAs, options, listener);
+  }
+
+  /**
+   * {@link #writeStaged(Path, Path, Path, HlsOptions, ProgressListener)} for an input that is a
+   * local file or a file read over HTTP(S) ({@link Input#of(io.spool.media.RemoteFile)}), which
+   * ffprobe and ffmpeg read where it is, each once.
+   */
+  public HlsResult writeStaged(Input input, Path staged, Path reportedAs, HlsOptions options, ProgressListener listener) {
     UsageMeter meter = tools.meter().child();
     Toolchain metered = tools.metered(meter);
     MediaInfo in = FFprobe.using(metered).probe(input);
-    FFmpegCommand command = plan(in, options, staged);
+    FFmpegCommand command = plan(in, input, options, staged);
     RunResult run = FFmpegRunner.using(metered).run(command,
         new RunOptions(options.timeout(), in.durationSeconds(), options.memoryLimitBytes(), listener));
     List<HlsRung> rungs = new ArrayList<>();
-    for (Output o : command.outputs()) {
-      rungs.add(check(in, o, staged, run, metered));
+    try {
+      for (Output o : command.outputs()) {
+        rungs.add(check(in, o, staged, run, metered));
+      }
+    } catch (InvalidInputException e) {
+      throw FailureClassifier.unlessConnectionLost(e, run.stderrTail(), in.path());
     }
     writeMaster(staged.resolve(MASTER), rungs);
     int source = in.primaryVideo().map(MediaStream::displayHeight).orElse(0);
@@ -110,13 +124,17 @@ public final class HlsPackager {
    * @throws InvalidInputException if the input has no video, or no picture size
    */
   public static FFmpegCommand plan(MediaInfo in, HlsOptions options, Path folder) {
+    return plan(in, Input.of(in.path()), options, folder);
+  }
+
+  private static FFmpegCommand plan(MediaInfo in, Input source, HlsOptions options, Path folder) {
     MediaStream video = in.primaryVideo().orElseThrow(() -> new InvalidInputException(
         in.path().getFileName() + " has no video stream to make an HLS ladder of"));
     if (video.displayHeight() <= 0) {
       throw new InvalidInputException(in.path().getFileName() + " has a video stream of unknown picture size");
     }
     MediaStream audio = in.primaryAudio().orElse(null);
-    FFmpegCommand.Builder command = FFmpegCommand.newBuilder().input(Input.of(in.path()));
+    FFmpegCommand.Builder command = FFmpegCommand.newBuilder().input(source);
     for (int height : options.rungsFor(video.displayHeight())) {
       String name = height + "p";
       Path playlist = folder.resolve(name + ".m3u8");

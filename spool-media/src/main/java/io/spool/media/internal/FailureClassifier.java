@@ -86,6 +86,10 @@ public final class FailureClassifier {
     if (lower.contains("cannot allocate memory") || exitStatus == 137) {
       return new OutOfMemoryException(tool + " ran out of memory: " + reason, stderrTail, null);
     }
+    if (lostConnection(stderrTail)) {
+      return new SpoolException(ErrorCode.IO_ERROR, tool + " lost the connection to its input and could not get it back: "
+          + reason, stderrTail, null);
+    }
     if (lower.contains("no such file or directory") && lower.contains("file:")) {
       return new InputNotFoundException(tool + ": " + reason);
     }
@@ -101,6 +105,28 @@ public final class FailureClassifier {
     }
     return new ProcessFailedException(
         tool + " failed (exit status " + exitStatus + "): " + reason, exitStatus, stderrTail);
+  }
+
+  /**
+   * Whether ffmpeg lost the connection to an input it reads over HTTP: its reconnects say so
+   * (they are on for every such input). What it read was then cut short by the network, which a
+   * retry with a new connection may get past, rather than by the file.
+   */
+  public static boolean lostConnection(List<String> stderrTail) {
+    String lower = String.join("\n", stderrTail).toLowerCase(Locale.ROOT);
+    return lower.contains("will reconnect at") || lower.contains("failed to reconnect at");
+  }
+
+  /**
+   * {@code verdict}, that the input is damaged, as a retryable {@link ErrorCode#IO_ERROR} when the
+   * connection to {@code input} was lost on the way ({@link #lostConnection}).
+   */
+  public static SpoolException unlessConnectionLost(InvalidInputException verdict, List<String> stderrTail, Object input) {
+    if (!lostConnection(stderrTail)) {
+      return verdict;
+    }
+    return new SpoolException(ErrorCode.IO_ERROR, "the connection to " + input + " was lost and not regained: "
+        + verdict.getMessage(), stderrTail, null);
   }
 
   /**
