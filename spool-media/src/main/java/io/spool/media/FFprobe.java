@@ -54,6 +54,8 @@ public final class FFprobe {
    * called by its name, and its {@link MediaInfo#path()} is that name as a path.
    *
    * @throws InvalidInputException if it is not media, or has no audio or video stream
+   * @throws SpoolException where the network or the server stopped the reading (see
+   *     {@link FailureClassifier#networkFailure}): retryable for a 5xx or a lost connection
    */
   public MediaInfo probe(RemoteFile file) {
     List<String> target = new java.util.ArrayList<>(file.readOptions());
@@ -80,6 +82,10 @@ public final class FFprobe {
     CommandRunner.Read<JsonNode> r = CommandRunner.run(command, TIMEOUT, tools.meter(), stdout -> Json.MAPPER.readTree(stdout));
     if (!r.ok()) {
       List<String> stderr = java.util.Arrays.stream(r.stderr().strip().split("\\R")).map(scrub).toList();
+      var network = FailureClassifier.networkFailure(stderr, file, "ffprobe");
+      if (network.isPresent()) {
+        throw network.get();
+      }
       throw new InvalidInputException(
           file.getFileName() + " is not readable media: " + FailureClassifier.reason(stderr), stderr, null);
     }

@@ -74,6 +74,11 @@ class RemoteFileTest {
     String path = request.split(" ")[1].replaceFirst("\\?.*", "");
     Path file = dir.resolve(path.substring(path.lastIndexOf('/') + 1));
     OutputStream out = s.getOutputStream();
+    if (path.startsWith("/busy/") || path.startsWith("/denied/")) {
+      String status = path.startsWith("/busy/") ? "503 Service Unavailable" : "403 Forbidden";
+      out.write(("HTTP/1.1 " + status + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      return;
+    }
     if (!Files.isRegularFile(file)) {
       out.write("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
       return;
@@ -112,6 +117,24 @@ class RemoteFileTest {
     assertThat(r.durationSeconds()).isGreaterThan(1.5);
     assertThat(String.valueOf(r.input())).isEqualTo("media:raw/clip.mp4");
     assertThat(MediaFixtures.independentStreams(staged)).extracting(s -> s.get("codec_type")).containsExactly("video", "audio");
+  }
+
+  @Test
+  void aProbeThatTheServerRefusesSaysWhyAndIsRetriedOnlyWhereThatCanHelp() throws Exception {
+    MediaFixtures.sample(dir, "clip.mp4", 320, 240, 1);
+    FFprobe probe = FFprobe.using(MediaFixtures.tools());
+
+    assertThatThrownBy(() -> probe.probe(remote("/busy/clip.mp4", "media:raw/clip.mp4")))
+        .isInstanceOfSatisfying(SpoolException.class, e -> {
+          assertThat(e.code()).isEqualTo(ErrorCode.IO_ERROR);
+          assertThat(e.retryable()).isTrue();
+          assertThat(e.getMessage()).contains("media:raw/clip.mp4").doesNotContain("127.0.0.1").doesNotContain(SECRET);
+        });
+    assertThatThrownBy(() -> probe.probe(remote("/denied/clip.mp4", "media:raw/clip.mp4")))
+        .isInstanceOfSatisfying(SpoolException.class, e -> {
+          assertThat(e.code()).isEqualTo(ErrorCode.ENVIRONMENT);
+          assertThat(e.getMessage()).contains("access denied").doesNotContain(SECRET);
+        });
   }
 
   @Test
@@ -158,7 +181,7 @@ class RemoteFileTest {
           assertThat(String.join("\n", e.evidence())).doesNotContain("X-Amz").doesNotContain("127.0.0.1");
         });
     assertThatThrownBy(() -> FFprobe.using(MediaFixtures.tools()).probe(remote("/media/none.mp4", "media:raw/none.mp4")))
-        .isInstanceOf(InvalidInputException.class).hasMessageNotContaining("X-Amz").hasMessageNotContaining("127.0.0.1");
+        .isInstanceOf(InputNotFoundException.class).hasMessageNotContaining("X-Amz").hasMessageNotContaining("127.0.0.1");
   }
 
   @Test

@@ -143,7 +143,34 @@ final class S3Transfers {
       return InputStream.nullInputStream();
     }
     String range = "bytes=" + offset + "-" + (offset + length - 1);
-    return s3.getObject(b -> b.bucket(bucket).key(key).ifMatch(etag).range(range));
+    ResponseInputStream<GetObjectResponse> body = s3.getObject(b -> b.bucket(bucket).key(key).ifMatch(etag).range(range));
+    // Closed before its end (a client that went away), the connection is dropped rather than read
+    // to the end of the range, which closing the SDK's stream would otherwise do.
+    return new java.io.FilterInputStream(body) {
+      private long left = length;
+
+      @Override
+      public int read() throws IOException {
+        int c = super.read();
+        left = c < 0 ? 0 : left - 1;
+        return c;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        int n = super.read(b, off, len);
+        left = n < 0 ? 0 : left - n;
+        return n;
+      }
+
+      @Override
+      public void close() throws IOException {
+        if (left > 0) {
+          body.abort();
+        }
+        super.close();
+      }
+    };
   }
 
   /** The first {@code remaining} bytes of a stream. */

@@ -54,7 +54,7 @@ public final class Api implements AutoCloseable {
       config.routes.before(TusRoutes::stamp);
       config.routes.before(auth::check);
       config.routes.before(PathGuard::check);
-      ErrorAnswers.install(config.routes);
+      ErrorAnswers.install(config.routes, message -> JobViews.shown(settings.engine(), message));
       new HealthRoutes(settings.engine(), settings.capabilities()).addTo(config.routes);
       TranscodeRoute transcode = new TranscodeRoute(settings.engine(), admission, uploads, scratch, metrics::ended);
       config.routes.post("/v1/transcode", transcode::handle);

@@ -15,20 +15,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one place where exceptions become answers: {@code {"error": {"code", "message",
- * "retryable"}}} with the status {@link HttpStatuses} gives.
+ * "retryable"}}} with the status {@link HttpStatuses} gives. Every message passes through
+ * {@code shown} first, so that no answer names a path of the server's own.
  */
 final class ErrorAnswers {
   private static final Logger LOG = LoggerFactory.getLogger(ErrorAnswers.class);
 
   private ErrorAnswers() {}
 
-  static void install(RoutesConfig routes) {
+  static void install(RoutesConfig routes, java.util.function.UnaryOperator<String> shown) {
     routes.exception(Refused.class, (e, ctx) -> {
       e.headers().forEach(ctx::header);
-      answer(ctx, e.refusal().status(), e.refusal().name(), e.getMessage(), e.refusal() == Refusal.QUEUE_FULL);
+      answer(ctx, e.refusal().status(), e.refusal().name(), shown.apply(e.getMessage()), e.refusal() == Refusal.QUEUE_FULL);
     });
     routes.exception(SpoolException.class, (e, ctx) ->
-        answer(ctx, HttpStatuses.of(e.code()), e.code().name(), e.getMessage(), e.retryable()));
+        answer(ctx, HttpStatuses.of(e.code()), e.code().name(), shown.apply(e.getMessage()), e.retryable()));
     routes.exception(JsonProcessingException.class, (e, ctx) ->
         answer(ctx, 400, ErrorCode.BAD_ARGUMENT.name(), (e instanceof com.fasterxml.jackson.core.JsonParseException
             ? "malformed JSON: " : "") + HttpJson.reason(e), false));
@@ -44,7 +45,7 @@ final class ErrorAnswers {
     });
     routes.exception(Exception.class, (e, ctx) -> {
       LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
-      answer(ctx, 500, ErrorCode.INTERNAL.name(), "internal error: " + e, false);
+      answer(ctx, 500, ErrorCode.INTERNAL.name(), shown.apply("internal error: " + e), false);
     });
   }
 

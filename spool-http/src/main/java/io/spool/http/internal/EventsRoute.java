@@ -101,8 +101,8 @@ final class EventsRoute implements AutoCloseable {
       }
       JobRecord r = now.get();
       if (r.state() != s.last) {
-        s.last = r.state();
         s.client.sendEvent("state", HttpJson.write(JobViews.summary(engine, r)), r.state().name());
+        s.last = r.state(); // only once told: a state that could not be told is told at the next tick
         if (r.state().terminal()) {
           end(s);
           return;

@@ -56,6 +56,8 @@ public final class HttpJson {
 
   private static ObjectMapper strict(ObjectMapper m) {
     m.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+    // No field given twice, which would leave the last one standing.
+    m.enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     m.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.String, CoercionAction.Fail)
         .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail)
         .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)

@@ -3,7 +3,6 @@ package io.spool.http.internal;
 import io.spool.engine.BatchHandle;
 import io.spool.engine.PreparedBatch;
 import io.spool.engine.SpoolEngine;
-import io.spool.media.CancelledException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -63,16 +62,26 @@ final class Intake implements AutoCloseable {
       }
       queue.add(w);
     }
+    // Waited for whatever interrupts it: the batch is in the queue and will be recorded (within a
+    // transaction's time), and a request told it failed must not have made a job that runs.
+    boolean interrupted = false;
     try {
-      return w.recorded().get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CancelledException("interrupted while the job was recorded");
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
+      while (true) {
+        try {
+          return w.recorded().get();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException e) {
+          if (e.getCause() instanceof RuntimeException r) {
+            throw r;
+          }
+          throw new IllegalStateException(e.getCause());
+        }
       }
-      throw new IllegalStateException(e.getCause());
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
@@ -93,7 +102,13 @@ final class Intake implements AutoCloseable {
       }
       group.add(first);
       queue.drainTo(group, MAX_GROUP - 1);
-      record(group);
+      try {
+        record(group);
+      } catch (Throwable t) {
+        // Whatever went wrong, no request is left waiting.
+        group.forEach(w -> w.recorded().completeExceptionally(t));
+        LOG.error("submissions not recorded", t);
+      }
       group.clear();
     }
   }
@@ -108,8 +123,12 @@ final class Intake implements AutoCloseable {
     }
     for (int i = 0; i < group.size(); i++) {
       PreparedBatch b = group.get(i).batch();
-      starters.execute(() -> start(b));
       group.get(i).recorded().complete(handles.get(i));
+      try {
+        starters.execute(() -> start(b));
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        start(b); // closing: started here rather than not at all
+      }
     }
   }
 

@@ -62,7 +62,20 @@ final class JobRequests {
     if (body == null || body.isBlank()) {
       throw new BadArgumentException("the request needs a JSON body");
     }
-    T value = HttpJson.convert(HttpJson.MAPPER.readTree(body), type, "");
+    JsonNode tree;
+    try (com.fasterxml.jackson.core.JsonParser p = HttpJson.MAPPER.createParser(body)) {
+      tree = HttpJson.MAPPER.readTree(p);
+      if (p.nextToken() != null) {
+        throw new BadArgumentException("malformed JSON: something follows the body's JSON value (line "
+            + p.currentLocation().getLineNr() + ", column " + p.currentLocation().getColumnNr() + ")");
+      }
+    } catch (java.io.IOException e) {
+      if (e instanceof JsonProcessingException j) {
+        throw j;
+      }
+      throw new java.io.UncheckedIOException(e);
+    }
+    T value = HttpJson.convert(tree, type, "");
     if (value == null) {
       throw new BadArgumentException("the request's JSON body must be an object");
     }

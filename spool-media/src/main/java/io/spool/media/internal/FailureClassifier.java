@@ -86,9 +86,9 @@ public final class FailureClassifier {
     if (lower.contains("cannot allocate memory") || exitStatus == 137) {
       return new OutOfMemoryException(tool + " ran out of memory: " + reason, stderrTail, null);
     }
-    if (lostConnection(stderrTail)) {
-      return new SpoolException(ErrorCode.IO_ERROR, tool + " lost the connection to its input and could not get it back: "
-          + reason, stderrTail, null);
+    java.util.Optional<SpoolException> network = networkFailure(stderrTail, "its input", tool);
+    if (network.isPresent()) {
+      return network.get();
     }
     if (lower.contains("no such file or directory") && lower.contains("file:")) {
       return new InputNotFoundException(tool + ": " + reason);
@@ -107,26 +107,55 @@ public final class FailureClassifier {
         tool + " failed (exit status " + exitStatus + "): " + reason, exitStatus, stderrTail);
   }
 
+  /** What ffmpeg and ffprobe say when the network, not the file, stopped them reading an input over HTTP. */
+  private static final List<String> NETWORK = List.of(
+      "failed to reconnect",
+      "server returned 5",
+      "http error 5",
+      "connection refused",
+      "connection reset",
+      "connection timed out",
+      "network is unreachable",
+      "failed to resolve hostname");
+
   /**
-   * Whether ffmpeg lost the connection to an input it reads over HTTP: its reconnects say so
-   * (they are on for every such input). What it read was then cut short by the network, which a
-   * retry with a new connection may get past, rather than by the file.
+   * What a failed read of an input over HTTP(S) means where the network, or the server, rather
+   * than the file, stopped it: a 404 is {@link InputNotFoundException} (the object went away); a
+   * 401 or 403 is an {@link EnvironmentException} (the credentials or the clock), unless the
+   * connection had been lost first (a URL that expired during a reconnect), which is retryable;
+   * a 5xx, a refused, reset or timed-out connection or a reconnect that failed is a retryable
+   * {@link ErrorCode#IO_ERROR}. Empty where it says none of these: a reconnect that succeeded
+   * leaves the verdict on the file standing. {@code input} names the input (never its URL).
    */
-  public static boolean lostConnection(List<String> stderrTail) {
+  public static java.util.Optional<SpoolException> networkFailure(List<String> stderrTail, Object input, String tool) {
     String lower = String.join("\n", stderrTail).toLowerCase(Locale.ROOT);
-    return lower.contains("will reconnect at") || lower.contains("failed to reconnect at");
+    String reason = reason(stderrTail);
+    boolean reconnected = lower.contains("will reconnect at");
+    if (lower.contains("server returned 404") || lower.contains("http error 404")) {
+      return java.util.Optional.of(new InputNotFoundException(input + " is not there (the server answered 404): " + reason));
+    }
+    if (lower.contains("server returned 401") || lower.contains("server returned 403") || lower.contains("http error 403")
+        || lower.contains("http error 401")) {
+      return java.util.Optional.of(reconnected
+          ? new SpoolException(ErrorCode.IO_ERROR, "the connection to " + input + " was lost and not regained: " + reason,
+              stderrTail, null)
+          : new EnvironmentException(tool + " was refused " + input + " (access denied): " + reason, stderrTail, null));
+    }
+    for (String p : NETWORK) {
+      if (lower.contains(p)) {
+        return java.util.Optional.of(new SpoolException(ErrorCode.IO_ERROR,
+            tool + " lost the connection to " + input + " and could not get it back: " + reason, stderrTail, null));
+      }
+    }
+    return java.util.Optional.empty();
   }
 
   /**
-   * {@code verdict}, that the input is damaged, as a retryable {@link ErrorCode#IO_ERROR} when the
-   * connection to {@code input} was lost on the way ({@link #lostConnection}).
+   * {@code verdict}, that the input is damaged, or what the network did instead where it stopped
+   * the reading ({@link #networkFailure}).
    */
   public static SpoolException unlessConnectionLost(InvalidInputException verdict, List<String> stderrTail, Object input) {
-    if (!lostConnection(stderrTail)) {
-      return verdict;
-    }
-    return new SpoolException(ErrorCode.IO_ERROR, "the connection to " + input + " was lost and not regained: "
-        + verdict.getMessage(), stderrTail, null);
+    return networkFailure(stderrTail, input, "ffmpeg").orElse(verdict);
   }
 
   /**
