@@ -178,12 +178,18 @@ class InputUrlTest {
   }
 
   @Test
-  void anInputTheOriginDoesNotHaveIsRefusedClearlyAndNothingRunsOrStays() throws Exception {
+  void anInputTheOriginDoesNotHaveIsRefusedClearlyAndNothingRunsOrStaysAlsoInABatch() throws Exception {
     try (RunningServer s = server(UrlPolicy.allowing(List.of("loopback")))) {
       HttpResponse<String> r = submit(s, url("/clips/gone.mp4"));
       assertThat(r.statusCode()).as(r.body()).isEqualTo(422);
       assertThat(RunningServer.json(r).path("error").path("code").asText()).isEqualTo("INPUT_NOT_FOUND");
       assertThat(message(r)).isEqualTo("input: " + url("/clips/gone.mp4") + " answered 404");
+      HttpResponse<String> batch = s.postJson("/v1/batches", """
+          {"type": "transcode", "jobs": [{"input": "%s", "output": "media:web/a.mp4"},
+           {"input": "%s", "output": "media:web/b.mp4"}]}""".formatted(url("/clips/a.mp4"), url("/clips/gone.mp4")));
+      assertThat(batch.statusCode()).as(batch.body()).isEqualTo(422);
+      assertThat(message(batch)).isEqualTo("jobs[1].input: " + url("/clips/gone.mp4") + " answered 404");
+      assertThat(asked).containsExactly("/clips/gone.mp4", "/clips/a.mp4", "/clips/gone.mp4");
       assertThat(RunningServer.json(s.get("/v1/jobs")).path("jobs")).isEmpty();
       assertThat(uploadFiles(s)).isEmpty();
     }

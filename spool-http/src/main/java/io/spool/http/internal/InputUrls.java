@@ -59,7 +59,7 @@ final class InputUrls {
   /** A downloaded input: the file a job reads and the name its outputs are named after. */
   record Fetched(String uploadId, Path file, String name) {}
 
-  /** Downloads of one request: all are removed unless {@link #keep} is called before {@link #close}. */
+  /** Downloads of one request: all are removed, records too, unless {@link #keep} is called before {@link #close}. */
   final class Scope implements AutoCloseable {
     private final List<String> ids = new ArrayList<>();
     private boolean kept;
@@ -71,6 +71,11 @@ final class InputUrls {
       return f;
     }
 
+    /** Refuses {@code url} where the server takes no input URLs or would not call it. */
+    void check(String field, String url) {
+      InputUrls.this.check(field, url);
+    }
+
     void keep() {
       kept = true;
     }
@@ -78,7 +83,7 @@ final class InputUrls {
     @Override
     public void close() {
       if (!kept) {
-        ids.forEach(uploads::dropData);
+        ids.forEach(uploads::discard);
       }
     }
   }
@@ -99,12 +104,16 @@ final class InputUrls {
     }
   }
 
-  private Fetched fetch(String field, String url) {
+  private URI check(String field, String url) {
     if (policy == null) {
       throw new BadArgumentException(field + ": this server takes no input URLs; to allow them, set \"input_urls\": true"
           + " under \"serve\" in $SPOOL_HOME/config.json (addresses as serve.allow_addresses allows)");
     }
-    URI uri = policy.check(url);
+    return policy.check(url);
+  }
+
+  private Fetched fetch(String field, String url) {
+    URI uri = check(field, url);
     String shown = withoutQuery(uri);
     Map<String, String> metadata = new LinkedHashMap<>();
     metadata.put(ResumableUploads.SOURCE_URL, shown);

@@ -116,6 +116,7 @@ final class JobRequests {
     String in;
     String name;
     if (InputUrls.isUrl(input)) {
+      fetched.check(where + "input", input);
       if (output == null) {
         throw new BadArgumentException(where + "output is needed when the input is a URL: a volume path such as"
             + " media:web/a.mp4");

@@ -147,6 +147,15 @@ final class ResumableUploads {
     }
   }
 
+  /** Removes an upload whose bytes no job was made to read (a refused request's download), record and all. */
+  void discard(String id) {
+    try {
+      FileTrees.delete(dirOf(id));
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("upload {} not removed: {}", id, e.getMessage());
+    }
+  }
+
   /** The id of the upload whose file {@code path} is, or null where it is none. */
   String idOf(String path) {
     if (path == null) {
