@@ -36,6 +36,7 @@ class InputUrlTest {
   private HttpServer origin;
   private final List<String> asked = new CopyOnWriteArrayList<>();
   private final AtomicLong endlessSent = new AtomicLong();
+  private final java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
 
   @BeforeEach
   void startOrigin() throws IOException {
@@ -67,6 +68,16 @@ class InputUrlTest {
               // the server stopped reading
             }
           }
+          case "/stalls.mp4" -> {
+            exchange.sendResponseHeaders(200, 0);
+            exchange.getResponseBody().write(new byte[1024]);
+            exchange.getResponseBody().flush();
+            try {
+              released.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
           default -> exchange.sendResponseHeaders(404, -1);
         }
       }
@@ -76,6 +87,7 @@ class InputUrlTest {
 
   @AfterEach
   void stopOrigin() {
+    released.countDown();
     origin.stop(0);
   }
 
@@ -84,9 +96,13 @@ class InputUrlTest {
   }
 
   private RunningServer server(UrlPolicy inputUrls) {
+    return server(inputUrls, Duration.ofSeconds(30));
+  }
+
+  private RunningServer server(UrlPolicy inputUrls, Duration timeout) {
     return RunningServer.in(home, b -> {
       b.maxUploadBytes(MAX_UPLOAD);
-      return inputUrls == null ? b : b.inputUrls(inputUrls, Duration.ofSeconds(30));
+      return inputUrls == null ? b : b.inputUrls(inputUrls, timeout);
     });
   }
 
@@ -213,6 +229,18 @@ class InputUrlTest {
         return endlessSent.get() == before;
       });
       assertThat(endlessSent.get()).isLessThan(ENDLESS);
+    }
+  }
+
+  @Test
+  void anInputThatStopsComingIsRefusedOnceTheTimeoutPasses() throws Exception {
+    try (RunningServer s = server(UrlPolicy.allowing(List.of("loopback")), Duration.ofSeconds(2))) {
+      HttpResponse<String> r = submit(s, url("/stalls.mp4"));
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(504);
+      assertThat(RunningServer.json(r).path("error").path("code").asText()).isEqualTo("TIMEOUT");
+      assertThat(message(r)).isEqualTo("input: " + url("/stalls.mp4") + " was not read within 2 s");
+      assertThat(RunningServer.json(s.get("/v1/jobs")).path("jobs")).isEmpty();
+      assertThat(uploadFiles(s)).isEmpty();
     }
   }
 }

@@ -141,9 +141,11 @@ final class InputUrls {
       throw new InputNotFoundException(field + ": " + shown + " could not be read: " + reason(e));
     }
     // Closing the body at the deadline ends a download that has stalled or runs too long.
-    CompletableFuture<Void> deadline = CompletableFuture.runAsync(() -> quietlyClose(r.body()),
-        CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS));
-    long started = System.nanoTime();
+    java.util.concurrent.atomic.AtomicBoolean late = new java.util.concurrent.atomic.AtomicBoolean();
+    CompletableFuture<Void> deadline = CompletableFuture.runAsync(() -> {
+      late.set(true);
+      quietlyClose(r.body());
+    }, CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS));
     try (InputStream in = r.body()) {
       if (r.statusCode() < 200 || r.statusCode() > 299) {
         throw new InputNotFoundException(field + ": " + shown + " answered " + r.statusCode());
@@ -156,18 +158,16 @@ final class InputUrls {
       try (OutputStream out = Files.newOutputStream(data)) {
         byte[] buf = new byte[BUFFER];
         int n;
-        while ((n = in.read(buf)) >= 0) {
+        while ((n = read(in, buf, field, shown, total, late)) >= 0) {
           total += n;
           if (total > maxBytes) {
             throw tooLarge(field, shown);
           }
           out.write(buf, 0, n);
         }
-      } catch (IOException e) {
-        if (deadline.isDone()) {
-          throw new TimeoutExceededException(field + ": " + shown + " was not read within " + timeout.toSeconds() + " s");
-        }
-        throw new InputNotFoundException(field + ": " + shown + " broke off after " + total + " bytes: " + reason(e));
+      }
+      if (late.get()) {
+        throw notInTime(field, shown);
       }
       if (declared >= 0 && total != declared) {
         throw new InputNotFoundException(field + ": " + shown + " ended after " + total + " of " + declared + " bytes");
@@ -175,9 +175,23 @@ final class InputUrls {
     } finally {
       deadline.cancel(false);
     }
-    if (System.nanoTime() - started > timeout.toNanos()) {
-      throw new TimeoutExceededException(field + ": " + shown + " was not read within " + timeout.toSeconds() + " s");
+  }
+
+  /** The next bytes of the body; a read that fails is the origin's fault, or the deadline's. */
+  private int read(InputStream in, byte[] buf, String field, String shown, long total,
+      java.util.concurrent.atomic.AtomicBoolean late) {
+    try {
+      return in.read(buf);
+    } catch (IOException e) {
+      if (late.get()) {
+        throw notInTime(field, shown);
+      }
+      throw new InputNotFoundException(field + ": " + shown + " broke off after " + total + " bytes: " + reason(e));
     }
+  }
+
+  private TimeoutExceededException notInTime(String field, String shown) {
+    return new TimeoutExceededException(field + ": " + shown + " was not read within " + timeout.toSeconds() + " s");
   }
 
   private Refused tooLarge(String field, String shown) {
