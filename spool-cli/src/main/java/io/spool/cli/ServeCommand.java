@@ -19,8 +19,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code spool serve}: the HTTP API, until stopped. Tokens come from {@code SPOOL_API_TOKENS}
  * (comma-separated) and {@code serve.tokens} in {@code SPOOL_HOME/config.json}:
- * <pre>{"serve": {"tokens": ["..."], "allow_addresses": ["private"]}}</pre>
- * Webhooks are signed with {@code SPOOL_WEBHOOK_SECRET}.
+ * <pre>{"serve": {"tokens": ["..."], "allow_addresses": ["private"], "input_urls": true}}</pre>
+ * Webhooks are signed with {@code SPOOL_WEBHOOK_SECRET}; {@code input_urls} lets jobs name http(s)
+ * URLs as inputs, to the addresses {@code allow_addresses} allows webhooks.
  */
 @Command(name = "serve", description = {
     "Serve the HTTP API: uploads transcoded in the answer, jobs and batches, volumes, signed webhooks, /metrics,",
@@ -58,10 +59,13 @@ final class ServeCommand extends SpoolSubcommand {
   public Integer call() throws InterruptedException {
     ApiTokens tokens = tokens();
     CountDownLatch stopped = new CountDownLatch(1);
+    WebhookSettings webhooks = webhooks();
+    boolean inputUrls = inputUrls();
     try (SpoolEngine engine = startEngine(service.settings());
-        SpoolServer server = SpoolServer.newBuilder(engine).bind(bind).port(port).tokens(tokens)
-            .maxUploadBytes(maxUploadBytes).uploadExpiry(uploadExpiry).maxQueued(maxQueued).webhooks(webhooks())
-            .capabilities(() -> DoctorCommand.hostReport(tools(), false)).jobType(new TranscribeRequests(engine)).build()) {
+        SpoolServer server = configured(SpoolServer.newBuilder(engine).bind(bind).port(port).tokens(tokens)
+            .maxUploadBytes(maxUploadBytes).uploadExpiry(uploadExpiry).maxQueued(maxQueued).webhooks(webhooks)
+            .capabilities(() -> DoctorCommand.hostReport(tools(), false)).jobType(new TranscribeRequests(engine)),
+            inputUrls, webhooks).build()) {
       server.start();
       Signals.onStop(stopped::countDown);
       Map<String, Object> started = new LinkedHashMap<>();
@@ -89,6 +93,23 @@ final class ServeCommand extends SpoolSubcommand {
     List<String> kinds = new ArrayList<>();
     allow.forEach(k -> kinds.add(k.asText()));
     return WebhookSettings.of(System.getenv(WEBHOOK_SECRET_ENV), UrlPolicy.allowing(kinds));
+  }
+
+  private static SpoolServer.Builder configured(SpoolServer.Builder b, boolean inputUrls, WebhookSettings webhooks) {
+    return inputUrls ? b.inputUrls(webhooks.urls(), SpoolServer.DEFAULT_INPUT_URL_TIMEOUT) : b;
+  }
+
+  /**
+   * Whether jobs may name http(s) URLs as inputs: {@code serve.input_urls} in the config file
+   * (default false), to the same addresses as webhooks ({@code serve.allow_addresses}).
+   */
+  static boolean inputUrls() {
+    JsonNode on = ServiceOptions.configFile().path("serve").path("input_urls");
+    if (!on.isMissingNode() && !on.isBoolean()) {
+      throw new BadArgumentException("serve.input_urls in " + SpoolHome.dir().resolve("config.json")
+          + " must be true or false");
+    }
+    return on.asBoolean(false);
   }
 
   /** The tokens of the environment and of the config file; at least one is needed. */

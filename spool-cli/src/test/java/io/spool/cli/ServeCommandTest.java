@@ -110,6 +110,59 @@ class ServeCommandTest {
   }
 
   @Test
+  void inputUrlsAreTakenWhereTheConfigFileTurnsThemOn() throws Exception {
+    com.sun.net.httpserver.HttpServer origin = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    origin.createContext("/", exchange -> {
+      exchange.sendResponseHeaders(404, -1);
+      exchange.close();
+    });
+    origin.start();
+    Files.writeString(home.resolve("config.json"),
+        "{\"serve\": {\"allow_addresses\": [\"loopback\"], \"input_urls\": true}}");
+    Path out = dir.resolve("out.json");
+    Process p = CliProcess.start(home, Map.of("SPOOL_API_TOKENS", TOKEN), out, dir.resolve("err.log"), List.of(),
+        "serve", "--port", "0", "--json");
+    try {
+      JsonNode started = Eventually.await(Duration.ofSeconds(60), "spool serve to say where it listens", () -> {
+        try {
+          String text = Files.readString(out);
+          return text.contains("}") ? Json.MAPPER.readTree(text) : null;
+        } catch (java.io.IOException e) {
+          return null;
+        }
+      }, j -> j != null || !p.isAlive());
+      assertThat(started).as("stderr: %s", read(dir.resolve("err.log"))).isNotNull();
+      String input = "http://127.0.0.1:" + origin.getAddress().getPort() + "/raw/a.mov";
+      HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create(started.path("url").asText() + "/v1/jobs")).header("Authorization", "Bearer " + TOKEN)
+          .POST(HttpRequest.BodyPublishers.ofString("{\"type\": \"transcode\", \"input\": \"" + input
+              + "\", \"output\": \"media:web/a.mp4\"}")).build(), HttpResponse.BodyHandlers.ofString());
+      // Read from the origin (which has no such file), not refused as a URL the server does not take.
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(422);
+      assertThat(r.body()).contains(input + " answered 404");
+    } finally {
+      p.destroyForcibly();
+      origin.stop(0);
+    }
+  }
+
+  @Test
+  void refusesAnInputUrlsSettingThatIsNotTrueOrFalse() throws Exception {
+    Files.writeString(home.resolve("config.json"), "{\"serve\": {\"input_urls\": \"yes\"}}");
+    Path out = dir.resolve("out.json");
+    Path err = dir.resolve("err.log");
+    Process p = CliProcess.start(home, Map.of("SPOOL_API_TOKENS", TOKEN), out, err, List.of(), "serve", "--port", "0");
+    try {
+      assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(p.exitValue()).isEqualTo(ExitCodes.USAGE);
+      assertThat(read(err)).contains("serve.input_urls").contains("true or false");
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
+  @Test
   void refusesToServeWithoutTokens() throws Exception {
     Cli.Result r = Cli.run("serve", "--port", "0");
 

@@ -30,11 +30,22 @@ public final class SpoolServer implements AutoCloseable {
   private final Api api;
   private Javalin app;
 
-  /** What a server was built with. */
+  /** How long reading an input URL may take unless {@link Builder#inputUrls} says otherwise. */
+  public static final java.time.Duration DEFAULT_INPUT_URL_TIMEOUT = java.time.Duration.ofMinutes(10);
+
+  /**
+   * What a server was built with.
+   *
+   * @param inputUrls the addresses job input URLs may lead to; null where the server takes none
+   */
   public record Settings(SpoolEngine engine, String bind, int port, ApiTokens tokens, long maxUploadBytes, int maxQueued,
       Supplier<?> capabilities, WebhookSettings webhooks, java.time.Duration uploadExpiry,
-      java.util.List<JobRequestType> jobTypes) {
+      java.util.List<JobRequestType> jobTypes, UrlPolicy inputUrls, java.time.Duration inputUrlTimeout) {
     public Settings {
+      Objects.requireNonNull(inputUrlTimeout, "inputUrlTimeout");
+      if (inputUrlTimeout.isNegative() || inputUrlTimeout.isZero()) {
+        throw new BadArgumentException("the input URL timeout must be positive, got " + inputUrlTimeout);
+      }
       Objects.requireNonNull(uploadExpiry, "uploadExpiry");
       if (uploadExpiry.isNegative() || uploadExpiry.isZero()) {
         throw new BadArgumentException("upload expiry must be positive, got " + uploadExpiry);
@@ -120,6 +131,8 @@ public final class SpoolServer implements AutoCloseable {
     private WebhookSettings webhooks = WebhookSettings.NONE;
     private final java.util.List<JobRequestType> jobTypes = new java.util.ArrayList<>();
     private java.time.Duration uploadExpiry = DEFAULT_UPLOAD_EXPIRY;
+    private UrlPolicy inputUrls;
+    private java.time.Duration inputUrlTimeout = DEFAULT_INPUT_URL_TIMEOUT;
 
     private Builder(SpoolEngine engine) {
       this.engine = engine;
@@ -177,6 +190,17 @@ public final class SpoolServer implements AutoCloseable {
     }
 
     /**
+     * Takes http and https URLs as jobs' inputs, to addresses {@code policy} allows (default: none
+     * taken). The server downloads each into its upload store before it answers, refusing one past
+     * the upload limit or {@code timeout}; the bytes are removed once the job has ended.
+     */
+    public Builder inputUrls(UrlPolicy policy, java.time.Duration timeout) {
+      this.inputUrls = Objects.requireNonNull(policy, "policy");
+      this.inputUrlTimeout = timeout;
+      return this;
+    }
+
+    /**
      * Accepts jobs of {@code type} too (Spool's media operations are known already); the engine's
      * workers must run its job type.
      */
@@ -187,7 +211,7 @@ public final class SpoolServer implements AutoCloseable {
 
     public SpoolServer build() {
       return new SpoolServer(new Settings(engine, bind, port, tokens, maxUploadBytes, maxQueued, capabilities, webhooks,
-          uploadExpiry, jobTypes));
+          uploadExpiry, jobTypes, inputUrls, inputUrlTimeout));
     }
   }
 }

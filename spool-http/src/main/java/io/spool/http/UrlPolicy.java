@@ -12,7 +12,7 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Which URLs the server may call (webhooks): http and https only, and only to public addresses
+ * Which URLs the server may call (webhooks, job input URLs): http and https only, and only to public addresses
  * unless the kinds named here are allowed. Every address a host name resolves to is checked, at
  * submission and again at each attempt and each redirect, so that a name pointed at an inner
  * address later, or a redirect to one, is refused too.

@@ -314,7 +314,7 @@ class JobRoutesTest {
             "'.'"),
         new Case("{\"type\": \"transcode\", \"input\": \"media:raw/h264_aac_mono_1s.mp4\", \"output\": \"media:a/./b.mp4\"}",
             "'.'"),
-        new Case("{\"type\": \"transcode\", \"input\": \"https://example.com/a.mp4\"}", "takes no URLs"),
+        new Case("{\"type\": \"transcode\", \"input\": \"https://example.com/a.mp4\"}", "takes no input URLs"),
         new Case("{\"type\": \"resize\", \"input\": \"media:raw/h264_aac_mono_1s.mp4\"}", "unknown job type"),
         new Case("{\"type\": \"transcode\", \"input\": \"media:raw/h264_aac_mono_1s.mp4\"} {\"type\": \"hls\"}",
             "malformed JSON"),

@@ -19,6 +19,7 @@ public final class Api implements AutoCloseable {
   /** Where uploads and results of synchronous transcodes lie while a request runs. */
   private final java.nio.file.Path scratch;
   private final ResumableUploads resumable;
+  private final InputUrls inputUrls;
   private final java.util.concurrent.ScheduledExecutorService sweeper;
 
   public Api(SpoolServer.Settings settings) {
@@ -27,11 +28,15 @@ public final class Api implements AutoCloseable {
     this.uploads = new Uploads(settings.maxUploadBytes());
     this.scratch = settings.engine().config().scratchDir().resolve("http");
     this.metrics = new ServerMetrics(settings.engine(), admission);
-    this.follower = new JobFollower(settings.engine(), admission, metrics::ended);
     this.webhooks = new Webhooks(settings.engine(), settings.webhooks());
     this.intake = new Intake(settings.engine());
     this.resumable = new ResumableUploads(ResumableUploads.rootOf(settings.engine()), settings.uploadExpiry(),
         java.time.Clock.systemUTC());
+    this.inputUrls = new InputUrls(settings.inputUrls(), resumable, settings.maxUploadBytes(), settings.inputUrlTimeout());
+    this.follower = new JobFollower(settings.engine(), admission, r -> {
+      metrics.ended(r);
+      inputUrls.ended(r);
+    });
     this.sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "spool-upload-sweeper");
       t.setDaemon(true);
@@ -59,8 +64,9 @@ public final class Api implements AutoCloseable {
       TranscodeRoute transcode = new TranscodeRoute(settings.engine(), admission, uploads, scratch, metrics::ended);
       config.routes.post("/v1/transcode", transcode::handle);
       new TusRoutes(resumable, settings.maxUploadBytes()).addTo(config.routes);
-      JobRoutes jobs = new JobRoutes(settings.engine(), new JobRequests(settings.engine(), resumable, settings.jobTypes()),
-          admission, follower, webhooks, intake);
+      JobRoutes jobs = new JobRoutes(settings.engine(),
+          new JobRequests(settings.engine(), resumable, inputUrls, settings.jobTypes()), inputUrls, admission, follower,
+          webhooks, intake);
       jobs.addTo(config.routes);
       events = new EventsRoute(settings.engine(), follower, jobs);
       events.addTo(config.routes);

@@ -15,7 +15,8 @@ import java.util.Map;
 
 /**
  * The bodies of {@code POST /v1/jobs} and {@code POST /v1/batches}, and the job specs they become.
- * Inputs are volume paths that exist or finished resumable uploads ({@code upload:ID}); outputs are
+ * Inputs are volume paths that exist, finished resumable uploads ({@code upload:ID}) or, where the
+ * server allows them, http(s) URLs it downloads first ({@link InputUrls}); outputs are
  * volume paths, whose volume is made where it is missing (as the guide's {@code create_if_missing=True}).
  */
 final class JobRequests {
@@ -24,12 +25,14 @@ final class JobRequests {
 
   private final SpoolEngine engine;
   private final ResumableUploads uploads;
+  private final InputUrls urls;
   private final Map<String, JobRequestType> types = new LinkedHashMap<>();
 
   /** Requests for the built-in job types and {@code more}. */
-  JobRequests(SpoolEngine engine, ResumableUploads uploads, List<JobRequestType> more) {
+  JobRequests(SpoolEngine engine, ResumableUploads uploads, InputUrls urls, List<JobRequestType> more) {
     this.engine = engine;
     this.uploads = uploads;
+    this.urls = urls;
     for (JobRequestType t : JobRequestTypes.builtIn(engine)) {
       types.put(t.name(), t);
     }
@@ -82,12 +85,14 @@ final class JobRequests {
     return value;
   }
 
-  JobSpec spec(Job j) {
+  /** The job {@code j} asks for; an input URL is downloaded into {@code fetched}. */
+  JobSpec spec(Job j, InputUrls.Scope fetched) {
     JobRequestType type = type(j.type());
-    return spec(type, "", j.input(), j.output(), j.options(), j.resources(), Boolean.TRUE.equals(j.overwrite()));
+    return spec(type, "", j.input(), j.output(), j.options(), j.resources(), Boolean.TRUE.equals(j.overwrite()), fetched);
   }
 
-  List<JobSpec> specs(Batch b) {
+  /** The jobs {@code b} asks for; input URLs are downloaded into {@code fetched} as their items are read. */
+  List<JobSpec> specs(Batch b, InputUrls.Scope fetched) {
     JobRequestType type = type(b.type());
     if (b.jobs() == null || b.jobs().isEmpty()) {
       throw new BadArgumentException("a batch needs at least one job in 'jobs'");
@@ -103,7 +108,7 @@ final class JobRequests {
       }
       specs.add(spec(type, "jobs[" + i + "].", item.input(), item.output(),
           item.options() != null ? item.options() : b.options(), item.resources() != null ? item.resources() : b.resources(),
-          Boolean.TRUE.equals(b.overwrite())));
+          Boolean.TRUE.equals(b.overwrite()), fetched));
     }
     return specs;
   }
@@ -120,10 +125,20 @@ final class JobRequests {
   }
 
   private JobSpec spec(JobRequestType type, String where, String input, String output, JsonNode options,
-      JobOptions.Needs needs, boolean overwrite) {
+      JobOptions.Needs needs, boolean overwrite, InputUrls.Scope fetched) {
     String in;
     String name;
-    if (input != null && input.startsWith(VolumeRefs.UPLOAD_PREFIX)) {
+    if (InputUrls.isUrl(input)) {
+      fetched.check(where + "input", input);
+      if (output == null) {
+        throw new BadArgumentException(where + "output is needed when the input is a URL: a volume path such as"
+            + " media:web/a.mp4");
+      }
+      VolumeRefs.parse(where + "output", output); // refused before anything is downloaded
+      InputUrls.Fetched f = fetched.fetch(where + "input", input);
+      in = f.file().toString();
+      name = f.name();
+    } else if (input != null && input.startsWith(VolumeRefs.UPLOAD_PREFIX)) {
       // A finished resumable upload, read where the server keeps it.
       String id = input.substring(VolumeRefs.UPLOAD_PREFIX.length());
       in = uploads.finishedFile(id).toString();

@@ -31,10 +31,12 @@ final class JobRoutes {
   private final Webhooks webhooks;
   private final JobRequests requests;
   private final Intake intake;
+  private final InputUrls inputUrls;
 
-  JobRoutes(SpoolEngine engine, JobRequests requests, Admission admission, JobFollower follower, Webhooks webhooks,
-      Intake intake) {
+  JobRoutes(SpoolEngine engine, JobRequests requests, InputUrls inputUrls, Admission admission, JobFollower follower,
+      Webhooks webhooks, Intake intake) {
     this.engine = engine;
+    this.inputUrls = inputUrls;
     this.intake = intake;
     this.requests = requests;
     this.admission = admission;
@@ -58,11 +60,14 @@ final class JobRoutes {
     JobRecord[] made = new JobRecord[1];
     Idempotency.Made m = idempotency.once(ctx, "jobs", req, () -> {
       webhooks.check(req.webhookUrl());
-      JobSpec spec = requests.spec(req);
-      PreparedBatch b = start(spec.type(), List.of(spec), 1);
-      made[0] = b.records().get(0);
-      webhooks.register(b.jobIds(), req.webhookUrl());
-      return made[0].id();
+      try (InputUrls.Scope fetched = inputUrls.scope()) {
+        JobSpec spec = requests.spec(req, fetched);
+        PreparedBatch b = start(spec.type(), List.of(spec), 1);
+        fetched.keep();
+        made[0] = b.records().get(0);
+        webhooks.register(b.jobIds(), req.webhookUrl());
+        return made[0].id();
+      }
     });
     // Made now, the record is the one just written; a replay reads what the first request made.
     JobRecord r = made[0] != null ? made[0] : job(m.id());
@@ -73,10 +78,13 @@ final class JobRoutes {
     JobRequests.Batch req = JobRequests.parse(ctx.body(), JobRequests.Batch.class);
     Idempotency.Made made = idempotency.once(ctx, "batches", req, () -> {
       webhooks.check(req.webhookUrl());
-      List<JobSpec> specs = requests.specs(req);
-      PreparedBatch b = start(req.type(), specs, req.concurrency() == null ? 0 : req.concurrency());
-      webhooks.register(b.jobIds(), req.webhookUrl());
-      return b.id();
+      try (InputUrls.Scope fetched = inputUrls.scope()) {
+        List<JobSpec> specs = requests.specs(req, fetched);
+        PreparedBatch b = start(req.type(), specs, req.concurrency() == null ? 0 : req.concurrency());
+        fetched.keep();
+        webhooks.register(b.jobIds(), req.webhookUrl());
+        return b.id();
+      }
     });
     var b = engine.store().batch(made.id()).orElseThrow(() -> Refused.notFound("no batch with id " + made.id()));
     ctx.status(202).header("Location", "/v1/batches/" + b.id()).json(JobViews.batch(b, engine.store().tally(b.id())));

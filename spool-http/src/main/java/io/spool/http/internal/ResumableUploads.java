@@ -97,6 +97,78 @@ final class ResumableUploads {
     }
   }
 
+  /** Writes an upload's bytes into the file it is given. */
+  interface Filler {
+    void fill(Path data) throws IOException, InterruptedException;
+  }
+
+  /**
+   * A finished upload whose bytes the server writes itself (an input URL's): {@code fill} writes
+   * them into its data file, and only then is its length recorded, so that an upload that failed
+   * half way is never found (and the sweep removes its folder); on a failure it is removed at once.
+   */
+  State store(Map<String, String> metadata, Filler fill) throws InterruptedException {
+    String id = HexFormat.of().formatHex(bytes(16));
+    Path dir = root.resolve(id);
+    try {
+      Files.createDirectories(dir);
+      Path data = dir.resolve("data");
+      boolean done = false;
+      try {
+        fill.fill(data);
+        long length = Files.size(data);
+        Files.write(dir.resolve("info.json"),
+            HttpJson.write(new Info(id, length, metadata, clock.instant())).getBytes(StandardCharsets.UTF_8));
+        recordOffset(dir, length);
+        done = true;
+        return state(dir);
+      } finally {
+        if (!done) {
+          FileTrees.delete(dir);
+        }
+      }
+    } catch (IOException e) {
+      throw io("cannot store upload " + id, e);
+    }
+  }
+
+  /**
+   * Removes a finished upload's bytes but keeps its record until the sweep (so that a job's input
+   * is still named as the request named it); nothing happens to an upload that is not there.
+   */
+  void dropData(String id) {
+    if (id == null || !ID.matcher(id).matches()) {
+      return;
+    }
+    try {
+      Files.deleteIfExists(root.resolve(id).resolve("data"));
+    } catch (IOException e) {
+      LOG.warn("bytes of upload {} not removed: {}", id, e.getMessage());
+    }
+  }
+
+  /** Removes an upload whose bytes no job was made to read (a refused request's download), record and all. */
+  void discard(String id) {
+    try {
+      FileTrees.delete(dirOf(id));
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("upload {} not removed: {}", id, e.getMessage());
+    }
+  }
+
+  /** The id of the upload whose file {@code path} is, or null where it is none. */
+  String idOf(String path) {
+    if (path == null) {
+      return null;
+    }
+    Path p = Path.of(path);
+    if (!p.startsWith(root) || p.getNameCount() != root.getNameCount() + 2 || !p.getFileName().toString().equals("data")) {
+      return null;
+    }
+    String id = p.getParent().getFileName().toString();
+    return ID.matcher(id).matches() ? id : null;
+  }
+
   /** The upload's state; refused as not found when there is no such upload (or it expired). */
   State find(String id) {
     Path dir = dirOf(id);
@@ -147,7 +219,24 @@ final class ResumableUploads {
       return text;
     }
     return java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(r) + "[/\\\\]([A-Za-z0-9-]+)(?:[/\\\\]data)?")
-        .matcher(text).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(VolumeRefs.UPLOAD_PREFIX + m.group(1)));
+        .matcher(text).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(sourceOf(root, m.group(1))
+            .orElse(VolumeRefs.UPLOAD_PREFIX + m.group(1))));
+  }
+
+  /** The metadata key under which an upload the server fetched keeps the URL it came from. */
+  static final String SOURCE_URL = "source_url";
+
+  /** The URL an upload was fetched from, while its record lasts. */
+  private static java.util.Optional<String> sourceOf(Path root, String id) {
+    if (!ID.matcher(id).matches()) {
+      return java.util.Optional.empty();
+    }
+    try {
+      Info info = HttpJson.MAPPER.readValue(Files.readString(root.resolve(id).resolve("info.json")), Info.class);
+      return java.util.Optional.ofNullable(info.metadata().get(SOURCE_URL));
+    } catch (IOException | RuntimeException e) {
+      return java.util.Optional.empty();
+    }
   }
 
   /** The file of a finished upload, to be a job's input. */

@@ -38,11 +38,9 @@ import org.slf4j.LoggerFactory;
 final class Webhooks implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Webhooks.class);
   static final String SIGNATURE_HEADER = "Spool-Signature";
-  private static final int MAX_REDIRECTS = 3;
   private static final long POLL_MILLIS = 250;
   private static final int SENDERS = 4;
   private static final Duration LONGEST_WAIT = Duration.ofHours(1);
-  private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
 
   private final SpoolEngine engine;
   private final WebhookLog log;
@@ -56,7 +54,7 @@ final class Webhooks implements AutoCloseable {
     this.engine = engine;
     this.log = engine.store().webhooks();
     this.settings = settings;
-    this.client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(settings.timeout()).build();
+    this.client = PolicedRequests.client(settings.timeout());
     this.senders = Executors.newFixedThreadPool(SENDERS, r -> {
       Thread t = new Thread(r, "spool-webhook-sender");
       t.setDaemon(true);
@@ -93,7 +91,7 @@ final class Webhooks implements AutoCloseable {
   }
 
   private void poll() {
-    Duration lease = settings.timeout().multipliedBy(MAX_REDIRECTS + 1).plusSeconds(30);
+    Duration lease = settings.timeout().multipliedBy(PolicedRequests.MAX_REDIRECTS + 1).plusSeconds(30);
     try {
       while (!Thread.currentThread().isInterrupted()) {
         Thread.sleep(POLL_MILLIS);
@@ -163,24 +161,13 @@ final class Webhooks implements AutoCloseable {
 
   /** Posts the body, following redirects the policy allows; returns the final status. */
   private int post(URI target, String body) throws IOException, InterruptedException {
-    URI uri = target;
-    for (int hop = 0; ; hop++) {
-      settings.urls().check(uri.toString());
+    return PolicedRequests.send(client, settings.urls(), target, uri -> {
       long t = Instant.now().getEpochSecond();
-      HttpRequest request = HttpRequest.newBuilder(uri).timeout(settings.timeout())
+      return HttpRequest.newBuilder(uri).timeout(settings.timeout())
           .header("Content-Type", "application/json").header("User-Agent", "Spool-Webhooks")
           .header(SIGNATURE_HEADER, "t=" + t + ",v1=" + sign(settings.secret(), t, body))
           .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-      HttpResponse<Void> r = client.send(request, HttpResponse.BodyHandlers.discarding());
-      var location = r.headers().firstValue("Location");
-      if (!REDIRECTS.contains(r.statusCode()) || location.isEmpty()) {
-        return r.statusCode();
-      }
-      if (hop == MAX_REDIRECTS) {
-        throw new IOException("more than " + MAX_REDIRECTS + " redirects");
-      }
-      uri = uri.resolve(location.get());
-    }
+    }, HttpResponse.BodyHandlers.discarding()).statusCode();
   }
 
   /** The hex HMAC-SHA256 of {@code "<t>.<body>"} with the secret. */
