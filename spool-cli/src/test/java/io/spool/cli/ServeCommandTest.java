@@ -163,6 +163,96 @@ class ServeCommandTest {
   }
 
   @Test
+  void stopsOnSigtermWithAnEventStreamOpenAndTheNextServerClosesTheJobsOfAKilledOne() throws Exception {
+    Path clip = io.spool.media.testing.MediaFixtures.sample(dir, "stream-long.mp4", 1280, 720, 20);
+    HttpClient client = HttpClient.newHttpClient();
+    String body = "{\"type\": \"transcode\", \"input\": \"media:stream-long.mp4\", \"output\": \"media:out/%s.mp4\","
+        + " \"options\": {\"preset\": \"archive\"}, \"resources\": {\"cpu\": 1}}";
+
+    // Stopped with SIGTERM while a client follows a running job: it ends its streams and exits.
+    Process first = serve("first");
+    try {
+      String url = url("first", first);
+      HttpResponse<String> put = client.send(authed(url + "/v1/volumes/media/stream-long.mp4")
+          .PUT(HttpRequest.BodyPublishers.ofFile(clip)).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
+      String job = submit(client, url, body.formatted("a"));
+      CliProcess.awaitFfmpeg("stream-long.mp4", 1);
+      var events = client.send(authed(url + "/v1/jobs/" + job + "/events").header("Accept", "*/*").build(),
+          HttpResponse.BodyHandlers.ofLines());
+      assertThat(events.statusCode()).isEqualTo(200);
+      var lines = events.body().iterator();
+      assertThat(lines.hasNext()).isTrue();
+
+      CliProcess.signal(first, "TERM");
+      assertThat(first.waitFor(30, TimeUnit.SECONDS)).as("the server to exit; stderr: %s", tail(dir.resolve("first.err")))
+          .isTrue();
+      assertThat(Files.size(dir.resolve("first.err"))).as("its log").isLessThan(1 << 20);
+    } finally {
+      first.destroyForcibly().waitFor();
+    }
+
+    // Killed with SIGKILL while a job runs: the next server on the same home records the job as ended.
+    Process second = serve("second");
+    String job;
+    try {
+      job = submit(client, url("second", second), body.formatted("b"));
+      CliProcess.awaitFfmpeg("stream-long.mp4", 1);
+      second.destroyForcibly().waitFor();
+    } finally {
+      second.destroyForcibly();
+    }
+    Process third = serve("third");
+    try {
+      String url = url("third", third);
+      JsonNode after = Json.MAPPER.readTree(client.send(authed(url + "/v1/jobs/" + job).build(),
+          HttpResponse.BodyHandlers.ofString()).body());
+      assertThat(after.path("state").asText()).as(after.toString()).isNotIn("queued", "running");
+    } finally {
+      third.destroyForcibly();
+    }
+  }
+
+  private Process serve(String name) throws java.io.IOException {
+    return CliProcess.start(home, Map.of("SPOOL_API_TOKENS", TOKEN), dir.resolve(name + ".out"), dir.resolve(name + ".err"),
+        List.of(), "serve", "--port", "0", "--json");
+  }
+
+  private String url(String name, Process p) {
+    Path out = dir.resolve(name + ".out");
+    JsonNode started = Eventually.await(Duration.ofSeconds(60), "spool serve to say where it listens", () -> {
+      try {
+        String text = Files.readString(out);
+        return text.contains("}") ? Json.MAPPER.readTree(text) : null;
+      } catch (java.io.IOException e) {
+        return null;
+      }
+    }, j -> j != null || !p.isAlive());
+    assertThat(started).as("stderr: %s", tail(dir.resolve(name + ".err"))).isNotNull();
+    return started.path("url").asText();
+  }
+
+  private static HttpRequest.Builder authed(String uri) {
+    return HttpRequest.newBuilder(URI.create(uri)).header("Authorization", "Bearer " + TOKEN);
+  }
+
+  private static String submit(HttpClient client, String url, String body) throws Exception {
+    HttpResponse<String> r = client.send(authed(url + "/v1/jobs").header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+    return Json.MAPPER.readTree(r.body()).path("id").asText();
+  }
+
+  private static String tail(Path p) {
+    try {
+      String s = read(p);
+      return s.length() > 2000 ? s.substring(s.length() - 2000) : s;
+    } catch (java.io.IOException e) {
+      return "";
+    }
+  }
+
+  @Test
   void refusesToServeWithoutTokens() throws Exception {
     Cli.Result r = Cli.run("serve", "--port", "0");
 

@@ -114,6 +114,7 @@ public final class SpoolServer implements AutoCloseable {
   @Override
   public synchronized void close() {
     if (app != null) {
+      api.beforeStop(); // an event stream left open would keep the stop waiting
       app.stop();
       app = null;
     }

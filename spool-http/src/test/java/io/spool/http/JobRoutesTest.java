@@ -129,9 +129,11 @@ class JobRoutesTest {
     int streams = 40;
     List<java.util.Iterator<String>> open = new ArrayList<>();
     for (int i = 0; i < streams; i++) {
+      // Half of them as curl -N asks, accepting anything.
       HttpResponse<Stream<String>> events = s.client.send(s.request("/v1/jobs/" + id + "/events")
-          .header("Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofLines());
+          .header("Accept", i % 2 == 0 ? "text/event-stream" : "*/*").GET().build(), HttpResponse.BodyHandlers.ofLines());
       assertThat(events.statusCode()).isEqualTo(200);
+      assertThat(events.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/event-stream"));
       open.add(events.body().iterator());
     }
     for (java.util.Iterator<String> lines : open) {

@@ -45,6 +45,9 @@ public final class Api implements AutoCloseable {
     // Often enough that an expired upload lingers at most half its expiry (a minute for long ones).
     long every = Math.max(100, Math.min(settings.uploadExpiry().toMillis() / 2, 60_000));
     sweeper.scheduleWithFixedDelay(resumable::sweep, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
+    // Jobs of processes that died (this server killed, before it was started again) are recorded
+    // as such at once and every minute after, so that no answer calls a dead job running.
+    sweeper.scheduleWithFixedDelay(this::closeAbandoned, 0, 60, java.util.concurrent.TimeUnit.SECONDS);
   }
 
   public Javalin create() {
@@ -77,6 +80,21 @@ public final class Api implements AutoCloseable {
       new PosterRoute(settings.engine(), scratch.resolve("posters")).addTo(config.routes);
       metrics.addTo(config.routes);
     });
+  }
+
+  private void closeAbandoned() {
+    try {
+      settings.engine().store().closeAbandoned();
+    } catch (RuntimeException e) {
+      org.slf4j.LoggerFactory.getLogger(Api.class).debug("abandoned jobs not closed this time", e);
+    }
+  }
+
+  /** Ends the open event streams, while their requests are still the server's to end. */
+  public void beforeStop() {
+    if (events != null) {
+      events.close();
+    }
   }
 
   @Override

@@ -65,9 +65,20 @@ final class EventsRoute implements AutoCloseable {
   }
 
   void addTo(RoutesConfig routes) {
-    // An unknown job is a 404 in JSON, before the stream starts.
-    routes.before("/v1/jobs/{id}/events", ctx -> jobs.job(ctx.pathParam("id")));
-    routes.sse("/v1/jobs/{id}/events", this::open);
+    // Javalin's own SSE route answers an empty 200 to a request without "Accept: text/event-stream"
+    // (curl -N sends */*): this one streams whatever the request accepts, with the same headers.
+    routes.get("/v1/jobs/{id}/events", ctx -> {
+      jobs.job(ctx.pathParam("id")); // an unknown job is a 404 in JSON, before the stream starts
+      var res = ctx.res();
+      res.setStatus(200);
+      res.setCharacterEncoding("UTF-8");
+      res.setContentType("text/event-stream");
+      res.addHeader("Connection", "close");
+      res.addHeader("Cache-Control", "no-cache");
+      res.addHeader("X-Accel-Buffering", "no");
+      res.flushBuffer();
+      open(new SseClient(ctx));
+    });
   }
 
   /** Keeps the stream open after the handler returns, and tells it the job's state at once. */
@@ -132,10 +143,15 @@ final class EventsRoute implements AutoCloseable {
     s.client.close();
   }
 
-  /** Ends every open stream. */
+  /** Ends every open stream (once; later calls do nothing). */
   @Override
   public void close() {
     ticker.shutdownNow();
+    try {
+      ticker.awaitTermination(5, TimeUnit.SECONDS); // a tick writing now finishes first
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     streams.forEach(s -> s.client.close());
     streams.clear();
   }

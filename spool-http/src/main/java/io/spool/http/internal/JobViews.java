@@ -75,7 +75,7 @@ final class JobViews {
 
   private static Job view(SpoolEngine engine, JobRecord r, JobOutcome o, Progress p, List<Attempt> attempts,
       List<WebhookViews.Delivery> webhooks) {
-    return new Job(r.id(), r.batchId(), r.type(), state(r.state()), shown(engine, r.input()), r.output(), r.createdAt(), r.startedAt(),
+    return new Job(r.id(), r.batchId(), r.type(), state(r.state()), shown(engine, r.input()), shown(engine, r.output()), r.createdAt(), r.startedAt(),
         o == null ? null : o.finishedAt(), p, o == null ? null : o.attempts(), attempts, o == null ? null : o.metrics(),
         o == null ? null : o.mediaSeconds(), o == null || o.speed() <= 0 ? null : o.speed(), o == null ? null : o.cost(),
         o == null || o.errorCode() == null ? null : new Error(o.errorCode(), shown(engine, o.error())),
