@@ -237,7 +237,7 @@ class JobRoutesTest {
   }
 
   @Test
-  void everyMediaOperationIsAJobTypeWithItsOwnOptions() {
+  void everyMediaOperationIsAJobTypeWithItsOwnOptions() throws Exception {
     String in = "media:raw/h264_aac_stereo_360p_17s.mp4";
     List<String> bodies = List.of(
         "{\"type\": \"thumbnails\", \"input\": \"" + in + "\", \"output\": \"ops:thumbs\","
@@ -261,11 +261,19 @@ class JobRoutesTest {
       locations.add(r.headers().firstValue("Location").orElseThrow());
     }
     java.util.Map<String, JsonNode> details = new java.util.HashMap<>();
+    java.util.Map<String, JsonNode> outputs = new java.util.HashMap<>();
     for (String location : locations) {
       JsonNode done = awaitEnd(location);
       assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("succeeded");
       details.put(done.path("type").asText(), done.path("details"));
+      outputs.put(done.path("type").asText(), done.path("outputs").path(0));
     }
+    // A folder output's size is what its files hold, not the folder's own entry.
+    long hlsBytes;
+    try (Stream<Path> files = Files.walk(s.home.resolve("volumes/ops/hls"))) {
+      hlsBytes = files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+    }
+    assertThat(outputs.get("hls").path("size_bytes").asLong()).isEqualTo(hlsBytes).isGreaterThan(10_000);
     // Details are JSON values: numbers and flags as themselves, other text as text.
     JsonNode loud = details.get("audio-normalize");
     assertThat(loud.path("linear").isBoolean()).as(loud.toString()).isTrue();
@@ -318,6 +326,11 @@ class JobRoutesTest {
             "'.'"),
         new Case("{\"type\": \"transcode\", \"input\": \"https://example.com/a.mp4\"}", "takes no input URLs"),
         new Case("{\"type\": \"resize\", \"input\": \"media:raw/h264_aac_mono_1s.mp4\"}", "unknown job type"),
+        new Case("{\"type\": \"transcode\", \"input\": \"media:raw/h264_aac_mono_1s.mp4\", \"output\": \"media:\"}",
+            "names a volume but no file or folder"),
+        new Case("{\"type\": \"transcode\", \"input\": \"media:raw/h264_aac_mono_1s.mp4\", \"output\": \"media:"
+            + "n".repeat(300) + ".mp4\"}", "at most 255 bytes"),
+        new Case("{\"type\": \"transcode\", \"input\": \"media:" + "x".repeat(5000) + "\"}", "at most 1024"),
         new Case("{\"type\": \"transcode\", \"input\": \"media:raw/h264_aac_mono_1s.mp4\"} {\"type\": \"hls\"}",
             "malformed JSON"),
         new Case("{\"type\": \"transcode\", \"input\": \"media:raw/h264_aac_mono_1s.mp4\", \"type\": \"hls\"}",
@@ -332,6 +345,7 @@ class JobRoutesTest {
       JsonNode error = RunningServer.json(r).path("error");
       assertThat(error.path("code").asText()).isEqualTo("BAD_ARGUMENT");
       assertThat(error.path("message").asText()).contains(c.says());
+      assertThat(r.body().length()).as("the answer's length").isLessThan(1000);
     }
     HttpResponse<String> missing = s.postJson("/v1/jobs",
         "{\"type\": \"transcode\", \"input\": \"media:raw/not-there.mp4\"}");

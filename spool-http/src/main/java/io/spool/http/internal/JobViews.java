@@ -132,7 +132,13 @@ final class JobViews {
     Long size = null;
     try {
       Path f = engine.volumes().openLocal(vp.volume()).locate(vp.path());
-      size = Files.size(f);
+      if (Files.isDirectory(f)) { // a folder output (HLS, thumbnails, frames): what its files hold
+        try (java.util.stream.Stream<Path> files = Files.walk(f)) {
+          size = files.filter(Files::isRegularFile).mapToLong(x -> x.toFile().length()).sum();
+        }
+      } else {
+        size = Files.size(f);
+      }
     } catch (IOException | RuntimeException e) {
       // removed since: listed without a size
     }

@@ -12,6 +12,9 @@ import java.util.regex.Pattern;
 public final class VolumeRefs {
   private static final Pattern URL = Pattern.compile("[a-zA-Z][a-zA-Z0-9+.-]*://.*", Pattern.DOTALL);
   static final String UPLOAD_PREFIX = "upload:";
+  /** The longest volume path taken, and the longest name in it (what file systems take). */
+  static final int MAX_REF_CHARS = 1024;
+  static final int MAX_NAME_BYTES = 255;
 
   private VolumeRefs() {}
 
@@ -19,6 +22,10 @@ public final class VolumeRefs {
   public static VolumePath parse(String field, String ref) {
     if (ref == null || ref.isBlank()) {
       throw new BadArgumentException(field + " is needed: a volume path such as media:raw/a.mov");
+    }
+    if (ref.length() > MAX_REF_CHARS) {
+      // Checked first, so that the refusal does not quote it back.
+      throw new BadArgumentException(field + " is " + ref.length() + " characters long; a volume path has at most " + MAX_REF_CHARS);
     }
     if (URL.matcher(ref).matches()) {
       throw new BadArgumentException(field + " must be a volume path (VOLUME:path); this server takes no URLs: '" + ref + "'");
@@ -32,6 +39,9 @@ public final class VolumeRefs {
     checkPath(field, ref.substring(ref.indexOf(':') + 1)); // as the client wrote it, before the volume tidies it
     VolumePath p = VolumePath.parse(ref);
     checkPath(field, p.path());
+    if (p.path().isEmpty()) {
+      throw new BadArgumentException(field + " names a volume but no file or folder in it: '" + ref + "'");
+    }
     return p;
   }
 
@@ -64,6 +74,9 @@ public final class VolumeRefs {
       }
       if (part.equals(".")) {
         throw new BadArgumentException(field + ": volume paths cannot contain '.' as a name: '" + path + "'");
+      }
+      if (part.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+        throw new BadArgumentException(field + ": a name in a volume path has at most " + MAX_NAME_BYTES + " bytes");
       }
     }
     return path;
