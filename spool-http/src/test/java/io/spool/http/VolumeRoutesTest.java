@@ -52,6 +52,9 @@ class VolumeRoutesTest {
     assertThat(replaced.statusCode()).isEqualTo(201);
     assertThat(s.get("/v1/volumes/fresh/in/notes.txt").body()).isEqualTo("bye");
 
+    HttpResponse<String> folder = s.send(s.request("/v1/volumes/fresh/in").DELETE());
+    assertThat(folder.statusCode()).as(folder.body()).isEqualTo(400);
+    assertThat(folder.body()).contains("is a folder");
     assertThat(s.send(s.request("/v1/volumes/fresh/in/notes.txt").DELETE()).statusCode()).isEqualTo(204);
     assertThat(s.get("/v1/volumes/fresh/in/notes.txt").statusCode()).isEqualTo(404);
     assertThat(s.send(s.request("/v1/volumes/fresh/in/notes.txt").DELETE()).statusCode()).isEqualTo(404);

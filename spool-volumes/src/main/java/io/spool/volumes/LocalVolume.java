@@ -176,8 +176,12 @@ public final class LocalVolume implements Volume {
       throw new BadArgumentException("a file path inside volume " + name + " is needed");
     }
     Path in = folder.folderOf(clean);
+    Path target = in.resolve(clean.substring(clean.lastIndexOf('/') + 1));
+    if (Files.isDirectory(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      throw new BadArgumentException(name + ":" + path + " is a folder; remove the files in it");
+    }
     try {
-      return Files.deleteIfExists(in.resolve(clean.substring(clean.lastIndexOf('/') + 1)));
+      return Files.deleteIfExists(target);
     } catch (IOException e) {
       throw io("remove " + name + ":" + path, e);
     }
