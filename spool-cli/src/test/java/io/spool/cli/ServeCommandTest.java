@@ -31,15 +31,7 @@ class ServeCommandTest {
     Process p = CliProcess.start(home, Map.of("SPOOL_API_TOKENS", "short-is-not-this-one-0000," + TOKEN), out, err, List.of(),
         "serve", "--port", "0", "--json");
     try {
-      JsonNode started = Eventually.await(Duration.ofSeconds(60), "spool serve to say where it listens", () -> {
-        try {
-          String text = Files.readString(out);
-          return text.contains("}") ? Json.MAPPER.readTree(text) : null;
-        } catch (java.io.IOException e) {
-          return null;
-        }
-      }, j -> j != null || !p.isAlive());
-      assertThat(started).as("stderr: %s", read(err)).isNotNull();
+      JsonNode started = started(out, err, p);
       String url = started.path("url").asText();
       HttpClient client = HttpClient.newHttpClient();
 
@@ -124,15 +116,7 @@ class ServeCommandTest {
     Process p = CliProcess.start(home, Map.of("SPOOL_API_TOKENS", TOKEN), out, dir.resolve("err.log"), List.of(),
         "serve", "--port", "0", "--json");
     try {
-      JsonNode started = Eventually.await(Duration.ofSeconds(60), "spool serve to say where it listens", () -> {
-        try {
-          String text = Files.readString(out);
-          return text.contains("}") ? Json.MAPPER.readTree(text) : null;
-        } catch (java.io.IOException e) {
-          return null;
-        }
-      }, j -> j != null || !p.isAlive());
-      assertThat(started).as("stderr: %s", read(dir.resolve("err.log"))).isNotNull();
+      JsonNode started = started(out, dir.resolve("err.log"), p);
       String input = "http://127.0.0.1:" + origin.getAddress().getPort() + "/raw/a.mov";
       HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
           URI.create(started.path("url").asText() + "/v1/jobs")).header("Authorization", "Bearer " + TOKEN)
@@ -219,7 +203,11 @@ class ServeCommandTest {
   }
 
   private String url(String name, Process p) {
-    Path out = dir.resolve(name + ".out");
+    return started(dir.resolve(name + ".out"), dir.resolve(name + ".err"), p).path("url").asText();
+  }
+
+  /** What a started {@code spool serve --json} printed to {@code out}: where it listens. */
+  private static JsonNode started(Path out, Path err, Process p) {
     JsonNode started = Eventually.await(Duration.ofSeconds(60), "spool serve to say where it listens", () -> {
       try {
         String text = Files.readString(out);
@@ -228,8 +216,8 @@ class ServeCommandTest {
         return null;
       }
     }, j -> j != null || !p.isAlive());
-    assertThat(started).as("stderr: %s", tail(dir.resolve(name + ".err"))).isNotNull();
-    return started.path("url").asText();
+    assertThat(started).as("stderr: %s", tail(err)).isNotNull();
+    return started;
   }
 
   private static HttpRequest.Builder authed(String uri) {
