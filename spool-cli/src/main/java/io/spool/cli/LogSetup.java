@@ -79,8 +79,12 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
     root.setLevel(Level.WARN);
     root.addAppender(stderr);
     context.getLogger("io.temporal").setLevel(Level.ERROR);
-    // The S3 client's HTTP library logs every byte it sends at DEBUG: of no use with --verbose.
+    // The S3 client's HTTP libraries log every byte and header they send at DEBUG, and the SDK its
+    // signing: of no use with --verbose, and the headers carry signatures a reader could replay.
     context.getLogger("org.apache.hc.client5.http.wire").setLevel(Level.INFO);
+    context.getLogger("org.apache.hc.client5.http.headers").setLevel(Level.INFO);
+    context.getLogger("org.apache.http").setLevel(Level.INFO);
+    context.getLogger("software.amazon.awssdk").setLevel(Level.INFO);
   }
 
   /** {@code %d{HH:mm:ss.SSS} %-5level %logger{24} - %msg%n} and the stack trace, if any. */

@@ -33,8 +33,8 @@ final class S3Failures {
 
   /**
    * The Spool failure for {@code e}, raised while doing {@code what} (e.g. "read media:a.mp4").
-   * {@code bucketExists} is asked only for a bare 404, which does not say whether the key or the
-   * bucket is missing.
+   * {@code bucketExists} is asked for a 404 that does not say NoSuchBucket: a HEAD's does not say
+   * whether the key or the bucket is missing.
    */
   SpoolException translate(SdkException e, String what, String path, java.util.function.BooleanSupplier bucketExists) {
     if (e instanceof AbortedException) {
@@ -44,7 +44,9 @@ final class S3Failures {
     if (e instanceof S3Exception s3) {
       String code = s3.awsErrorDetails() == null ? null : s3.awsErrorDetails().errorCode();
       int status = s3.statusCode();
-      if ("NoSuchBucket".equals(code) || status == 404 && code == null && !bucketExists.getAsBoolean()) {
+      // A 404 to a HEAD carries no body, and the SDK may name it NoSuchKey whichever is missing: every
+      // 404 asks whether the bucket is there (one request more, on a failing path only).
+      if ("NoSuchBucket".equals(code) || status == 404 && !bucketExists.getAsBoolean()) {
         return new EnvironmentException("cannot " + what + ": bucket " + location.bucket() + " does not exist"
             + at() + " (volume " + volume + ")", List.of(), e);
       }

@@ -60,6 +60,10 @@ public final class S3Server implements AutoCloseable {
     store.createContainerInLocation(null, bucket);
   }
 
+  public void deleteBucket(String bucket) {
+    store.deleteContainer(bucket);
+  }
+
   /** The keys stored in a bucket, whole objects only. */
   public List<String> keys(String bucket) {
     return store.list(bucket, org.jclouds.blobstore.options.ListContainerOptions.Builder.recursive()).stream()

@@ -253,6 +253,16 @@ class S3VolumeTest {
           assertThat(e.getMessage()).contains("bucket no-such-bucket does not exist");
         });
     assertThat(store.exists("gone")).isFalse();
+
+    // A bucket removed after its volume was made: reading from it is this host's setup, not a missing file.
+    s3.createBucket("doomed-bucket");
+    Volume doomed = store.createS3("doomed", location("doomed-bucket", ""));
+    s3.deleteBucket("doomed-bucket");
+    assertThatThrownBy(() -> doomed.get("a.mp4", dir.resolve("d.mp4")))
+        .isInstanceOfSatisfying(SpoolException.class, e -> {
+          assertThat(e.code()).isEqualTo(ErrorCode.ENVIRONMENT);
+          assertThat(e.getMessage()).contains("bucket doomed-bucket does not exist");
+        });
   }
 
   @Test
