@@ -348,7 +348,31 @@ public final class S3Volume implements Volume {
   }
 
   private SpoolException translate(SdkException e, String what, String path) {
-    return failures.translate(e, what, path, this::bucketExists);
+    SpoolException f = failures.translate(e, what, path, this::bucketExists);
+    if (f.code() == io.spool.media.ErrorCode.IO_ERROR && !(e instanceof S3Exception) && cutByTheServer(e)) {
+      // A server that refuses a request (wrong credentials, no bucket) may close the connection
+      // before it has read the body, which the client sees as a broken pipe: a light request
+      // tells a refusal, not to be retried, from a network fault.
+      try {
+        s3.listObjectsV2(b -> b.bucket(location.bucket()).prefix(location.key("")).maxKeys(1));
+      } catch (S3Exception refused) {
+        return failures.translate(refused, what, path, this::bucketExists);
+      } catch (SdkException other) {
+        // the network indeed
+      }
+    }
+    return f;
+  }
+
+  /** Whether the connection was closed or reset by the other side, rather than never made or timed out. */
+  private static boolean cutByTheServer(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.SocketException && t.getMessage() != null
+          && (t.getMessage().contains("Broken pipe") || t.getMessage().contains("Connection reset"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private boolean bucketExists() {

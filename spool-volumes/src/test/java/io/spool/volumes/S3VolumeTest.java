@@ -276,6 +276,16 @@ class S3VolumeTest {
             assertThat(e.retryable()).isFalse();
             assertThat(e.getMessage()).contains("denied", "credentials").doesNotContain("\n");
           });
+      // A put the server refuses before reading its body (the client sees a broken pipe) too,
+      // across the sizes where that happens.
+      for (int kib : new int[] {300, 400}) {
+        Path body = file("p" + kib + ".mp4", kib * 1024);
+        assertThatThrownBy(() -> other.open("media").put(body, "p" + kib + ".mp4"))
+            .isInstanceOfSatisfying(SpoolException.class, e -> {
+              assertThat(e.code()).as(e.getMessage()).isEqualTo(ErrorCode.ENVIRONMENT);
+              assertThat(e.retryable()).isFalse();
+            });
+      }
     } finally {
       S3Server.useCredentials(S3Server.ACCESS_KEY, S3Server.SECRET_KEY);
     }
