@@ -2,7 +2,6 @@ package io.spool.http.internal;
 
 import io.spool.media.BadArgumentException;
 import io.spool.volumes.VolumePath;
-import java.util.regex.Pattern;
 
 /**
  * Volume paths as requests give them, checked once more than the volumes themselves check: over
@@ -10,7 +9,6 @@ import java.util.regex.Pattern;
  * separator or an encoding by it, never a name. Local paths are never accepted from a request.
  */
 public final class VolumeRefs {
-  private static final Pattern URL = Pattern.compile("[a-zA-Z][a-zA-Z0-9+.-]*://.*", Pattern.DOTALL);
   static final String UPLOAD_PREFIX = "upload:";
   /** The longest volume path taken, and the longest name in it (what file systems take). */
   static final int MAX_REF_CHARS = 1024;
@@ -27,7 +25,7 @@ public final class VolumeRefs {
       // Checked first, so that the refusal does not quote it back.
       throw new BadArgumentException(field + " is " + ref.length() + " characters long; a volume path has at most " + MAX_REF_CHARS);
     }
-    if (URL.matcher(ref).matches()) {
+    if (InputUrls.isUrl(ref)) {
       throw new BadArgumentException(field + " must be a volume path (VOLUME:path); this server takes no URLs: '" + ref + "'");
     }
     if (ref.startsWith(UPLOAD_PREFIX)) {
