@@ -354,7 +354,7 @@ public final class S3Volume implements Volume {
       // before it has read the body, which the client sees as a broken pipe: a light request
       // tells a refusal, not to be retried, from a network fault.
       try {
-        s3.listObjectsV2(b -> b.bucket(location.bucket()).prefix(location.key("")).maxKeys(1));
+        listOne();
       } catch (S3Exception refused) {
         return failures.translate(refused, what, path, this::bucketExists);
       } catch (SdkException other) {
@@ -362,6 +362,11 @@ public final class S3Volume implements Volume {
       }
     }
     return f;
+  }
+
+  /** The lightest request that needs the bucket and these credentials: one key of the volume listed. */
+  private void listOne() {
+    s3.listObjectsV2(b -> b.bucket(location.bucket()).prefix(location.key("")).maxKeys(1));
   }
 
   /** Whether the connection was closed or reset by the other side, rather than never made or timed out. */
@@ -389,7 +394,7 @@ public final class S3Volume implements Volume {
   /** Checks that the bucket is there and these credentials may list it. */
   void check() {
     try {
-      s3.listObjectsV2(b -> b.bucket(location.bucket()).prefix(location.key("")).maxKeys(1));
+      listOne();
     } catch (SdkException e) {
       throw translate(e, "use " + location.url(), "");
     }
